@@ -1,0 +1,219 @@
+/**
+ * Core contracts of netdoctor: hops, checks, outcomes, the context a check
+ * reads the world through, and the facts checks hand to the checks after them.
+ *
+ * Source: ../shared/DESIGN.md §2 (hops), §6 (check contract), §7 (sources).
+ * This module imports nothing but other type modules: the engine has no view
+ * and no client library.
+ */
+import type { DockerSource, HostSource, KubeSource, ProbeSource } from "../sources/types.js";
+
+/** Hop ids in path order, from the client inward (DESIGN §2, contract). */
+export const HOPS = ["dns", "host-port", "forwarder", "container", "service", "gateway", "route", "backend"] as const;
+
+/** One layer of the request path. */
+export type Hop = (typeof HOPS)[number];
+
+/** A hop as it appears in reports: path hops plus `env` for environment checks. */
+export type ReportHop = Hop | "env";
+
+/** The status a check's `run` may return. */
+export type OutcomeStatus = "pass" | "warn" | "fail" | "skip";
+
+/** The status of a check in a report: an outcome status, or `error` when the check threw. */
+export type CheckStatus = OutcomeStatus | "error";
+
+/** The status of a path or a run: the worst status over its checks (`skip` counts as pass, `error` as fail). */
+export type PathStatus = "pass" | "warn" | "fail";
+
+/** Fix ids (DESIGN §5, contract). */
+export type FixId =
+  | "remove-traefik"
+  | "service-to-nodeport"
+  | "socat-forward"
+  | "kind-port-mapping"
+  | "k3d-port-mapping"
+  | "hosts-entry";
+
+/** The request a path diagnoses. `port` is the TCP port the client connects to. */
+export interface Target {
+  /** The URL as the user gave it, normalised (`http://host:port/path`). */
+  url: string;
+  scheme: "http" | "https";
+  /** Host name or IP literal, lower-cased, without port and brackets. */
+  host: string;
+  /** TCP port (default 80 for http, 443 for https). */
+  port: number;
+  /** Path with query, always starting with `/`. */
+  path: string;
+}
+
+/** A `--resolve HOST:PORT:ADDR` override, as curl takes it. */
+export interface ResolveOverride {
+  host: string;
+  port: number;
+  address: string;
+}
+
+/** Run-wide options a check may read. */
+export interface CheckOptions {
+  /** `--resolve` overrides, in the order given. */
+  resolve: ResolveOverride[];
+  /** Where host-published ports are reached (`--host-address`), e.g. `127.0.0.1`. */
+  hostAddress: string;
+  /** `-n/--namespace` when given: narrows discovery; checks may prefer it. */
+  namespace: string | null;
+  /** Timeout of one probe attempt, in milliseconds. */
+  probeTimeoutMs: number;
+}
+
+/**
+ * What one check sees. Checks read the world only through these sources, so
+ * the same check runs live, against a bundle and against the lab.
+ */
+export interface CheckContext {
+  /** The path's target; null for environment checks (hop `env`). */
+  target: Target | null;
+  kube: KubeSource;
+  docker: DockerSource;
+  host: HostSource;
+  probe: ProbeSource;
+  /** Facts published by the checks this one depends on (directly or transitively). */
+  facts: PathFacts;
+  options: CheckOptions;
+  /** Aborted at the run's deadline; pass it to every source call. */
+  signal: AbortSignal;
+}
+
+/** What a check returns (DESIGN §6, contract). */
+export interface CheckOutcome {
+  status: OutcomeStatus;
+  /** One line that names the objects involved: "observed; expected". */
+  summary: string;
+  /** The explanation a newcomer needs. */
+  details?: string;
+  /** What was observed, machine-readable. */
+  evidence?: Record<string, unknown>;
+  /** What later checks on the path may read: the next hop's identity. */
+  facts?: Partial<PathFacts>;
+  /** Fix ids this outcome recommends (a subset of the check's `fixes`). */
+  fixes?: FixId[];
+}
+
+/** A check: data plus one function (DESIGN §6, contract). */
+export interface Check {
+  /** `<hop>.<subject>-<healthy-predicate>`, kebab-case, e.g. `route.host-matches`. */
+  id: string;
+  /** `ND` + 3 digits, grouped by hop (0xx env … 8xx backend, 9xx probe). Stable forever. */
+  code: string;
+  hop: ReportHop;
+  /** Lower-case statement of the healthy state, reads after ✔/✖. */
+  title: string;
+  /** Check ids; when one fails, errors or is skipped, this one is skipped with `blockedBy`. */
+  dependsOn?: string[];
+  /** Check ids whose facts this check reads but whose failure does not block it. */
+  after?: string[];
+  /** Fix ids this check may recommend. */
+  fixes?: FixId[];
+  /** What it means, why it happens, how to fix it (for `netdoctor explain`). */
+  explain?: { meaning: string; causes: string; fix: string; links?: string[] };
+  run(ctx: CheckContext): Promise<CheckOutcome>;
+}
+
+/** A host listening socket with its owning process (DESIGN §8 `host/listeners.yaml` shape). */
+export interface HostListener {
+  /** Bind address: `127.0.0.1`, `0.0.0.0`, `::`, `::1`, … */
+  address: string;
+  port: number;
+  pid?: number;
+  /** Process name (comm), e.g. `docker-proxy`, `kubectl`, `socat`. */
+  process?: string;
+  /** Full command line, arguments joined by single spaces. */
+  command?: string;
+}
+
+/** A userspace forwarder that owns the target port. */
+export interface ForwarderFact {
+  kind: "socat" | "kubectl-port-forward" | "ssh" | "nc" | "docker-proxy" | "unknown";
+  pid: number | null;
+  /** `host:port` the forwarder relays to, when it can be told; null otherwise. */
+  upstream: string | null;
+  command: string | null;
+}
+
+/** The container that publishes the target port. */
+export interface ContainerFact {
+  id: string;
+  name: string;
+  /** `k3d-serverlb` (k3d load balancer), `k3d-node`, `kind-node`, or `other`. */
+  role: "k3d-serverlb" | "k3d-node" | "kind-node" | "other";
+  /** Cluster name from the k3d / kind labels, or null. */
+  cluster: string | null;
+  hostIp: string;
+  hostPort: number;
+  /** The container port the host port maps to: what the node sees the request on. */
+  containerPort: number;
+  protocol: "tcp" | "udp" | "sctp";
+  running: boolean;
+  /** Addresses of the container on its networks, keyed by network name. */
+  networks: Record<string, string>;
+}
+
+/** The Service that takes the traffic from the node. */
+export interface ServiceFact {
+  namespace: string;
+  name: string;
+  type: string;
+  /** Service port (`spec.ports[].port`) the request arrives on. */
+  port: number;
+  /** `spec.ports[].nodePort`, when the Service has one. */
+  nodePort: number | null;
+  /** `spec.ports[].targetPort` as written (number or named port). */
+  targetPort: number | string | null;
+  /** How the node hands the port to the Service. */
+  via: "svclb" | "nodeport" | "hostport" | "loadbalancer-ip" | "cluster-ip";
+}
+
+/** The Gateway (and listener) behind the entry Service. */
+export interface GatewayFact {
+  namespace: string;
+  name: string;
+  className: string | null;
+  /** Name of the listener that serves the port, or null when none does. */
+  listener: string | null;
+  /** The listener port: the Service port that carries it. */
+  port: number;
+  implementation: "kgateway" | "envoy-gateway" | "other";
+}
+
+/** The route (and rule) the Gateway API rules select for host, port and path. */
+export interface RouteFact {
+  kind: "HTTPRoute" | "Ingress";
+  namespace: string;
+  name: string;
+  /** Index of the rule in `spec.rules`. */
+  rule: number;
+}
+
+/** The backend Service the selected rule sends to. */
+export interface BackendFact {
+  namespace: string;
+  name: string;
+  port: number;
+}
+
+/**
+ * Facts along one path: each hop's identity, as resolved by the checks so
+ * far. `undefined` = not resolved (yet); `null` = resolved as "does not apply".
+ */
+export interface PathFacts {
+  /** Address the target host resolves to (dns hop). */
+  address?: string;
+  listener?: HostListener | null;
+  forwarder?: ForwarderFact | null;
+  container?: ContainerFact | null;
+  service?: ServiceFact | null;
+  gateway?: GatewayFact | null;
+  route?: RouteFact | null;
+  backend?: BackendFact | null;
+}

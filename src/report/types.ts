@@ -1,0 +1,120 @@
+/**
+ * The JSON report (DESIGN §4, contract, `schemaVersion: 1`) and the run events
+ * every reporter consumes (STYLE: one event stream, many reporters).
+ * `schema/report.schema.json` describes the same shape; tests validate real
+ * reports against it.
+ */
+import type { CheckStatus, FixId, Hop, PathStatus, ReportHop, Target } from "../engine/types.js";
+import type { ProbeSignature } from "../sources/types.js";
+
+/** One check's result in a report. */
+export interface CheckResult {
+  id: string;
+  code: string;
+  hop: ReportHop;
+  title: string;
+  status: CheckStatus;
+  summary: string;
+  details?: string;
+  evidence?: Record<string, unknown>;
+  fixes: FixId[];
+  /** Id of the check whose failure or skip blocked this one; null otherwise. */
+  blockedBy: string | null;
+  durationMs: number;
+}
+
+/** Where the path stops: the failing check on the hop closest to the client. */
+export interface Verdict {
+  hop: Hop;
+  checkId: string;
+  code: string;
+  summary: string;
+}
+
+/** The end-to-end probe's outcome, as reported. */
+export interface ProbeReport {
+  outcome: "http" | "refused" | "reset" | "timeout" | "empty-reply" | "unreachable" | "error" | "not-run";
+  status?: number;
+  signature: ProbeSignature | null;
+  durationMs: number;
+  /** The hop the signature points to; null for success or not run. */
+  hop?: Hop | null;
+  error?: string;
+}
+
+/** The objects a request traverses (a traceroute through Docker and Kubernetes objects). */
+export interface Resolution {
+  address: string | null;
+  listener: { address: string; port: number; process: string | null; pid: number | null } | null;
+  forwarder: { kind: string; pid: number | null; upstream: string | null } | null;
+  container: { name: string; hostPort: number; containerPort: number } | null;
+  service: { namespace: string; name: string; type: string; port: number } | null;
+  gateway: { namespace: string; name: string; listener: string | null } | null;
+  route: { kind: "HTTPRoute" | "Ingress"; namespace: string; name: string; rule: number } | null;
+  backend: { namespace: string; name: string; port: number } | null;
+}
+
+/** Per-hop summary of a path. */
+export interface HopSummary {
+  hop: Hop;
+  /** Worst status of the hop's checks; `skip` when every check was skipped. */
+  status: CheckStatus;
+  summary: string;
+}
+
+export interface PathReport {
+  target: { url: string; host: string; port: number; path: string };
+  status: PathStatus;
+  verdict: Verdict | null;
+  probe: ProbeReport;
+  resolution: Resolution;
+  hops: HopSummary[];
+  checks: CheckResult[];
+}
+
+export interface FixReport {
+  id: FixId;
+  title: string;
+  risk: "safe" | "disruptive";
+  forChecks: string[];
+  steps: string[];
+  applied: boolean;
+}
+
+export interface Environment {
+  flavor: "k3d" | "kind" | "k3s" | "generic" | "none";
+  cluster: string | null;
+  context: string | null;
+  apiServer: string | null;
+  dockerHost: string | null;
+  hostAddress: string;
+}
+
+export interface Report {
+  schemaVersion: 1;
+  tool: { name: "netdoctor"; version: string };
+  startedAt: string;
+  durationMs: number;
+  status: PathStatus;
+  environment: Environment;
+  checks: CheckResult[];
+  paths: PathReport[];
+  fixes: FixReport[];
+}
+
+/**
+ * Run events, in order: `run-start`, then for env checks and each path
+ * `check-start`/`check-end` (interleaved: checks run concurrently),
+ * `probe-end`, `path-end`, and finally `run-end` with the whole report.
+ * `path` is the index into `report.paths`, or null for environment checks.
+ */
+export type RunEvent =
+  | { type: "run-start"; startedAt: string; targets: Target[]; checks: { id: string; hop: ReportHop; title: string; path: number | null }[] }
+  | { type: "check-start"; path: number | null; id: string }
+  | { type: "check-end"; path: number | null; result: CheckResult }
+  | { type: "probe-end"; path: number; probe: ProbeReport }
+  | { type: "path-end"; path: number; report: PathReport }
+  | { type: "run-end"; report: Report };
+
+/** A reporter: consumes run events. The engine never writes to stdout itself. */
+export type RunListener = (event: RunEvent) => void;
