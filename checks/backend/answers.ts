@@ -1,0 +1,66 @@
+/**
+ * backend.answers (ND805): the backend answers HTTP through the API server's
+ * service proxy.
+ */
+import { defineCheck, fail, isSourceError, pass, skip, warn, type Check } from "../../src/index.js";
+import { backendOfPath } from "../../src/kube/helpers.js";
+
+/** Bodies the API server's service proxy writes when it cannot reach the Service (apiserver proxy error handler). */
+const PROXY_ERROR = /error trying to reach service|connection refused|no endpoints available for service|i\/o timeout|connection reset/i;
+
+/** First line of a body, cut to a readable length. */
+function firstLine(body: string): string {
+  const line = body.split("\n").find((l) => l.trim()) ?? "";
+  return line.length > 160 ? `${line.slice(0, 157)}…` : line;
+}
+
+/**
+ * Why this matters: endpoints can be Ready while the application does not
+ * answer on the Service port (wrong targetPort, app bound to 127.0.0.1,
+ * readiness probe on another port). A request through the API server's
+ * service proxy reaches the Service from inside the cluster, without the
+ * gateway, so it separates "backend broken" from "gateway broken".
+ */
+const check: Check = defineCheck({
+  id: "backend.answers",
+  code: "ND805",
+  hop: "backend",
+  title: "the backend answers through the API server's service proxy",
+  dependsOn: ["backend.endpoints-ready"],
+  explain: {
+    meaning: "netdoctor sends GET / to the backend Service through the API server (/api/v1/namespaces/NS/services/NAME:PORT/proxy/). Any HTTP answer from the application — even 404 or 401 — means the backend is reachable on that port.",
+    causes: "The application listens on another port than the targetPort, listens on 127.0.0.1 only, hangs, or crashes on requests; a NetworkPolicy blocks the API server.",
+    fix: "Check `kubectl -n NS port-forward svc/NAME PORT` and the application's listen address and port; fix the Service targetPort (backend.target-port-matches).",
+    links: ["https://kubernetes.io/docs/tasks/access-application-cluster/access-cluster-services/#manually-constructing-apiserver-proxy-urls"],
+  },
+  async run(ctx) {
+    const backend = backendOfPath(ctx.facts);
+    if (!backend) return skip("not applicable: no backend Service on the path");
+    const name = `${backend.namespace}/${backend.name}`;
+    let status: number;
+    let body: string;
+    try {
+      ({ status, body } = await ctx.kube.serviceProxy(backend.namespace, backend.name, backend.port, "/", ctx.signal));
+    } catch (e) {
+      // A 5xx surfaced as an error by the source still says the proxy could not reach the Service.
+      if (isSourceError(e) && e.code === "error" && PROXY_ERROR.test(e.message)) {
+        return fail(`the API server cannot reach Service ${name}:${backend.port}: ${firstLine(e.message)}; expected an HTTP answer from the application`, { evidence: { service: name, port: backend.port, error: e.message } });
+      }
+      throw e;
+    }
+    const evidence = { service: name, port: backend.port, path: "/", status, body: firstLine(body) };
+    if ((status === 502 || status === 503) && PROXY_ERROR.test(body)) {
+      return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${firstLine(body)}); expected an HTTP answer from the application`, {
+        details:
+          "The endpoints exist but nothing accepts connections on the target port inside the pods: the application listens on another port or address (e.g. 127.0.0.1). A gateway in front answers 503 `upstream connect error … delayed connect error: 111`.",
+        evidence,
+      });
+    }
+    if (status >= 500) {
+      return warn(`Service ${name}:${backend.port} answered ${status} to GET / (${firstLine(body) || "empty body"}); the application is reachable but reports an error`, { evidence });
+    }
+    return pass(`Service ${name}:${backend.port} answered ${status} to GET / through the API server`, { evidence });
+  },
+});
+
+export default check;

@@ -1,0 +1,132 @@
+/**
+ * gateway.found (ND601): the Gateway behind the entry Service. Publishes
+ * `facts.gateway`.
+ */
+import { defineCheck, fail, isSourceError, pass, skip, warn, type Check, type Gateway, type GatewayClass, type GatewayFact, type Service } from "../../src/index.js";
+import { gatewayOfService, implementationOfController, isObject, proxyServicesOf, ref } from "../../src/kube/helpers.js";
+
+/** The listener name when exactly one listener of `gw` uses `port`, else null. */
+function uniqueListener(gw: Gateway, port: number): string | null {
+  const on = (gw.spec.listeners ?? []).filter((l) => l.port === port);
+  return on.length === 1 ? on[0]!.name : null;
+}
+
+/** GatewayClasses, or none when they cannot be read (cluster-scoped RBAC often differs): the class only refines `implementation`. */
+async function classesOrNone(list: () => Promise<GatewayClass[]>): Promise<GatewayClass[]> {
+  try {
+    return await list();
+  } catch (e) {
+    if (isSourceError(e)) return [];
+    throw e;
+  }
+}
+
+/**
+ * Why this matters: the Gateway (kgateway, Envoy Gateway) programs the Envoy
+ * proxy behind the entry Service; every later gateway and route check needs to
+ * know which Gateway that is. When no Service takes the node port but a
+ * Gateway has a listener on it, the missing proxy Service is the root cause.
+ */
+const check: Check = defineCheck({
+  id: "gateway.found",
+  code: "ND601",
+  hop: "gateway",
+  title: "a Gateway is behind the entry Service",
+  after: ["service.receives-port"],
+  explain: {
+    meaning:
+      "Gateway controllers create a proxy Deployment and Service per Gateway and label them: kgateway with gateway.networking.k8s.io/gateway-name (Service named after the Gateway, in its namespace), Envoy Gateway with gateway.envoyproxy.io/owning-gateway-name/-namespace (Service envoy-<ns>-<gw>-<hash> in envoy-gateway-system). This check follows those labels from the entry Service to its Gateway.",
+    causes:
+      "The Service is not a Gateway proxy (an application exposed directly, or an ingress controller such as traefik); the Gateway the labels name was deleted; or the controller never created the proxy Service (controller not installed, wrong gatewayClassName).",
+    fix: "If a Gateway should be behind the port, check gateway.class-accepted and gateway.programmed for why its controller did not create the proxy.",
+    links: ["https://gateway-api.sigs.k8s.io/api-types/gateway/", "https://gateway.envoyproxy.io/docs/tasks/operations/deployment-mode/"],
+  },
+  async run(ctx) {
+    const svcFact = ctx.facts.service;
+    const services = await ctx.kube.list("services", ctx.signal);
+
+    if (svcFact) {
+      const svc = services.find((s) => isObject(s, svcFact.namespace, svcFact.name));
+      const name = `${svcFact.namespace}/${svcFact.name}`;
+      const owner = svc ? gatewayOfService(svc) : null;
+      if (!owner) return skip(`not applicable: Service ${name} is not a Gateway proxy`, { facts: { gateway: null } });
+      const [gateways, classes] = await Promise.all([ctx.kube.list("gateways", ctx.signal), classesOrNone(() => ctx.kube.list("gatewayclasses", ctx.signal))]);
+      const gw = gateways.find((g) => isObject(g, owner.namespace, owner.name));
+      if (!gw) {
+        return fail(`Service ${name} is labelled as the proxy of Gateway ${owner.namespace}/${owner.name}, which does not exist; expected that Gateway`, {
+          details: "The Gateway was deleted (or renamed) but its proxy Service is still there; the proxy has no configuration for this path.",
+          evidence: { service: name, labels: svc!.metadata.labels ?? {}, gateway: `${owner.namespace}/${owner.name}` },
+          facts: { gateway: null },
+        });
+      }
+      const className = gw.spec.gatewayClassName ?? null;
+      const cls = classes.find((c) => c.metadata.name === className);
+      const implementation = implementationOfController(cls?.spec.controllerName) ?? owner.implementation;
+      const fact: GatewayFact = {
+        namespace: owner.namespace,
+        name: owner.name,
+        className,
+        listener: uniqueListener(gw, svcFact.port),
+        port: svcFact.port,
+        implementation: owner.implementation === "other" ? implementation : owner.implementation,
+      };
+      return pass(`Service ${name} is the proxy of Gateway ${ref(gw)} (class ${className ?? "<none>"}, ${fact.implementation})`, {
+        evidence: { service: name, gateway: ref(gw), className, controllerName: cls?.spec.controllerName ?? null, implementation: fact.implementation },
+        facts: { gateway: fact },
+      });
+    }
+
+    // No Service takes the node port: a Gateway listening on that port without a proxy Service explains why.
+    const container = ctx.facts.container;
+    if (!container || container.role === "other") return skip("not applicable: no Service on the path", { facts: { gateway: null } });
+    const port = container.containerPort;
+    const [gateways, classes] = await Promise.all([ctx.kube.list("gateways", ctx.signal), classesOrNone(() => ctx.kube.list("gatewayclasses", ctx.signal))]);
+    const orphans = gateways.filter(
+      (g) => (g.spec.listeners ?? []).some((l) => l.port === port) && proxyServicesOf({ namespace: g.metadata.namespace ?? "default", name: g.metadata.name }, services as Service[]).length === 0,
+    );
+    if (!orphans.length) {
+      // The entry Service could not be resolved (service.receives-port errored or was skipped): a Gateway
+      // whose proxy exists and listens on the node port is still the best answer.
+      const listening = svcFact === undefined ? gateways.filter((g) => (g.spec.listeners ?? []).some((l) => l.port === port)) : [];
+      if (listening.length === 1) {
+        const gw = listening[0]!;
+        const proxy = proxyServicesOf({ namespace: gw.metadata.namespace ?? "default", name: gw.metadata.name }, services as Service[])[0]!;
+        const cls = classes.find((c) => c.metadata.name === gw.spec.gatewayClassName);
+        const fact: GatewayFact = {
+          namespace: gw.metadata.namespace ?? "default",
+          name: gw.metadata.name,
+          className: gw.spec.gatewayClassName ?? null,
+          listener: uniqueListener(gw, port),
+          port,
+          implementation: implementationOfController(cls?.spec.controllerName) ?? gatewayOfService(proxy)?.implementation ?? "other",
+        };
+        return pass(`Gateway ${ref(gw)} listens on port ${port} (proxy Service ${ref(proxy)}); the entry Service itself was not resolved`, {
+          evidence: { port, gateway: ref(gw), proxyService: ref(proxy) },
+          facts: { gateway: fact },
+        });
+      }
+      return skip(`not applicable: no Service takes port ${port} and no Gateway listens on it`, { facts: { gateway: null } });
+    }
+    const gw = orphans[0]!;
+    const className = gw.spec.gatewayClassName ?? null;
+    const cls = classes.find((c) => c.metadata.name === className);
+    const fact: GatewayFact = {
+      namespace: gw.metadata.namespace ?? "default",
+      name: gw.metadata.name,
+      className,
+      listener: uniqueListener(gw, port),
+      port,
+      implementation: implementationOfController(cls?.spec.controllerName) ?? "other",
+    };
+    return warn(`Gateway ${ref(gw)} has a listener on port ${port} but no proxy Service; expected its controller to create one (class ${className ?? "<none>"})`, {
+      details:
+        `Nothing takes port ${port} on the nodes because the Gateway's proxy Service does not exist. The controller of GatewayClass ${className ?? "<none>"} creates it once it accepts and programs the Gateway: ` +
+        "gateway.class-accepted and gateway.programmed say why it has not." +
+        (orphans.length > 1 ? ` Other Gateways in the same state: ${orphans.slice(1).map(ref).join(", ")}.` : ""),
+      evidence: { port, gateways: orphans.map(ref), className, controllerName: cls?.spec.controllerName ?? null },
+      facts: { gateway: fact },
+    });
+  },
+});
+
+export default check;

@@ -1,0 +1,92 @@
+/**
+ * gateway.programmed (ND603): the Gateway is Accepted and Programmed by its
+ * controller.
+ */
+import { defineCheck, fail, pass, skip, warn, type Check, type Condition } from "../../src/index.js";
+import { formatCondition, getCondition, isObject, ref } from "../../src/kube/helpers.js";
+
+/**
+ * Plain explanations of Gateway `Accepted` / `Programmed` reasons (Gateway API
+ * v1 gateway_types.go; messages of Envoy Gateway internal/gatewayapi/status
+ * and kgateway, real-world-facts §5).
+ */
+const REASONS: Record<string, string> = {
+  Pending:
+    "no controller has processed the Gateway (\"Waiting for controller\" is the default status the API server writes): the GatewayClass's controller is not installed or not running, or spec.gatewayClassName names a class nobody serves",
+  AddressNotAssigned:
+    "the controller could not get an address for the Gateway: its LoadBalancer Service has no ingress (kind without cloud-provider-kind or MetalLB, or k3s svclb pods Pending)",
+  AddressNotUsable: "an address requested in spec.addresses cannot be used",
+  NoResources: "the Envoy proxy Deployment has no available replicas (\"Envoy replicas unavailable\"): see gateway.proxy-ready",
+  Invalid: "the Gateway spec is invalid for this controller",
+  InvalidParameters: "spec.infrastructure.parametersRef points to a missing or invalid object",
+  UnsupportedAddress: "spec.addresses asks for an address type the controller does not support",
+  ListenersNotValid: "one or more listeners are invalid (see gateway.listener-serves-port)",
+  NotReconciled: "the controller did not reconcile the Gateway",
+};
+
+function explain(c: Condition | undefined): string | null {
+  return c?.reason && REASONS[c.reason] ? `${c.type} ${c.reason}: ${REASONS[c.reason]}.` : null;
+}
+
+/**
+ * Why this matters: until the controller has Accepted and Programmed the
+ * Gateway, the Envoy proxy either does not exist or has no configuration for
+ * its listeners; the request stops at the proxy Service (or before it).
+ */
+const check: Check = defineCheck({
+  id: "gateway.programmed",
+  code: "ND603",
+  hop: "gateway",
+  title: "the Gateway is Accepted and Programmed",
+  dependsOn: ["gateway.found"],
+  explain: {
+    meaning: "A Gateway's controller sets status.conditions Accepted=True once it takes the Gateway and Programmed=True once the proxy has its configuration and an address.",
+    causes:
+      "Accepted=Unknown Pending \"Waiting for controller\": no controller for the GatewayClass. Programmed=False AddressNotAssigned: the proxy's LoadBalancer Service has no address. NoResources: proxy pods unavailable. Invalid / ListenersNotValid: spec errors.",
+    fix: "Install or fix the controller (see gateway.class-accepted), give the proxy Service an address (service.load-balancer-ready), or fix the proxy pods (gateway.proxy-ready).",
+    links: ["https://gateway-api.sigs.k8s.io/api-types/gateway/", "https://gateway.envoyproxy.io/docs/tasks/quickstart/"],
+  },
+  async run(ctx) {
+    const fact = ctx.facts.gateway;
+    if (!fact) return skip("not applicable: no Gateway on the path");
+    const gateways = await ctx.kube.list("gateways", ctx.signal);
+    const gw = gateways.find((g) => isObject(g, fact.namespace, fact.name));
+    const name = `${fact.namespace}/${fact.name}`;
+    if (!gw) return fail(`Gateway ${name} does not exist; expected it to be Accepted and Programmed`);
+    const conds = gw.status?.conditions ?? [];
+    const accepted = getCondition(conds, "Accepted");
+    const programmed = getCondition(conds, "Programmed");
+    const addresses = (gw.status?.addresses ?? []).map((a) => a.value);
+    const evidence = { gateway: ref(gw), generation: gw.metadata.generation ?? null, conditions: conds, addresses };
+
+    if (!accepted && !programmed) {
+      return fail(`Gateway ${name} has no status conditions: no controller has processed it; expected Accepted=True and Programmed=True from the controller of GatewayClass ${gw.spec.gatewayClassName}`, {
+        details: REASONS["Pending"],
+        evidence,
+      });
+    }
+    if (accepted?.status !== "True" || programmed?.status !== "True") {
+      const bad = [accepted, programmed].filter((c): c is Condition => !!c && c.status !== "True");
+      const missing = [!accepted && "Accepted", !programmed && "Programmed"].filter(Boolean).join(", ");
+      const summary = `Gateway ${name} is ${bad.map(formatCondition).join(", ")}${missing ? ` (no ${missing} condition)` : ""}; expected Accepted=True and Programmed=True`;
+      const details = [...new Set(bad.map(explain).filter((x): x is string => !!x))].join(" ") || undefined;
+      // Without an address the proxy still serves through a nodePort / hostPort mapping: the path works.
+      const addressOnly = accepted?.status === "True" && programmed?.reason === "AddressNotAssigned";
+      const via = ctx.facts.service?.via;
+      if (addressOnly && (via === "nodeport" || via === "hostport")) {
+        return warn(summary, { details: `${details ?? ""} This path reaches the proxy through ${via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : "a hostPort pod"}, which works without an address.`.trim(), evidence });
+      }
+      return fail(summary, { details, evidence });
+    }
+    const stale = [accepted, programmed].some((c) => typeof c.observedGeneration === "number" && typeof gw.metadata.generation === "number" && c.observedGeneration < gw.metadata.generation);
+    if (stale) {
+      return warn(
+        `Gateway ${name} is Accepted and Programmed, but for generation ${Math.min(accepted.observedGeneration ?? 0, programmed.observedGeneration ?? 0)} while the spec is at generation ${gw.metadata.generation}; expected the controller to catch up`,
+        { details: "The controller has not processed the latest change to the Gateway: it may be stuck, restarting or not running any more. The status describes an older spec.", evidence },
+      );
+    }
+    return pass(`Gateway ${name} is Accepted and Programmed${addresses.length ? ` (address ${addresses.join(", ")})` : ""}`, { evidence });
+  },
+});
+
+export default check;

@@ -1,0 +1,85 @@
+/**
+ * service.load-balancer-ready (ND503): the path's LoadBalancer Service has a
+ * `status.loadBalancer.ingress` address.
+ */
+import { defineCheck, fail, pass, skip, warn, isSourceError, type Check } from "../../src/index.js";
+import { isObject, podState, describePodState, svclbFor } from "../../src/kube/helpers.js";
+
+/**
+ * Why this matters: a LoadBalancer Service without an ingress address has no
+ * load balancer behind it. On k3s/k3d the address comes from ServiceLB once a
+ * svclb pod is Ready — no address means no svclb pod serves the port. kind
+ * has no LoadBalancer implementation at all unless cloud-provider-kind or
+ * MetalLB is installed, and Gateway controllers report `Programmed=False
+ * AddressNotAssigned` while the address is missing.
+ */
+const check: Check = defineCheck({
+  id: "service.load-balancer-ready",
+  code: "ND503",
+  hop: "service",
+  title: "the LoadBalancer has an ingress address",
+  dependsOn: ["service.receives-port"],
+  explain: {
+    meaning: "A Service of type LoadBalancer gets `status.loadBalancer.ingress` from its load-balancer implementation (k3s ServiceLB, cloud-provider-kind, MetalLB). Without it, `kubectl get svc` shows EXTERNAL-IP <pending>.",
+    causes:
+      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). kind: no LoadBalancer implementation is installed (kind has none built in).",
+    fix: "k3s: free the port (see service.port-free) or re-enable ServiceLB. kind: run cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`) or install MetalLB — or reach the Service through a NodePort mapped by extraPortMappings.",
+    links: ["https://kind.sigs.k8s.io/docs/user/loadbalancer/", "https://docs.k3s.io/networking/networking-services#service-load-balancer"],
+  },
+  async run(ctx) {
+    const fact = ctx.facts.service;
+    if (!fact) return skip("not applicable: no Service on the path");
+    const services = await ctx.kube.list("services", ctx.signal);
+    const svc = services.find((s) => isObject(s, fact.namespace, fact.name));
+    const name = `${fact.namespace}/${fact.name}`;
+    if (!svc) return skip(`not applicable: Service ${name} is gone`);
+    const type = svc.spec.type ?? "ClusterIP";
+    if (type !== "LoadBalancer") return skip(`not applicable: Service ${name} is type ${type}`);
+
+    const ingress = svc.status?.loadBalancer?.ingress ?? [];
+    const addresses = ingress.map((i) => i.ip ?? i.hostname).filter((a): a is string => !!a);
+    if (addresses.length) return pass(`Service ${name} has LoadBalancer ingress ${addresses.join(", ")}`, { evidence: { service: name, ingress } });
+
+    const kind = ctx.facts.container?.role === "kind-node";
+    // The path does not use the LoadBalancer address when it reaches the Service through a nodePort or a hostPort pod.
+    const bypassed = fact.via === "nodeport" || fact.via === "hostport";
+    if (kind) {
+      const summary = `Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>); expected an address from cloud-provider-kind or MetalLB (kind has no LoadBalancer implementation)`;
+      const details =
+        "kind ships no LoadBalancer controller: LoadBalancer Services stay <pending> until cloud-provider-kind (a host binary that starts a load-balancer container per Service) or MetalLB is installed. " +
+        (bypassed
+          ? `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without an address; Gateway controllers may still report Programmed=False (AddressNotAssigned).`
+          : "");
+      const evidence = { service: name, ingress: [], via: fact.via };
+      return bypassed ? warn(summary, { details, evidence }) : fail(summary, { details, evidence });
+    }
+
+    // k3s / k3d: ServiceLB sets the address from the nodes running Ready svclb pods.
+    const [pods, daemonSets] = await Promise.all([
+      ctx.kube.list("pods", ctx.signal),
+      ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))),
+    ]);
+    const lb = svclbFor(fact, daemonSets, pods);
+    const states = lb.pods.map(podState);
+    const notReady = states.filter((s) => !s.ready);
+    const svclbText = states.length
+      ? notReady.length
+        ? `svclb pods not Ready: ${notReady.map(describePodState).join("; ")}`
+        : `svclb pods ${states.map((s) => s.name).join(", ")} are Ready but ServiceLB has not written the address yet`
+      : svc.spec.loadBalancerClass
+        ? `it has spec.loadBalancerClass ${svc.spec.loadBalancerClass}, which ServiceLB does not serve`
+        : lb.daemonSets.length
+          ? `svclb DaemonSet ${lb.daemonSets.map((d) => d.metadata.name).join(", ")} has no pods`
+          : "no svclb DaemonSet exists for it (ServiceLB disabled with --disable=servicelb?)";
+    const summary = `Service ${name} has no LoadBalancer ingress (${svclbText}); expected an address from k3s ServiceLB`;
+    const evidence = { service: name, ingress: [], via: fact.via, svclbDaemonSets: lb.daemonSets.map((d) => d.metadata.name), svclbPods: states };
+    if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.`, evidence });
+    return fail(summary, {
+      details:
+        "k3s ServiceLB (klipper-lb) publishes the IPs of the nodes whose svclb pods are Ready as the Service's LoadBalancer ingress; until one is Ready, nothing forwards the Service port on the nodes.",
+      evidence,
+    });
+  },
+});
+
+export default check;
