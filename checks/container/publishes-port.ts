@@ -1,0 +1,193 @@
+/**
+ * Why this matters: on k3d and kind a host port reaches the cluster only
+ * through a Docker port binding — on the k3d serverlb, or on a kind node via
+ * extraPortMappings. A port missing from that list is the single most common
+ * reason a freshly documented URL answers "connection refused", and the fix
+ * depends on which tool made the container.
+ */
+import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type ContainerFact, type ContainerInspect } from "../../src/index.js";
+import { isIpLiteral, normalizeAddress, parseHostPort, preferIpv4 } from "../../src/host/addresses.js";
+import {
+  containerCluster,
+  containerName,
+  containerNetworks,
+  containerRole,
+  formatBinding,
+  hostIpCovers,
+  labelsOf,
+  KIND_LABELS,
+  portBindings,
+  publishedList,
+  type PortBinding,
+} from "../../src/host/containers.js";
+import { dockerClusters, type DockerCluster } from "../../src/host/flavor.js";
+
+/** Where the container hop must receive the request: the target port, or the upstream of a socat/nc/ssh forwarder in front of it. */
+async function wanted(ctx: CheckContext, port: number): Promise<{ port: number; addresses: string[]; via: string | null }> {
+  const base = [ctx.facts.address, ctx.options.hostAddress].filter((a): a is string => !!a);
+  const fw = ctx.facts.forwarder;
+  if (fw && fw.upstream && (fw.kind === "socat" || fw.kind === "nc" || fw.kind === "ssh")) {
+    const hp = parseHostPort(fw.upstream);
+    if (hp) {
+      let addresses = [hp.host];
+      if (!isIpLiteral(hp.host)) {
+        const r = await ctx.host.resolve(hp.host, ctx.signal);
+        addresses = preferIpv4(r.addresses.map(normalizeAddress));
+      }
+      // ssh resolves its upstream on the ssh server (often the Docker VM): the host address applies there too.
+      if (fw.kind === "ssh") addresses.push(...base);
+      return { port: hp.port, addresses, via: `${fw.kind}${fw.pid !== null ? ` (pid ${fw.pid})` : ""} upstream ${fw.upstream}` };
+    }
+  }
+  return { port, addresses: base, via: null };
+}
+
+/** `(k3d load balancer of cluster openchoreo)` etc. */
+function roleNote(c: ContainerInspect): string {
+  const id = containerCluster(c);
+  switch (containerRole(c)) {
+    case "k3d-serverlb":
+      return ` (k3d load balancer of cluster ${id?.cluster})`;
+    case "k3d-node":
+      return ` (k3d node of cluster ${id?.cluster})`;
+    case "kind-node":
+      return ` (kind node of cluster ${id?.cluster})`;
+    case "other":
+      return "";
+  }
+}
+
+function fact(c: ContainerInspect, b: PortBinding): ContainerFact {
+  return {
+    id: c.Id,
+    name: containerName(c),
+    role: containerRole(c),
+    cluster: containerCluster(c)?.cluster ?? null,
+    hostIp: b.hostIp || "0.0.0.0",
+    hostPort: b.hostPort,
+    containerPort: b.containerPort,
+    protocol: b.protocol,
+    running: c.State.Running,
+    networks: containerNetworks(c),
+  };
+}
+
+/** The cluster the kube context names (`k3d-<c>` / `kind-<c>`), when it is on this Docker host. */
+function contextCluster(ctx: CheckContext, clusters: DockerCluster[]): DockerCluster | null {
+  let context: string | null = null;
+  try {
+    context = ctx.kube.info().context;
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return null;
+  }
+  const m = /^(k3d|kind)-(.+)$/.exec(context);
+  return (m && clusters.find((d) => d.flavor === m[1] && d.cluster === m[2])) || null;
+}
+
+export default defineCheck({
+  id: "container.publishes-port",
+  code: "ND401",
+  hop: "container",
+  title: "a container publishes the host port",
+  dependsOn: ["env.docker-reachable"],
+  after: ["dns.name-resolves", "forwarder.upstream-reachable"],
+  fixes: ["k3d-port-mapping", "kind-port-mapping"],
+  explain: {
+    meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings).",
+    causes: "k3d: the cluster was created without `--port HOST:CONTAINER@loadbalancer` for this port, or from an older config that mapped another port (OpenChoreo changed 8080:80 to 8080:8080). kind: the port is not in the node's extraPortMappings (they cannot be added to a running cluster). The binding is on 127.0.0.1 while the client uses another address. Another process held the port when the container started (`Bind for 0.0.0.0:8080 failed: port is already allocated`).",
+    fix: "k3d: `k3d cluster edit CLUSTER --port-add HOST:CONTAINER@loadbalancer` (netdoctor fix k3d-port-mapping). kind: add the extraPortMappings entry to the cluster config and re-create the cluster (netdoctor fix kind-port-mapping prints it).",
+    links: ["https://k3d.io/stable/usage/exposing_services/", "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
+  },
+  async run(ctx) {
+    const target = ctx.target;
+    if (!target) return skip("not applicable: no target (environment run)");
+    const fw = ctx.facts.forwarder;
+    if (fw && fw.kind === "kubectl-port-forward") {
+      return skip(`not applicable: kubectl port-forward${fw.pid !== null ? ` (pid ${fw.pid})` : ""} carries the traffic through the API server, not through a published container port`, {
+        facts: { container: null },
+      });
+    }
+    const want = await wanted(ctx, target.port);
+    const containers = await ctx.docker.containers(ctx.signal);
+    const evidence: Record<string, unknown> = { port: want.port, addresses: want.addresses, via: want.via, inspected: containers.length };
+
+    // A forwarder may relay straight to a container address (socat to a node IP and NodePort).
+    for (const c of containers) {
+      const nets = containerNetworks(c);
+      const hit = Object.entries(nets).find(([, ip]) => want.addresses.some((a) => normalizeAddress(a) === ip));
+      if (hit) {
+        const [network, ip] = hit;
+        const f: ContainerFact = { ...fact(c, { containerPort: want.port, protocol: "tcp", hostIp: ip, hostPort: want.port }) };
+        return pass(`${want.via ?? target.host} reaches container ${containerName(c)} directly at ${ip}:${want.port} on network ${network}${roleNote(c)}`, {
+          facts: { container: f },
+          evidence: { ...evidence, network },
+        });
+      }
+    }
+
+    const matches: { c: ContainerInspect; b: PortBinding }[] = [];
+    const otherScope: { c: ContainerInspect; b: PortBinding }[] = [];
+    for (const c of containers) {
+      for (const b of portBindings(c)) {
+        if (b.hostPort !== want.port || b.protocol !== "tcp") continue;
+        (hostIpCovers(b.hostIp, want.addresses) ? matches : otherScope).push({ c, b });
+      }
+    }
+    const score = (m: { c: ContainerInspect; b: PortBinding }) =>
+      (m.c.State.Running ? 0 : 4) + (want.addresses.some((a) => normalizeAddress(a) === normalizeAddress(m.b.hostIp)) ? 0 : 1) + (m.b.hostIp.includes(":") ? 2 : 0);
+    const best = matches.sort((x, y) => score(x) - score(y))[0];
+    if (best) {
+      const also = [...new Set(matches.filter((m) => m.c !== best.c).map((m) => containerName(m.c)))];
+      return pass(`${containerName(best.c)} publishes ${formatBinding(best.b)}${roleNote(best.c)}${want.via ? ` for ${want.via}` : ""}`, {
+        facts: { container: fact(best.c, best.b) },
+        evidence: { ...evidence, alsoClaimedBy: also },
+      });
+    }
+
+    const portText = want.via ? `port ${want.port} (${want.via})` : `port ${want.port}`;
+    const addr = want.addresses[0] ?? ctx.options.hostAddress;
+    if (otherScope.length) {
+      const o = otherScope[0]!;
+      return fail(`${containerName(o.c)} publishes ${formatBinding(o.b)} only, which does not receive connections to ${addr}; expected a binding on ${addr} or 0.0.0.0`, {
+        facts: { container: null },
+        evidence,
+        fixes: containerRole(o.c) === "kind-node" ? ["kind-port-mapping"] : containerRole(o.c).startsWith("k3d") ? ["k3d-port-mapping"] : [],
+      });
+    }
+
+    const clusters = dockerClusters(containers);
+    const preferred = contextCluster(ctx, clusters);
+    const ordered = preferred ? [preferred, ...clusters.filter((d) => d !== preferred)] : clusters;
+    const k3d = ordered.filter((d) => d.flavor === "k3d").map((d) => d.containers.find((c) => containerRole(c) === "k3d-serverlb")).filter((c): c is ContainerInspect => !!c);
+    const kindNodes = ordered.filter((d) => d.flavor === "kind").flatMap((d) => d.containers.filter((c) => containerRole(c) === "kind-node"));
+    const first = ordered[0];
+    const describe = (c: ContainerInspect) => {
+      const list = publishedList(c);
+      return `${containerName(c)} publishes ${list.length ? list.join(", ") : "nothing"}`;
+    };
+    if (first?.flavor === "k3d" && k3d.length) {
+      const lbs = k3d.slice(0, 3);
+      const cluster = containerCluster(lbs[0]!)!.cluster;
+      return fail(`no container publishes ${portText}: ${lbs.map(describe).join("; ")}; not ${want.port}`, {
+        facts: { container: null },
+        evidence: { ...evidence, serverlb: lbs.map((c) => ({ name: containerName(c), published: publishedList(c) })) },
+        fixes: ["k3d-port-mapping"],
+        details: `Add the port to the k3d load balancer: \`k3d cluster edit ${cluster} --port-add ${want.port}:${want.port}@loadbalancer\` (the container port is the one the cluster serves on the nodes — the LoadBalancer Service port; the serverlb forwards it to the same port on every server). The cluster config's \`ports:\` list should get the same entry so a re-create keeps it.`,
+      });
+    }
+    if (first?.flavor === "kind" && kindNodes.length) {
+      const nodes = kindNodes.filter((c) => labelsOf(c)[KIND_LABELS.cluster] === first.cluster).slice(0, 3);
+      return fail(`no container publishes ${portText}: ${nodes.map(describe).join("; ")}; not ${want.port}`, {
+        facts: { container: null },
+        evidence: { ...evidence, nodes: nodes.map((c) => ({ name: containerName(c), published: publishedList(c) })) },
+        fixes: ["kind-port-mapping"],
+        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry). The Service's nodePort must equal containerPort.`,
+      });
+    }
+    return fail(`no container publishes ${portText} (${containers.length} container${containers.length === 1 ? "" : "s"} inspected, no k3d or kind cluster among them); expected a published port`, {
+      facts: { container: null },
+      evidence,
+    });
+  },
+});

@@ -1,0 +1,115 @@
+/**
+ * Why this matters: the request cannot leave the client until its host name
+ * becomes an address, and the address decides which listener answers. Names
+ * under `.localhost` are the classic trap: curl and browsers resolve them to
+ * loopback themselves (RFC 6761), while Go, Python and kubectl-based tools ask
+ * the system resolver, which often does not — "works in curl, fails in my
+ * tool".
+ */
+import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type Target } from "../../src/index.js";
+import { isIpLiteral, isLocalhostName, isLoopback, normalizeAddress, preferIpv4 } from "../../src/host/addresses.js";
+
+/** The hosts file path and whether it names `host`; never throws for a SourceError. */
+async function hostsFileFor(ctx: CheckContext, host: string): Promise<{ path: string; lists: boolean }> {
+  try {
+    const f = await ctx.host.hostsFile(ctx.signal);
+    return { path: f.path, lists: f.entries.some((e) => e.names.some((n) => n.toLowerCase() === host)) };
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return { path: ctx.host.platform() === "win32" ? "C:\\Windows\\System32\\drivers\\etc\\hosts" : "/etc/hosts", lists: false };
+  }
+}
+
+/** Warn when the address is not where the cluster's ports are published (`--host-address`). */
+function scopeWarning(ctx: CheckContext, target: Target, address: string): string | null {
+  const published = ctx.options.hostAddress;
+  if (!published) return null;
+  if (normalizeAddress(address) === normalizeAddress(published)) return null;
+  if (isLoopback(address) && isLoopback(published)) return null;
+  return `${target.host} resolves to ${address}, but the cluster's ports are published on ${published}`;
+}
+
+export default defineCheck({
+  id: "dns.name-resolves",
+  code: "ND101",
+  hop: "dns",
+  title: "the target host name resolves",
+  fixes: ["hosts-entry"],
+  explain: {
+    meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS).",
+    causes: "No hosts-file entry and no DNS record for a made-up development name (e.g. api.platform.test); a hosts entry pointing at an old VM address; the client tool does not implement RFC 6761 for *.localhost (Go, Python, kubectl-based tools ask the system resolver, which on many systems does not resolve them).",
+    fix: "Add `127.0.0.1 NAME` (or the address where the cluster's ports are published) to the hosts file — `netdoctor fix hosts-entry` prints or applies it — or use a *.localhost name with a client that resolves it (curl ≥ 7.85, browsers).",
+    links: ["https://www.rfc-editor.org/rfc/rfc6761#section-6.3", "https://github.com/curl/curl/pull/9296"],
+  },
+  async run(ctx) {
+    const target = ctx.target;
+    if (!target) return skip("not applicable: no target (environment run)");
+    const host = target.host.toLowerCase();
+
+    if (isIpLiteral(host)) {
+      const address = normalizeAddress(host);
+      const w = scopeWarning(ctx, target, address);
+      const facts = { address };
+      return w ? warn(`${w}; the target is an IP literal`, { facts, evidence: { address, via: "literal" } }) : pass(`${address} is an IP literal`, { facts, evidence: { address, via: "literal" } });
+    }
+
+    const override = ctx.options.resolve.find((r) => (r.host.toLowerCase() === host || r.host === "*") && r.port === target.port);
+    if (override) {
+      const address = normalizeAddress(override.address);
+      const facts = { address };
+      const evidence = { address, via: "--resolve", override: `${override.host}:${override.port}:${override.address}` };
+      const w = scopeWarning(ctx, target, address);
+      return w ? warn(`${w} (by --resolve)`, { facts, evidence }) : pass(`${target.host} resolved by --resolve to ${address}`, { facts, evidence });
+    }
+
+    const answer = await ctx.host.resolve(host, ctx.signal);
+    const systemAddresses = answer.addresses.map(normalizeAddress);
+
+    if (isLocalhostName(host)) {
+      // RFC 6761 §6.3: loopback, whatever the resolver says. Docker publishes on 0.0.0.0 and ::, so IPv4 loopback is the address to follow.
+      const address = "127.0.0.1";
+      const facts = { address };
+      const evidence = { address, via: "rfc6761", system: systemAddresses, systemError: answer.error ?? null };
+      let note: string;
+      if (systemAddresses.length === 0) {
+        note = `; the system resolver does not resolve it (${answer.error ?? "no address"}): curl ≥7.85 and browsers do, Go/Python/kubectl tools may not`;
+      } else if (!systemAddresses.every(isLoopback)) {
+        note = `; the system resolver disagrees (${systemAddresses.join(", ")}): curl ≥7.85 and browsers use loopback, Go/Python/kubectl tools use the resolver's answer`;
+      } else {
+        note = ` (system resolver agrees: ${systemAddresses.join(", ")})`;
+      }
+      const details =
+        systemAddresses.length === 0
+          ? `Tools that use the system resolver need a hosts-file entry \`127.0.0.1 ${host}\`; \`netdoctor fix hosts-entry\` prints it.`
+          : undefined;
+      const w = scopeWarning(ctx, target, address);
+      if (w) return warn(`${w}${note}`, { facts, evidence, ...(details ? { details } : {}) });
+      return pass(`${target.host} is a loopback name by RFC 6761: ${address}${note}`, { facts, evidence, ...(details ? { details } : {}) });
+    }
+
+    if (systemAddresses.length === 0) {
+      const hosts = await hostsFileFor(ctx, host);
+      return fail(`${target.host} does not resolve (${answer.error ?? "no address"}); expected an entry in ${hosts.path} or a DNS record`, {
+        details: `Add \`${ctx.options.hostAddress || "127.0.0.1"} ${host}\` to ${hosts.path} (\`netdoctor fix hosts-entry\`), or use a name under .localhost, which curl and browsers resolve to loopback on their own.`,
+        evidence: { host, error: answer.error ?? null, hostsFile: hosts.path },
+        fixes: ["hosts-entry"],
+      });
+    }
+
+    const address = preferIpv4(systemAddresses)[0]!;
+    const hosts = await hostsFileFor(ctx, host);
+    const via = hosts.lists ? hosts.path : "the system resolver";
+    const facts = { address };
+    const evidence = { address, addresses: systemAddresses, via };
+    const w = scopeWarning(ctx, target, address);
+    if (w && !isLoopback(address)) {
+      return warn(`${w} (via ${via})`, {
+        facts,
+        evidence,
+        details: `If the cluster's ports are bound to every address (0.0.0.0) this still works; if they are bound to ${ctx.options.hostAddress} only, point ${host} there (${hosts.path}).`,
+      });
+    }
+    if (w) return warn(`${w} (via ${via})`, { facts, evidence });
+    return pass(`${target.host} resolves to ${systemAddresses.join(", ")} (via ${via})`, { facts, evidence });
+  },
+});
