@@ -1,0 +1,131 @@
+/**
+ * route.host-matches (ND701): an HTTPRoute serves this host and path.
+ *
+ * Why this matters: behind a Gateway, a request that reaches a healthy Envoy
+ * still gets a bare 404 with an empty body when no attached HTTPRoute carries
+ * the Host (a hostname typo, a wildcard that does not cover the apex, a route
+ * bound to another listener or port, a route the listener does not allow) or
+ * when no rule matches the path. Envoy says nothing about why; this check
+ * predicts the data plane's choice with the Gateway API rules
+ * (../shared/reference/gateway-api-matching.md A4–A10) and names the routes
+ * that came closest, so the user sees "api.openchoreo.local vs
+ * api.openchoreo.localhost" instead of a 404.
+ */
+import { defineCheck, fail, pass, skip, type BackendFact, type CheckOutcome, type RouteFact } from "../../src/index.js";
+import { describeMatch, predictRoute, type RoutePrediction } from "../../src/gateway/index.js";
+import { flavorOf, loadWorld, nn, serviceLabel } from "./common.js";
+
+const ENVOY_404 = "A probe of this path gets Envoy's 404 with an empty body (route_not_found, response flag NR).";
+
+function closestLines(p: RoutePrediction): string {
+  if (!p.closest.length) return "No HTTPRoute refers to this Gateway.";
+  return ["Closest HTTPRoutes, closest first:", ...p.closest.map((c) => `  - HTTPRoute ${c.namespace}/${c.name}: ${c.reason}`)].join("\n");
+}
+
+export default defineCheck({
+  id: "route.host-matches",
+  code: "ND701",
+  hop: "route",
+  title: "an HTTPRoute serves this host and path",
+  // facts.gateway (with the listener) comes from the gateway hop; `after` so this check still runs when that hop fails
+  after: ["gateway.listener-serves-port"],
+  explain: {
+    meaning:
+      "Among the HTTPRoutes attached to the Gateway listener that receives the request, one has a hostname matching the Host header and a rule whose matches cover the method, path, headers and query. Envoy picks the most specific listener, then the most specific hostname (exact > longest wildcard > none) without falling back to a less specific one, then the rule by Gateway API precedence.",
+    causes:
+      "A hostname typo (api.openchoreo.local vs api.openchoreo.localhost); a wildcard hostname, which never covers its apex (*.example.com does not match example.com); a route bound by parentRef sectionName or port to another listener; a route the listener does not allow (allowedRoutes from Same, a namespace selector, or kinds); a more specific hostname on another route that shadows a catch-all route; a PathPrefix that matches whole segments only (/api does not match /apis) or an Exact path with a different trailing slash.",
+    fix:
+      "Compare the route hostnames and parentRefs with the Host and port you request (`kubectl get httproute -A`, `kubectl get httproute NAME -o yaml`), fix the hostname or sectionName, or add a rule whose PathPrefix covers the path.",
+    links: [
+      "https://gateway-api.sigs.k8s.io/reference/spec/#httproutespec",
+      "https://gateway-api.sigs.k8s.io/guides/http-routing/",
+      "https://github.com/envoyproxy/gateway/issues/5500",
+    ],
+  },
+  async run(ctx): Promise<CheckOutcome> {
+    const fact = ctx.facts.gateway;
+    if (!ctx.target) return skip("not applicable: no target");
+    if (!fact) return skip("not applicable: no Gateway in front of this path", { facts: { route: null, backend: null } });
+    const loaded = await loadWorld(ctx, fact, true);
+    const gwRef = `${fact.namespace}/${fact.name}`;
+    if (!loaded.gateway || !loaded.world) return skip(`not applicable: Gateway ${gwRef} not found`, { facts: { route: null, backend: null } });
+    const { host, path, scheme } = ctx.target;
+    const p = predictRoute(loaded.world, { port: fact.port, host, path, scheme }, { flavor: flavorOf(fact) });
+    const shown = `${p.request.host}${path}`;
+    const evidence: Record<string, unknown> = {
+      gateway: gwRef,
+      port: fact.port,
+      request: p.request,
+      outcome: p.outcome,
+      listener: p.listener?.name ?? null,
+      hostKey: p.hostKey,
+      expected: p.expected,
+      explanation: p.explanation,
+      routesReferringToGateway: p.attachments.map((a) => ({
+        route: nn(a.route),
+        accepted: a.accepted,
+        reasons: a.parents.map((x) => x.reason),
+        listeners: a.listeners.map((l) => ({ listener: l.listener, port: l.port, hostnames: l.hostnames })),
+      })),
+    };
+    if (Object.keys(loaded.unavailable).length) {
+      evidence.unavailable = loaded.unavailable;
+      evidence.assumed = {
+        ...(loaded.unavailable.referencegrants ? { referencegrants: "none (cross-namespace backendRefs count as not permitted)" } : {}),
+        ...(loaded.unavailable.namespaces ? { namespaces: "only the kubernetes.io/metadata.name label (for allowedRoutes selectors)" } : {}),
+      };
+    }
+
+    switch (p.outcome) {
+      case "no-listener":
+        return skip(`not applicable: Gateway ${gwRef} has no ${scheme.toUpperCase()} listener on port ${fact.port}`, { evidence, facts: { route: null, backend: null } });
+      case "no-listener-hostname":
+      case "no-route":
+      case "no-rule": {
+        evidence.closest = p.closest;
+        const where = p.listener ? `listener ${p.listener.name}` : `port ${fact.port}`;
+        const summary =
+          p.outcome === "no-listener-hostname"
+            ? `no listener of Gateway ${gwRef} on port ${fact.port} accepts host ${p.request.host}; expected a listener with hostname ${p.request.host}, a wildcard covering it, or none`
+            : p.outcome === "no-route"
+              ? `no HTTPRoute attached to Gateway ${gwRef} ${where} serves host ${p.request.host} path ${path}; expected one with hostname ${p.request.host}`
+              : `no rule of the HTTPRoutes for host ${p.request.host} on Gateway ${gwRef} ${where} matches ${p.request.method} ${path}; expected a rule whose match covers ${path}`;
+        const top = p.closest[0];
+        return fail(top ? `${summary} (closest: HTTPRoute ${top.namespace}/${top.name}, ${top.reason})` : summary, {
+          details: `${p.explanation}.\n${ENVOY_404}\n${closestLines(p)}`,
+          evidence,
+          facts: { route: null, backend: null },
+        });
+      }
+      case "matched":
+      case "no-backend":
+      case "invalid-backend": {
+        const r = p.route!;
+        const routeNs = r.metadata.namespace ?? "default";
+        const route: RouteFact = { kind: "HTTPRoute", namespace: routeNs, name: r.metadata.name, rule: p.ruleIndex! };
+        const b = p.backend;
+        const backend: BackendFact | null = b && b.port !== null ? { namespace: b.namespace, name: b.name, port: b.port } : null;
+        evidence.route = route;
+        evidence.match = p.match;
+        evidence.backendRefs = p.backendRefs.map((c) => ({ kind: c.kind, namespace: c.namespace, name: c.name, port: c.port, weight: c.weight, valid: c.valid, reason: c.reason, message: c.message }));
+        const head = `HTTPRoute ${nn(r)} rule ${p.ruleIndex} (${describeMatch(p.match!)}) serves ${shown}`;
+        let summary: string;
+        if (p.outcome === "no-backend") {
+          summary = p.backendRefs.length ? `${head}, but every backendRef has weight 0: Envoy answers 500 (see route.refs-resolved)` : `${head}, but the rule has no backendRefs: Envoy answers 500 (see route.refs-resolved)`;
+        } else if (p.outcome === "invalid-backend") {
+          const first = p.backendRefs[0]!;
+          summary = `${head} → ${b ? serviceLabel(routeNs, b) : `${first.kind} ${first.name}`}, which does not resolve (${first.reason}): Envoy answers 500 (see route.refs-resolved)`;
+        } else if (p.expected.kind === "filter") {
+          summary = `${head}; the rule answers with its ${p.expected.filter} filter`;
+        } else {
+          summary = `${head}${b ? ` → ${serviceLabel(routeNs, b)}` : ""}`;
+        }
+        return pass(summary, { details: p.explanation, evidence, facts: { route, backend } });
+      }
+      default: {
+        const never: never = p.outcome;
+        throw new Error(`unhandled outcome ${String(never)}`);
+      }
+    }
+  },
+});
