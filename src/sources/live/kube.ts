@@ -1,0 +1,534 @@
+/**
+ * The live Kubernetes source (DESIGN §7): kubeconfig loading as kubectl does
+ * it, lists of every KubeKind through @kubernetes/client-node's typed APIs
+ * (CoreV1Api, AppsV1Api, DiscoveryV1Api, NetworkingV1Api,
+ * ApiextensionsV1Api) and CustomObjectsApi (gateway.networking.k8s.io,
+ * helm.cattle.io), paginated, memoised per kind, as plain JSON.
+ *
+ * Plain JSON: client-node 1.x deserialises answers into model classes that
+ * drop fields its models do not know and turn times into `Date`s (a
+ * round trip through `ObjectSerializer.serialize` rewrites
+ * `2024-05-01T10:00:00Z` as `2024-05-01T10:00:00.000Z`). So the typed APIs
+ * build and authenticate each request, and a per-request middleware keeps
+ * the API server's own JSON text, which is parsed as is — exactly what
+ * `kubectl get -o json` prints, plus `apiVersion`/`kind` on every item
+ * (kubectl adds them to list items too).
+ */
+import { readFileSync } from "node:fs";
+import { Agent as HttpAgent } from "node:http";
+import { Agent as HttpsAgent } from "node:https";
+import { homedir } from "node:os";
+import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
+import type * as K8s from "@kubernetes/client-node";
+import { parse as parseYaml } from "yaml";
+import { KIND_INFO, type KindMap, type KubeKind } from "../../kube/types.js";
+import { SourceError, type KubeInfo, type KubeSource, type KubeStats, type ServiceProxyResult } from "../types.js";
+
+/** Options of `createKubeSource` (DESIGN §3 `--kubeconfig`, `--context`, `KUBECONFIG`). */
+export interface KubeSourceOptions {
+  /** `--kubeconfig FILE`: only this file is read (it must exist). */
+  kubeconfig?: string;
+  /** `--context NAME`: instead of the kubeconfig's `current-context`. */
+  context?: string;
+  /** Environment for `KUBECONFIG` and `HOME` (default `process.env`). */
+  env?: NodeJS.ProcessEnv;
+  /** Timeout of each HTTP request to the API server, default 10 000 ms. */
+  requestTimeoutMs?: number;
+  /** Page size of list requests (`limit`), default 500. */
+  pageSize?: number;
+}
+
+type Raw = Record<string, unknown>;
+interface Named {
+  name: string;
+  [key: string]: unknown;
+}
+
+/** The kubeconfig selection a run uses (raw kubeconfig entries, file paths made absolute). */
+export interface LoadedKubeconfig {
+  /** Files read, in precedence order. */
+  files: string[];
+  contextName: string;
+  clusterName: string;
+  userName: string;
+  /** `namespace` of the context, `default` when unset. */
+  namespace: string;
+  /** The raw `cluster` map (`server`, `certificate-authority[-data]`, …). */
+  cluster: Raw & { server: string };
+  /** The raw `user` map (token, client certificate, exec, …); `{}` when the context names no user. */
+  user: Raw;
+}
+
+const configError = (message: string, cause?: unknown) => new SourceError("invalid-config", "kube", "kubeconfig", message, cause === undefined ? undefined : { cause });
+
+/** Keys holding file paths, resolved relative to the kubeconfig that names them (client-go `ResolvePaths`). */
+const CLUSTER_PATH_KEYS = ["certificate-authority"];
+const USER_PATH_KEYS = ["client-certificate", "client-key", "token-file"];
+
+function absolutise(entry: unknown, keys: string[], dir: string): Raw {
+  const out: Raw = { ...((entry ?? {}) as Raw) };
+  for (const k of keys) {
+    const v = out[k];
+    if (typeof v === "string" && v && !isAbsolute(v)) out[k] = resolve(dir, v);
+  }
+  return out;
+}
+
+function errnoText(err: unknown): string {
+  const code = (err as NodeJS.ErrnoException).code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return code ?? String(err);
+}
+
+/** Parse one kubeconfig file into named clusters/users/contexts with absolute paths. */
+function parseFile(file: string, text: string) {
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch (err) {
+    throw configError(`kubeconfig ${file} is not valid YAML: ${String((err as Error).message).split("\n")[0]}`, err);
+  }
+  if (doc === null || doc === undefined) doc = {};
+  if (typeof doc !== "object" || Array.isArray(doc)) throw configError(`kubeconfig ${file} is not a kubeconfig: expected a mapping with clusters, users and contexts`);
+  const d = doc as Raw;
+  const dir = dirname(file);
+  const list = (key: string, inner: string, pathKeys: string[]): Named[] => {
+    const v = d[key];
+    if (v === undefined || v === null) return [];
+    if (!Array.isArray(v)) throw configError(`kubeconfig ${file}: ${key} must be a list`);
+    return v.map((e, i) => {
+      if (typeof e !== "object" || e === null || typeof (e as Raw).name !== "string") throw configError(`kubeconfig ${file}: ${key}[${i}] has no name`);
+      return { name: (e as Raw).name as string, [inner]: absolutise((e as Raw)[inner], pathKeys, dir) };
+    });
+  };
+  const current = d["current-context"];
+  return {
+    clusters: list("clusters", "cluster", CLUSTER_PATH_KEYS),
+    users: list("users", "user", USER_PATH_KEYS),
+    contexts: list("contexts", "context", []),
+    currentContext: typeof current === "string" ? current : "",
+  };
+}
+
+/**
+ * Load and merge kubeconfig files as kubectl does (client-go
+ * `ClientConfigLoadingRules`): `--kubeconfig` alone when given (must exist);
+ * else every file of `KUBECONFIG` (separated by `:`, `;` on Windows),
+ * skipping files that do not exist, where the first file to define a
+ * cluster/user/context name or `current-context` wins; else
+ * `~/.kube/config`. Then selects `--context` or `current-context`.
+ *
+ * Throws SourceError `invalid-config` with one line: missing or unreadable
+ * file, malformed YAML, no current context, unknown context (`context "foo"
+ * not found in kubeconfig /path (contexts: a, b)`), or a context whose
+ * cluster is missing or has no server.
+ */
+export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; env?: NodeJS.ProcessEnv }): LoadedKubeconfig {
+  const env = opts.env ?? process.env;
+  let candidates: string[];
+  let explicit = false;
+  let origin: string;
+  if (opts.kubeconfig) {
+    candidates = [resolve(opts.kubeconfig)];
+    explicit = true;
+    origin = "--kubeconfig";
+  } else if (env.KUBECONFIG) {
+    candidates = env.KUBECONFIG.split(delimiter).filter(Boolean).map((f) => resolve(f));
+    origin = `KUBECONFIG=${env.KUBECONFIG}`;
+  } else {
+    candidates = [join(env.HOME || env.USERPROFILE || homedir(), ".kube", "config")];
+    origin = "default";
+  }
+  const files: string[] = [];
+  const merged = { clusters: new Map<string, Raw>(), users: new Map<string, Raw>(), contexts: new Map<string, Raw>(), currentContext: "" };
+  for (const file of candidates) {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (err) {
+      if (!explicit && (err as NodeJS.ErrnoException).code === "ENOENT") continue;
+      throw configError(`cannot read kubeconfig ${file}: ${errnoText(err)}`, err);
+    }
+    files.push(file);
+    const parsed = parseFile(file, text);
+    for (const c of parsed.clusters) if (!merged.clusters.has(c.name)) merged.clusters.set(c.name, c.cluster as Raw);
+    for (const u of parsed.users) if (!merged.users.has(u.name)) merged.users.set(u.name, u.user as Raw);
+    for (const c of parsed.contexts) if (!merged.contexts.has(c.name)) merged.contexts.set(c.name, c.context as Raw);
+    if (!merged.currentContext && parsed.currentContext) merged.currentContext = parsed.currentContext;
+  }
+  if (files.length === 0) {
+    throw configError(
+      origin === "default"
+        ? `no kubeconfig: ${candidates[0]} does not exist; set KUBECONFIG or pass --kubeconfig`
+        : `no kubeconfig: none of the files in ${origin} exists`,
+    );
+  }
+  const where = `kubeconfig ${files.join(delimiter)}`;
+  const contexts = [...merged.contexts.keys()];
+  const contextList = `(contexts: ${contexts.length ? contexts.join(", ") : "none"})`;
+  const contextName = opts.context || merged.currentContext;
+  if (!contextName) throw configError(`no current context in ${where} ${contextList}: pass --context`);
+  const context = merged.contexts.get(contextName);
+  if (!context) throw configError(`context "${contextName}" not found in ${where} ${contextList}`);
+  const clusterName = typeof context.cluster === "string" ? context.cluster : "";
+  const cluster = merged.clusters.get(clusterName);
+  if (!cluster) throw configError(`context "${contextName}" names cluster "${clusterName}", which is not in ${where}`);
+  if (typeof cluster.server !== "string" || !cluster.server) throw configError(`cluster "${clusterName}" has no server in ${where}`);
+  const userName = typeof context.user === "string" ? context.user : "";
+  const namespace = typeof context.namespace === "string" && context.namespace ? context.namespace : "default";
+  return { files, contextName, clusterName, userName, namespace, cluster: cluster as Raw & { server: string }, user: merged.users.get(userName) ?? {} };
+}
+
+/** Typed API clients of one run. */
+interface Apis {
+  k8s: typeof K8s;
+  core: K8s.CoreV1Api;
+  apps: K8s.AppsV1Api;
+  discovery: K8s.DiscoveryV1Api;
+  networking: K8s.NetworkingV1Api;
+  apiext: K8s.ApiextensionsV1Api;
+  custom: K8s.CustomObjectsApi;
+  version: K8s.VersionApi;
+}
+
+type Page = { limit: number; _continue?: string };
+type Lister = (a: Apis, page: Page, options: K8s.ConfigurationOptions) => Promise<unknown>;
+
+/** The typed list call of each kind, across all namespaces. */
+const LISTERS: Record<KubeKind, Lister> = {
+  namespaces: (a, p, o) => a.core.listNamespace(p, o),
+  nodes: (a, p, o) => a.core.listNode(p, o),
+  services: (a, p, o) => a.core.listServiceForAllNamespaces(p, o),
+  endpointslices: (a, p, o) => a.discovery.listEndpointSliceForAllNamespaces(p, o),
+  pods: (a, p, o) => a.core.listPodForAllNamespaces(p, o),
+  events: (a, p, o) => a.core.listEventForAllNamespaces(p, o),
+  deployments: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o),
+  daemonsets: (a, p, o) => a.apps.listDaemonSetForAllNamespaces(p, o),
+  ingresses: (a, p, o) => a.networking.listIngressForAllNamespaces(p, o),
+  ingressclasses: (a, p, o) => a.networking.listIngressClass(p, o),
+  customresourcedefinitions: (a, p, o) => a.apiext.listCustomResourceDefinition(p, o),
+  gatewayclasses: custom("gatewayclasses"),
+  gateways: custom("gateways"),
+  httproutes: custom("httproutes"),
+  referencegrants: custom("referencegrants"),
+  helmcharts: custom("helmcharts"),
+};
+
+function custom(kind: KubeKind): Lister {
+  const info = KIND_INFO[kind];
+  return (a, p, o) => a.custom.listClusterCustomObject({ group: info.group, version: info.version, plural: kind, ...p }, o);
+}
+
+/** `plural.group/version` (core: `plural/v1`), as users see a resource. */
+function resourceName(kind: KubeKind): string {
+  const info = KIND_INFO[kind];
+  return info.group ? `${kind}.${info.group}/${info.version}` : `${kind}/${info.version}`;
+}
+
+/** What one exchange with the API server left behind. */
+interface Captured {
+  status?: number;
+  text?: string;
+}
+
+/** The `message` of a Kubernetes `Status` body, if it is one. */
+function statusMessage(text: string | undefined): string {
+  if (!text) return "";
+  try {
+    const s = JSON.parse(text) as { kind?: string; message?: string };
+    if (s && typeof s.message === "string") return s.message.split("\n")[0]!;
+  } catch {
+    // not JSON
+  }
+  return text.split("\n")[0]!.slice(0, 200);
+}
+
+const NETWORK_REASONS: Record<string, string> = {
+  ECONNREFUSED: "connection refused",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name does not resolve (temporary failure)",
+  ECONNRESET: "connection reset",
+  EPIPE: "connection reset",
+  EHOSTUNREACH: "no route to host",
+  ENETUNREACH: "network unreachable",
+  ETIMEDOUT: "connection timed out",
+  ECONNABORTED: "connection aborted",
+};
+
+/**
+ * Build the live Kubernetes source. The kubeconfig is read when the source
+ * is created (so `info()` can answer synchronously); @kubernetes/client-node
+ * is imported on the first request. Every method throws only SourceError.
+ */
+export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
+  const timeoutMs = opts.requestTimeoutMs ?? 10_000;
+  const pageSize = opts.pageSize ?? 500;
+  let loaded: LoadedKubeconfig | undefined;
+  let loadError: SourceError | undefined;
+  try {
+    loaded = loadKubeconfig(opts);
+  } catch (err) {
+    loadError = err as SourceError;
+  }
+  const config = (): LoadedKubeconfig => {
+    if (loadError) throw loadError;
+    return loaded!;
+  };
+
+  const stats: KubeStats = { requests: 0, byKind: {} };
+  const count = (key: string) => {
+    stats.requests++;
+    stats.byKind[key] = (stats.byKind[key] ?? 0) + 1;
+  };
+
+  let apis: Promise<Apis> | undefined;
+  let sharedAgent: HttpAgent | undefined;
+  const getApis = () =>
+    (apis ??= (async () => {
+      const cfg = config();
+      const k8s = await import("@kubernetes/client-node");
+      const kc = new k8s.KubeConfig();
+      // client-node refuses http:// servers unless insecure-skip-tls-verify is set; kubectl does not (TLS does not apply).
+      const cluster = cfg.cluster.server.startsWith("http:") ? { ...cfg.cluster, "insecure-skip-tls-verify": true } : cfg.cluster;
+      const userName = cfg.userName || "netdoctor-anonymous";
+      try {
+        kc.loadFromString(
+          JSON.stringify({
+            apiVersion: "v1",
+            kind: "Config",
+            clusters: [{ name: cfg.clusterName, cluster }],
+            users: [{ name: userName, user: cfg.user }],
+            contexts: [{ name: cfg.contextName, context: { cluster: cfg.clusterName, user: userName, namespace: cfg.namespace } }],
+            "current-context": cfg.contextName,
+          }),
+        );
+      } catch (err) {
+        throw configError(`kubeconfig ${cfg.files.join(delimiter)}: ${(err as Error).message}`, err);
+      }
+      return {
+        k8s,
+        core: kc.makeApiClient(k8s.CoreV1Api),
+        apps: kc.makeApiClient(k8s.AppsV1Api),
+        discovery: kc.makeApiClient(k8s.DiscoveryV1Api),
+        networking: kc.makeApiClient(k8s.NetworkingV1Api),
+        apiext: kc.makeApiClient(k8s.ApiextensionsV1Api),
+        custom: kc.makeApiClient(k8s.CustomObjectsApi),
+        version: kc.makeApiClient(k8s.VersionApi),
+      };
+    })().catch((err: unknown) => {
+      apis = undefined;
+      throw err;
+    }));
+
+  /**
+   * One HTTP exchange through a typed API call. Returns the status and raw
+   * body text; throws SourceError for transport failures and aborts.
+   */
+  async function exchange(
+    what: string,
+    countKey: string,
+    signal: AbortSignal,
+    call: (a: Apis, options: K8s.ConfigurationOptions) => Promise<unknown>,
+    rewriteUrl?: (url: string) => string,
+  ): Promise<{ status: number; text: string }> {
+    const a = await getApis();
+    const server = config().cluster.server;
+    if (signal.aborted) throw new SourceError("timeout", "kube", countKey, `${what}: aborted: the run's deadline passed`);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const attempt = AbortSignal.any([signal, deadline]);
+    const captured: Captured = {};
+    const pre = async (ctx: K8s.RequestContext) => {
+      ctx.setSignal(attempt);
+      const agent = ctx.getAgent() as HttpAgent | undefined;
+      // Reuse one keep-alive connection for the run (client-node builds a fresh agent, hence a fresh TLS handshake, per request).
+      if (!sharedAgent && agent && (agent.constructor === HttpAgent || agent.constructor === HttpsAgent)) {
+        const Ctor = agent.constructor as typeof HttpAgent;
+        sharedAgent = new Ctor({ ...(agent as unknown as { options: object }).options, keepAlive: true });
+      }
+      if (sharedAgent && agent && agent.constructor === sharedAgent.constructor) ctx.setAgent(sharedAgent);
+      if (rewriteUrl) ctx.setUrl(rewriteUrl(ctx.getUrl()));
+      count(countKey);
+      return ctx;
+    };
+    const post = async (rsp: K8s.ResponseContext) => {
+      captured.status = rsp.httpStatusCode;
+      captured.text = await rsp.body.text();
+      // Hand the generated deserialiser an empty object: the raw text above is what we return.
+      return new a.k8s.ResponseContext(rsp.httpStatusCode, { "content-type": "application/json" }, { text: async () => "{}", binary: async () => Buffer.from("{}") });
+    };
+    // The ObjectParam APIs call the Observable APIs directly, so call-time middleware is the Observable kind.
+    const middleware: K8s.ObservableMiddleware = { pre: (ctx) => new a.k8s.Observable(pre(ctx)), post: (rsp) => new a.k8s.Observable(post(rsp)) };
+    try {
+      await call(a, { middleware: [middleware], middlewareMergeStrategy: "append" });
+    } catch (err) {
+      if (captured.status === undefined) {
+        if (attempt.aborted) {
+          const msg = deadline.aborted ? `no answer from the API server at ${server} within ${timeoutMs} ms` : "aborted: the run's deadline passed";
+          throw new SourceError("timeout", "kube", countKey, `${what}: ${msg}`, { cause: err });
+        }
+        throw transportError(err, server, countKey, what);
+      }
+    }
+    return { status: captured.status!, text: captured.text ?? "" };
+  }
+
+  /** A non-2xx answer of the API server as a SourceError. */
+  function httpError(status: number, text: string, subject: string, what: string, kind?: KubeKind): SourceError {
+    const msg = statusMessage(text);
+    if (status === 401) return new SourceError("unauthorized", "kube", subject, `${what}: unauthorized (401)${msg ? `: ${msg}` : ""}`);
+    if (status === 403) {
+      const detail = msg.replace(/^.*? is forbidden: /, "");
+      return new SourceError("forbidden", "kube", subject, `${kind ?? what} is forbidden (403)${detail ? `: ${detail}` : ""}`);
+    }
+    if (status === 404 && kind) {
+      return new SourceError("not-found", "kube", subject, `${resourceName(kind)} is not served by the API server (404)`);
+    }
+    if (status === 404) return new SourceError("not-found", "kube", subject, `${what}: not found (404)${msg ? `: ${msg}` : ""}`);
+    return new SourceError("error", "kube", subject, `${what}: the API server answered ${status}${msg ? `: ${msg}` : ""}`);
+  }
+
+  function parseJson(text: string, subject: string, what: string): Raw {
+    try {
+      return JSON.parse(text) as Raw;
+    } catch (err) {
+      throw new SourceError("error", "kube", subject, `${what}: the API server answered something that is not JSON`, { cause: err });
+    }
+  }
+
+  async function fetchAll<K extends KubeKind>(kind: K, signal: AbortSignal): Promise<KindMap[K][]> {
+    const info = KIND_INFO[kind];
+    const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const items: KindMap[K][] = [];
+    let cont: string | undefined;
+    do {
+      const page: Page = { limit: pageSize, ...(cont ? { _continue: cont } : {}) };
+      const what = `list ${resourceName(kind)}`;
+      const { status, text } = await exchange(what, kind, signal, (a, o) => LISTERS[kind](a, page, o));
+      if (status < 200 || status > 299) throw httpError(status, text, kind, what, kind);
+      const list = parseJson(text, kind, what) as { items?: Raw[] | null; metadata?: { continue?: string } };
+      for (const item of list.items ?? []) items.push({ apiVersion, kind: info.kind, ...item } as unknown as KindMap[K]);
+      cont = list.metadata?.continue || undefined;
+    } while (cont);
+    return items;
+  }
+
+  const memo = new Map<string, Promise<unknown>>();
+  function memoise<T>(key: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
+    let p = memo.get(key) as Promise<T> | undefined;
+    if (!p) {
+      p = fn().catch((err: unknown) => {
+        if ((err as SourceError).code === "timeout") memo.delete(key);
+        throw err;
+      });
+      memo.set(key, p);
+    }
+    return raceSignal(p, signal, key);
+  }
+
+  return {
+    info(): KubeInfo {
+      const c = config();
+      return { context: c.contextName, cluster: c.clusterName, server: c.cluster.server, namespace: c.namespace };
+    },
+    version(signal) {
+      return memoise("version", signal, async () => {
+        const what = "GET /version";
+        const { status, text } = await exchange(what, "version", signal, (a, o) => a.version.getCode({}, o));
+        if (status < 200 || status > 299) throw httpError(status, text, "version", what);
+        return parseJson(text, "version", what) as { gitVersion: string };
+      });
+    },
+    list(kind, signal) {
+      if (!(kind in LISTERS)) return Promise.reject(new SourceError("error", "kube", String(kind), `unknown resource kind ${String(kind)}`));
+      return memoise(kind, signal, () => fetchAll(kind, signal));
+    },
+    async serviceProxy(namespace, name, port, path, signal): Promise<ServiceProxyResult> {
+      const what = `GET service proxy ${namespace}/${name}:${port}${path.startsWith("/") ? path : `/${path}`}`;
+      const rel = path.replace(/^\/+/, "");
+      const suffix = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}:${encodeURIComponent(String(port))}/proxy/${encodePath(rel)}`;
+      const { status, text } = await raceSignal(
+        exchange(
+          what,
+          "proxy",
+          signal,
+          (a, o) => a.core.connectGetNamespacedServiceProxyWithPath({ namespace, name: `${name}:${port}`, path: rel || "/" }, o),
+          (url) => new URL(url).origin + basePath(config().cluster.server) + suffix,
+        ),
+        signal,
+        "proxy",
+      );
+      // The API server's own refusal (RBAC on services/proxy, bad token) is a read failure, not the backend's answer.
+      if ((status === 401 || status === 403) && isStatusObject(text)) throw httpError(status, text, "proxy", what);
+      return { status, body: Buffer.from(text, "utf8").subarray(0, 4096).toString("utf8") };
+    },
+    stats: () => ({ requests: stats.requests, byKind: { ...stats.byKind } }),
+  };
+}
+
+/** Path prefix of a server URL (`https://h/k8s/clusters/c` → `/k8s/clusters/c`), without trailing slash. */
+function basePath(server: string): string {
+  try {
+    return new URL(server).pathname.replace(/\/+$/, "");
+  } catch {
+    return "";
+  }
+}
+
+/** Percent-encode each segment of a path, keeping `/` and a query string as they are. */
+function encodePath(path: string): string {
+  const q = path.indexOf("?");
+  const p = q >= 0 ? path.slice(0, q) : path;
+  return p.split("/").map((s) => encodeURIComponent(decodeURIComponentSafe(s))).join("/") + (q >= 0 ? path.slice(q) : "");
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+function isStatusObject(text: string): boolean {
+  try {
+    return (JSON.parse(text) as { kind?: string }).kind === "Status";
+  } catch {
+    return false;
+  }
+}
+
+/** A failure before any HTTP answer: network errors by code, TLS failures, anything else. */
+function transportError(err: unknown, server: string, subject: string, what: string): SourceError {
+  if ((err as { name?: string }).name === "SourceError") return err as SourceError;
+  let code: string | undefined;
+  let e: unknown = err;
+  for (let i = 0; i < 4 && e && typeof e === "object"; i++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === "string") {
+      code = c;
+      break;
+    }
+    e = (e as { cause?: unknown }).cause;
+  }
+  if (code && NETWORK_REASONS[code]) {
+    return new SourceError(code === "ETIMEDOUT" ? "timeout" : "unreachable", "kube", subject, `cannot reach the API server at ${server}: ${NETWORK_REASONS[code]}`, { cause: err });
+  }
+  const message = String((err as Error)?.message ?? err).split("\n")[0];
+  if (code && /CERT|SELF_SIGNED|UNABLE_TO|ERR_TLS|ERR_SSL|EPROTO/.test(code)) {
+    return new SourceError("error", "kube", subject, `TLS with the API server at ${server} failed: ${code}`, { cause: err });
+  }
+  return new SourceError("error", "kube", subject, `${what}: ${message}`, { cause: err });
+}
+
+/** Reject with SourceError `timeout` as soon as `signal` aborts, without cancelling a request other callers share. */
+function raceSignal<T>(p: Promise<T>, signal: AbortSignal, subject: string): Promise<T> {
+  const aborted = () => new SourceError("timeout", "kube", subject, `${subject}: aborted: the run's deadline passed`);
+  if (signal.aborted) return Promise.reject(aborted());
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(aborted());
+    signal.addEventListener("abort", onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}

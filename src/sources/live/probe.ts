@@ -1,0 +1,193 @@
+/**
+ * The live probe source (DESIGN §7): TCP connects with `node:net` and HTTP(S)
+ * requests with undici, each attempt on its own connection with an explicit
+ * Host header and one per-attempt timeout, never through a proxy from the
+ * environment. Under the lab (DESIGN §8) it opens connections only to
+ * 127.0.0.0/8 and ::1.
+ */
+import { connect } from "node:net";
+import { isIP } from "node:net";
+import { performance } from "node:perf_hooks";
+import type { LabState } from "../../lab/contract.js";
+import { classifyError, classifyHttp, errorCodes } from "../../probe/classify.js";
+import type { HttpProbeRequest, ProbeResult, ProbeSignature, ProbeSource, TcpResult } from "../types.js";
+import { isLoopback, readLabState, splitHostPort } from "./lab-state.js";
+
+export { readLabState } from "./lab-state.js";
+
+/** Most body bytes a probe reads; the rest of the body is discarded unread. */
+export const PROBE_BODY_LIMIT_BYTES = 4096;
+
+/** Error text of a probe the lab's loopback guard refused. */
+export const LAB_GUARD_MESSAGE = "not reachable from the lab: only 127.0.0.0/8 is probed";
+
+/** Options of `createProbeSource`. */
+export interface ProbeSourceOptions {
+  /** The running lab, when diagnosing one; `undefined` reads `NETDOCTOR_LAB` from `env`, `null` means no lab. */
+  lab?: LabState | null;
+  /** Environment to read `NETDOCTOR_LAB` from when `lab` is undefined (default `process.env`). Proxy variables in it are ignored. */
+  env?: NodeJS.ProcessEnv;
+}
+
+type Route = { address: string; port: number } | { blocked: true };
+
+/**
+ * Where a probe of `address:port` goes: unchanged without a lab; under a lab
+ * first through `probeMap`, then refused unless the address is loopback.
+ */
+function route(lab: LabState | null, address: string, port: number): Route {
+  if (!lab) return { address, port };
+  const bare = address.replace(/^\[|\]$/g, "");
+  const mapped = lab.probeMap[`${bare}:${port}`] ?? lab.probeMap[`[${bare}]:${port}`];
+  const target = mapped ? splitHostPort(mapped) : { address: bare, port };
+  if (!target || !isLoopback(target.address)) return { blocked: true };
+  return target;
+}
+
+/** One line for an error: its code and message, without stack. */
+function oneLine(err: unknown): string {
+  const codes = errorCodes(err);
+  const message = err instanceof Error ? err.message : String(err);
+  const code = codes.find((c) => !message.includes(c));
+  return (code ? `${code}: ${message}` : message).split("\n")[0]!;
+}
+
+/** Time since `start`, rounded to ms. */
+function since(start: number): number {
+  return Math.round(performance.now() - start);
+}
+
+/** Map a transport-error signature to the ProbeResult outcome. */
+function outcomeOf(signature: ProbeSignature): ProbeResult["outcome"] {
+  switch (signature) {
+    case "refused":
+    case "reset":
+    case "timeout":
+    case "empty-reply":
+    case "unreachable":
+      return signature;
+    default:
+      return "error";
+  }
+}
+
+/** Flatten undici's header map (arrays joined with `, `, as HTTP allows). */
+function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
+  return out;
+}
+
+/** The SNI server name for a Host header value: the name without port; none for IP literals. */
+function serverName(host: string): string | undefined {
+  const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
+  return name && isIP(name) === 0 ? name : undefined;
+}
+
+/**
+ * One TCP connect attempt. Outcomes: `connected`; `refused` (ECONNREFUSED);
+ * `timeout` (no SYN-ACK within `timeoutMs`, or the run's signal aborted);
+ * `unreachable` (host/network unreachable, or beyond loopback under the lab);
+ * `error` otherwise. Never throws.
+ */
+async function tcpAttempt(lab: LabState | null, address: string, port: number, timeoutMs: number, signal: AbortSignal): Promise<TcpResult> {
+  const start = performance.now();
+  const r = route(lab, address, port);
+  if ("blocked" in r) return { outcome: "unreachable", durationMs: 0, error: LAB_GUARD_MESSAGE };
+  if (signal.aborted) return { outcome: "timeout", durationMs: 0, error: "aborted before connecting" };
+  return new Promise<TcpResult>((resolve) => {
+    const socket = connect({ host: r.address, port: r.port });
+    let done = false;
+    const finish = (result: TcpResult) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      signal.removeEventListener("abort", onAbort);
+      socket.destroy();
+      resolve(result);
+    };
+    const onAbort = () => finish({ outcome: "timeout", durationMs: since(start), error: "aborted: the run's deadline passed" });
+    const timer = setTimeout(() => finish({ outcome: "timeout", durationMs: since(start), error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    signal.addEventListener("abort", onAbort, { once: true });
+    socket.once("connect", () => finish({ outcome: "connected", durationMs: since(start) }));
+    socket.once("error", (err) => {
+      const sig = classifyError(err);
+      const outcome: TcpResult["outcome"] = sig === "refused" || sig === "timeout" || sig === "unreachable" ? sig : "error";
+      finish({ outcome, durationMs: since(start), error: oneLine(err) });
+    });
+  });
+}
+
+/**
+ * One HTTP(S) request on a dedicated undici Client: explicit Host header,
+ * connect/headers/body timeouts and an overall deadline all equal to
+ * `timeoutMs`, at most 4 KiB of body read, TLS certificates not verified
+ * (a probe asks "does it answer", not "is it trusted"). Never throws:
+ * transport failures become outcomes through `classifyError`.
+ */
+async function httpAttempt(lab: LabState | null, req: HttpProbeRequest, signal: AbortSignal): Promise<ProbeResult> {
+  const start = performance.now();
+  const r = route(lab, req.address, req.port);
+  if ("blocked" in r) return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: LAB_GUARD_MESSAGE };
+  if (signal.aborted) return { outcome: "timeout", signature: "timeout", durationMs: 0, error: "aborted before connecting" };
+  const { Client } = await import("undici");
+  const t = req.timeoutMs;
+  const hostPart = isIP(r.address) === 6 ? `[${r.address}]` : r.address;
+  const client = new Client(`${req.scheme}://${hostPart}:${r.port}`, {
+    connectTimeout: t,
+    headersTimeout: t,
+    bodyTimeout: t,
+    pipelining: 1,
+    connect: { rejectUnauthorized: false, servername: serverName(req.host) },
+  });
+  const deadline = AbortSignal.timeout(t);
+  const attempt = AbortSignal.any([signal, deadline]);
+  try {
+    const res = await client.request({
+      path: req.path || "/",
+      method: (req.method ?? "GET") as "GET",
+      headers: { host: req.host, "user-agent": "netdoctor", accept: "*/*" },
+      signal: attempt,
+    });
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
+      for await (const chunk of res.body as AsyncIterable<Buffer>) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size >= PROBE_BODY_LIMIT_BYTES) break;
+      }
+    } catch {
+      // The body broke off after the status line: the answer so far stands.
+    }
+    const body = Buffer.concat(chunks).subarray(0, PROBE_BODY_LIMIT_BYTES).toString("utf8");
+    const headers = flatHeaders(res.headers);
+    return { outcome: "http", status: res.statusCode, signature: classifyHttp(res.statusCode, headers, body), durationMs: since(start), headers, body };
+  } catch (err) {
+    let signature = classifyError(err);
+    let error = oneLine(err);
+    if (attempt.aborted) {
+      signature = "timeout";
+      error = deadline.aborted ? `no answer within ${t} ms` : "aborted: the run's deadline passed";
+    }
+    return { outcome: outcomeOf(signature), signature, durationMs: since(start), error };
+  } finally {
+    client.destroy().catch(() => undefined);
+  }
+}
+
+/**
+ * Build the live probe source. Under a lab (given, or read from
+ * `NETDOCTOR_LAB`), `address:port` is first mapped through `probeMap`; an
+ * address outside 127.0.0.0/8 and ::1 is then answered `unreachable` with
+ * the error `not reachable from the lab: only 127.0.0.0/8 is probed`,
+ * without opening a socket (DESIGN §8). Throws SourceError `invalid-config`
+ * only when `NETDOCTOR_LAB` names an unreadable file.
+ */
+export function createProbeSource(opts: ProbeSourceOptions = {}): ProbeSource {
+  const lab = opts.lab === undefined ? readLabState(opts.env ?? process.env) : opts.lab;
+  return {
+    tcp: (address, port, timeoutMs, signal) => tcpAttempt(lab, address, port, timeoutMs, signal),
+    http: (request, signal) => httpAttempt(lab, request, signal),
+  };
+}
