@@ -109,7 +109,14 @@ export interface Report {
  * `path` is the index into `report.paths`, or null for environment checks.
  */
 export type RunEvent =
-  | { type: "run-start"; startedAt: string; targets: Target[]; checks: { id: string; hop: ReportHop; title: string; path: number | null }[] }
+  | {
+      type: "run-start";
+      startedAt: string;
+      targets: Target[];
+      checks: { id: string; hop: ReportHop; title: string; path: number | null }[];
+      /** What is known about the environment before any check ran (e.g. the kubeconfig context); optional. */
+      environment?: Partial<Environment>;
+    }
   | { type: "check-start"; path: number | null; id: string }
   | { type: "check-end"; path: number | null; result: CheckResult }
   | { type: "probe-end"; path: number; probe: ProbeReport }

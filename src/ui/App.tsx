@@ -1,0 +1,121 @@
+/**
+ * The netdoctor TUI: header (tool, context, flavor), the environment checks,
+ * each path as a live list of hops, and a footer with the keys. Thin: it
+ * renders the state reduced from run events (./state.ts) and holds no
+ * diagnosis logic.
+ *
+ * Keys (interactive mode only): ↑/↓ or k/j move between hops, enter or space
+ * expands a hop's checks, q / Esc / Ctrl-C quit. Without raw-mode stdin the
+ * app takes no keys and exits by itself once the run has ended, leaving the
+ * final frame on screen.
+ */
+import { useEffect, useSyncExternalStore } from "react";
+import { Box, Text, useApp, useInput, useStdin } from "ink";
+import { pathCounts } from "../report/format.js";
+import { HopRow } from "./HopRow.js";
+import { PathView } from "./PathView.js";
+import { Spinner } from "./Spinner.js";
+import { hopView, rows, type UiState } from "./state.js";
+import type { RunStore } from "./store.js";
+import { ColorContext, useTint } from "./theme.js";
+
+export interface AppProps {
+  store: RunStore;
+  /** Take keys; default: when stdin supports raw mode. */
+  interactive?: boolean;
+  /** Called when the user quits (q, Esc, Ctrl-C), before the app exits. */
+  onQuit?: () => void;
+  /** Colour marks and statuses (default true; false for `--no-color`). */
+  color?: boolean;
+}
+
+function Header({ state }: { state: UiState }): React.JSX.Element {
+  const env = state.environment;
+  const tint = useTint();
+  return (
+    <Box>
+      <Text bold color={tint("cyan")}>
+        netdoctor
+      </Text>
+      {state.version ? <Text dimColor>{` ${state.version}`}</Text> : null}
+      {env.context ? <Text>{`  ${env.context}`}</Text> : null}
+      {env.flavor ? <Text dimColor>{` (${env.flavor})`}</Text> : null}
+      {env.apiServer ? <Text dimColor>{`  ${env.apiServer}`}</Text> : null}
+    </Box>
+  );
+}
+
+function Footer({ state, interactive }: { state: UiState; interactive: boolean }): React.JSX.Element {
+  const tint = useTint();
+  const all = [...state.env, ...state.paths.flatMap((p) => p.checks)];
+  const done = all.filter((c) => c.state === "done").length;
+  const keys = interactive ? "  ↑↓ move · enter expand · q quit" : "";
+  if (state.phase !== "done" || !state.report) {
+    return (
+      <Box marginTop={1}>
+        <Spinner />
+        <Text dimColor>{` ${state.phase === "waiting" ? "starting" : `running · ${done}/${all.length} checks done`}${keys}`}</Text>
+      </Box>
+    );
+  }
+  const r = state.report;
+  const n = pathCounts(r);
+  const color = r.status === "fail" ? "red" : r.status === "warn" ? "yellow" : "green";
+  return (
+    <Box marginTop={1}>
+      <Text bold color={tint(color)}>
+        {r.status.toUpperCase()}
+      </Text>
+      <Text dimColor>{`  ${r.paths.length} path${r.paths.length === 1 ? "" : "s"}: ${n.fail} fail, ${n.warn} warn, ${n.pass} pass · ${Math.round(r.durationMs)} ms${keys}`}</Text>
+    </Box>
+  );
+}
+
+export function App({ store, interactive, onQuit, color = true }: AppProps): React.JSX.Element {
+  const state = useSyncExternalStore(store.subscribe, store.getState);
+  const { exit } = useApp();
+  const { isRawModeSupported } = useStdin();
+  const keys = interactive ?? isRawModeSupported;
+
+  useInput(
+    (input, key) => {
+      // Keys typed faster than the terminal is read arrive as one chunk ("jjj\r"): take them one by one.
+      const chars = !key.ctrl && !key.meta && input.length > 1 ? [...input] : [input];
+      for (const ch of chars) {
+        const enter = key.return || ch === "\r" || ch === "\n";
+        if (ch === "q" || key.escape || (key.ctrl && ch === "c")) {
+          onQuit?.();
+          exit();
+          return;
+        } else if (key.upArrow || ch === "k") store.dispatch({ type: "ui-move", delta: -1 });
+        else if (key.downArrow || ch === "j") store.dispatch({ type: "ui-move", delta: 1 });
+        else if (enter || ch === " ") store.dispatch({ type: "ui-toggle" });
+      }
+    },
+    { isActive: keys },
+  );
+
+  // Without keys, leave once the final frame (run ended) has been committed.
+  useEffect(() => {
+    if (!keys && state.phase === "done") exit();
+  }, [keys, state.phase, exit]);
+
+  const cursorKey = keys ? (rows(state)[state.cursor]?.key ?? null) : null;
+  return (
+    <ColorContext.Provider value={color}>
+      <Box flexDirection="column">
+        <Header state={state} />
+        {state.env.length > 0 ? (
+          <Box flexDirection="column" marginTop={1}>
+            <Text bold>Environment</Text>
+            <HopRow view={hopView(state, null, "env")} selected={cursorKey === "env"} expanded={state.expanded.includes("env")} cursor={keys} />
+          </Box>
+        ) : null}
+        {state.paths.map((_, i) => (
+          <PathView key={i} state={state} index={i} cursorKey={cursorKey} cursor={keys} />
+        ))}
+        <Footer state={state} interactive={keys} />
+      </Box>
+    </ColorContext.Provider>
+  );
+}

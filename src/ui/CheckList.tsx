@@ -1,0 +1,28 @@
+/** The checks of an expanded hop: one line each with mark, title and summary. */
+import { Box, Text } from "ink";
+import { Mark } from "./Mark.js";
+import type { UiCheck } from "./state.js";
+
+export interface CheckListProps {
+  checks: UiCheck[];
+}
+
+export function CheckList({ checks }: CheckListProps): React.JSX.Element {
+  return (
+    <Box flexDirection="column" marginLeft={6}>
+      {checks.map((c) => (
+        <Box key={c.id}>
+          <Box flexShrink={0} marginRight={1}>
+            <Mark status={c.result ? c.result.status : c.state === "running" ? "running" : "pending"} />
+          </Box>
+          <Box flexShrink={1}>
+            <Text wrap="truncate-end">
+              {c.title}
+              {c.result ? <Text dimColor>{`  ${c.result.code} ${c.id} — ${c.result.summary}`}</Text> : <Text dimColor>{`  ${c.id}`}</Text>}
+            </Text>
+          </Box>
+        </Box>
+      ))}
+    </Box>
+  );
+}

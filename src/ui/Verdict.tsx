@@ -1,0 +1,44 @@
+/** The end of a path: the verdict in one sentence, the probe's signature, and the fixes offered (id + title). */
+import { Box, Text } from "ink";
+import { fixesFor, probeSentence, verdictSentence } from "../report/format.js";
+import type { FixReport, PathReport, ProbeReport } from "../report/types.js";
+import { useTint } from "./theme.js";
+
+export interface VerdictProps {
+  /** The path's report; null while the path runs (then only the probe, if it finished, is shown). */
+  report: PathReport | null;
+  probe: ProbeReport | null;
+  /** The run's fix reports (titles); empty until the run ends, when only ids are known. */
+  fixes: FixReport[];
+}
+
+export function Verdict({ report, probe, fixes }: VerdictProps): React.JSX.Element | null {
+  const tint = useTint();
+  const offered = report ? fixesFor(report.checks, fixes) : [];
+  if (!report && !probe) return null;
+  const color = report?.status === "fail" ? "red" : report?.status === "warn" ? "yellow" : "green";
+  return (
+    <Box flexDirection="column" marginLeft={2}>
+      {report ? (
+        <Text>
+          <Text bold>Verdict: </Text>
+          <Text color={tint(color)}>{verdictSentence(report)}</Text>
+        </Text>
+      ) : null}
+      {probe ? (
+        <Text>
+          <Text bold>Probe: </Text>
+          {probeSentence(probe)}
+        </Text>
+      ) : null}
+      {offered.map((f, i) => (
+        <Text key={f.id}>
+          <Text bold>{i === 0 ? "Fixes: " : "       "}</Text>
+          <Text color={tint("cyan")}>{f.id}</Text>
+          {f.title !== f.id ? ` — ${f.title}` : ""}
+          <Text dimColor>{`  (netdoctor fix ${f.id})`}</Text>
+        </Text>
+      ))}
+    </Box>
+  );
+}
