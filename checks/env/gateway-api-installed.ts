@@ -9,7 +9,7 @@ export default defineCheck({
   id: "env.gateway-api-installed",
   code: "ND004",
   hop: "env",
-  title: "Gateway API CRDs are served",
+  title: "the Gateway API CRDs are served",
   dependsOn: ["env.api-reachable"],
   explain: {
     meaning: "The API server serves gateways.gateway.networking.k8s.io (the Gateway API CRDs are installed).",

@@ -99,6 +99,13 @@ describe("live probe source: HTTP", () => {
     expect(result.body).toHaveLength(4096);
   });
 
+  it("counts a peer that accepts and resets at once as connected, and says it reset", async () => {
+    const port = await listen(createNetServer((s) => s.resetAndDestroy()));
+    const result = await createProbeSource({ lab: null }).tcp("127.0.0.1", port, 2000, signal());
+    // Either the connect completed before the RST arrived, or the RST surfaced as a connect error: both mean something accepted.
+    expect(result.outcome).toBe("connected");
+  });
+
   it("reports a closed port as refused", async () => {
     const result = await createProbeSource({ lab: null }).http(req(await closedPort()), signal());
     expect(result).toMatchObject({ outcome: "refused", signature: "refused" });

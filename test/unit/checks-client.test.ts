@@ -166,16 +166,19 @@ function toTarget(url: string): Target {
   return { url, scheme, host: u.hostname.replace(/^\[|\]$/g, "").toLowerCase(), port: u.port ? Number(u.port) : scheme === "https" ? 443 : 80, path: u.pathname + u.search };
 }
 
+/** Facts as a test gives them: only the fields the check under test reads. */
+type LooseFacts = { [K in keyof PathFacts]?: Partial<NonNullable<PathFacts[K]>> | null };
+
 interface Case {
   name: string;
   data: MemoryData;
   target?: string;
-  facts?: PathFacts;
+  facts?: LooseFacts;
   options?: Partial<CheckOptions>;
   status: CheckOutcome["status"];
   summary: string | RegExp;
   fixes?: string[];
-  expectFacts?: Partial<PathFacts>;
+  expectFacts?: LooseFacts;
   evidence?: Record<string, unknown>;
 }
 
@@ -184,7 +187,7 @@ async function runCase(check: Check, c: Case): Promise<CheckOutcome> {
   const ctx: CheckContext = {
     ...sources,
     target: c.target ? toTarget(c.target) : null,
-    facts: c.facts ?? {},
+    facts: (c.facts ?? {}) as PathFacts,
     options: { ...defaults, ...c.options },
     signal: new AbortController().signal,
   };

@@ -85,7 +85,8 @@ function serverName(host: string): string | undefined {
 }
 
 /**
- * One TCP connect attempt. Outcomes: `connected`; `refused` (ECONNREFUSED);
+ * One TCP connect attempt. Outcomes: `connected` (also when the peer
+ * accepted and reset at once: `error` then says so); `refused` (ECONNREFUSED);
  * `timeout` (no SYN-ACK within `timeoutMs`, or the run's signal aborted);
  * `unreachable` (host/network unreachable, or beyond loopback under the lab);
  * `error` otherwise. Never throws.
@@ -112,6 +113,9 @@ async function tcpAttempt(lab: LabState | null, address: string, port: number, t
     socket.once("connect", () => finish({ outcome: "connected", durationMs: since(start) }));
     socket.once("error", (err) => {
       const sig = classifyError(err);
+      // A reset while connecting means the handshake completed and the peer
+      // then reset (a refused SYN is ECONNREFUSED): something accepted.
+      if (sig === "reset") return finish({ outcome: "connected", durationMs: since(start), error: "accepted, then reset by the peer" });
       const outcome: TcpResult["outcome"] = sig === "refused" || sig === "timeout" || sig === "unreachable" ? sig : "error";
       finish({ outcome, durationMs: since(start), error: oneLine(err) });
     });

@@ -1,0 +1,67 @@
+/**
+ * The built-in check registry: every check module, sorted by code (DESIGN §6).
+ * Validated at load time and in tests: unique ids and codes, known
+ * dependencies, no cycles (src/engine/registry.ts).
+ */
+import type { Check } from "../src/index.js";
+
+import envKubeconfigLoaded from "./env/kubeconfig-loaded.js";
+import envApiReachable from "./env/api-reachable.js";
+import envDockerReachable from "./env/docker-reachable.js";
+import envGatewayApiInstalled from "./env/gateway-api-installed.js";
+import envPermissionsSufficient from "./env/permissions-sufficient.js";
+import envClusterFlavorDetected from "./env/cluster-flavor-detected.js";
+import dnsNameResolves from "./dns/name-resolves.js";
+import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
+import hostPortListenerIdentified from "./host-port/listener-identified.js";
+import forwarderUpstreamReachable from "./forwarder/upstream-reachable.js";
+import containerPublishesPort from "./container/publishes-port.js";
+import containerRunning from "./container/running.js";
+import serviceReceivesPort from "./service/receives-port.js";
+import servicePortFree from "./service/port-free.js";
+import serviceLoadBalancerReady from "./service/load-balancer-ready.js";
+import gatewayFound from "./gateway/found.js";
+import gatewayClassAccepted from "./gateway/class-accepted.js";
+import gatewayProgrammed from "./gateway/programmed.js";
+import gatewayListenerServesPort from "./gateway/listener-serves-port.js";
+import gatewayProxyReady from "./gateway/proxy-ready.js";
+import routeHostMatches from "./route/host-matches.js";
+import routeAccepted from "./route/accepted.js";
+import routeRefsResolved from "./route/refs-resolved.js";
+import backendServiceExists from "./backend/service-exists.js";
+import backendEndpointsReady from "./backend/endpoints-ready.js";
+import backendPodsReady from "./backend/pods-ready.js";
+import backendTargetPortMatches from "./backend/target-port-matches.js";
+import backendAnswers from "./backend/answers.js";
+
+/** Every built-in check, sorted by code. */
+export const checks: readonly Check[] = [
+  envKubeconfigLoaded, // ND001
+  envApiReachable, // ND002
+  envDockerReachable, // ND003
+  envGatewayApiInstalled, // ND004
+  envPermissionsSufficient, // ND005
+  envClusterFlavorDetected, // ND006
+  dnsNameResolves, // ND101
+  hostPortAcceptsConnections, // ND201
+  hostPortListenerIdentified, // ND202
+  forwarderUpstreamReachable, // ND301
+  containerPublishesPort, // ND401
+  containerRunning, // ND402
+  serviceReceivesPort, // ND501
+  servicePortFree, // ND502
+  serviceLoadBalancerReady, // ND503
+  gatewayFound, // ND601
+  gatewayClassAccepted, // ND602
+  gatewayProgrammed, // ND603
+  gatewayListenerServesPort, // ND604
+  gatewayProxyReady, // ND605
+  routeHostMatches, // ND701
+  routeAccepted, // ND702
+  routeRefsResolved, // ND703
+  backendServiceExists, // ND801
+  backendEndpointsReady, // ND802
+  backendPodsReady, // ND803
+  backendTargetPortMatches, // ND804
+  backendAnswers, // ND805
+];

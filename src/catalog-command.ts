@@ -1,0 +1,72 @@
+/**
+ * `netdoctor checks [--json]` and `netdoctor explain CODE|CHECK-ID`: the
+ * check catalogue, from the same registry the engine runs.
+ */
+import { UsageError } from "./errors.js";
+import { PROBE_CHECK } from "./engine/verdict.js";
+import type { Check } from "./engine/types.js";
+import { FIXES } from "./fixes/catalog.js";
+import { loadChecks } from "./load-checks.js";
+
+/** One catalogue row, as `checks --json` prints it. */
+export interface CatalogEntry {
+  id: string;
+  code: string;
+  hop: string;
+  title: string;
+  dependsOn: string[];
+  fixes: string[];
+}
+
+/** Catalogue rows sorted by code. */
+export function catalog(checks: readonly Check[]): CatalogEntry[] {
+  return [...checks]
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map((c) => ({ id: c.id, code: c.code, hop: c.hop, title: c.title, dependsOn: c.dependsOn ?? [], fixes: c.fixes ?? [] }));
+}
+
+/** `netdoctor checks`. */
+export async function checksCommand(flags: { json?: boolean; checksDir?: string }): Promise<number> {
+  const rows = catalog(await loadChecks(flags.checksDir));
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ schemaVersion: 1, checks: rows }, null, 2)}\n`);
+    return 0;
+  }
+  const w = Math.max(...rows.map((r) => r.id.length));
+  for (const r of rows) process.stdout.write(`${r.code}  ${r.hop.padEnd(9)}  ${r.id.padEnd(w)}  ${r.title}\n`);
+  return 0;
+}
+
+/** The explanation text of one check (also used to generate docs). */
+export function explainText(c: Pick<Check, "id" | "code" | "hop" | "title" | "dependsOn" | "fixes" | "explain">): string {
+  const lines = [`${c.code} ${c.id} (hop ${c.hop})`, `healthy when: ${c.title}`, ""];
+  if (c.explain) {
+    lines.push(`What it means: ${c.explain.meaning}`, "", `Why it happens: ${c.explain.causes}`, "", `How to fix it: ${c.explain.fix}`);
+    if (c.explain.links?.length) lines.push("", "Read more:", ...c.explain.links.map((l) => `  ${l}`));
+  }
+  if (c.fixes?.length) lines.push("", `Fixes offered: ${c.fixes.map((f) => `${f} (${FIXES[f].title})`).join(", ")}`);
+  if (c.dependsOn?.length) lines.push(`Depends on: ${c.dependsOn.join(", ")}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** The end-to-end probe's pseudo-check, for `explain ND901`. */
+const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "hop" | "title" | "explain"> = {
+  ...PROBE_CHECK,
+  hop: "env",
+  explain: {
+    meaning:
+      "The real HTTP request through the whole path failed although no static check found a cause. The verdict names the hop the answer's signature points to (connection refused: host-port; empty reply/reset: container or forwarder; traefik 404: service; Envoy 404 or empty 500: route; Envoy 503: backend).",
+    causes: "Something netdoctor does not model yet, state that changed between the checks and the probe, or a check that could not read what it needed (see skipped checks).",
+    fix: "Look at the hop the verdict names with --verbose; rerun; if it persists, write a bundle and report it.",
+  },
+};
+
+/** `netdoctor explain CODE|CHECK-ID`. */
+export async function explainCommand(what: string, flags: { checksDir?: string }): Promise<number> {
+  const checks = await loadChecks(flags.checksDir);
+  const key = what.trim();
+  const hit = [...checks, PROBE_EXPLAIN].find((c) => c.code.toUpperCase() === key.toUpperCase() || c.id === key);
+  if (!hit) throw new UsageError(`unknown check ${JSON.stringify(what)}: run \`netdoctor checks\` for the list`);
+  process.stdout.write(explainText(hit));
+  return 0;
+}

@@ -1,0 +1,122 @@
+/**
+ * Command-line entry (DESIGN §3): argument parsing, mode selection and the
+ * exit code. Only this module decides the exit code: 0 no failing check,
+ * 1 at least one failing check (moved by --fail-on), 2 usage error or
+ * netdoctor could not run. Heavy modules (engine, sources, Ink) are imported
+ * lazily so `--version` and `--help` stay fast.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { isUserFacingError } from "./errors.js";
+import { toolVersion } from "./version.js";
+
+/** Options of the diagnose command, as parsed. */
+export interface DiagnoseFlags {
+  json?: boolean;
+  context?: string;
+  kubeconfig?: string;
+  namespace?: string;
+  dockerHost?: string;
+  hostAddress?: string;
+  resolve: string[];
+  timeout: string;
+  probeTimeout: string;
+  lab?: string | boolean;
+  keepPorts?: boolean;
+  checksDir?: string;
+  color: boolean;
+  verbose?: boolean;
+  failOn: "fail" | "warn" | "never";
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+/** Build the commander program. `run` receives the chosen action. */
+function program(onAction: (p: Promise<number>) => void): Command {
+  const cmd = new Command("netdoctor")
+    .description(
+      "Diagnose the network path of a local Kubernetes dev cluster: dns → host port → forwarder → container → Service → Gateway → route → backend.",
+    )
+    .version(toolVersion(), "-V, --version")
+    .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
+    .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout")
+    .option("--context <name>", "kubeconfig context")
+    .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
+    .option("-n, --namespace <ns>", "namespace to prefer")
+    .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
+    .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
+    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
+    .option("--timeout <seconds>", "deadline for the whole run", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .option("--no-color", "no colours in the TUI")
+    .option("--verbose", "list every check in text output")
+    .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
+    .showHelpAfterError("(run netdoctor --help for usage)")
+    .action((targets: string[], flags: DiagnoseFlags) => {
+      onAction(import("./diagnose.js").then((m) => m.diagnose(targets, flags)));
+    });
+
+  cmd
+    .command("lab")
+    .description("serve a lab scenario (Kubernetes API and Docker API stand-ins, traffic) on loopback until interrupted")
+    .argument("[scenario]", "scenario name (see fixtures/scenarios) or directory", undefined)
+    .option("--print-env", "print only the export lines for KUBECONFIG, DOCKER_HOST and NETDOCTOR_LAB")
+    .option("--keep-ports", "keep the scenario's host ports when they are free")
+    .action((scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }) => {
+      onAction(import("./lab-command.js").then((m) => m.labCommand(scenario, flags)));
+    });
+
+  cmd
+    .command("checks")
+    .description("list every check: id, code, hop, title, dependsOn, fixes")
+    .option("--json", "as JSON")
+    .option("--checks-dir <dir>", "include checks from DIR")
+    .action((flags: { json?: boolean; checksDir?: string }) => {
+      onAction(import("./catalog-command.js").then((m) => m.checksCommand(flags)));
+    });
+
+  cmd
+    .command("explain")
+    .description("what a check code or id means, why it happens, how to fix it")
+    .argument("<code-or-id>", "e.g. ND502 or service.port-free")
+    .option("--checks-dir <dir>", "include checks from DIR")
+    .action((what: string, flags: { checksDir?: string }) => {
+      onAction(import("./catalog-command.js").then((m) => m.explainCommand(what, flags)));
+    });
+  return cmd;
+}
+
+/**
+ * Run the CLI with `argv` (without node and script). Resolves to the exit code.
+ */
+export async function main(argv: string[]): Promise<number> {
+  let action: Promise<number> | null = null;
+  const cmd = program((p) => {
+    action = p;
+  });
+  cmd.exitOverride();
+  cmd.configureOutput({
+    writeErr: (s) => process.stderr.write(s),
+    writeOut: (s) => process.stdout.write(s),
+  });
+  for (const sub of cmd.commands) sub.exitOverride();
+  try {
+    await cmd.parseAsync(argv, { from: "user" });
+    return action ? await action : 0;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
+      return 2; // commander already printed the one-line error
+    }
+    if (isUserFacingError(e)) {
+      process.stderr.write(`netdoctor: ${e.message.split("\n")[0]}\n`);
+      return 2;
+    }
+    const message = e instanceof Error ? e.message : String(e);
+    process.stderr.write(`netdoctor: could not run: ${message.split("\n")[0]}\n`);
+    if (process.env["NETDOCTOR_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
+    return 2;
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * The diagnose command: build sources (live, or pointed at a lab), pick
+ * targets, run the engine, feed its events to one reporter (TUI, text or
+ * JSON) and return the exit code (DESIGN §3).
+ */
+import { join } from "node:path";
+import type { DiagnoseFlags } from "./cli.js";
+import { UsageError } from "./errors.js";
+import { parseResolve, parseTarget } from "./engine/target.js";
+import type { Target } from "./engine/types.js";
+import type { Report, RunEvent, RunListener } from "./report/types.js";
+import { packageRoot, toolVersion } from "./version.js";
+
+/** The name of the scenario `--lab` runs when none is given. */
+export const DEFAULT_LAB_SCENARIO = "k3d-openchoreo-traefik-conflict";
+
+/** Parse a positive number of seconds into milliseconds. @throws UsageError */
+function seconds(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
+  return Math.round(n * 1000);
+}
+
+/** Exit code for a report status under `--fail-on` (DESIGN §3). */
+export function exitCodeFor(status: Report["status"], failOn: DiagnoseFlags["failOn"]): number {
+  switch (failOn) {
+    case "never":
+      return 0;
+    case "warn":
+      return status === "pass" ? 0 : 1;
+    case "fail":
+      return status === "fail" ? 1 : 0;
+  }
+}
+
+/** An event hub that replays past events to late subscribers (the TUI mounts after the run starts). */
+function eventHub() {
+  const past: RunEvent[] = [];
+  const listeners = new Set<RunListener>();
+  return {
+    emit(e: RunEvent) {
+      past.push(e);
+      for (const l of listeners) l(e);
+    },
+    subscribe(l: RunListener): () => void {
+      for (const e of past) l(e);
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+  };
+}
+
+type Mode = "json" | "text" | "tui";
+
+function chooseMode(flags: DiagnoseFlags): Mode {
+  if (flags.json) return "json";
+  if (!process.stdout.isTTY || process.env["CI"]) return "text";
+  return "tui";
+}
+
+/**
+ * Diagnose the targets (or the lab's). Resolves to the exit code.
+ * @throws UsageError / ScenarioError / PluginError for bad input (exit 2).
+ */
+export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Promise<number> {
+  const timeoutMs = seconds("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const resolve = flags.resolve.map(parseResolve);
+  let targets: Target[] = rawTargets.map(parseTarget);
+  const mode = chooseMode(flags);
+
+  const { loadChecks } = await import("./load-checks.js");
+  const checks = await loadChecks(flags.checksDir);
+
+  let lab: { state: { targets: string[]; kubeconfig: string; context: string; dockerHost: string }; stateFile: string; stop(): Promise<void> } | null = null;
+  let env: NodeJS.ProcessEnv = process.env;
+  let kubeconfig = flags.kubeconfig;
+  let context = flags.context;
+  let dockerHost = flags.dockerHost;
+  if (flags.lab !== undefined && flags.lab !== false) {
+    const { resolveScenario, startLab } = await import("./lab/index.js");
+    const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : flags.lab, join(packageRoot(), "fixtures", "scenarios"));
+    lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
+    env = { ...process.env, KUBECONFIG: lab.state.kubeconfig, DOCKER_HOST: lab.state.dockerHost, NETDOCTOR_LAB: lab.stateFile };
+    kubeconfig = flags.kubeconfig ?? lab.state.kubeconfig;
+    context = flags.context ?? lab.state.context;
+    dockerHost = flags.dockerHost ?? lab.state.dockerHost;
+  }
+  try {
+    const { createLiveSources } = await import("./sources/live/index.js");
+    const { deriveHostAddress } = await import("./sources/docker-host.js");
+    const live = await createLiveSources({ kubeconfig, context, dockerHost, env });
+    // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
+    if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {
+      try {
+        live.sources.kube.info();
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    if (targets.length === 0 && live.lab) targets = live.lab.targets.map(parseTarget);
+    if (targets.length === 0) {
+      throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
+    }
+    const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
+
+    const hub = eventHub();
+    let tui: Promise<void> | null = null;
+    if (mode === "tui") {
+      const { runTui } = await import("./ui/run-tui.js");
+      tui = runTui(hub.subscribe, { color: flags.color });
+    } else if (mode === "text") {
+      const { createTextReporter } = await import("./report/text.js");
+      hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
+    }
+    const { runDiagnosis } = await import("./engine/run.js");
+    const { describeFixes } = await import("./fixes/catalog.js");
+    const report = await runDiagnosis({
+      checks,
+      targets,
+      sources: live.sources,
+      options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
+      timeoutMs,
+      toolVersion: toolVersion(),
+      describeFixes,
+      onEvent: hub.emit,
+    });
+    if (mode === "json") {
+      const { renderJson } = await import("./report/json.js");
+      process.stdout.write(renderJson(report));
+    }
+    if (tui) await tui;
+    return exitCodeFor(report.status, flags.failOn);
+  } finally {
+    await lab?.stop();
+  }
+}

@@ -1,0 +1,93 @@
+/**
+ * Per-path aggregation: hop summaries, path status and the verdict.
+ * Source: DESIGN §2 — "the verdict of a path is the failing check on the hop
+ * closest to the client"; "the verdict must agree with the probe; when static
+ * checks find nothing but the probe fails, the verdict is the hop the
+ * signature points to, with status fail and a clear 'no static cause found'
+ * summary".
+ */
+import type { CheckResult, HopSummary, ProbeReport, Verdict } from "../report/types.js";
+import { HOPS, type CheckStatus, type Hop, type PathStatus } from "./types.js";
+
+/** The pseudo-check that carries a verdict derived from the end-to-end probe alone. */
+export const PROBE_CHECK = { id: "probe.end-to-end", code: "ND901", title: "the end-to-end request succeeds" } as const;
+
+const RANK: Record<CheckStatus, number> = { skip: 0, pass: 1, warn: 2, error: 3, fail: 4 };
+
+/** The worse of two check statuses (fail > error > warn > pass > skip). */
+export function worse(a: CheckStatus, b: CheckStatus): CheckStatus {
+  return RANK[a] >= RANK[b] ? a : b;
+}
+
+/** Map a check status to a path/run status: error counts as fail, skip as pass. */
+export function toPathStatus(s: CheckStatus): PathStatus {
+  switch (s) {
+    case "fail":
+    case "error":
+      return "fail";
+    case "warn":
+      return "warn";
+    case "pass":
+    case "skip":
+      return "pass";
+  }
+}
+
+/** The worse of two path statuses. */
+export function worsePath(a: PathStatus, b: PathStatus): PathStatus {
+  const r = { pass: 0, warn: 1, fail: 2 } as const;
+  return r[a] >= r[b] ? a : b;
+}
+
+/** One summary per hop, in path order: the worst check's status and its summary. */
+export function summariseHops(checks: readonly CheckResult[]): HopSummary[] {
+  return HOPS.map((hop) => {
+    const own = checks.filter((c) => c.hop === hop);
+    if (own.length === 0) return { hop, status: "skip" as const, summary: "no checks" };
+    let worst = own[0]!;
+    for (const c of own) if (RANK[c.status] > RANK[worst.status]) worst = c;
+    // For a passing hop, the first passing check names the hop's identity.
+    const shown = worst.status === "pass" ? own.find((c) => c.status === "pass")! : worst;
+    return { hop, status: worst.status, summary: shown.summary };
+  });
+}
+
+/** True when the probe reached the application (2xx/3xx) or was not run. */
+function probeOk(probe: ProbeReport): boolean {
+  return probe.outcome === "not-run" || probe.signature === "success";
+}
+
+/**
+ * Path status and verdict from its checks and its probe.
+ * Order of preference: the first `fail` in hop order (registry order within a
+ * hop); else, when the probe failed, a verdict on the hop its signature points
+ * to ("no static cause found"); else the first `error` (could not decide).
+ */
+export function decideVerdict(checks: readonly CheckResult[], probe: ProbeReport): { status: PathStatus; verdict: Verdict | null } {
+  let status: PathStatus = "pass";
+  for (const c of checks) status = worsePath(status, toPathStatus(c.status));
+  const byHop = (want: CheckStatus) => {
+    for (const hop of HOPS) {
+      const hit = checks.find((c) => c.hop === hop && c.status === want);
+      if (hit) return hit;
+    }
+    return undefined;
+  };
+  const failed = byHop("fail");
+  if (failed) return { status: "fail", verdict: { hop: failed.hop as Hop, checkId: failed.id, code: failed.code, summary: failed.summary } };
+  if (!probeOk(probe) && probe.hop) {
+    const what = probe.outcome === "http" ? `HTTP ${probe.status} (${probe.signature})` : `${probe.signature}${probe.error ? `: ${probe.error}` : ""}`;
+    return {
+      status: "fail",
+      verdict: {
+        hop: probe.hop,
+        checkId: PROBE_CHECK.id,
+        code: PROBE_CHECK.code,
+        summary: `no static cause found: the end-to-end request got ${what}, which points at the ${probe.hop} hop`,
+      },
+    };
+  }
+  const errored = byHop("error");
+  if (errored) return { status: "fail", verdict: { hop: errored.hop as Hop, checkId: errored.id, code: errored.code, summary: errored.summary } };
+  return { status, verdict: null };
+}

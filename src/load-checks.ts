@@ -1,0 +1,57 @@
+/**
+ * Loading the check registry: the built-in checks (checks/index.ts) plus any
+ * `--checks-dir` plugins (DESIGN §6: every `*.js`/`*.mjs` module there that
+ * exports checks).
+ */
+import { readdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { Check } from "./engine/types.js";
+import { validateRegistry } from "./engine/registry.js";
+
+/** A plugin module that could not be loaded or exports something that is not a check. */
+export class PluginError extends Error {
+  override readonly name = "PluginError";
+  readonly code = "NETDOCTOR_PLUGIN";
+}
+
+function looksLikeCheck(x: unknown): x is Check {
+  const c = x as Partial<Check> | null;
+  return !!c && typeof c === "object" && typeof c.id === "string" && typeof c.code === "string" && typeof c.hop === "string" && typeof c.run === "function";
+}
+
+/**
+ * Load checks exported by every `*.js`/`*.mjs` module in `dir` (default
+ * export, named exports, or arrays of checks).
+ * @throws PluginError when the directory cannot be read, a module fails to import, or exports no check.
+ */
+export async function loadPluginChecks(dir: string): Promise<Check[]> {
+  const abs = resolve(dir);
+  let files: string[];
+  try {
+    files = readdirSync(abs).filter((f) => f.endsWith(".js") || f.endsWith(".mjs")).sort();
+  } catch (e) {
+    throw new PluginError(`--checks-dir ${dir}: ${(e as NodeJS.ErrnoException).code === "ENOENT" ? "no such directory" : (e as Error).message}`);
+  }
+  const out: Check[] = [];
+  for (const f of files) {
+    let mod: Record<string, unknown>;
+    try {
+      mod = (await import(pathToFileURL(join(abs, f)).href)) as Record<string, unknown>;
+    } catch (e) {
+      throw new PluginError(`--checks-dir ${join(dir, f)}: ${(e as Error).message.split("\n")[0]}`);
+    }
+    const found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(looksLikeCheck);
+    if (found.length === 0) throw new PluginError(`--checks-dir ${join(dir, f)}: exports no check (expected objects with id, code, hop, run)`);
+    out.push(...found);
+  }
+  return out;
+}
+
+/** The built-in checks plus plugins, validated (RegistryError when malformed). */
+export async function loadChecks(checksDir?: string): Promise<Check[]> {
+  const { checks } = await import("../checks/index.js");
+  const all = [...checks, ...(checksDir ? await loadPluginChecks(checksDir) : [])];
+  validateRegistry(all);
+  return all;
+}

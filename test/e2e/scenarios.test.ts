@@ -1,0 +1,85 @@
+import { readFileSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import type { Report } from "../../src/report/types.js";
+import { validateReport } from "../../src/report/schema.js";
+import { runCli, scenariosDir } from "./cli.js";
+
+interface Expect {
+  status: "pass" | "warn" | "fail";
+  hop?: string;
+  fixes?: string[];
+}
+
+const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => {
+    const meta = parse(readFileSync(join(scenariosDir, d.name, "scenario.yaml"), "utf8")) as { name: string; expect: Expect; targets: string[] };
+    return { name: d.name, dir: join(scenariosDir, d.name), expect: meta.expect, targets: meta.targets.length };
+  });
+
+describe("every lab scenario through the built CLI", () => {
+  it("has at least the eight foundation scenarios", () => {
+    expect(scenarios.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it.each(scenarios)("$name reports its expected diagnosis under --json", async (s) => {
+    const r = await runCli(["--lab", s.dir, "--json"]);
+    expect(r.stderr).toBe("");
+    const report = JSON.parse(r.stdout) as Report; // nothing but one JSON document on stdout
+    const validation = validateReport(report);
+    expect(validation.errors).toEqual([]);
+    expect(report.status).toBe(s.expect.status);
+    expect(r.code).toBe(s.expect.status === "fail" ? 1 : 0);
+    expect(report.paths).toHaveLength(s.targets);
+    if (s.expect.hop) {
+      const hops = report.paths.map((p) => p.verdict?.hop);
+      expect(hops).toContain(s.expect.hop);
+    }
+    if (s.expect.status === "pass") for (const p of report.paths) expect(p.verdict).toBeNull();
+    for (const fix of s.expect.fixes ?? []) expect(report.fixes.map((f) => f.id)).toContain(fix);
+    // The verdict agrees with the probe: a failing path's probe did not succeed.
+    for (const p of report.paths) if (p.status === "fail") expect(p.probe.signature).not.toBe("success");
+  });
+});
+
+describe("the default lab scenario", () => {
+  it("is the traefik conflict, and the resolution names every object the request traverses", async () => {
+    const r = await runCli(["--lab", "--json"]);
+    const report = JSON.parse(r.stdout) as Report;
+    expect(r.code).toBe(1);
+    const p = report.paths[0]!;
+    expect(p.verdict).toMatchObject({ hop: "service", checkId: "service.port-free", code: "ND502" });
+    expect(p.probe).toMatchObject({ outcome: "http", status: 404, signature: "traefik-404" });
+    expect(p.resolution.container).toMatchObject({ name: "k3d-openchoreo-serverlb", containerPort: 80 });
+    expect(p.resolution.service).toMatchObject({ namespace: "openchoreo-control-plane", name: "gateway-default", type: "LoadBalancer", port: 80 });
+    expect(p.resolution.gateway).toMatchObject({ namespace: "openchoreo-control-plane", name: "gateway-default" });
+    expect(p.resolution.route).toMatchObject({ kind: "HTTPRoute", name: "openchoreo-api", rule: 0 });
+    expect(p.resolution.backend).toMatchObject({ name: "openchoreo-api", port: 8080 });
+    const fix = report.fixes.find((f) => f.id === "remove-traefik")!;
+    expect(fix.steps[0]).toBe("kubectl -n kube-system delete helmchart traefik traefik-crd");
+    expect(fix.forChecks).toContain("service.port-free");
+  });
+
+  it("prints plain text without escape codes and the same verdict when stdout is a pipe", async () => {
+    const r = await runCli(["--lab"]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/\x1b/);
+    expect(r.stdout).toMatch(/Verdict: .*service hop/);
+    expect(r.stdout).toContain("ND502");
+    expect(r.stdout).toContain("remove-traefik");
+  });
+
+  it("prints plain text under CI=true as well", async () => {
+    const r = await runCli(["--lab"], { CI: "true" });
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toMatch(/\x1b/);
+    expect(r.stdout).toContain("ND502");
+  });
+
+  it("moves the exit code with --fail-on", async () => {
+    expect((await runCli(["--lab", "--json", "--fail-on", "never"])).code).toBe(0);
+    expect((await runCli(["--lab", "k3d-openchoreo-healthy", "--json", "--fail-on", "warn"])).code).toBe(0);
+  });
+});
