@@ -54,6 +54,8 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--verbose", "list every check in text output")
     .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
     .showHelpAfterError("(run netdoctor --help for usage)")
+    // Options after a subcommand name belong to it (`netdoctor checks --json`).
+    .enablePositionalOptions()
     .action((targets: string[], flags: DiagnoseFlags) => {
       onAction(import("./diagnose.js").then((m) => m.diagnose(targets, flags)));
     });

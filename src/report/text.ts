@@ -14,7 +14,8 @@
  *                   pod: kube-system/svclb-gateway-default-6d1c3f7a-x2x9q
  *   Verdict: the request stops at the service hop — … (ND502 service.port-free)
  *   Probe: HTTP 404 traefik-404 in 3 ms
- *   Fixes: remove-traefik — Remove k3s' bundled traefik (netdoctor fix remove-traefik)
+ *   Fixes: remove-traefik — Remove k3s' bundled traefik (disruptive)
+ *            kubectl -n kube-system delete helmchart traefik traefik-crd
  * ```
  */
 import type { CheckStatus } from "../engine/types.js";
@@ -74,10 +75,12 @@ function checkLines(c: CheckResult, verbose: boolean): string[] {
   return lines;
 }
 
+/** Each offered fix with its steps (applying fixes from netdoctor itself comes with the fix command). */
 function fixLines(fixes: FixReport[], indent: string): string[] {
-  return fixes.map(
-    (f, i) => `${indent}${i === 0 ? "Fixes: " : "       "}${f.id} — ${f.title} (netdoctor fix ${f.id})${f.applied ? " [applied]" : ""}`,
-  );
+  return fixes.flatMap((f, i) => [
+    `${indent}${i === 0 ? "Fixes: " : "       "}${f.id} — ${f.title} (${f.risk})${f.applied ? " [applied]" : ""}`,
+    ...f.steps.map((step) => `${indent}         ${step}`),
+  ]);
 }
 
 function envBlock(report: Report, verbose: boolean): string[] {

@@ -36,7 +36,8 @@ export function Verdict({ report, probe, fixes }: VerdictProps): React.JSX.Eleme
           <Text bold>{i === 0 ? "Fixes: " : "       "}</Text>
           <Text color={tint("cyan")}>{f.id}</Text>
           {f.title !== f.id ? ` — ${f.title}` : ""}
-          <Text dimColor>{`  (netdoctor fix ${f.id})`}</Text>
+          <Text dimColor>{`  (${f.risk})`}</Text>
+          {f.steps.map((step) => `\n         ${step}`).join("")}
         </Text>
       ))}
     </Box>

@@ -70,7 +70,8 @@ describe("renderText", () => {
     const verdict = lines.findIndex((l) => l.startsWith("  Verdict: "));
     expect(lines[verdict]).toMatch(/^ {2}Verdict: the request stops at the service hop — svclb pod .* \(ND502 service\.port-free\)$/);
     expect(lines[verdict + 1]).toMatch(/^ {2}Probe: HTTP 404 traefik-404 in 3 ms/);
-    expect(lines[verdict + 2]).toBe("  Fixes: remove-traefik — Remove k3s' bundled traefik (netdoctor fix remove-traefik)");
+    expect(lines[verdict + 2]).toBe("  Fixes: remove-traefik — Remove k3s' bundled traefik (disruptive)");
+    expect(lines[verdict + 3]).toBe("           kubectl -n kube-system delete helmchart traefik traefik-crd");
   });
 
   it("says a passing path passes every hop and offers no fixes", () => {

@@ -1,0 +1,45 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { checks } from "../../checks/index.js";
+import { root, runCli } from "./cli.js";
+
+describe("the README stays true", () => {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const table = readme.slice(readme.indexOf("<!-- checks:begin -->"), readme.indexOf("<!-- checks:end -->"));
+
+  it("lists every check code, id, hop and title", () => {
+    for (const c of checks) expect(table).toContain(`| ${c.code} | ${c.hop} | \`${c.id}\` | ${c.title} |`);
+  });
+
+  it("gives the two fresh-machine commands, and CI runs the README's test command", () => {
+    expect(readme).toContain("npm ci && npm run lab");
+    expect(readme).toContain("npm ci && npm test");
+    const ci = readFileSync(join(root, ".ci", "run"), "utf8");
+    expect(ci).toMatch(/^npm ci\b/m);
+    expect(ci).toMatch(/^npm test$/m);
+  });
+});
+
+describe("checks and explain", () => {
+  it("lists every check as JSON with hop, title, dependsOn and fixes", async () => {
+    const r = await runCli(["checks", "--json"]);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.stdout) as { checks: { id: string; code: string; dependsOn: string[]; fixes: string[] }[] };
+    expect(out.checks.map((c) => c.id).sort()).toEqual(checks.map((c) => c.id).sort());
+    expect(out.checks.find((c) => c.id === "service.port-free")).toMatchObject({ code: "ND502", fixes: ["remove-traefik"] });
+  });
+
+  it.each(["ND502", "service.port-free", "nd701", "ND901"])("explains %s", async (what) => {
+    const r = await runCli(["explain", what]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/What it means: .+/);
+    expect(r.stdout).toMatch(/How to fix it: .+/);
+  });
+
+  it("refuses an unknown code with exit 2", async () => {
+    const r = await runCli(["explain", "ND999"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/unknown check "ND999"/);
+  });
+});
