@@ -1,0 +1,53 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { root } from "./cli.js";
+
+// The TUI as a whole, in a real terminal: tmux runs the built CLI, send-keys
+// types, capture-pane reads the screen (STYLE: one real terminal run).
+const session = `netdoctor-tui-${process.pid}`;
+const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
+const screen = () => tmux("capture-pane", "-t", session, "-p");
+
+/** Poll the screen until `pattern` shows (bounded: a loaded CI machine may be slow). */
+async function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = screen();
+    if (pattern.test(s)) return s;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+afterAll(() => {
+  try {
+    tmux("kill-session", "-t", session);
+  } catch {
+    // already gone
+  }
+});
+
+describe("the TUI in a real terminal", () => {
+  it("diagnoses the default lab, expands a hop on enter and quits on q with the run's exit code", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "netdoctor-tui-"));
+    const exitFile = join(dir, "exit");
+    const cmd = `cd ${JSON.stringify(root)} && env -u CI -u NETDOCTOR_LAB -u KUBECONFIG -u DOCKER_HOST node bin/netdoctor.js --lab; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
+    tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "60", cmd);
+    const done = await waitFor(/FAIL  1 path: .* q quit/);
+    expect(done).toMatch(/✖ service\s+svclb pod kube-system\/svclb-gateway-default-\S+ is Pending/);
+    expect(done).toMatch(/Verdict: the request stops at the service hop/);
+    expect(done).toMatch(/Probe: HTTP 404 traefik-404/);
+    // Move from the environment row down to the service hop and expand it.
+    for (let i = 0; i < 5; i++) tmux("send-keys", "-t", session, "j");
+    tmux("send-keys", "-t", session, "Enter");
+    const expanded = await waitFor(/no other LoadBalancer holds the port\s+ND502/);
+    expect(expanded).toMatch(/a Service takes the container port on the nodes\s+ND501/);
+    tmux("send-keys", "-t", session, "q");
+    const until = Date.now() + 20_000;
+    while (!existsSync(exitFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+    expect(readFileSync(exitFile, "utf8").trim()).toBe("1");
+  });
+});
