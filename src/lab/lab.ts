@@ -1,0 +1,285 @@
+/**
+ * `netdoctor lab`: serves a scenario on loopback (DESIGN §8) — the Kubernetes
+ * API stand-in, the Docker Engine API stand-in, the declared traffic — and
+ * writes the kubeconfig, host listeners, hosts file and the LabState file the
+ * live sources read. Host-published ports are remapped to free ports,
+ * consistently in every object that names them, unless `keepPorts` is asked
+ * and the ports are free.
+ */
+import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { randomBytes } from "node:crypto";
+import os from "node:os";
+import path from "node:path";
+import { stringify } from "yaml";
+import type { HostListener } from "../engine/types.js";
+import type { ContainerInspect } from "../sources/types.js";
+import { LAB_ENV, type LabState } from "./contract.js";
+import { loadScenario, type Scenario, type TrafficEntry, type Reaction } from "./scenario.js";
+import { startApiServer, type ApiChange, type ApiServer, type ApiStats } from "./api-server.js";
+import { startDockerApi, type DockerApi } from "./docker-api.js";
+import { startTraffic, freePort, portIsFree, isLoopbackV4, type Traffic } from "./traffic.js";
+
+/** Options of startLab. */
+export interface LabOptions {
+  /** Keep the scenario's host ports when they are free on 127.0.0.1 (default: remap every one). */
+  keepPorts?: boolean;
+  /** Directory for kubeconfig, state, socket (default: a new temp dir, removed by stop()). */
+  stateDir?: string;
+}
+
+/** A running lab. */
+export interface RunningLab {
+  state: LabState;
+  /** Path of the LabState JSON (`NETDOCTOR_LAB`). */
+  stateFile: string;
+  env: { KUBECONFIG: string; DOCKER_HOST: string; NETDOCTOR_LAB: string };
+  /** The scenario as served (ports remapped); changes when a reaction fires. */
+  scenario(): Scenario;
+  /** Requests the API stand-in answered, total and per path. */
+  apiStats(): ApiStats;
+  resetApiStats(): void;
+  /** The API stand-in (e.g. to read objects after a fix). */
+  api: ApiServer;
+  /** Closes every listener and socket, and removes a temp state dir. Idempotent. */
+  stop(): Promise<void>;
+}
+
+/** True for an address literal the lab treats as "this host" (loopback, any-address, localhost). */
+function isHostAddress(a: string): boolean {
+  return isLoopbackV4(a) || a === "0.0.0.0" || a === "localhost" || a === "::" || a === "::1" || a === "";
+}
+
+const TARGET_RE = /^([a-z][a-z0-9+.-]*:\/\/)(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?/i;
+const DEFAULT_PORT: Record<string, number> = { "http://": 80, "https://": 443 };
+
+function targetPort(t: string): { host: string; port: number } | null {
+  const m = TARGET_RE.exec(t);
+  if (!m) return null;
+  const port = m[3] ? Number(m[3]) : DEFAULT_PORT[m[1]!.toLowerCase()];
+  return port === undefined ? null : { host: m[2]!, port };
+}
+
+function isIpLiteral(h: string): boolean {
+  return /^\d+\.\d+\.\d+\.\d+$/.test(h) || h.startsWith("[");
+}
+
+function bindingsOf(c: ContainerInspect): { where: "HostConfig" | "NetworkSettings"; key: string; b: { HostIp: string; HostPort: string } }[] {
+  const out: { where: "HostConfig" | "NetworkSettings"; key: string; b: { HostIp: string; HostPort: string } }[] = [];
+  for (const [key, binds] of Object.entries(c.HostConfig.PortBindings ?? {})) for (const b of binds ?? []) out.push({ where: "HostConfig", key, b });
+  for (const [key, binds] of Object.entries(c.NetworkSettings.Ports ?? {})) for (const b of binds ?? []) out.push({ where: "NetworkSettings", key, b });
+  return out;
+}
+
+/** Every host-published port a scenario names: docker bindings, host listeners, targets on this host, loopback traffic. */
+export function hostPorts(s: Scenario): number[] {
+  const ports = new Set<number>();
+  for (const c of s.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) ports.add(Number(b.HostPort));
+  for (const l of s.listeners ?? []) ports.add(l.port);
+  for (const t of s.targets) {
+    const tp = targetPort(t);
+    if (tp && (!isIpLiteral(tp.host) || isHostAddress(tp.host) || tp.host === "[::1]")) ports.add(tp.port);
+  }
+  for (const e of s.traffic) if (isHostAddress(e.address)) ports.add(e.port);
+  return [...ports].sort((a, b) => a - b);
+}
+
+/** Extends `portMap` with a port for every host port of `s` it lacks. */
+async function extendPortMap(s: Scenario, portMap: Map<number, number>, keepPorts: boolean): Promise<void> {
+  const used = new Set(portMap.values());
+  for (const p of hostPorts(s)) {
+    if (portMap.has(p)) continue;
+    let chosen: number | null = null;
+    if (keepPorts && !used.has(p) && (await portIsFree(p))) chosen = p;
+    for (let i = 0; chosen === null && i < 50; i++) {
+      const f = await freePort();
+      if (!used.has(f)) chosen = f;
+    }
+    if (chosen === null) throw new Error("netdoctor lab: could not find a free loopback port");
+    portMap.set(p, chosen);
+    used.add(chosen);
+  }
+}
+
+/** The scenario with every host port replaced through `portMap` (a copy). */
+export function remapScenario(s: Scenario, portMap: Map<number, number>): Scenario {
+  const map = (p: number): number => portMap.get(p) ?? p;
+  const out: Scenario = structuredClone(s);
+  for (const c of out.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) b.HostPort = String(map(Number(b.HostPort)));
+  if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, port: map(l.port), ...(l.command ? { command: remapCommand(l.command, portMap) } : {}) }));
+  out.targets = out.targets.map((t) => {
+    const tp = targetPort(t);
+    if (!tp || (isIpLiteral(tp.host) && !isHostAddress(tp.host) && tp.host !== "[::1]")) return t;
+    return t.replace(TARGET_RE, (_m, scheme: string, host: string) => `${scheme}${host}:${map(tp.port)}`);
+  });
+  out.traffic = out.traffic.map((e) => (isHostAddress(e.address) ? { ...e, port: map(e.port) } : e));
+  return out;
+}
+
+/** Rewrites the host-port arguments of forwarder command lines (`-host-port P`, `kubectl port-forward … P:Q`, `TCP-LISTEN:P`). */
+function remapCommand(cmd: string, portMap: Map<number, number>): string {
+  const m = (p: string): string => String(portMap.get(Number(p)) ?? p);
+  return cmd
+    .replace(/(-host-port\s+)(\d+)/g, (_x, a: string, p: string) => a + m(p))
+    .replace(/(TCP4?6?-LISTEN:)(\d+)/gi, (_x, a: string, p: string) => a + m(p))
+    .replace(/(port-forward\b.*?\s)(\d+)(:\d+)/g, (_x, a: string, p: string, b: string) => a + m(p) + b);
+}
+
+/** docker-proxy listeners of a scenario without host/listeners.yaml: one per published binding of a running container (Docker's userland proxy). */
+export function synthesizeListeners(containers: ContainerInspect[]): HostListener[] {
+  const out: HostListener[] = [];
+  let pid = 2211;
+  for (const c of containers) {
+    if (!c.State.Running) continue;
+    const ip = Object.values(c.NetworkSettings.Networks ?? {}).find((n) => n.IPAddress)?.IPAddress ?? "172.17.0.2";
+    const ports = c.NetworkSettings.Ports ?? c.HostConfig.PortBindings ?? {};
+    for (const [key, binds] of Object.entries(ports)) {
+      const [cport, proto = "tcp"] = key.split("/");
+      if (proto !== "tcp") continue;
+      for (const b of binds ?? []) {
+        if (!(Number(b.HostPort) > 0)) continue;
+        const address = b.HostIp || "0.0.0.0";
+        if (out.some((l) => l.address === address && l.port === Number(b.HostPort))) continue;
+        out.push({
+          address,
+          port: Number(b.HostPort),
+          pid: pid,
+          process: "docker-proxy",
+          command: `/usr/bin/docker-proxy -proto tcp -host-ip ${address} -host-port ${b.HostPort} -container-ip ${ip} -container-port ${cport}`,
+        });
+        pid += 13;
+      }
+    }
+  }
+  return out;
+}
+
+const DEFAULT_HOSTS = "127.0.0.1\tlocalhost\n::1\tlocalhost ip6-localhost ip6-loopback\n";
+
+function kubeconfig(context: string, server: string, token: string, ca: string): string {
+  return stringify({
+    apiVersion: "v1",
+    kind: "Config",
+    clusters: [{ name: context, cluster: { "certificate-authority-data": Buffer.from(ca).toString("base64"), server } }],
+    contexts: [{ name: context, context: { cluster: context, user: `netdoctor-lab@${context}` } }],
+    "current-context": context,
+    preferences: {},
+    users: [{ name: `netdoctor-lab@${context}`, user: { token } }],
+  });
+}
+
+function reactionMatches(r: Reaction, c: ApiChange): boolean {
+  const w = r.when;
+  return (w.verb === undefined || w.verb === c.verb) && (w.apiVersion === undefined || w.apiVersion === c.apiVersion) && (w.kind === undefined || w.kind === c.kind) && (w.namespace === undefined || w.namespace === c.namespace) && (w.name === undefined || w.name === c.name);
+}
+
+/**
+ * Starts a lab for a scenario (loaded, or a directory to load). Throws
+ * ScenarioError for a bad scenario, and a plain Error when a listener cannot
+ * be bound. Everything binds 127.0.0.0/8 or a unix socket in the state dir.
+ */
+export async function startLab(scenarioOrDir: Scenario | string, options: LabOptions = {}): Promise<RunningLab> {
+  const original = typeof scenarioOrDir === "string" ? await loadScenario(scenarioOrDir) : scenarioOrDir;
+  const ownDir = options.stateDir === undefined;
+  const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), "netdoctor-lab-")));
+  await mkdir(stateDir, { recursive: true });
+  const portMap = new Map<number, number>();
+  await extendPortMap(original, portMap, options.keepPorts ?? false);
+  let current = remapScenario(original, portMap);
+
+  const files = {
+    kubeconfig: path.join(stateDir, "kubeconfig"),
+    state: path.join(stateDir, "lab.json"),
+    listeners: path.join(stateDir, "listeners.yaml"),
+    hosts: path.join(stateDir, "hosts"),
+    socket: path.join(stateDir, "docker.sock"),
+  };
+
+  let api: ApiServer | null = null;
+  let docker: DockerApi | null = null;
+  let traffic: Traffic | null = null;
+  let stopped = false;
+  const stop = async (): Promise<void> => {
+    if (stopped) return;
+    stopped = true;
+    await Promise.all([api?.close(), docker?.close(), traffic?.close()]);
+    if (ownDir) await rm(stateDir, { recursive: true, force: true });
+  };
+
+  const apiConfig = (s: Scenario) => ({ objects: s.objects, latencyMs: s.apiServer.latencyMs, forbid: s.apiServer.forbid, serviceProxy: s.serviceProxy, logsRoot: s.dir });
+  const dockerConfig = (s: Scenario) => ({ containers: s.containers, networks: s.networks, top: s.top });
+
+  let state: LabState;
+  const writeState = async (s: Scenario): Promise<void> => {
+    state = {
+      scenario: s.name,
+      dir: s.dir,
+      targets: s.targets,
+      kubeconfig: files.kubeconfig,
+      context: s.context,
+      dockerHost: docker!.host,
+      listenersFile: files.listeners,
+      hostsFile: files.hosts,
+      resolver: s.resolver,
+      probeMap: traffic!.probeMap(),
+      loopbackOnly: true,
+      portMap: Object.fromEntries([...portMap.entries()].map(([k, v]) => [String(k), v])),
+    };
+    await writeFile(files.listeners, stringify(s.listeners ?? synthesizeListeners(s.containers)));
+    await writeFile(files.hosts, s.hosts ?? DEFAULT_HOSTS);
+    await writeFile(files.state, `${JSON.stringify(state, null, 2)}\n`);
+  };
+
+  // Reactions: a matching change switches objects, containers and traffic to another scenario, as controllers would.
+  let reacting = Promise.resolve();
+  const onChange = async (c: ApiChange): Promise<void> => {
+    const r = current.reactions?.find((x) => reactionMatches(x, c));
+    if (!r) return;
+    reacting = reacting.then(async () => {
+      const next = await loadScenario(path.resolve(current.dir, r.become));
+      await extendPortMap(next, portMap, false);
+      const mapped = remapScenario(next, portMap);
+      mapped.context = current.context;
+      current = mapped;
+      api!.reconfigure(apiConfig(mapped));
+      docker!.reconfigure(dockerConfig(mapped));
+      await traffic!.update(mapped.traffic);
+      await writeState(mapped);
+    });
+    await reacting;
+  };
+
+  try {
+    api = await startApiServer(apiConfig(current), { token: randomBytes(24).toString("hex"), onChange });
+    docker = await startDockerApi(dockerConfig(current), files.socket);
+    traffic = await startTraffic(current.traffic as TrafficEntry[]);
+    await writeFile(files.kubeconfig, kubeconfig(current.context, api.url, api.token, api.ca), { mode: 0o600 });
+    await writeState(current);
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const a = api;
+  return {
+    get state() {
+      return state;
+    },
+    stateFile: files.state,
+    env: { KUBECONFIG: files.kubeconfig, DOCKER_HOST: docker.host, [LAB_ENV]: files.state } as RunningLab["env"],
+    scenario: () => current,
+    apiStats: () => a.stats(),
+    resetApiStats: () => a.resetStats(),
+    api: a,
+    stop,
+  };
+}
+
+function shellQuote(v: string): string {
+  return /^[\w@%+=:,./-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`;
+}
+
+/** The `export K=V` lines `netdoctor lab --print-env` prints (POSIX shell quoting). */
+export function formatEnv(lab: Pick<RunningLab, "env">): string {
+  return Object.entries(lab.env)
+    .map(([k, v]) => `export ${k}=${shellQuote(v)}`)
+    .join("\n");
+}

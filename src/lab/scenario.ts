@@ -1,0 +1,443 @@
+/**
+ * Scenario loader (DESIGN §8): reads a scenario directory — `scenario.yaml`,
+ * `cluster/*.yaml`, `docker/*.json`, `host/*` — into one plain value the lab
+ * serves. Unknown keys are ignored (forward compatibility); a file that does
+ * not parse or a field of the wrong type throws a `ScenarioError` whose one-line
+ * message names the file and the field.
+ */
+import { statSync } from "node:fs";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments, parse as parseYaml } from "yaml";
+import type { HostListener } from "../engine/types.js";
+import type { KubeObject } from "../kube/types.js";
+import type { ContainerInspect, ContainerTop, NetworkInspect } from "../sources/types.js";
+
+/** A scenario that cannot be loaded: the message names the file and the field. Code `NETDOCTOR_SCENARIO`. */
+export class ScenarioError extends Error {
+  override readonly name = "ScenarioError";
+  readonly code = "NETDOCTOR_SCENARIO";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** What a traffic listener does with a connection. */
+export type TrafficMode = "http" | "refuse" | "reset" | "hang" | "empty-reply" | "tls";
+const TRAFFIC_MODES: readonly TrafficMode[] = ["http", "refuse", "reset", "hang", "empty-reply", "tls"];
+
+/** One canned HTTP answer. `headers` keys are sent as written; `body` is UTF-8. */
+export interface HttpAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** An HTTP answer for requests whose Host (port ignored, case-insensitive) and path prefix match. Absent host/path match anything. */
+export interface TrafficRule extends HttpAnswer {
+  host?: string;
+  path?: string;
+}
+
+/** What happens at one host-published port (or at a non-loopback `address:port` the probe source may ask for). */
+export interface TrafficEntry {
+  port: number;
+  /** Address the entry stands for; default `127.0.0.1`. Outside 127.0.0.0/8 it is served on a loopback port and listed in `probeMap`. */
+  address: string;
+  mode: TrafficMode;
+  /** http mode: first match wins. */
+  respond: TrafficRule[];
+  /** http mode: answer when no rule matches (default `404 page not found`). */
+  default: HttpAnswer;
+}
+
+/** A change reaching the API stand-in that makes the lab switch to another scenario's state. */
+export interface Reaction {
+  when: { verb?: string; apiVersion?: string; kind?: string; namespace?: string; name?: string };
+  /** Scenario directory (relative to this scenario's directory) whose objects and traffic the lab switches to. */
+  become: string;
+}
+
+/** A loaded scenario. */
+export interface Scenario {
+  /** Absolute scenario directory. */
+  dir: string;
+  name: string;
+  description: string;
+  /** kubeconfig context name the lab generates. */
+  context: string;
+  targets: string[];
+  apiServer: { latencyMs: number; forbid: string[] };
+  traffic: TrafficEntry[];
+  /** Answers of the API server's service proxy, by `namespace/name:port`. */
+  serviceProxy: Record<string, HttpAnswer>;
+  expect: { status: string; hop?: string; fixes?: string[] };
+  reactions?: Reaction[];
+  /** Kubernetes objects from `cluster/*.yaml`, Lists flattened, in file order. */
+  objects: KubeObject[];
+  /** `docker inspect` objects (`docker/containers.json`). */
+  containers: ContainerInspect[];
+  /** `docker network inspect` objects (`docker/networks.json`, else []). */
+  networks: NetworkInspect[];
+  /** `GET /containers/{id}/top` answers by container name (`docker/top.json`, else {}). */
+  top: Record<string, ContainerTop>;
+  /** `host/listeners.yaml`, or null when the scenario has none (the lab then synthesizes docker-proxy listeners). */
+  listeners: HostListener[] | null;
+  /** `host/hosts` content, or null. */
+  hosts: string | null;
+  /** Names the lab's resolver answers, beyond the hosts file. */
+  resolver: Record<string, string[]>;
+}
+
+type Obj = Record<string, unknown>;
+
+function describe(v: unknown): string {
+  if (typeof v === "string") return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (v === null) return "null";
+  if (Array.isArray(v)) return "a list";
+  if (typeof v === "object") return "a mapping";
+  return String(v);
+}
+
+/** Typed field readers that throw `file: field: expected …, got …`. */
+class Reader {
+  constructor(readonly file: string) {}
+  fail(field: string, expected: string, got: unknown): never {
+    throw new ScenarioError(`${this.file}: ${field}: expected ${expected}, got ${describe(got)}`);
+  }
+  obj(v: unknown, field: string): Obj {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) this.fail(field, "a mapping", v);
+    return v as Obj;
+  }
+  str(v: unknown, field: string): string {
+    if (typeof v !== "string") this.fail(field, "a string", v);
+    return v;
+  }
+  optStr(v: unknown, field: string, dflt: string): string {
+    return v === undefined || v === null ? dflt : this.str(v, field);
+  }
+  num(v: unknown, field: string): number {
+    if (typeof v !== "number" || !Number.isFinite(v)) this.fail(field, "a number", v);
+    return v;
+  }
+  port(v: unknown, field: string): number {
+    const n = this.num(v, field);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) this.fail(field, "a port number 1-65535", v);
+    return n;
+  }
+  arr(v: unknown, field: string): unknown[] {
+    if (!Array.isArray(v)) this.fail(field, "a list", v);
+    return v;
+  }
+  strs(v: unknown, field: string): string[] {
+    return this.arr(v, field).map((s, i) => this.str(s, `${field}[${i}]`));
+  }
+  strMap(v: unknown, field: string): Record<string, string> {
+    const o = this.obj(v, field);
+    const out: Record<string, string> = {};
+    for (const [k, val] of Object.entries(o)) {
+      // YAML readers write numbers for header values such as content-length: accept scalars.
+      if (typeof val === "number" || typeof val === "boolean") out[k] = String(val);
+      else out[k] = this.str(val, `${field}.${k}`);
+    }
+    return out;
+  }
+}
+
+function answer(r: Reader, v: unknown, field: string, dflt?: HttpAnswer): HttpAnswer {
+  if (v === undefined && dflt) return dflt;
+  const o = r.obj(v, field);
+  return {
+    status: o.status === undefined ? 200 : r.num(o.status, `${field}.status`),
+    headers: o.headers === undefined || o.headers === null ? {} : r.strMap(o.headers, `${field}.headers`),
+    body: r.optStr(o.body, `${field}.body`, ""),
+  };
+}
+
+/** Traefik's and Go net/http's answer for an unmatched request (real-world-facts §2.1). */
+const NOT_FOUND: HttpAnswer = { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" };
+
+function trafficEntry(r: Reader, v: unknown, field: string): TrafficEntry {
+  const o = r.obj(v, field);
+  const mode = r.optStr(o.mode, `${field}.mode`, "http");
+  if (!TRAFFIC_MODES.includes(mode as TrafficMode)) r.fail(`${field}.mode`, `one of ${TRAFFIC_MODES.join(", ")}`, mode);
+  const respond = o.respond === undefined || o.respond === null ? [] : r.arr(o.respond, `${field}.respond`);
+  return {
+    port: r.port(o.port, `${field}.port`),
+    address: r.optStr(o.address, `${field}.address`, "127.0.0.1"),
+    mode: mode as TrafficMode,
+    respond: respond.map((x, i) => {
+      const f = `${field}.respond[${i}]`;
+      const ro = r.obj(x, f);
+      const rule: TrafficRule = answer(r, ro, f);
+      if (ro.host !== undefined && ro.host !== null) rule.host = r.str(ro.host, `${f}.host`);
+      if (ro.path !== undefined && ro.path !== null) rule.path = r.str(ro.path, `${f}.path`);
+      return rule;
+    }),
+    default: answer(r, o.default, `${field}.default`, NOT_FOUND),
+  };
+}
+
+async function readText(file: string, rel: string): Promise<string | null> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new ScenarioError(`${rel}: cannot read: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function parseYamlFile(text: string, rel: string): unknown {
+  try {
+    return parseYaml(text);
+  } catch (e) {
+    throw new ScenarioError(`${rel}: not valid YAML: ${firstLine((e as Error).message)}`, { cause: e });
+  }
+}
+
+function parseJsonFile(text: string, rel: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new ScenarioError(`${rel}: not valid JSON: ${firstLine((e as Error).message)}`, { cause: e });
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!.trim();
+}
+
+/** Reads one `cluster/*.yaml`: multi-document, each document an object or a `…List` with `items`. */
+function clusterObjects(text: string, rel: string): KubeObject[] {
+  const r = new Reader(rel);
+  const docs = parseAllDocuments(text);
+  const out: KubeObject[] = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  list.forEach((doc, d) => {
+    if (doc.errors.length > 0) throw new ScenarioError(`${rel}: not valid YAML: ${firstLine(doc.errors[0]!.message)}`);
+    const v = doc.toJS() as unknown;
+    if (v === null || v === undefined) return;
+    const where = list.length > 1 ? `document ${d + 1}` : "";
+    const o = r.obj(v, where || "(document)");
+    const kind = typeof o.kind === "string" ? o.kind : "";
+    if (kind.endsWith("List") && "items" in o) {
+      const items = o.items === null ? [] : r.arr(o.items, prefix(where, "items"));
+      items.forEach((item, i) => out.push(kubeObject(r, item, prefix(where, `items[${i}]`))));
+    } else {
+      out.push(kubeObject(r, o, where || "(document)"));
+    }
+  });
+  return out;
+}
+
+function prefix(where: string, field: string): string {
+  return where ? `${where}.${field}` : field;
+}
+
+function kubeObject(r: Reader, v: unknown, field: string): KubeObject {
+  const o = r.obj(v, field);
+  const f = field === "(document)" ? "" : `${field}.`;
+  r.str(o.apiVersion, `${f}apiVersion`);
+  r.str(o.kind, `${f}kind`);
+  const meta = r.obj(o.metadata, `${f}metadata`);
+  r.str(meta.name, `${f}metadata.name`);
+  if (meta.namespace !== undefined) r.str(meta.namespace, `${f}metadata.namespace`);
+  if (meta.labels !== undefined && meta.labels !== null) r.strMap(meta.labels, `${f}metadata.labels`);
+  return o as KubeObject;
+}
+
+/** A deterministic 64-hex container id from its name, for inspect objects that lack `Id`. */
+function fakeId(name: string): string {
+  return createHash("sha256").update(`netdoctor-lab:${name}`).digest("hex");
+}
+
+function containerList(text: string, rel: string): ContainerInspect[] {
+  const r = new Reader(rel);
+  const arr = r.arr(parseJsonFile(text, rel), "(top level)");
+  return arr.map((v, i) => {
+    const o = r.obj(v, `[${i}]`);
+    const name = r.str(o.Name, `[${i}].Name`);
+    if (o.Id === undefined) o.Id = fakeId(name);
+    else r.str(o.Id, `[${i}].Id`);
+    if (!name.startsWith("/")) o.Name = `/${name}`;
+    const state = r.obj(o.State ?? { Status: "running", Running: true }, `[${i}].State`);
+    if (state.Status !== undefined) r.str(state.Status, `[${i}].State.Status`);
+    o.State = state;
+    o.Config = r.obj(o.Config ?? {}, `[${i}].Config`);
+    o.HostConfig = r.obj(o.HostConfig ?? {}, `[${i}].HostConfig`);
+    o.NetworkSettings = r.obj(o.NetworkSettings ?? {}, `[${i}].NetworkSettings`);
+    for (const where of ["HostConfig.PortBindings", "NetworkSettings.Ports"] as const) {
+      const [a, b] = where.split(".") as [string, string];
+      const ports = (o[a] as Obj)[b];
+      if (ports === undefined || ports === null) continue;
+      for (const [key, binds] of Object.entries(r.obj(ports, `[${i}].${where}`))) {
+        if (binds === null) continue;
+        r.arr(binds, `[${i}].${where}["${key}"]`).forEach((bv, j) => {
+          const bo = r.obj(bv, `[${i}].${where}["${key}"][${j}]`);
+          r.str(bo.HostPort, `[${i}].${where}["${key}"][${j}].HostPort`);
+        });
+      }
+    }
+    return o as unknown as ContainerInspect;
+  });
+}
+
+function networkList(text: string, rel: string): NetworkInspect[] {
+  const r = new Reader(rel);
+  return r.arr(parseJsonFile(text, rel), "(top level)").map((v, i) => {
+    const o = r.obj(v, `[${i}]`);
+    const name = r.str(o.Name, `[${i}].Name`);
+    if (o.Id === undefined) o.Id = fakeId(`network:${name}`);
+    else r.str(o.Id, `[${i}].Id`);
+    return o as unknown as NetworkInspect;
+  });
+}
+
+function listenerList(text: string, rel: string): HostListener[] {
+  const r = new Reader(rel);
+  const v = parseYamlFile(text, rel);
+  if (v === null || v === undefined) return [];
+  return r.arr(v, "(top level)").map((x, i) => {
+    const o = r.obj(x, `[${i}]`);
+    const l: HostListener = { address: r.str(o.address, `[${i}].address`), port: r.port(o.port, `[${i}].port`) };
+    if (o.pid !== undefined && o.pid !== null) l.pid = r.num(o.pid, `[${i}].pid`);
+    if (o.process !== undefined && o.process !== null) l.process = r.str(o.process, `[${i}].process`);
+    if (o.command !== undefined && o.command !== null) l.command = r.str(o.command, `[${i}].command`);
+    return l;
+  });
+}
+
+/**
+ * Loads the scenario in `dir` (relative paths resolve against the working directory).
+ * Throws `ScenarioError` (one line, naming the file and field) when the
+ * directory or `scenario.yaml` is missing, a file does not parse, or a field
+ * has the wrong type. Paths in messages are relative to the working directory.
+ */
+export async function loadScenario(dir: string): Promise<Scenario> {
+  const abs = path.resolve(dir);
+  const show = (p: string): string => {
+    const rel = path.relative(process.cwd(), p);
+    return rel && !rel.startsWith("..") ? rel : p;
+  };
+  const st = await stat(abs).catch(() => null);
+  if (!st?.isDirectory()) throw new ScenarioError(`${show(abs)}: no such scenario directory`);
+
+  const scenarioFile = path.join(abs, "scenario.yaml");
+  const rel = show(scenarioFile);
+  const text = await readText(scenarioFile, rel);
+  if (text === null) throw new ScenarioError(`${rel}: missing (a scenario directory needs scenario.yaml)`);
+  const r = new Reader(rel);
+  const top = r.obj(parseYamlFile(text, rel), "(top level)");
+
+  const name = r.optStr(top.name, "name", path.basename(abs));
+  const apiServerRaw = top.apiServer === undefined || top.apiServer === null ? {} : r.obj(top.apiServer, "apiServer");
+  const expectRaw = top.expect === undefined || top.expect === null ? {} : r.obj(top.expect, "expect");
+  const expect: Scenario["expect"] = { status: r.optStr(expectRaw.status, "expect.status", "pass") };
+  if (expectRaw.hop !== undefined && expectRaw.hop !== null) expect.hop = r.str(expectRaw.hop, "expect.hop");
+  if (expectRaw.fixes !== undefined && expectRaw.fixes !== null) expect.fixes = r.strs(expectRaw.fixes, "expect.fixes");
+
+  const serviceProxy: Record<string, HttpAnswer> = {};
+  if (top.serviceProxy !== undefined && top.serviceProxy !== null) {
+    for (const [k, v] of Object.entries(r.obj(top.serviceProxy, "serviceProxy"))) serviceProxy[k] = answer(r, v, `serviceProxy["${k}"]`);
+  }
+  const resolver: Record<string, string[]> = {};
+  if (top.resolver !== undefined && top.resolver !== null) {
+    for (const [k, v] of Object.entries(r.obj(top.resolver, "resolver"))) resolver[k] = r.strs(v, `resolver["${k}"]`);
+  }
+
+  const scenario: Scenario = {
+    dir: abs,
+    name,
+    description: r.optStr(top.description, "description", ""),
+    context: r.optStr(top.context, "context", name),
+    targets: top.targets === undefined || top.targets === null ? [] : r.strs(top.targets, "targets"),
+    apiServer: {
+      latencyMs: apiServerRaw.latencyMs === undefined ? 0 : r.num(apiServerRaw.latencyMs, "apiServer.latencyMs"),
+      forbid: apiServerRaw.forbid === undefined || apiServerRaw.forbid === null ? [] : r.strs(apiServerRaw.forbid, "apiServer.forbid"),
+    },
+    traffic: top.traffic === undefined || top.traffic === null ? [] : r.arr(top.traffic, "traffic").map((t, i) => trafficEntry(r, t, `traffic[${i}]`)),
+    serviceProxy,
+    expect,
+    objects: [],
+    containers: [],
+    networks: [],
+    top: {},
+    listeners: null,
+    hosts: null,
+    resolver,
+  };
+  if (top.reactions !== undefined && top.reactions !== null) {
+    scenario.reactions = r.arr(top.reactions, "reactions").map((x, i) => {
+      const o = r.obj(x, `reactions[${i}]`);
+      const when = r.obj(o.when, `reactions[${i}].when`);
+      const w: Reaction["when"] = {};
+      for (const k of ["verb", "apiVersion", "kind", "namespace", "name"] as const) {
+        if (when[k] !== undefined && when[k] !== null) w[k] = r.str(when[k], `reactions[${i}].when.${k}`);
+      }
+      return { when: w, become: r.str(o.become, `reactions[${i}].become`) };
+    });
+  }
+
+  const clusterDir = path.join(abs, "cluster");
+  const files = (await readdir(clusterDir).catch(() => [] as string[])).filter((f) => /\.ya?ml$/.test(f)).sort();
+  for (const f of files) {
+    const p = path.join(clusterDir, f);
+    const t = await readText(p, show(p));
+    if (t !== null) scenario.objects.push(...clusterObjects(t, show(p)));
+  }
+
+  const dockerFile = (f: string): string => path.join(abs, "docker", f);
+  const containers = await readText(dockerFile("containers.json"), show(dockerFile("containers.json")));
+  if (containers !== null) scenario.containers = containerList(containers, show(dockerFile("containers.json")));
+  const networks = await readText(dockerFile("networks.json"), show(dockerFile("networks.json")));
+  if (networks !== null) scenario.networks = networkList(networks, show(dockerFile("networks.json")));
+  const topText = await readText(dockerFile("top.json"), show(dockerFile("top.json")));
+  if (topText !== null) {
+    const tr = new Reader(show(dockerFile("top.json")));
+    for (const [k, v] of Object.entries(tr.obj(parseJsonFile(topText, tr.file), "(top level)"))) {
+      const o = tr.obj(v, k);
+      scenario.top[k.replace(/^\//, "")] = {
+        Titles: tr.strs(o.Titles, `${k}.Titles`),
+        Processes: tr.arr(o.Processes, `${k}.Processes`).map((p, i) => tr.strs(p, `${k}.Processes[${i}]`)),
+      };
+    }
+  }
+
+  const listenersFile = path.join(abs, "host", "listeners.yaml");
+  const lt = await readText(listenersFile, show(listenersFile));
+  if (lt !== null) scenario.listeners = listenerList(lt, show(listenersFile));
+  scenario.hosts = await readText(path.join(abs, "host", "hosts"), show(path.join(abs, "host", "hosts")));
+  return scenario;
+}
+
+/** Root of the installed package (…/netdoctor), from this module's location in src/lab or dist/src/lab. */
+export function packageRoot(): string {
+  let d = path.dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (path.basename(d) === "src") return path.basename(path.dirname(d)) === "dist" ? path.dirname(path.dirname(d)) : path.dirname(d);
+    d = path.dirname(d);
+  }
+  return process.cwd();
+}
+
+/**
+ * Resolves a scenario argument: a bare name (no path separator, not an
+ * existing directory here) is a directory under `builtinRoot` (default: the
+ * package's `fixtures/scenarios`); anything else is a path. Returns an
+ * absolute directory; does not check that it exists (loadScenario does).
+ */
+export function resolveScenario(nameOrDir: string, builtinRoot = path.join(packageRoot(), "fixtures", "scenarios")): string {
+  const isBare = !nameOrDir.includes("/") && !nameOrDir.includes(path.sep) && nameOrDir !== "." && nameOrDir !== "..";
+  if (isBare) {
+    let local = false;
+    try {
+      local = statSync(nameOrDir).isDirectory();
+    } catch {
+      local = false;
+    }
+    if (!local) return path.join(builtinRoot, nameOrDir);
+  }
+  return path.resolve(nameOrDir);
+}

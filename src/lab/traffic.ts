@@ -1,0 +1,224 @@
+/**
+ * The traffic a scenario declares at host-published ports, on real loopback
+ * listeners (DESIGN §8). Modes reproduce what a client meets in the field:
+ * `http` (canned answers chosen by Host and path prefix), `refuse` (nothing
+ * listens: ECONNREFUSED), `reset` (accept, then RST: ECONNRESET), `hang`
+ * (accept, never answer), `empty-reply` (read the request, close: curl's
+ * "(52) Empty reply from server"), `tls` (a TLS alert, or Go's plaintext-to-TLS
+ * 400 for an HTTP request). Never binds beyond 127.0.0.0/8: an entry naming
+ * another address is served on a free loopback port and listed in `probeMap`.
+ */
+import http from "node:http";
+import net from "node:net";
+import type { TrafficEntry, TrafficRule, HttpAnswer } from "./scenario.js";
+
+/** True for an IPv4 address in 127.0.0.0/8. */
+export function isLoopbackV4(address: string): boolean {
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
+}
+
+/** Where an entry's address is bound: itself when in 127.0.0.0/8, else 127.0.0.1. */
+export function bindAddressFor(address: string): string {
+  return isLoopbackV4(address) ? address : "127.0.0.1";
+}
+
+/** A free TCP port on `address` (loopback), found by binding port 0 and closing. */
+export async function freePort(address = "127.0.0.1"): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    s.once("error", reject);
+    s.listen(0, address, () => resolve());
+  });
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => s.close(() => resolve()));
+  return port;
+}
+
+/** True when nothing listens on `address:port` and it can be bound. */
+export async function portIsFree(port: number, address = "127.0.0.1"): Promise<boolean> {
+  const s = net.createServer();
+  const ok = await new Promise<boolean>((resolve) => {
+    s.once("error", () => resolve(false));
+    s.listen(port, address, () => resolve(true));
+  });
+  if (ok) await new Promise<void>((resolve) => s.close(() => resolve()));
+  return ok;
+}
+
+/** Host header without port, lower-case (`[::1]:80` → `[::1]`). */
+function hostOnly(h: string | undefined): string {
+  if (!h) return "";
+  const v = h.trim().toLowerCase();
+  if (v.startsWith("[")) return v.slice(0, v.indexOf("]") + 1);
+  const i = v.lastIndexOf(":");
+  return i >= 0 ? v.slice(0, i) : v;
+}
+
+function hostMatches(rule: string, host: string): boolean {
+  const r = rule.toLowerCase();
+  if (r.startsWith("*.")) return host.endsWith(r.slice(1)) && host.length > r.length - 1;
+  return r === host;
+}
+
+/** The answer for a request: first rule whose host (port ignored) and path prefix match, else the entry's default. */
+export function pickAnswer(entry: TrafficEntry, host: string | undefined, path: string): HttpAnswer {
+  const h = hostOnly(host);
+  const rule = entry.respond.find((r: TrafficRule) => (r.host === undefined || hostMatches(r.host, h)) && (r.path === undefined || path.startsWith(r.path)));
+  return rule ?? entry.default;
+}
+
+/** A TLS alert record: fatal handshake_failure (RFC 8446 §6). */
+const TLS_ALERT = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28]);
+/** Go crypto/tls' answer to plaintext HTTP on a TLS port. */
+const PLAINTEXT_TO_TLS = "HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n";
+
+/** One served port: the entry it stands for and where it really listens. */
+export interface TrafficListener {
+  /** `address:port` the entry names (as probes ask for it). */
+  key: string;
+  entry: TrafficEntry;
+  /** Loopback address and port actually bound (or reserved, for `refuse`). */
+  bound: { address: string; port: number };
+}
+
+/** Running traffic: listeners, the probe map, live reconfiguration, close. */
+export interface Traffic {
+  listeners(): TrafficListener[];
+  /** `address:port` as named by the scenario → loopback `address:port` served. */
+  probeMap(): Record<string, string>;
+  /** Switches to another set of entries (same keys keep their bound ports). */
+  update(entries: TrafficEntry[]): Promise<void>;
+  close(): Promise<void>;
+}
+
+class Slot {
+  server: net.Server | null = null;
+  readonly sockets = new Set<net.Socket>();
+  readonly http: http.Server;
+  constructor(
+    public entry: TrafficEntry,
+    readonly bound: { address: string; port: number },
+  ) {
+    this.http = http.createServer((req, res) => {
+      const a = pickAnswer(this.entry, req.headers.host, req.url ?? "/");
+      req.resume();
+      const headers: Record<string, string | number> = { ...a.headers };
+      if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(a.body);
+      res.writeHead(a.status, headers);
+      res.end(req.method === "HEAD" ? undefined : a.body);
+    });
+    this.http.keepAliveTimeout = 5_000;
+  }
+
+  onConnection(socket: net.Socket): void {
+    this.sockets.add(socket);
+    socket.on("close", () => this.sockets.delete(socket));
+    socket.on("error", () => undefined);
+    switch (this.entry.mode) {
+      case "http":
+        this.http.emit("connection", socket);
+        return;
+      case "reset": {
+        // RST once the client has spoken (as a proxy whose upstream resets does), or soon if it does not.
+        const t = setTimeout(() => socket.resetAndDestroy(), 100);
+        socket.once("data", () => {
+          clearTimeout(t);
+          socket.resetAndDestroy();
+        });
+        socket.once("close", () => clearTimeout(t));
+        return;
+      }
+      case "hang":
+        socket.resume();
+        return;
+      case "empty-reply": {
+        let seen = "";
+        socket.on("data", (d: Buffer) => {
+          seen += d.toString("latin1");
+          if (seen.includes("\r\n\r\n") || seen.length > 64 * 1024) socket.end();
+        });
+        return;
+      }
+      case "tls":
+        socket.once("data", (d: Buffer) => {
+          socket.end(d[0] === 0x16 ? TLS_ALERT : PLAINTEXT_TO_TLS);
+        });
+        return;
+      case "refuse":
+        socket.destroy();
+        return;
+    }
+  }
+
+  async start(): Promise<void> {
+    if (this.entry.mode === "refuse" || this.server) return;
+    const s = net.createServer((sock) => this.onConnection(sock));
+    await new Promise<void>((resolve, reject) => {
+      s.once("error", reject);
+      s.listen(this.bound.port, this.bound.address, () => resolve());
+    });
+    this.server = s;
+  }
+
+  async stop(): Promise<void> {
+    for (const s of this.sockets) s.destroy();
+    this.sockets.clear();
+    this.http.closeAllConnections();
+    const s = this.server;
+    this.server = null;
+    if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+  }
+}
+
+const keyOf = (e: TrafficEntry): string => `${e.address}:${e.port}`;
+
+/**
+ * Starts listeners for `entries`. Loopback entries bind their own
+ * `address:port` (the lab has already remapped the port); other addresses get
+ * a free port on 127.0.0.1. Rejects when a port cannot be bound (e.g. in use).
+ */
+export async function startTraffic(entries: TrafficEntry[]): Promise<Traffic> {
+  const slots = new Map<string, Slot>();
+  async function add(e: TrafficEntry): Promise<void> {
+    const addr = bindAddressFor(e.address === "0.0.0.0" || e.address === "localhost" ? "127.0.0.1" : e.address);
+    const port = isLoopbackV4(e.address) || e.address === "0.0.0.0" || e.address === "localhost" ? e.port : await freePort(addr);
+    const slot = new Slot(e, { address: addr, port });
+    slots.set(keyOf(e), slot);
+    await slot.start();
+  }
+  const all = async (): Promise<void> => {
+    await Promise.all([...slots.values()].map((s) => s.stop()));
+  };
+  try {
+    for (const e of entries) await add(e);
+  } catch (err) {
+    await all();
+    throw err;
+  }
+  return {
+    listeners: () => [...slots.entries()].map(([key, s]) => ({ key, entry: s.entry, bound: s.bound })),
+    probeMap: () => Object.fromEntries([...slots.entries()].map(([key, s]) => [key, `${s.bound.address}:${s.bound.port}`])),
+    update: async (next) => {
+      const keys = new Set(next.map(keyOf));
+      for (const [key, s] of slots) {
+        if (!keys.has(key)) {
+          await s.stop();
+          s.entry = { ...s.entry, mode: "refuse" };
+        }
+      }
+      for (const e of next) {
+        const s = slots.get(keyOf(e));
+        if (!s) {
+          await add(e);
+          continue;
+        }
+        const wasRefuse = s.entry.mode === "refuse";
+        s.entry = e;
+        if (e.mode === "refuse") await s.stop();
+        else if (wasRefuse) await s.start();
+        else for (const sock of s.sockets) sock.destroy(); // new behaviour from the next connection on
+      }
+    },
+    close: all,
+  };
+}
