@@ -1,6 +1,12 @@
 #!/usr/bin/env node
-// Thin launcher: the CLI lives in dist/src/cli.js (built by `npm run build`).
-import("../dist/src/cli.js")
+// Thin launcher. `npm run build` writes the bundled CLI (dist/bundle/cli.js,
+// fast start-up) and the plain tsc output (dist/src/cli.js); the bundle is
+// preferred when present.
+import { existsSync } from "node:fs";
+
+const bundle = new URL("../dist/bundle/cli.js", import.meta.url);
+const entry = existsSync(bundle) ? bundle.href : new URL("../dist/src/cli.js", import.meta.url).href;
+import(entry)
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code;

@@ -8,6 +8,7 @@ import { lookup } from "node:dns/promises";
 import { readFile, readdir, readlink } from "node:fs/promises";
 import { endianness } from "node:os";
 import { join } from "node:path";
+import { parse } from "yaml";
 import type { HostListener } from "../../engine/types.js";
 import type { LabState } from "../../lab/contract.js";
 import { SourceError, type HostSource, type HostsEntry, type ResolveResult } from "../types.js";
@@ -303,7 +304,6 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
 
   const listeners = once(async (): Promise<HostListener[]> => {
     if (lab) {
-      const { parse } = await import("yaml");
       let text: string;
       try {
         text = await readFile(lab.listenersFile, "utf8");
