@@ -6,6 +6,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type Dockerode from "dockerode";
+import { memoiser } from "./memo.js";
 import { SourceError, type ContainerInspect, type ContainerTop, type DockerSource, type NetworkInspect } from "../types.js";
 
 /** Options of `createDockerSource`. */
@@ -147,18 +148,7 @@ export function createDockerSource(opts: DockerSourceOptions): DockerSource {
     }
   }
 
-  const memo = new Map<string, Promise<unknown>>();
-  function memoise<T>(key: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-    let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn().catch((err: unknown) => {
-        if ((err as SourceError).code === "timeout") memo.delete(key);
-        throw err;
-      });
-      memo.set(key, p);
-    }
-    return raceSignal(p, signal, key, host);
-  }
+  const memoise = memoiser((key) => dockerError(undefined, host, key, true));
 
   return {
     host: () => host,
@@ -201,11 +191,3 @@ export function createDockerSource(opts: DockerSourceOptions): DockerSource {
 }
 
 /** Reject with SourceError `timeout` as soon as `signal` aborts, without cancelling the shared request. */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal, subject: string, host: string): Promise<T> {
-  if (signal.aborted) return Promise.reject(dockerError(undefined, host, subject, true));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(dockerError(undefined, host, subject, true));
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
-}

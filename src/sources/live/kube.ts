@@ -22,6 +22,7 @@ import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
 import type * as K8s from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
 import { KIND_INFO, type KindMap, type KubeKind } from "../../kube/types.js";
+import { memoiser, raceSignal } from "./memo.js";
 import { SourceError, type KubeInfo, type KubeSource, type KubeStats, type ServiceProxyResult } from "../types.js";
 
 /** Options of `createKubeSource` (DESIGN §3 `--kubeconfig`, `--context`, `KUBECONFIG`). */
@@ -414,18 +415,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     return items;
   }
 
-  const memo = new Map<string, Promise<unknown>>();
-  function memoise<T>(key: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
-    let p = memo.get(key) as Promise<T> | undefined;
-    if (!p) {
-      p = fn().catch((err: unknown) => {
-        if ((err as SourceError).code === "timeout") memo.delete(key);
-        throw err;
-      });
-      memo.set(key, p);
-    }
-    return raceSignal(p, signal, key);
-  }
+  const memoise = memoiser(aborted);
 
   return {
     info(): KubeInfo {
@@ -457,7 +447,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
           (url) => new URL(url).origin + basePath(config().cluster.server) + suffix,
         ),
         signal,
-        "proxy",
+        () => aborted("proxy"),
       );
       // The API server's own refusal (RBAC on services/proxy, bad token) is a read failure, not the backend's answer.
       if ((status === 401 || status === 403) && isStatusObject(text)) throw httpError(status, text, "proxy", what);
@@ -523,12 +513,7 @@ function transportError(err: unknown, server: string, subject: string, what: str
 }
 
 /** Reject with SourceError `timeout` as soon as `signal` aborts, without cancelling a request other callers share. */
-function raceSignal<T>(p: Promise<T>, signal: AbortSignal, subject: string): Promise<T> {
-  const aborted = () => new SourceError("timeout", "kube", subject, `${subject}: aborted: the run's deadline passed`);
-  if (signal.aborted) return Promise.reject(aborted());
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = () => reject(aborted());
-    signal.addEventListener("abort", onAbort, { once: true });
-    p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
-  });
+/** The error an aborted read gets: the run's deadline passed. */
+function aborted(subject: string): SourceError {
+  return new SourceError("timeout", "kube", subject, `${subject}: aborted: the run's deadline passed`);
 }
