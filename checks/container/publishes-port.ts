@@ -5,7 +5,7 @@
  * reason a freshly documented URL answers "connection refused", and the fix
  * depends on which tool made the container.
  */
-import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type ContainerFact, type ContainerInspect } from "../../src/index.js";
+import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type CheckOutcome, type ContainerFact, type ContainerInspect, type Node, type SourceError } from "../../src/index.js";
 import { isIpLiteral, normalizeAddress, parseHostPort, preferIpv4 } from "../../src/host/addresses.js";
 import {
   containerCluster,
@@ -21,6 +21,8 @@ import {
   type PortBinding,
 } from "../../src/host/containers.js";
 import { dockerClusters, type DockerCluster } from "../../src/host/flavor.js";
+import { dockerProxyRelay, inferContainer } from "../../src/host/docker-proxy.js";
+import { formatHostPort } from "../../src/host/addresses.js";
 
 /** Where the container hop must receive the request: the target port, or the upstream of a socat/nc/ssh forwarder in front of it. */
 async function wanted(ctx: CheckContext, port: number): Promise<{ port: number; addresses: string[]; via: string | null }> {
@@ -85,16 +87,89 @@ function contextCluster(ctx: CheckContext, clusters: DockerCluster[]): DockerClu
   return (m && clusters.find((d) => d.flavor === m[1] && d.cluster === m[2])) || null;
 }
 
+/** How a Docker read failed, for the start of a summary. */
+function dockerProblem(e: SourceError): string {
+  switch (e.code) {
+    case "unreachable":
+      return "Docker is unreachable";
+    case "forbidden":
+    case "unauthorized":
+      return "Docker refuses access";
+    case "timeout":
+      return "Docker does not answer in time";
+    case "invalid-config":
+      return "the Docker host setting is invalid";
+    default:
+      return "Docker cannot be read";
+  }
+}
+
+/**
+ * Docker cannot be asked: name the container side from the docker-proxy that
+ * owns the port (its command line gives the container IP and port), the
+ * cluster's Nodes (a node IP means the node itself) and the kube context
+ * (`k3d-<c>` → k3d's serverlb naming). Without a docker-proxy there is
+ * nothing to go on: skip, and leave `facts.container` unresolved (undefined,
+ * not null — null would claim that no container publishes the port).
+ */
+async function withoutDocker(ctx: CheckContext, e: SourceError, want: { port: number; addresses: string[]; via: string | null }): Promise<CheckOutcome> {
+  const docker = { code: e.code, message: e.message };
+  const relay = want.via ? null : dockerProxyRelay(ctx.facts.listener, want.port);
+  if (!relay) {
+    return skip(`unavailable: ${e.message}; no docker-proxy listener names the container side`, {
+      facts: { container: undefined },
+      evidence: { port: want.port, docker, listener: ctx.facts.listener ?? null },
+    });
+  }
+  let context: string | null = null;
+  let kubeError: string | null = null;
+  try {
+    context = ctx.kube.info().context;
+  } catch (ke) {
+    if (!isSourceError(ke)) throw ke;
+    kubeError = ke.message;
+  }
+  let nodes: Node[] | null = null;
+  if (context !== null) {
+    try {
+      nodes = await ctx.kube.list("nodes", ctx.signal);
+    } catch (ke) {
+      if (!isSourceError(ke)) throw ke;
+      kubeError = ke.message;
+    }
+  }
+  const inferred = inferContainer(relay, context, nodes);
+  const pid = relay.pid !== null ? ` (pid ${relay.pid})` : "";
+  return warn(
+    `${dockerProblem(e)}; docker-proxy${pid} relays ${formatHostPort(relay.hostIp, relay.hostPort)} to ${formatHostPort(relay.containerIp, relay.containerPort)} — inferred: ${inferred.description}`,
+    {
+      facts: { container: inferred.fact },
+      evidence: {
+        port: want.port,
+        docker,
+        inferred: true,
+        basis: inferred.basis,
+        dockerProxy: { pid: relay.pid, command: relay.command, containerIp: relay.containerIp, containerPort: relay.containerPort },
+        context,
+        nodes: nodes?.map((n) => n.metadata.name) ?? null,
+        kubeError,
+      },
+      details:
+        "Docker could not be asked which container publishes the port, so the container side was read from the docker-proxy command line that owns the host port; the container's name comes from the Node whose InternalIP matches, or from k3d's serverlb naming on a k3d context. Its state was not inspected. Fix the Docker connection (DOCKER_HOST, docker context, socket permissions) for a checked answer.",
+    },
+  );
+}
+
 export default defineCheck({
   id: "container.publishes-port",
   code: "ND401",
   hop: "container",
   title: "a container publishes the host port",
-  dependsOn: ["env.docker-reachable"],
-  after: ["dns.name-resolves", "forwarder.upstream-reachable"],
+  // Docker being unreachable does not block: the docker-proxy command line (host-port.listener-identified) can still name the container side.
+  after: ["env.docker-reachable", "dns.name-resolves", "host-port.listener-identified", "forwarder.upstream-reachable"],
   fixes: ["k3d-port-mapping", "kind-port-mapping"],
   explain: {
-    meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings).",
+    meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings). When Docker cannot be asked, a warning names the container side from the docker-proxy command line that owns the port (container IP and port), matched against the Nodes' InternalIPs and k3d's serverlb naming: inferred, not inspected.",
     causes: "k3d: the cluster was created without `--port HOST:CONTAINER@loadbalancer` for this port, or from an older config that mapped another port (OpenChoreo changed 8080:80 to 8080:8080). kind: the port is not in the node's extraPortMappings (they cannot be added to a running cluster). The binding is on 127.0.0.1 while the client uses another address. Another process held the port when the container started (`Bind for 0.0.0.0:8080 failed: port is already allocated`).",
     fix: "k3d: `k3d cluster edit CLUSTER --port-add HOST:CONTAINER@loadbalancer` (netdoctor fix k3d-port-mapping). kind: add the extraPortMappings entry to the cluster config and re-create the cluster (netdoctor fix kind-port-mapping prints it).",
     links: ["https://k3d.io/stable/usage/exposing_services/", "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
@@ -109,7 +184,13 @@ export default defineCheck({
       });
     }
     const want = await wanted(ctx, target.port);
-    const containers = await ctx.docker.containers(ctx.signal);
+    let containers: ContainerInspect[];
+    try {
+      containers = await ctx.docker.containers(ctx.signal);
+    } catch (e) {
+      if (!isSourceError(e)) throw e;
+      return withoutDocker(ctx, e, want);
+    }
     const evidence: Record<string, unknown> = { port: want.port, addresses: want.addresses, via: want.via, inspected: containers.length };
 
     // A forwarder may relay straight to a container address (socat to a node IP and NodePort).

@@ -22,6 +22,12 @@ export default defineCheck({
   async run(ctx) {
     const f = ctx.facts.container;
     if (!f) return skip("not applicable: no container publishes the port");
+    // An inferred fact (Docker could not be asked) carries no inspected state: do not claim it runs.
+    if (f.inferred) {
+      return skip(`not applicable: Docker unreachable, state inferred (${f.name} was named from the docker-proxy command line, not inspected)`, {
+        evidence: { name: f.name, inferred: true },
+      });
+    }
     const containers = await ctx.docker.containers(ctx.signal);
     const c = containers.find((x) => x.Id === f.id) ?? containers.find((x) => containerName(x) === f.name);
     if (!c) return fail(`container ${f.name} is no longer listed by Docker; expected it to exist and run`, { evidence: { id: f.id } });

@@ -29,7 +29,7 @@ export default defineCheck({
       });
     } catch (e) {
       if (!isSourceError(e)) throw e;
-      return fail(`Docker Engine at ${host} (${origin}) does not answer (${e.message.includes(e.code) ? e.message : `${e.code}: ${e.message}`}); only the container checks need it and they are skipped`, {
+      return fail(`Docker Engine at ${host} (${origin}) does not answer (${e.message.includes(e.code) ? e.message : `${e.code}: ${e.message}`}); the container hop falls back to what the docker-proxy listener shows`, {
         details:
           "netdoctor chooses the Docker host from --docker-host, then DOCKER_HOST, then the current docker context, then the platform socket. If the cluster runs in another engine (Colima, Docker Desktop, a remote host), point netdoctor at it. The other hops (dns, host-port, forwarder, and the cluster hops through the API server) do not need Docker.",
         evidence: { host, origin, code: e.code, message: e.message },

@@ -4,7 +4,7 @@
  * fragment of the summary (ESLint RuleTester style).
  */
 import { describe, expect, it } from "vitest";
-import type { Check, CheckContext, CheckOptions, CheckOutcome, ContainerInspect, HostListener, PathFacts, Pod, Service, Target } from "../../src/index.js";
+import type { Check, CheckContext, CheckOptions, CheckOutcome, ContainerInspect, HostListener, Node, PathFacts, Pod, Service, Target } from "../../src/index.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import kubeconfigLoaded from "../../checks/env/kubeconfig-loaded.js";
 import apiReachable from "../../checks/env/api-reachable.js";
@@ -135,6 +135,25 @@ const kubectlPf: HostListener = {
 };
 const socatRelay: HostListener = { address: "0.0.0.0", port: 6385, pid: 42490, process: "socat", command: "socat TCP-LISTEN:6385,reuseaddr,fork TCP:localhost:6185" };
 
+/** A Node as the API shows it: k3s / kind name nodes after their containers, InternalIP = the container's cluster-network address. */
+const node = (name: string, ip: string, providerID: string): Node => ({
+  apiVersion: "v1",
+  kind: "Node",
+  metadata: { name, labels: { "kubernetes.io/hostname": name } },
+  spec: { providerID },
+  status: { addresses: [{ type: "InternalIP", address: ip }, { type: "Hostname", address: name }] },
+});
+const k3dServerNode = node("k3d-openchoreo-server-0", "172.19.0.2", "k3s://k3d-openchoreo-server-0");
+const kindNode = node("kind-control-plane", "172.18.0.2", "kind://docker/kind/kind-control-plane");
+/** kind extraPortMappings 8080 → 30080 on the control-plane node (real-world-facts §3.2). */
+const kindDockerProxy: HostListener = {
+  address: "0.0.0.0",
+  port: 8080,
+  pid: 3130,
+  process: "docker-proxy",
+  command: "/usr/bin/docker-proxy -proto tcp -host-ip 0.0.0.0 -host-port 8080 -container-ip 172.18.0.2 -container-port 30080 -use-listen-fd",
+};
+
 const ironicService: Service = {
   apiVersion: "v1",
   kind: "Service",
@@ -244,7 +263,7 @@ table(dockerReachable, [
     name: "Colima stopped",
     data: { dockerHost: "unix:///Users/dev/.colima/default/docker.sock", dockerUnavailable: "unreachable" },
     status: "fail",
-    summary: /unix:\/\/\/Users\/dev\/\.colima\/default\/docker\.sock \(a Colima VM socket\) does not answer.*only the container checks need it/,
+    summary: /unix:\/\/\/Users\/dev\/\.colima\/default\/docker\.sock \(a Colima VM socket\) does not answer.*the container hop falls back to what the docker-proxy listener shows/,
   },
 ]);
 
@@ -705,7 +724,110 @@ table(publishesPort, [
     status: "fail",
     summary: "no container publishes port 8080 (0 containers inspected, no k3d or kind cluster among them)",
   },
+  {
+    name: "Docker unreachable, docker-proxy relays to a k3d address that is no Node",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable", kube: { nodes: [k3dServerNode] } },
+    target: api,
+    facts: { address: "127.0.0.1", listener: dockerProxy4 },
+    status: "warn",
+    summary: "Docker is unreachable; docker-proxy (pid 2211) relays 0.0.0.0:8080 to 172.19.0.3:8080 — inferred: k3d-openchoreo-serverlb (k3d load balancer of cluster openchoreo)",
+    expectFacts: {
+      container: { id: "", name: "k3d-openchoreo-serverlb", role: "k3d-serverlb", cluster: "openchoreo", hostIp: "0.0.0.0", hostPort: 8080, containerPort: 8080, protocol: "tcp", running: true, inferred: true, networks: { unknown: "172.19.0.3" } },
+    },
+    evidence: { inferred: true, basis: "k3d-serverlb-naming", nodes: ["k3d-openchoreo-server-0"], docker: { code: "unreachable" } },
+  },
+  {
+    name: "Docker unreachable, docker-proxy relays to the IPv6 side of the same k3d port",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable", kube: { nodes: [k3dServerNode] } },
+    target: "http://[::1]:8080/",
+    facts: { address: "::1", listener: dockerProxy6 },
+    status: "warn",
+    summary: "docker-proxy (pid 2218) relays [::]:8080 to 172.19.0.3:8080 — inferred: k3d-openchoreo-serverlb",
+  },
+  {
+    name: "Docker refuses access, docker-proxy relays to a k3d server node directly",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "forbidden", kube: { nodes: [k3dServerNode] } },
+    target: api,
+    facts: { address: "127.0.0.1", listener: { ...dockerProxy4, command: dockerProxy4.command!.replace("172.19.0.3", "172.19.0.2") } },
+    status: "warn",
+    summary: "Docker refuses access; docker-proxy (pid 2211) relays 0.0.0.0:8080 to 172.19.0.2:8080 — inferred: k3d-openchoreo-server-0 (k3d node of cluster openchoreo: Node InternalIP 172.19.0.2)",
+    expectFacts: { container: { name: "k3d-openchoreo-server-0", role: "k3d-node", cluster: "openchoreo", inferred: true } },
+    evidence: { basis: "node-internal-ip" },
+  },
+  {
+    name: "Docker unreachable on a kind context, docker-proxy relays to the node IP",
+    data: { kubeInfo: kindInfo, dockerUnavailable: "unreachable", kube: { nodes: [kindNode] } },
+    target: api,
+    facts: { address: "127.0.0.1", listener: kindDockerProxy },
+    status: "warn",
+    summary: "Docker is unreachable; docker-proxy (pid 3130) relays 0.0.0.0:8080 to 172.18.0.2:30080 — inferred: kind-control-plane (kind node of cluster kind: Node InternalIP 172.18.0.2)",
+    expectFacts: { container: { id: "", name: "kind-control-plane", role: "kind-node", cluster: "kind", containerPort: 30080, inferred: true } },
+  },
+  {
+    name: "Docker unreachable on a kind context, docker-proxy relays to an address that is no Node",
+    data: { kubeInfo: kindInfo, dockerUnavailable: "unreachable", kube: { nodes: [kindNode] } },
+    target: api,
+    facts: { address: "127.0.0.1", listener: { ...kindDockerProxy, command: kindDockerProxy.command!.replace("172.18.0.2", "172.18.0.9") } },
+    status: "warn",
+    summary: "inferred: an unidentified container at 172.18.0.9 (no Node of context kind-kind has InternalIP 172.18.0.9)",
+    expectFacts: { container: { name: "172.18.0.9", role: "other", cluster: null, inferred: true } },
+  },
+  {
+    name: "Docker and the Nodes both unreadable on a k3d context: the context alone names the serverlb",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "timeout", unavailable: { nodes: "forbidden" } },
+    target: api,
+    facts: { address: "127.0.0.1", listener: dockerProxy4 },
+    status: "warn",
+    summary: "Docker does not answer in time; docker-proxy (pid 2211) relays 0.0.0.0:8080 to 172.19.0.3:8080 — inferred: k3d-openchoreo-serverlb",
+    evidence: { nodes: null, kubeError: "nodes.core forbidden (403)" },
+  },
+  {
+    name: "Docker unreachable and no listener identified",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable" },
+    target: api,
+    facts: { address: "127.0.0.1", listener: null },
+    status: "skip",
+    summary: "unavailable: docker: unreachable; no docker-proxy listener names the container side",
+    expectFacts: { container: undefined },
+  },
+  {
+    name: "Docker unreachable and the port is held by something other than docker-proxy",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable" },
+    target: api,
+    facts: { address: "127.0.0.1", listener: { address: "127.0.0.1", port: 8080, pid: 777, process: "python3", command: "python3 -m http.server 8080" } },
+    status: "skip",
+    summary: "unavailable: docker: unreachable; no docker-proxy listener names the container side",
+    expectFacts: { container: undefined },
+  },
+  {
+    name: "Docker unreachable and the docker-proxy publishes another host port",
+    data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable" },
+    target: "http://127.0.0.1:8443/",
+    facts: { address: "127.0.0.1", listener: { ...dockerProxy4, port: 8443 } },
+    status: "skip",
+    summary: "no docker-proxy listener names the container side",
+  },
 ]);
+
+describe("container.publishes-port without Docker", () => {
+  it("leaves the container unresolved rather than claiming no container publishes the port", async () => {
+    const out = await runCase(publishesPort, {
+      name: "no listener",
+      data: { kubeInfo: k3dInfo, dockerUnavailable: "unreachable" },
+      target: api,
+      facts: { address: "127.0.0.1", listener: null },
+      status: "skip",
+      summary: "",
+    });
+    expect(out.facts).toHaveProperty("container");
+    expect(out.facts?.container).toBeUndefined();
+  });
+
+  it("is not blocked by env.docker-reachable and reads the listener's facts", () => {
+    expect(publishesPort.dependsOn ?? []).not.toContain("env.docker-reachable");
+    expect(publishesPort.after).toEqual(expect.arrayContaining(["env.docker-reachable", "host-port.listener-identified"]));
+  });
+});
 
 const lbFact = {
   id: serverlb().Id,
@@ -747,6 +869,14 @@ table(containerRunning, [
     summary: "dev-proxy is restarting (exit code 1); expected running (it keeps exiting: see `docker logs dev-proxy`)",
   },
   { name: "no container fact", data: {}, target: api, facts: { container: null }, status: "skip", summary: "not applicable: no container publishes the port" },
+  {
+    name: "container inferred from docker-proxy while Docker is unreachable",
+    data: { dockerUnavailable: "unreachable" },
+    target: api,
+    facts: { container: { ...lbFact, id: "", networks: { unknown: "172.19.0.3" }, inferred: true } },
+    status: "skip",
+    summary: "not applicable: Docker unreachable, state inferred (k3d-openchoreo-serverlb was named from the docker-proxy command line, not inspected)",
+  },
 ]);
 
 describe("check declarations", () => {
