@@ -7,13 +7,14 @@ import { formatCondition, getCondition, isObject, listenerHostnameScore, proxyCo
 
 /** Plain explanations of listener condition reasons (Gateway API v1 gateway_types.go, real-world-facts §5.2). */
 const REASONS: Record<string, string> = {
-  PortUnavailable: "the controller cannot use this port (taken by another listener with another protocol, or not allowed)",
+  PortUnavailable: "the controller cannot bind this port for the listener (another listener already uses it in an incompatible way, or the implementation does not allow the port); the listener serves nothing",
   UnsupportedProtocol: "the controller does not support this listener protocol",
   UnsupportedValue: "a listener field has a value the controller does not support",
   NoValidCACertificate: "the client-certificate validation CA is missing or invalid",
-  HostnameConflict: "another listener on the same port uses the same hostname, so the controller cannot tell them apart",
-  ProtocolConflict: "another listener on the same port uses an incompatible protocol",
-  InvalidCertificateRef: "tls.certificateRefs names a Secret that is missing or is not a valid TLS Secret",
+  HostnameConflict: "another listener on the same port has the same hostname, so requests cannot be told apart; the controller serves neither until one hostname changes",
+  ProtocolConflict: "another listener on the same port uses an incompatible protocol (e.g. HTTP and HTTPS, or HTTP and TCP, on one port); give each protocol its own port",
+  InvalidCertificateRef:
+    "tls.certificateRefs names a Secret that does not exist, is in another namespace without a ReferenceGrant, or is not a kubernetes.io/tls Secret with tls.crt and tls.key; the HTTPS listener cannot terminate TLS",
   RefNotPermitted: "a reference to another namespace is not allowed by a ReferenceGrant",
   InvalidRouteKinds: "allowedRoutes.kinds names a route kind the controller does not support",
   Invalid: "the listener is invalid",
@@ -126,7 +127,9 @@ const check: Check = defineCheck({
     if (statuses.some(({ st }) => !st)) {
       return warn(`Gateway ${name} ${which} serves port ${fact.port}, but the controller reported no status for it; expected listener conditions (see gateway.programmed)`, { evidence, facts: published });
     }
-    return pass(`Gateway ${name} ${which} serves port ${fact.port}${host ? ` for host ${host}` : ""}`, { evidence, facts: published });
+    // Envoy Gateway binds listener ports below 1024 at +10000 inside the pod: say so, it explains targetPort 10080.
+    const shift = chosen && expectedTarget !== null && expectedTarget !== chosen.port ? ` (Envoy binds it at container port ${expectedTarget}${svc ? `, Service ${svc.namespace}/${svc.name} targetPort ${svc.targetPort}` : ""})` : "";
+    return pass(`Gateway ${name} ${which} serves port ${fact.port}${host ? ` for host ${host}` : ""}${shift}`, { evidence, facts: published });
   },
 });
 

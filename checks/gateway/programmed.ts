@@ -14,10 +14,12 @@ const REASONS: Record<string, string> = {
   Pending:
     "no controller has processed the Gateway (\"Waiting for controller\" is the default status the API server writes): the GatewayClass's controller is not installed or not running, or spec.gatewayClassName names a class nobody serves",
   AddressNotAssigned:
-    "the controller could not get an address for the Gateway: its LoadBalancer Service has no ingress (kind without cloud-provider-kind or MetalLB, or k3s svclb pods Pending)",
+    "the controller could not get an address for the Gateway (Envoy Gateway: \"No addresses have been assigned to the Gateway\"): its LoadBalancer Service has no EXTERNAL-IP (kind without cloud-provider-kind or MetalLB, or k3s svclb pods Pending); see service.load-balancer-ready",
   AddressNotUsable: "an address requested in spec.addresses cannot be used",
-  NoResources: "the Envoy proxy Deployment has no available replicas (\"Envoy replicas unavailable\"): see gateway.proxy-ready",
-  Invalid: "the Gateway spec is invalid for this controller",
+  NoResources:
+    "the proxy Deployment has no available replicas (Envoy Gateway says \"Envoy replicas unavailable\"): the Envoy pods are not Ready, so nothing serves the listeners; gateway.proxy-ready names the pods and why",
+  Invalid:
+    "the controller rejected the Gateway as written; the condition message names the field (for example spec.infrastructure.parametersRef naming a missing EnvoyProxy, or no valid listener)",
   InvalidParameters: "spec.infrastructure.parametersRef points to a missing or invalid object",
   UnsupportedAddress: "spec.addresses asks for an address type the controller does not support",
   ListenersNotValid: "one or more listeners are invalid (see gateway.listener-serves-port)",

@@ -2,8 +2,69 @@
  * service.load-balancer-ready (ND503): the path's LoadBalancer Service has a
  * `status.loadBalancer.ingress` address.
  */
-import { defineCheck, fail, pass, skip, warn, isSourceError, type Check } from "../../src/index.js";
-import { isObject, podState, describePodState, svclbFor } from "../../src/kube/helpers.js";
+import { defineCheck, fail, pass, skip, warn, isSourceError, type Check, type CheckContext, type ContainerInspect } from "../../src/index.js";
+import { containerName, describeState, labelsOf } from "../../src/host/containers.js";
+import { isObject, podState, describePodState, ref, svclbFor } from "../../src/kube/helpers.js";
+
+/** cloud-provider-kind labels its load-balancer containers (`kindccm-<hash>`) with the cluster and `<cluster>/<ns>/<svc>` (real-world-facts §3.4). */
+const CPK_CLUSTER_LABEL = "io.x-k8s.cloud-provider-kind.cluster";
+const CPK_LB_LABEL = "io.x-k8s.cloud-provider-kind.loadbalancer.name";
+
+/** What LoadBalancer implementation a kind cluster has, in words, with the evidence. */
+async function kindLoadBalancers(
+  ctx: CheckContext,
+  cluster: string | null,
+  svc: { namespace: string; name: string },
+): Promise<{ observed: string; advice: string; kindccm: { name: string; state: string; forThisService: boolean }[]; metallb: string[] }> {
+  let containers: ContainerInspect[] = [];
+  try {
+    containers = await ctx.docker.containers(ctx.signal);
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  const kindccm = containers
+    .filter((c) => {
+      const l = labelsOf(c);
+      return (l[CPK_CLUSTER_LABEL] !== undefined && (cluster === null || l[CPK_CLUSTER_LABEL] === cluster)) || (containerName(c).startsWith("kindccm-") && l[CPK_CLUSTER_LABEL] === undefined);
+    })
+    .map((c) => ({ name: containerName(c), state: describeState(c), forThisService: labelsOf(c)[CPK_LB_LABEL] === `${cluster}/${svc.namespace}/${svc.name}` }));
+  const pods = await ctx.kube.list("pods", ctx.signal);
+  const metallb = pods
+    .filter((p) => p.metadata.namespace === "metallb-system" || p.metadata.labels?.["app"] === "metallb" || p.metadata.labels?.["app.kubernetes.io/name"] === "metallb")
+    .map((p) => `${ref(p)} ${p.status?.phase ?? "Unknown"}`);
+  const mine = kindccm.find((k) => k.forThisService);
+  if (mine) {
+    return {
+      observed: `cloud-provider-kind started ${mine.name} (${mine.state}) for it but has not written the address`,
+      advice: `cloud-provider-kind runs a load-balancer container per Service and writes its IP on the kind network into status.loadBalancer.ingress; ${mine.name} exists but the Service has no address yet — check that the cloud-provider-kind process on the host is still running and look at its output.`,
+      kindccm,
+      metallb,
+    };
+  }
+  if (kindccm.length) {
+    return {
+      observed: `cloud-provider-kind containers ${kindccm.map((k) => k.name).join(", ")} exist, none for this Service`,
+      advice: "cloud-provider-kind has served this cluster (its kindccm-* containers exist) but started no load balancer for this Service: the cloud-provider-kind process on the host is probably not running any more; start it again (`cloud-provider-kind`, add --enable-lb-port-mapping on macOS).",
+      kindccm,
+      metallb,
+    };
+  }
+  if (metallb.length) {
+    return {
+      observed: `MetalLB pods: ${metallb.slice(0, 3).join(", ")}`,
+      advice: "MetalLB is installed but assigned no address: it needs an IPAddressPool (and an L2Advertisement) with a range inside the kind Docker network (`docker network inspect kind`), and a running controller.",
+      kindccm,
+      metallb,
+    };
+  }
+  return {
+    observed: "no cloud-provider-kind (kindccm-*) container and no MetalLB",
+    advice:
+      "kind ships no LoadBalancer controller: LoadBalancer Services stay <pending> until one is added. Options: cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`, run it on the host; it starts a kindccm-* load-balancer container per Service), or MetalLB with an IPAddressPool in the kind network.",
+    kindccm,
+    metallb,
+  };
+}
 
 /**
  * Why this matters: a LoadBalancer Service without an ingress address has no
@@ -22,7 +83,7 @@ const check: Check = defineCheck({
   explain: {
     meaning: "A Service of type LoadBalancer gets `status.loadBalancer.ingress` from its load-balancer implementation (k3s ServiceLB, cloud-provider-kind, MetalLB). Without it, `kubectl get svc` shows EXTERNAL-IP <pending>.",
     causes:
-      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). kind: no LoadBalancer implementation is installed (kind has none built in).",
+      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). kind: no LoadBalancer implementation is installed (kind has none built in); cloud-provider-kind was run once but its host process has stopped (its kindccm-* containers remain); MetalLB is installed without an IPAddressPool in the kind network.",
     fix: "k3s: free the port (see service.port-free) or re-enable ServiceLB. kind: run cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`) or install MetalLB — or reach the Service through a NodePort mapped by extraPortMappings.",
     links: ["https://kind.sigs.k8s.io/docs/user/loadbalancer/", "https://docs.k3s.io/networking/networking-services#service-load-balancer"],
   },
@@ -44,13 +105,14 @@ const check: Check = defineCheck({
     // The path does not use the LoadBalancer address when it reaches the Service through a nodePort or a hostPort pod.
     const bypassed = fact.via === "nodeport" || fact.via === "hostport";
     if (kind) {
-      const summary = `Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>); expected an address from cloud-provider-kind or MetalLB (kind has no LoadBalancer implementation)`;
+      const impl = await kindLoadBalancers(ctx, ctx.facts.container?.cluster ?? null, fact);
+      const summary = `Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>; ${impl.observed}); expected an address from cloud-provider-kind or MetalLB (kind has no LoadBalancer implementation of its own)`;
       const details =
-        "kind ships no LoadBalancer controller: LoadBalancer Services stay <pending> until cloud-provider-kind (a host binary that starts a load-balancer container per Service) or MetalLB is installed. " +
+        `${impl.advice} ` +
         (bypassed
-          ? `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without an address; Gateway controllers may still report Programmed=False (AddressNotAssigned).`
-          : "");
-      const evidence = { service: name, ingress: [], via: fact.via };
+          ? `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}, which a kind extraPortMappings entry publishes` : "a hostPort pod"}; that works without an address, so this is a warning. Gateway controllers may still report Programmed=False (AddressNotAssigned).`
+          : "Nothing on this path reaches the Service without the address.");
+      const evidence = { service: name, ingress: [], via: fact.via, cloudProviderKind: impl.kindccm, metallb: impl.metallb };
       return bypassed ? warn(summary, { details, evidence }) : fail(summary, { details, evidence });
     }
 

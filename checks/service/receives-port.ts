@@ -17,7 +17,12 @@ import {
   type Service,
   type ServiceFact,
   type ServicePort,
+  type CheckContext,
+  type CheckOutcome,
+  type ContainerInspect,
+  type PathFacts,
 } from "../../src/index.js";
+import { containerName, containerRole, KIND_LABELS, labelsOf, portBindings, type PortBinding } from "../../src/host/containers.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -75,6 +80,125 @@ function toFact(c: Candidate): ServiceFact | null {
   };
 }
 
+/** Namespaces of cluster add-ons, not of the application (kind, k3s, kubeadm defaults). */
+const SYSTEM_NAMESPACES = new Set(["kube-system", "kube-public", "kube-node-lease", "local-path-storage", "metallb-system"]);
+
+/** An application Service: not the API server's `default/kubernetes`, not in an add-on namespace, with a selector. */
+function isAppService(s: Service): boolean {
+  const ns = s.metadata.namespace ?? "default";
+  if (ns === "default" && s.metadata.name === "kubernetes") return false;
+  return !SYSTEM_NAMESPACES.has(ns) && !!s.spec.selector && Object.keys(s.spec.selector).length > 0;
+}
+
+/** Why a Service is a candidate for the Service the kind mapping should reach; empty when there is no evidence. */
+export function kindCandidateEvidence(s: Service, port: number, appCount: number): string[] {
+  const why: string[] = [];
+  const g = gatewayOfService(s);
+  if (g) why.push(`proxy of Gateway ${g.namespace}/${g.name}`);
+  if ((s.spec.ports ?? []).some((p) => p.port === port || p.targetPort === port)) why.push(`a port or targetPort is ${port}`);
+  if (appCount === 1 && isAppService(s)) why.push("the only application Service");
+  return why;
+}
+
+/** Container ports the kind nodes of `cluster` publish (extraPortMappings and the API), with the host side. */
+async function kindMappings(ctx: CheckContext, cluster: string | null): Promise<{ node: string; binding: PortBinding }[]> {
+  let containers: ContainerInspect[] = [];
+  try {
+    containers = await ctx.docker.containers(ctx.signal);
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return [];
+  }
+  const out: { node: string; binding: PortBinding }[] = [];
+  for (const c of containers) {
+    if (containerRole(c) !== "kind-node" || (cluster !== null && labelsOf(c)[KIND_LABELS.cluster] !== cluster)) continue;
+    for (const b of portBindings(c)) if (!b.hostIp.includes(":")) out.push({ node: containerName(c), binding: b });
+  }
+  return out;
+}
+
+/**
+ * kind: nothing takes node port C. Names both sides — which Services have
+ * which nodePorts (and whether any kind node maps them), which port the node
+ * maps — and the Service the path most likely needs, with the evidence for it
+ * (a Gateway proxy, a port equal to C, the only application Service). A
+ * ClusterIP Service has no nodePort at all: the fix is service-to-nodeport.
+ * When exactly one Service is the likely one, it is published with
+ * `via: "cluster-ip"` (the node does not reach it) so later hops and the fix
+ * steps can name it; otherwise `service: null` and the candidates are listed.
+ */
+async function kindNothingTakes(
+  ctx: CheckContext,
+  container: ContainerFact,
+  services: Service[],
+  evidence: Record<string, unknown>,
+  mapping: string,
+  fixes: FixId[],
+): Promise<CheckOutcome> {
+  const port = container.containerPort;
+  const mappings = await kindMappings(ctx, container.cluster);
+  // Unknown (Docker unreadable, node containers not seen): say nothing about which nodePorts are mapped.
+  const mapped = mappings.length ? new Set(mappings.map((m) => m.binding.containerPort)) : null;
+  const withNodePorts = services.filter((s) => (s.spec.type === "NodePort" || s.spec.type === "LoadBalancer") && isAppService(s));
+  const apps = services.filter(isAppService);
+  const scored = apps.map((s) => ({ s, why: kindCandidateEvidence(s, port, apps.length) })).filter((c) => c.why.length > 0);
+  // Strong evidence (a Gateway proxy, the port itself) beats "the only application Service".
+  const strong = scored.filter((c) => c.why.some((w) => !w.startsWith("the only")));
+  const likely = strong.length ? strong : scored;
+  const needed = likely.length === 1 ? likely[0]! : null;
+  const nodePortText = (s: Service) =>
+    (s.spec.ports ?? [])
+      .filter((p) => p.nodePort)
+      .map((p) => `nodePort ${p.nodePort}${!mapped || mapped.has(p.nodePort!) ? "" : " (no kind node maps it)"}`)
+      .join(", ");
+  const nodeMaps = mappings.length
+    ? `kind nodes map ${[...new Set(mappings.map((m) => `${m.binding.hostIp || "0.0.0.0"}:${m.binding.hostPort} → ${m.binding.containerPort}`))].join(", ")}`
+    : null;
+  const fullEvidence = {
+    ...evidence,
+    nodeMappings: mappings.map((m) => ({ node: m.node, host: `${m.binding.hostIp || "0.0.0.0"}:${m.binding.hostPort}`, containerPort: m.binding.containerPort })),
+    nodePortServices: withNodePorts.map((s) => ({ service: ref(s), type: s.spec.type, ports: formatServicePorts(s) })),
+    candidates: likely.map((c) => ({ service: ref(c.s), type: c.s.spec.type ?? "ClusterIP", evidence: c.why })),
+  };
+  const publishNeeded = (s: Service): Partial<PathFacts> => {
+    const sp = (s.spec.ports ?? [])[0];
+    return sp ? { service: toFact({ svc: s, sp, via: "cluster-ip", gateway: null, active: false, pod: null }) } : { service: null };
+  };
+  const docsQuote = `"the kind node containerPort and the service nodePort needs to be equal" (kind docs)`;
+
+  if (needed && (needed.s.spec.type ?? "ClusterIP") === "ClusterIP") {
+    const name = ref(needed.s);
+    return fail(`${mapping}; Service ${name} is type ClusterIP (${needed.why.join(", ")}), so no node port reaches it; expected type NodePort with nodePort ${port}`, {
+      details:
+        `kind hands the connection to node port ${port} unchanged, and kube-proxy answers on a node port only for a NodePort or LoadBalancer Service whose nodePort is ${port} (${docsQuote}). ` +
+        `A ClusterIP Service is reachable only inside the cluster. Change Service ${name} to type NodePort and pin nodePort ${port} (ports ${formatServicePorts(needed.s)}).` +
+        (apps.length > 1 ? ` Other application Services: ${list(apps.filter((a) => a !== needed.s).map(ref))}.` : ""),
+      evidence: fullEvidence,
+      fixes: fixesOf(check, fixes.filter((f) => f === "service-to-nodeport")),
+      facts: publishNeeded(needed.s),
+    });
+  }
+
+  fixes.push("kind-port-mapping");
+  const nodePortList = withNodePorts.length ? withNodePorts.map((s) => `${ref(s)} ${nodePortText(s)}`) : [];
+  const summary =
+    `${mapping}; no Service has nodePort ${port}; ` +
+    (nodePortList.length ? `NodePort Services: ${list(nodePortList)}` : `no application Service is NodePort or LoadBalancer`) +
+    (!needed && likely.length > 1 ? `; candidates: ${list(likely.map((c) => `${ref(c.s)} ${c.s.spec.type ?? "ClusterIP"} (${c.why.join(", ")})`))}` : "");
+  // Without evidence for one Service, every ClusterIP application Service is a candidate: name them, pick none.
+  const clusterIpCandidates = (likely.length ? likely.map((c) => c.s) : apps).filter((a) => (a.spec.type ?? "ClusterIP") === "ClusterIP");
+  return fail(summary, {
+    details:
+      `kind hands the connection to node port ${port} unchanged; kube-proxy only answers there for a Service whose nodePort is ${port} (${docsQuote}). No pod claims hostPort ${port} on ${container.name} either. ` +
+      (nodeMaps ? `${nodeMaps}. ` : "") +
+      `Pin the Service's nodePort to ${port}, or map the host port to the nodePort the Service has (kind cannot add mappings to a running node: recreate the cluster).` +
+      (clusterIpCandidates.length ? ` ClusterIP Services have no nodePort at all: ${list(clusterIpCandidates.map(ref))}; if the mapping is meant for one of them, make it NodePort with nodePort ${port}.` : ""),
+    evidence: fullEvidence,
+    fixes: fixesOf(check, fixes),
+    facts: needed ? publishNeeded(needed.s) : { service: null },
+  });
+}
+
 /**
  * Why this matters: after the container, the request is on a node at port C.
  * Something in Kubernetes must own that port — a ServiceLB (svclb) pod for a
@@ -94,7 +218,7 @@ const check: Check = defineCheck({
     meaning:
       "The container that publishes the host port hands the connection to a node on port C (k3d's serverlb forwards container port C to the same port on every server node; a kind node receives it as is). On the node, C must be taken by a k3s ServiceLB pod (a LoadBalancer Service whose port is C), by a Service nodePort C, or by a pod with hostPort C.",
     causes:
-      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created. kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort.",
+      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created. kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort. To say which Service the mapping is meant for, netdoctor uses evidence only: a Gateway proxy Service (owning-gateway labels), a Service whose port or targetPort equals the mapped port, or the only application Service; with several and no evidence it names them all.",
     fix: "Make the two sides agree: pin the Service's nodePort to the mapped container port (kind), change the k3d port mapping to the Service port (`k3d cluster edit --port-add`), or add the missing kind extraPortMappings entry (recreate the cluster).",
     links: [
       "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings",
@@ -199,22 +323,7 @@ const check: Check = defineCheck({
     // Nothing takes C: name both sides.
     const fixes: FixId[] = [];
     if (port >= NODE_PORT_MIN && port <= NODE_PORT_MAX) fixes.push("service-to-nodeport");
-    if (!k3s) {
-      const withNodePorts = services.filter((s) => s.spec.type === "NodePort" || s.spec.type === "LoadBalancer");
-      fixes.push("kind-port-mapping");
-      return fail(
-        `${mapping}; no Service has nodePort ${port}; NodePort Services: ${list(withNodePorts.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`,
-        {
-          details:
-            `kind hands the connection to node port ${port} unchanged; kube-proxy only answers there for a Service whose nodePort is ${port} ` +
-            `("the kind node containerPort and the service nodePort needs to be equal", kind docs). No pod claims hostPort ${port} on ${container.name} either. ` +
-            `Pin the Service's nodePort to ${port}, or map the host port to the nodePort the Service has (kind cannot add mappings to a running node: recreate the cluster).`,
-          evidence: { ...evidence, nodePortServices: withNodePorts.map((s) => ({ service: ref(s), ports: formatServicePorts(s) })) },
-          fixes: fixesOf(check, fixes),
-          facts: { service: null },
-        },
-      );
-    }
+    if (!k3s) return kindNothingTakes(ctx, container, services, evidence, mapping, fixes);
 
     const lbServices = services.filter((s) => s.spec.type === "LoadBalancer");
     if (lbServices.some((s) => (s.spec.ports ?? []).some((p) => p.port !== port))) fixes.push("k3d-port-mapping");

@@ -72,7 +72,9 @@ function stepsFor(id: FixId, path: PathReport, facts: PathFacts): string[] {
       const ns = s?.namespace ?? "<namespace>";
       const name = s?.name ?? "<service>";
       const svcPort = s?.port ?? "<port>";
-      return [`kubectl -n ${ns} patch service ${name} --type merge -p '{"spec":{"type":"NodePort","ports":[{"port":${svcPort},"nodePort":${nodePort}}]}}'`];
+      // Strategic merge (kubectl's default) merges Service ports on their `port` key and keeps
+      // targetPort, name and protocol; a JSON merge patch would replace the whole ports list.
+      return [`kubectl -n ${ns} patch service ${name} --type strategic -p '{"spec":{"type":"NodePort","ports":[{"port":${svcPort},"nodePort":${nodePort}}]}}'`];
     }
     case "socat-forward": {
       const up = facts.forwarder?.upstream ?? "<node-address>:<nodePort>";

@@ -432,9 +432,10 @@ const cases: Case[] = [
     kube: kindNodePort(30081),
     facts: { container: kindNode(30080) },
     status: "fail",
-    summary: "kind-control-plane maps host 8080 → node port 30080; no Service has nodePort 30080; NodePort Services: default/web 80:30081",
+    summary: "kind-control-plane maps host 8080 → node port 30080; no Service has nodePort 30080; NodePort Services: default/web nodePort 30081",
     fixes: ["service-to-nodeport", "kind-port-mapping"],
-    published: { service: null },
+    // The only application Service is the one the mapping is meant for: named, but not reached from the node.
+    published: { service: { namespace: "default", name: "web", type: "NodePort", port: 80, nodePort: 30081, targetPort: 8080, via: "cluster-ip" } },
   },
   {
     situation: "kind NodePort matches the mapped node port",
