@@ -11,6 +11,7 @@ import envDockerReachable from "./env/docker-reachable.js";
 import envGatewayApiInstalled from "./env/gateway-api-installed.js";
 import envPermissionsSufficient from "./env/permissions-sufficient.js";
 import envClusterFlavorDetected from "./env/cluster-flavor-detected.js";
+import envKubeconfigMatchesCluster from "./env/kubeconfig-matches-cluster.js";
 import dnsNameResolves from "./dns/name-resolves.js";
 import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
@@ -25,9 +26,11 @@ import gatewayClassAccepted from "./gateway/class-accepted.js";
 import gatewayProgrammed from "./gateway/programmed.js";
 import gatewayListenerServesPort from "./gateway/listener-serves-port.js";
 import gatewayProxyReady from "./gateway/proxy-ready.js";
+import gatewayIngressControllerReady from "./gateway/ingress-controller-ready.js";
 import routeHostMatches from "./route/host-matches.js";
 import routeAccepted from "./route/accepted.js";
 import routeRefsResolved from "./route/refs-resolved.js";
+import routeIngressRuleMatches from "./route/ingress-rule-matches.js";
 import backendServiceExists from "./backend/service-exists.js";
 import backendEndpointsReady from "./backend/endpoints-ready.js";
 import backendPodsReady from "./backend/pods-ready.js";
@@ -42,6 +45,7 @@ export const checks: readonly Check[] = [
   envGatewayApiInstalled, // ND004
   envPermissionsSufficient, // ND005
   envClusterFlavorDetected, // ND006
+  envKubeconfigMatchesCluster, // ND007
   dnsNameResolves, // ND101
   hostPortAcceptsConnections, // ND201
   hostPortListenerIdentified, // ND202
@@ -56,9 +60,11 @@ export const checks: readonly Check[] = [
   gatewayProgrammed, // ND603
   gatewayListenerServesPort, // ND604
   gatewayProxyReady, // ND605
+  gatewayIngressControllerReady, // ND606
   routeHostMatches, // ND701
   routeAccepted, // ND702
   routeRefsResolved, // ND703
+  routeIngressRuleMatches, // ND704
   backendServiceExists, // ND801
   backendEndpointsReady, // ND802
   backendPodsReady, // ND803

@@ -16,7 +16,7 @@ const check: Check = defineCheck({
   code: "ND801",
   hop: "backend",
   title: "the backend Service exists with the referenced port",
-  after: ["route.host-matches", "gateway.found", "service.receives-port"],
+  after: ["route.host-matches", "route.ingress-rule-matches", "gateway.found", "service.receives-port"],
   explain: {
     meaning: "The backend the selected route rule sends to (or, with no Gateway on the path, the entry Service itself) must exist in its namespace and list the referenced port in spec.ports[].port.",
     causes: "The Service was never created or was renamed; the release is in another namespace; the backendRef port is the container port (targetPort) instead of the Service port.",

@@ -32,17 +32,25 @@ const check: Check = defineCheck({
   code: "ND601",
   hop: "gateway",
   title: "a Gateway is behind the entry Service",
-  after: ["service.receives-port"],
+  // gateway.ingress-controller-ready: to tell an ingress controller from a Gateway proxy (and so that the
+  // checks after this one see facts.ingressController). It reads nothing new when the entry Service is not
+  // an ingress controller, so it adds no round trip to Gateway paths.
+  after: ["service.receives-port", "gateway.ingress-controller-ready"],
   explain: {
     meaning:
       "Gateway controllers create a proxy Deployment and Service per Gateway and label them: kgateway with gateway.networking.k8s.io/gateway-name (Service named after the Gateway, in its namespace), Envoy Gateway with gateway.envoyproxy.io/owning-gateway-name/-namespace (Service envoy-<ns>-<gw>-<hash> in envoy-gateway-system). This check follows those labels from the entry Service to its Gateway.",
     causes:
-      "The Service is not a Gateway proxy (an application exposed directly, or an ingress controller such as traefik); the Gateway the labels name was deleted; or the controller never created the proxy Service (controller not installed, wrong gatewayClassName).",
+      "The Service is not a Gateway proxy (an application exposed directly, or an ingress controller such as ingress-nginx or traefik: then this check is skipped and gateway.ingress-controller-ready and route.ingress-rule-matches follow the Ingress path); the Gateway the labels name was deleted; or the controller never created the proxy Service (controller not installed, wrong gatewayClassName).",
     fix: "If a Gateway should be behind the port, check gateway.class-accepted and gateway.programmed for why its controller did not create the proxy.",
     links: ["https://gateway-api.sigs.k8s.io/api-types/gateway/", "https://gateway.envoyproxy.io/docs/tasks/operations/deployment-mode/"],
   },
   async run(ctx) {
     const svcFact = ctx.facts.service;
+    const ingress = ctx.facts.ingressController;
+    if (ingress) {
+      const entry = svcFact ? `Service ${svcFact.namespace}/${svcFact.name}` : `${ingress.namespace}/${ingress.name}`;
+      return skip(`not applicable: ${entry} is an ingress controller (${ingress.implementation}), not a Gateway proxy`, { facts: { gateway: null } });
+    }
     const services = await ctx.kube.list("services", ctx.signal);
 
     if (svcFact) {

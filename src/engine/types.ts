@@ -157,6 +157,15 @@ export interface ContainerFact {
   running: boolean;
   /** Addresses of the container on its networks, keyed by network name. */
   networks: Record<string, string>;
+  /**
+   * True when Docker could not be asked and the fact was inferred from a
+   * docker-proxy command line (`-container-ip`/`-container-port`) plus the
+   * cluster's Nodes and the kube context: then `id` is `""`, `networks` has
+   * the container IP under `unknown`, and `running` only reflects that a
+   * docker-proxy exists (Docker runs it while the container's endpoint is
+   * up), not an inspected state. Absent when read from `docker inspect`.
+   */
+  inferred?: boolean;
 }
 
 /** The Service that takes the traffic from the node. */
@@ -193,6 +202,12 @@ export interface RouteFact {
   name: string;
   /** Index of the rule in `spec.rules`. */
   rule: number;
+  /**
+   * Ingress only: true when the Ingress's `spec.defaultBackend` serves the
+   * request (no rule path matched); `rule` is then the host rule the request
+   * fell through, or 0 for an Ingress without rules. Absent = false.
+   */
+  defaultBackend?: boolean;
 }
 
 /** The backend Service the selected rule sends to. */
@@ -200,6 +215,26 @@ export interface BackendFact {
   namespace: string;
   name: string;
   port: number;
+}
+
+/**
+ * The ingress controller behind the entry Service (gateway hop, when the path
+ * has an Ingress controller instead of a Gateway proxy).
+ */
+export interface IngressControllerFact {
+  /** Namespace of the controller's Service (or pods). */
+  namespace: string;
+  /** The controller's Service (e.g. `ingress-nginx-controller`, `traefik`), or its Deployment when no Service selects the pod. */
+  name: string;
+  implementation: "ingress-nginx" | "traefik";
+  /** IngressClass `spec.controller` value it claims: `k8s.io/ingress-nginx`, `traefik.io/ingress-controller`. */
+  controller: string;
+  /** Names of the IngressClasses whose `spec.controller` is `controller`. */
+  classNames: string[];
+  /** `kubernetes.io/ingress.class` annotation values it answers (ingress-nginx `--ingress-class`). */
+  annotationClasses: string[];
+  /** Whether it serves Ingresses without any class (ingress-nginx `--watch-ingress-without-class`, traefik default). */
+  watchWithoutClass: boolean;
 }
 
 /**
@@ -214,6 +249,8 @@ export interface PathFacts {
   container?: ContainerFact | null;
   service?: ServiceFact | null;
   gateway?: GatewayFact | null;
+  /** The ingress controller behind the entry Service; null = the entry is not an ingress controller. */
+  ingressController?: IngressControllerFact | null;
   route?: RouteFact | null;
   backend?: BackendFact | null;
 }

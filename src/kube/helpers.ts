@@ -392,14 +392,21 @@ export function listenerHostnameScore(listenerHostname: string | undefined, host
 // ---------------------------------------------------------------- path facts
 
 /**
- * The backend Service a path ends at: the route hop's `facts.backend`; when
- * there is no Gateway and no route on the path (`facts.gateway` and
- * `facts.route` null or unresolved), the entry Service itself is the
- * application (e.g. a kind NodePort app). Null when neither is known — also
- * when a route was found but selected no backend (the route hop reports that).
+ * The backend Service a path ends at: the route hop's `facts.backend` (the
+ * backendRef of the selected HTTPRoute rule, or the Service of the selected
+ * Ingress path / defaultBackend); when there is no Gateway, no ingress
+ * controller and no route on the path (`facts.gateway`,
+ * `facts.ingressController` and `facts.route` null or unresolved), the entry
+ * Service itself is the application (e.g. a kind NodePort app). Null when
+ * neither is known — also when a route was found but selected no backend, and
+ * when the entry Service is an ingress controller (ingress-nginx, traefik)
+ * whose Ingress rule was not resolved: the controller is not the application
+ * (the route hop reports why no rule serves the request).
  */
 export function backendOfPath(facts: PathFacts): (BackendFact & { from: "route" | "entry-service" }) | null {
   if (facts.backend) return { ...facts.backend, from: "route" };
-  if (!facts.gateway && !facts.route && facts.service) return { namespace: facts.service.namespace, name: facts.service.name, port: facts.service.port, from: "entry-service" };
+  if (!facts.gateway && !facts.ingressController && !facts.route && facts.service) {
+    return { namespace: facts.service.namespace, name: facts.service.name, port: facts.service.port, from: "entry-service" };
+  }
   return null;
 }
