@@ -65,7 +65,9 @@ export default defineCheck({
     if (rejected) {
       const computed = rejected.computed.accepted
         ? `netdoctor's computation disagrees: by the Gateway API rules it attaches to listener ${rejected.computed.listeners.map((l) => l.listener).join(", ")}, so the controller applies a rule of its own or works on an older spec.`
-        : `netdoctor's computation agrees: ${rejected.computed.reason} (${rejected.computed.message}).`;
+        : rejected.reasonDiffers
+          ? `netdoctor's computation agrees that it does not attach, but names ${rejected.computed.reason} (${rejected.computed.message}); controllers order these checks differently (kgateway tests kinds and namespaces before sectionName and port), so fix both.`
+          : `netdoctor's computation agrees: ${rejected.computed.reason} (${rejected.computed.message}).`;
       return fail(`HTTPRoute ${routeRef} is not Accepted by Gateway ${gwRef}: ${cond(rejected.accepted)}; expected Accepted=True`, {
         details: `The controller ${rejected.controllerName ?? "(unknown)"} refused the route for this parentRef, so the data plane has no configuration for it and requests get 404. ${computed}`,
         evidence,

@@ -5,7 +5,7 @@
  */
 import type { CheckContext, Gateway, GatewayFact, HTTPRoute, Namespace, ReferenceGrant, Service } from "../../src/index.js";
 import { isSourceError } from "../../src/index.js";
-import type { Flavor, RoutingWorld } from "../../src/gateway/index.js";
+import { compareRouteStatus, type Flavor, type RoutingWorld } from "../../src/gateway/index.js";
 
 /** `namespace/name` of an object. */
 export const nn = (o: { metadata: { name: string; namespace?: string } }): string => `${o.metadata.namespace ?? "default"}/${o.metadata.name}`;
@@ -61,4 +61,39 @@ export async function loadWorld(ctx: CheckContext, fact: GatewayFact, withServic
 /** `Service name:port` when in the route's namespace, `Service ns/name:port` otherwise. */
 export function serviceLabel(routeNamespace: string, b: { namespace: string; name: string; port: number | null }): string {
   return `Service ${b.namespace === routeNamespace ? b.name : `${b.namespace}/${b.name}`}:${b.port ?? "?"}`;
+}
+
+/** A route's `status.parents` for one Gateway, next to the rules' answer, in words (reference A3; real-world-facts.md §5.3). */
+export interface StatusNote {
+  /** `status Accepted=False NotAllowedByListeners "…" (kgateway.dev/kgateway), as the rules predict` */
+  phrase: string;
+  /** Status and rules disagree on whether the route is accepted. */
+  disagrees: boolean;
+  /** A condition was written for an older generation of the route. */
+  stale: boolean;
+  /** No controller wrote an Accepted condition for this parentRef. */
+  missing: boolean;
+}
+
+/**
+ * Describe a route's status for `gateway` against the computed attachment
+ * (`compareRouteStatus`): agreement, disagreement, stale observedGeneration,
+ * missing status. Null when the route has no parentRef to the Gateway.
+ */
+export function statusNote(route: HTTPRoute, gateway: Gateway, namespaces: readonly Namespace[] | null | undefined): StatusNote | null {
+  const all = compareRouteStatus(route, gateway, namespaces);
+  if (!all.length) return null;
+  const c = all.find((x) => x.disagreement !== null) ?? all.find((x) => x.stale) ?? all.find((x) => x.missing) ?? all[0]!;
+  const generation = route.metadata.generation;
+  const staleText = c.stale
+    ? `; stale: written for generation ${Math.min(...(c.status?.conditions ?? []).map((x) => x.observedGeneration ?? Number.POSITIVE_INFINITY))}, the route is at generation ${generation}`
+    : "";
+  if (c.missing) return { phrase: "no status from any controller for this Gateway (no controller has processed the route)", disagrees: false, stale: c.stale, missing: true };
+  const a = c.accepted!;
+  const shown = `status Accepted=${a.status}${a.reason ? ` ${a.reason}` : ""}${a.message && a.message !== a.reason ? ` "${a.message}"` : ""}${c.controllerName ? ` (${c.controllerName})` : ""}`;
+  const computed = c.computed.accepted ? `Accepted on listener ${c.computed.listeners.map((l) => l.listener).join(", ")}` : c.computed.reason;
+  if (c.disagreement) return { phrase: `${shown}, but the rules say ${computed}: the controller disagrees or its status is out of date${staleText}`, disagrees: true, stale: c.stale, missing: false };
+  if (c.reasonDiffers) return { phrase: `${shown}; the rules (Envoy Gateway's order) name ${computed}: implementations order these checks differently${staleText}`, disagrees: false, stale: c.stale, missing: false };
+  if (c.pending) return { phrase: `${shown}: the controller has not decided yet${staleText}`, disagrees: false, stale: c.stale, missing: false };
+  return { phrase: `${shown}, as the rules predict${staleText}`, disagrees: false, stale: c.stale, missing: false };
 }

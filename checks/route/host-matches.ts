@@ -11,15 +11,62 @@
  * that came closest, so the user sees "api.openchoreo.local vs
  * api.openchoreo.localhost" instead of a 404.
  */
-import { defineCheck, fail, pass, skip, type BackendFact, type CheckOutcome, type RouteFact } from "../../src/index.js";
-import { describeMatch, predictRoute, type RoutePrediction } from "../../src/gateway/index.js";
-import { flavorOf, loadWorld, nn, serviceLabel } from "./common.js";
+import { defineCheck, fail, pass, skip, type BackendFact, type CheckOutcome, type Gateway, type Namespace, type RouteFact } from "../../src/index.js";
+import { describeMatch, predictRoute, type ClosestRoute, type RoutePrediction } from "../../src/gateway/index.js";
+import { flavorOf, loadWorld, nn, serviceLabel, statusNote, type StatusNote } from "./common.js";
 
 const ENVOY_404 = "A probe of this path gets Envoy's 404 with an empty body (route_not_found, response flag NR).";
 
-function closestLines(p: RoutePrediction): string {
+/** Closest-route kinds whose explanation is the route's attachment, so its status.parents matters. */
+const ATTACHMENT_KINDS: ReadonlySet<ClosestRoute["kind"]> = new Set(["not-attached", "other-listener", "other-port"]);
+
+/** The status note of each closest route when it says something: attachment kinds always; others only when status is missing, stale or disagrees. */
+function closestStatus(p: RoutePrediction, namespaces: readonly Namespace[] | null | undefined, gateway: Gateway): Map<ClosestRoute, StatusNote> {
+  const out = new Map<ClosestRoute, StatusNote>();
+  for (const c of p.closest) {
+    const a = p.attachments.find((x) => x.route.metadata.name === c.name && (x.route.metadata.namespace ?? "default") === c.namespace);
+    const note = a ? statusNote(a.route, gateway, namespaces) : null;
+    if (note && (ATTACHMENT_KINDS.has(c.kind) || note.disagrees || note.stale || note.missing)) out.set(c, note);
+  }
+  return out;
+}
+
+function closestLines(p: RoutePrediction, notes: Map<ClosestRoute, StatusNote>): string {
   if (!p.closest.length) return "No HTTPRoute refers to this Gateway.";
-  return ["Closest HTTPRoutes, closest first:", ...p.closest.map((c) => `  - HTTPRoute ${c.namespace}/${c.name}: ${c.reason}`)].join("\n");
+  return [
+    "Closest HTTPRoutes, closest first:",
+    ...p.closest.map((c) => `  - HTTPRoute ${c.namespace}/${c.name}: ${c.reason}${notes.has(c) ? `\n      ${notes.get(c)!.phrase}` : ""}`),
+  ].join("\n");
+}
+
+/**
+ * What would make the request work, phrased from the closest route: allow
+ * its namespace, attach it to the request's listener, fix the hostname, or
+ * add a rule for the path.
+ */
+function expectation(p: RoutePrediction, top: ClosestRoute | undefined, path: string): string {
+  const host = p.request.host;
+  const id = top ? `HTTPRoute ${top.namespace}/${top.name}` : "";
+  const listener = p.listener ? `listener ${p.listener.name} on port ${p.listener.port}` : `a listener on port ${p.request.port}`;
+  if (p.outcome === "no-rule") return `expected a rule whose match covers ${path}`;
+  if (p.outcome === "no-listener-hostname") return `expected a listener with hostname ${host}, a wildcard covering it, or none`;
+  switch (top?.kind) {
+    case "not-attached": {
+      const a = p.attachments.find((x) => x.route.metadata.name === top.name && (x.route.metadata.namespace ?? "default") === top.namespace);
+      const reason = a?.parents[0]?.reason;
+      if (reason === "NotAllowedByListeners") return `expected ${listener} to allow HTTPRoutes from namespace ${top.namespace} (allowedRoutes)`;
+      if (reason === "NoMatchingParent") return `expected the parentRef of ${id} to name ${listener} by sectionName or port`;
+      if (reason === "NoMatchingListenerHostname") return `expected a hostname of ${id} to intersect the listener hostname and cover ${host}`;
+      return `expected ${id} to attach to ${listener}`;
+    }
+    case "other-port":
+    case "other-listener":
+      return `expected ${id} attached to ${listener}`;
+    case "shadowed":
+      return `expected the routes with hostname ${p.hostKey ?? host} to serve ${path}, or ${id} to name ${host} itself`;
+    default:
+      return `expected one with hostname ${host}`;
+  }
 }
 
 export default defineCheck({
@@ -82,17 +129,21 @@ export default defineCheck({
       case "no-listener-hostname":
       case "no-route":
       case "no-rule": {
-        evidence.closest = p.closest;
+        const notes = closestStatus(p, loaded.world.namespaces, loaded.gateway);
+        evidence.closest = p.closest.map((c) => ({ ...c, ...(notes.has(c) ? { status: notes.get(c)!.phrase } : {}) }));
         const where = p.listener ? `listener ${p.listener.name}` : `port ${fact.port}`;
+        const top = p.closest[0];
+        const expected = expectation(p, top, path);
         const summary =
           p.outcome === "no-listener-hostname"
-            ? `no listener of Gateway ${gwRef} on port ${fact.port} accepts host ${p.request.host}; expected a listener with hostname ${p.request.host}, a wildcard covering it, or none`
+            ? `no listener of Gateway ${gwRef} on port ${fact.port} accepts host ${p.request.host}; ${expected}`
             : p.outcome === "no-route"
-              ? `no HTTPRoute attached to Gateway ${gwRef} ${where} serves host ${p.request.host} path ${path}; expected one with hostname ${p.request.host}`
-              : `no rule of the HTTPRoutes for host ${p.request.host} on Gateway ${gwRef} ${where} matches ${p.request.method} ${path}; expected a rule whose match covers ${path}`;
-        const top = p.closest[0];
-        return fail(top ? `${summary} (closest: HTTPRoute ${top.namespace}/${top.name}, ${top.reason})` : summary, {
-          details: `${p.explanation}.\n${ENVOY_404}\n${closestLines(p)}`,
+              ? `no HTTPRoute attached to Gateway ${gwRef} ${where} serves host ${p.request.host} path ${path}; ${expected}`
+              : `no rule of the HTTPRoutes for host ${p.request.host} on Gateway ${gwRef} ${where} matches ${p.request.method} ${path}; ${expected}`;
+        const topNote = top ? notes.get(top) : undefined;
+        const topStatus = topNote && (topNote.disagrees || topNote.stale || topNote.missing) ? `; ${topNote.phrase}` : "";
+        return fail(top ? `${summary} (closest: HTTPRoute ${top.namespace}/${top.name}, ${top.reason}${topStatus})` : summary, {
+          details: `${p.explanation}.\n${ENVOY_404}\n${closestLines(p, notes)}`,
           evidence,
           facts: { route: null, backend: null },
         });

@@ -15,10 +15,10 @@ import { loadWorld, nn } from "./common.js";
 
 const refLabel = (c: BackendRefCheck) => `${c.kind === "Service" && c.group === "" ? "Service" : `${c.group ? `${c.group}/` : ""}${c.kind}`} ${c.namespace}/${c.name}:${c.port ?? "?"}`;
 
-const expectation = (c: BackendRefCheck): string => {
+const expectation = (c: BackendRefCheck, routeNs: string): string => {
   switch (c.reason) {
     case "RefNotPermitted":
-      return `a ReferenceGrant in namespace ${c.namespace} allowing HTTPRoutes from the route's namespace`;
+      return `a ReferenceGrant in namespace ${c.namespace} allowing HTTPRoutes from the route's namespace ${routeNs}`;
     case "InvalidKind":
       return "a backendRef to a core Service";
     case "BackendNotFound":
@@ -30,6 +30,30 @@ const expectation = (c: BackendRefCheck): string => {
     }
   }
 };
+
+/**
+ * The ReferenceGrant that permits `c` (Gateway API referencegrant_types.go:
+ * it lives in the target namespace; `from` names group/kind/namespace of the
+ * referrer, `to` the group/kind/name of the target), as YAML.
+ */
+function referenceGrantFor(routeNamespace: string, c: BackendRefCheck): string {
+  return [
+    "apiVersion: gateway.networking.k8s.io/v1beta1",
+    "kind: ReferenceGrant",
+    "metadata:",
+    `  name: allow-httproutes-from-${routeNamespace}`,
+    `  namespace: ${c.namespace}`,
+    "spec:",
+    "  from:",
+    "  - group: gateway.networking.k8s.io",
+    "    kind: HTTPRoute",
+    `    namespace: ${routeNamespace}`,
+    "  to:",
+    '  - group: ""',
+    "    kind: Service",
+    `    name: ${c.name}`,
+  ].join("\n");
+}
 
 export default defineCheck({
   id: "route.refs-resolved",
@@ -68,7 +92,15 @@ export default defineCheck({
       evidence.unavailable = loaded.unavailable;
       if (loaded.unavailable.referencegrants) evidence.assumed = { referencegrants: "none (cross-namespace backendRefs count as not permitted)" };
     }
-    const statusNote = resolvedFalse ? ` The route's status says ResolvedRefs=False ${resolvedFalse.reason ?? ""}${resolvedFalse.message ? `: "${resolvedFalse.message}"` : ""}.` : "";
+    const routeNs = route.metadata.namespace ?? "default";
+    const resolvedTrue = statuses.map((s) => s.resolvedRefs).find((c) => c?.status === "True") ?? null;
+    const staleStatus = statuses.find((s) => s.stale);
+    const staleNote = staleStatus ? ` That status was written for an older generation of the route (${route.metadata.generation ?? "?"} now), so it may describe the previous spec.` : "";
+    const statusNote = resolvedFalse
+      ? ` The route's status agrees: ResolvedRefs=False ${resolvedFalse.reason ?? ""}${resolvedFalse.message ? ` "${resolvedFalse.message}"` : ""}.${staleNote}`
+      : resolvedTrue
+        ? ` The route's status still says ResolvedRefs=True, which disagrees with these objects: the controller has not reconciled since they changed, or it resolves references its own way.${staleNote}`
+        : "";
 
     if (checks.length === 0) {
       const answering = (rule.filters ?? []).find((f) => f.type === "RequestRedirect");
@@ -81,8 +113,12 @@ export default defineCheck({
     const invalid = checks.filter((c) => c.valid === false);
     if (invalid.length === checks.length) {
       const c = invalid[0]!;
-      return fail(`${where}: backendRef ${refLabel(c)} does not resolve (${c.reason}: ${c.message}); Envoy answers 500; expected ${expectation(c)}`, {
-        details: `Every backendRef of the rule is invalid, so the gateway answers every request with a 500 and an empty body.${invalid.length > 1 ? ` Also invalid: ${invalid.slice(1).map((x) => `${refLabel(x)} (${x.reason})`).join(", ")}.` : ""}${statusNote}`,
+      const grant = invalid.filter((x) => x.reason === "RefNotPermitted");
+      const grantText = grant.length
+        ? `\nA ReferenceGrant in the Service's namespace permits it (or move the HTTPRoute to namespace ${c.namespace}):\n${grant.map((x) => referenceGrantFor(routeNs, x)).join("\n---\n")}`
+        : "";
+      return fail(`${where}: backendRef ${refLabel(c)} does not resolve (${c.reason}: ${c.message}); Envoy answers 500; expected ${expectation(c, routeNs)}`, {
+        details: `Every backendRef of the rule is invalid, so the gateway answers every request with a 500 and an empty body; the Service itself may be healthy (see the backend hop).${invalid.length > 1 ? ` Also invalid: ${invalid.slice(1).map((x) => `${refLabel(x)} (${x.reason})`).join(", ")}.` : ""}${statusNote}${grantText}`,
         evidence,
       });
     }
@@ -92,7 +128,7 @@ export default defineCheck({
     }
     if (invalid.length) {
       const share = Math.round((invalid.reduce((s, c) => s + c.weight, 0) / total) * 100);
-      return warn(`${where}: ${invalid.length} of ${checks.length} backendRefs do not resolve (${invalid.map((c) => `${refLabel(c)} ${c.reason}`).join(", ")}): ${share}% of requests get 500; expected ${expectation(invalid[0]!)}`, {
+      return warn(`${where}: ${invalid.length} of ${checks.length} backendRefs do not resolve (${invalid.map((c) => `${refLabel(c)} ${c.reason}`).join(", ")}): ${share}% of requests get 500; expected ${expectation(invalid[0]!, routeNs)}`, {
         details: `Requests are split by weight; the share of invalid backendRefs is answered with 500.${statusNote}`,
         evidence,
       });

@@ -107,6 +107,22 @@ export function labelSelectorMatches(selector: LabelSelector | undefined, labels
 }
 
 /**
+ * A label selector as kubectl-style text: `shared-gateway-access=true`,
+ * `env in (dev,test)`, `!legacy`; `{}` for the empty selector (matches all).
+ */
+export function describeLabelSelector(selector: LabelSelector | undefined): string {
+  const parts = Object.entries(selector?.matchLabels ?? {}).map(([k, v]) => `${k}=${v}`);
+  for (const e of selector?.matchExpressions ?? []) {
+    const vals = (e.values ?? []).join(",");
+    if (e.operator === "In") parts.push(`${e.key} in (${vals})`);
+    else if (e.operator === "NotIn") parts.push(`${e.key} notin (${vals})`);
+    else if (e.operator === "Exists") parts.push(e.key);
+    else parts.push(`!${e.key}`);
+  }
+  return parts.length ? parts.join(",") : "{}";
+}
+
+/**
  * Labels of a namespace: from its Namespace object when known, otherwise only
  * the `kubernetes.io/metadata.name` label the API server always sets.
  */
@@ -138,9 +154,12 @@ export function listenerRefusal(listener: Listener, gatewayNamespace: string, ro
       return routeNamespace === gatewayNamespace ? null : `listener ${listener.name} allows routes from namespace ${gatewayNamespace} only (from: Same)`;
     case "Selector": {
       const sel = listener.allowedRoutes?.namespaces?.selector;
-      return labelSelectorMatches(sel, namespaceLabels(routeNamespace, namespaces))
-        ? null
-        : `namespace ${routeNamespace} does not match the namespace selector of listener ${listener.name}`;
+      const labels = namespaceLabels(routeNamespace, namespaces);
+      if (labelSelectorMatches(sel, labels)) return null;
+      const shown = Object.entries(labels)
+        .filter(([k]) => k !== NAMESPACE_NAME_LABEL)
+        .map(([k, v]) => `${k}=${v}`);
+      return `namespace ${routeNamespace} (labels: ${shown.length ? shown.join(", ") : "none besides its name"}) does not match the namespace selector ${describeLabelSelector(sel)} of listener ${listener.name}`;
     }
     case "None":
       return `listener ${listener.name} allows no routes (from: None)`;

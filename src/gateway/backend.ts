@@ -71,7 +71,7 @@ export function checkBackendRefs(route: HTTPRoute, rule: HTTPRouteRule, services
         ...base,
         valid: false,
         reason: "RefNotPermitted" as const,
-        message: `backendRef to Service ${namespace}/${ref.name} from namespace ${routeNs} is not permitted: no ReferenceGrant in ${namespace} allows HTTPRoutes from ${routeNs}`,
+        message: `no ReferenceGrant in ${namespace} allows HTTPRoutes from ${routeNs} to refer to Service ${ref.name}`,
       };
     }
     if (services === null) return { ...base, valid: null, reason: null, message: "Services could not be listed" };

@@ -298,6 +298,25 @@ function hostnameNear(hostnames: readonly string[], host: string): Pick<ClosestR
   return best ?? { kind: "hostname", reason: `hostname${hostnames.length > 1 ? "s" : ""} ${hostnames.join(", ")} ${hostnames.length > 1 ? "do" : "does"} not match ${host}`, score: 6 };
 }
 
+/** `sectionName X and port N` of a parentRef, or "" when it names neither. */
+function parentSelector(parentRef: { sectionName?: string; port?: number }): string {
+  return [parentRef.sectionName !== undefined ? `sectionName ${parentRef.sectionName}` : "", parentRef.port !== undefined ? `port ${parentRef.port}` : ""].filter(Boolean).join(" and ");
+}
+
+/**
+ * Why a route attached to `listener` is not on `port` too: its parentRef
+ * selects that listener only (sectionName / port, A3 step 2), or the
+ * listeners on the port refused it (allowedRoutes, A3 step 3). "" when
+ * neither explains it (hostname intersection).
+ */
+function whyNotOnPort(a: RouteAttachment, listener: string, port: number, requestListener: Listener | null): string {
+  const via = a.parents.find((p) => p.listeners.some((l) => l.listener === listener));
+  const sel = via ? parentSelector(via.parentRef) : "";
+  if (sel) return ` (its parentRef ${sel} selects only that listener)`;
+  const refusal = requestListener ? a.parents.flatMap((p) => p.refusedBy).find((r) => r.listener === requestListener.name) : undefined;
+  return refusal ? `; on port ${port}: ${refusal.why}` : "";
+}
+
 function missKind(miss: string): ClosestRoute["kind"] {
   if (miss.startsWith("method")) return "method";
   if (miss.startsWith("header")) return "header";
@@ -348,7 +367,7 @@ export function closestRoutes(
       const p = a.parents[0]!;
       let detail: string;
       if (p.reason === "NoMatchingParent") {
-        const sel = [p.parentRef.sectionName !== undefined ? `sectionName ${p.parentRef.sectionName}` : "", p.parentRef.port !== undefined ? `port ${p.parentRef.port}` : ""].filter(Boolean).join(" and ");
+        const sel = parentSelector(p.parentRef);
         detail = `its parentRef ${sel || "selector"} matches no listener`;
       } else if (p.reason === "NotAllowedByListeners") {
         detail = p.refusedBy.map((x) => x.why).join("; ");
@@ -374,7 +393,7 @@ export function closestRoutes(
         out.push({
           ...id,
           kind: "other-port",
-          reason: `attached to listener ${other.listener} on port ${other.port}, the request arrives on port ${port}${hn && hn.kind !== "hostname" ? `; ${hn.reason}` : ""}`,
+          reason: `attached to listener ${other.listener} on port ${other.port}, the request arrives on port ${port}${whyNotOnPort(a, other.listener, port, listener)}${hn && hn.kind !== "hostname" ? `; ${hn.reason}` : ""}`,
           score: 3 + (hn ? 1 : 0),
         });
       }

@@ -6,17 +6,27 @@ import type { Report } from "../../src/report/types.js";
 import { validateReport } from "../../src/report/schema.js";
 import { runCli, scenariosDir } from "./cli.js";
 
+/** Per-target expectations (`expect.paths[]`): matched on host and path (ports are remapped by the lab). */
+interface PathExpect {
+  url: string;
+  status?: "pass" | "warn" | "fail";
+  hop?: string | null;
+  route?: { kind?: string; namespace?: string; name: string; rule?: number } | null;
+  backend?: { namespace?: string; name: string; port?: number } | null;
+}
+
 interface Expect {
   status: "pass" | "warn" | "fail";
   hop?: string;
   fixes?: string[];
+  paths?: PathExpect[];
 }
 
 const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => {
     const meta = parse(readFileSync(join(scenariosDir, d.name, "scenario.yaml"), "utf8")) as { name: string; expect: Expect; targets: string[] };
-    return { name: d.name, dir: join(scenariosDir, d.name), expect: meta.expect, targets: meta.targets.length };
+    return { name: d.name, dir: join(scenariosDir, d.name), expect: meta.expect, targets: meta.targets };
   });
 
 describe("every lab scenario through the built CLI", () => {
@@ -32,13 +42,26 @@ describe("every lab scenario through the built CLI", () => {
     expect(validation.errors).toEqual([]);
     expect(report.status).toBe(s.expect.status);
     expect(r.code).toBe(s.expect.status === "fail" ? 1 : 0);
-    expect(report.paths).toHaveLength(s.targets);
+    // With no target, the lab run diagnoses the scenario's targets and every entry point discovery finds.
+    for (const t of s.targets) {
+      const u = new URL(t);
+      expect(report.paths.some((p) => p.target.host === u.hostname && p.target.path === `${u.pathname}${u.search}`), `a path for ${t}`).toBe(true);
+    }
     if (s.expect.hop) {
       const hops = report.paths.map((p) => p.verdict?.hop);
       expect(hops).toContain(s.expect.hop);
     }
     if (s.expect.status === "pass") for (const p of report.paths) expect(p.verdict).toBeNull();
     for (const fix of s.expect.fixes ?? []) expect(report.fixes.map((f) => f.id)).toContain(fix);
+    for (const want of s.expect.paths ?? []) {
+      const u = new URL(want.url);
+      const path = report.paths.find((p) => p.target.host === u.hostname && p.target.path === `${u.pathname}${u.search}`);
+      expect(path, `a path for ${want.url}`).toBeDefined();
+      if (want.status) expect(path!.status, want.url).toBe(want.status);
+      if (want.hop !== undefined) expect(path!.verdict?.hop ?? null, want.url).toBe(want.hop);
+      if (want.route !== undefined) want.route === null ? expect(path!.resolution.route, want.url).toBeNull() : expect(path!.resolution.route, want.url).toMatchObject(want.route);
+      if (want.backend !== undefined) want.backend === null ? expect(path!.resolution.backend, want.url).toBeNull() : expect(path!.resolution.backend, want.url).toMatchObject(want.backend);
+    }
     // The verdict agrees with the probe: a failing path's probe did not succeed.
     for (const p of report.paths) if (p.status === "fail") expect(p.probe.signature).not.toBe("success");
   });

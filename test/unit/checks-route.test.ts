@@ -174,6 +174,89 @@ describe("route.host-matches", () => {
     expect(r.hostMatches.summary).toContain("closest: HTTPRoute thunder/thunder, not attached (NotAllowedByListeners): listener http allows routes from namespace openchoreo-control-plane only (from: Same)");
   });
 
+  /** openchoreo() with listener http restricted to namespaces labelled shared-gateway-access=true, and podinfo's route in team-a (unlabelled). */
+  function restricted(status: HTTPRoute["status"] | undefined, mutate: (r: HTTPRoute) => void = () => {}) {
+    const k = openchoreo();
+    k.gateways[0]!.spec.listeners[0]!.allowedRoutes = { namespaces: { from: "Selector", selector: { matchLabels: { "shared-gateway-access": "true" } } } };
+    for (const n of k.namespaces) n.metadata.labels = { ...n.metadata.labels, "shared-gateway-access": "true" };
+    k.namespaces.push({ apiVersion: "v1", kind: "Namespace", metadata: { name: "team-a", labels: { "kubernetes.io/metadata.name": "team-a" } } });
+    const r: HTTPRoute = {
+      apiVersion: "gateway.networking.k8s.io/v1",
+      kind: "HTTPRoute",
+      metadata: { name: "podinfo", namespace: "team-a", generation: 1, creationTimestamp: "2026-05-03T10:00:00Z" },
+      spec: { parentRefs: [{ name: "gateway-default", namespace: CP }], hostnames: ["podinfo.openchoreo.localhost"], rules: [{ backendRefs: [{ name: "podinfo", port: 9898 }] }] },
+      ...(status ? { status } : {}),
+    };
+    mutate(r);
+    k.httproutes.push(r);
+    return k;
+  }
+  const parentStatus = (conditions: { type: string; status: "True" | "False" | "Unknown"; reason: string; message: string; observedGeneration?: number }[]): HTTPRoute["status"] => ({
+    parents: [{ parentRef: { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gateway-default", namespace: CP }, controllerName: CONTROLLER, conditions }],
+  });
+
+  it("fails when a Selector listener refuses the route's namespace, naming selector and labels, and says the status agrees", async () => {
+    const k = restricted(parentStatus([{ type: "Accepted", status: "False", reason: "NotAllowedByListeners", message: "NotAllowedByListeners", observedGeneration: 1 }]));
+    const r = await runRoute(k, "http://podinfo.openchoreo.localhost:8080/");
+    expect(r.hostMatches.status).toBe("fail");
+    expect(r.hostMatches.summary).toBe(
+      `no HTTPRoute attached to Gateway ${CP}/gateway-default listener http serves host podinfo.openchoreo.localhost path /; expected listener http on port 8080 to allow HTTPRoutes from namespace team-a (allowedRoutes)` +
+        " (closest: HTTPRoute team-a/podinfo, not attached (NotAllowedByListeners): namespace team-a (labels: none besides its name) does not match the namespace selector shared-gateway-access=true of listener http)",
+    );
+    expect(r.hostMatches.details).toContain(`status Accepted=False NotAllowedByListeners (${CONTROLLER}), as the rules predict`);
+    expect(r.hostMatches.evidence!.closest).toContainEqual(expect.objectContaining({ name: "podinfo", status: `status Accepted=False NotAllowedByListeners (${CONTROLLER}), as the rules predict` }));
+  });
+
+  it.each<[string, HTTPRoute["status"] | undefined, (r: HTTPRoute) => void, string]>([
+    [
+      "says when the status disagrees with the rules (Accepted=True on a refused route)",
+      parentStatus([{ type: "Accepted", status: "True", reason: "Accepted", message: "Successfully accepted Route", observedGeneration: 1 }]),
+      () => {},
+      `status Accepted=True Accepted "Successfully accepted Route" (${CONTROLLER}), but the rules say NotAllowedByListeners: the controller disagrees or its status is out of date`,
+    ],
+    [
+      "says when the status is stale (observedGeneration behind generation)",
+      parentStatus([{ type: "Accepted", status: "False", reason: "NotAllowedByListeners", message: "NotAllowedByListeners", observedGeneration: 1 }]),
+      (r) => {
+        r.metadata.generation = 2;
+      },
+      "stale: written for generation 1, the route is at generation 2",
+    ],
+    ["says when no controller wrote a status", undefined, () => {}, "no status from any controller for this Gateway"],
+  ])("%s, in the summary", async (_n, status, mutate, text) => {
+    const r = await runRoute(restricted(status, mutate), "http://podinfo.openchoreo.localhost:8080/");
+    expect(r.hostMatches.status).toBe("fail");
+    expect(r.hostMatches.summary).toContain(`closest: HTTPRoute team-a/podinfo, not attached (NotAllowedByListeners)`);
+    expect(r.hostMatches.summary).toContain(text);
+  });
+
+  it("says when the controller names another reason than the rules (kgateway checks namespaces before sectionName)", async () => {
+    const k = restricted(parentStatus([{ type: "Accepted", status: "False", reason: "NotAllowedByListeners", message: "NotAllowedByListeners", observedGeneration: 1 }]), (r) => {
+      r.metadata.namespace = CP;
+      r.spec.parentRefs = [{ name: "gateway-default", namespace: CP, sectionName: "htpp" }];
+      r.status!.parents![0]!.parentRef.sectionName = "htpp"; // controllers echo the parentRef as written
+    });
+    const r = await runRoute(k, "http://podinfo.openchoreo.localhost:8080/");
+    expect(r.hostMatches.summary).toContain("not attached (NoMatchingParent): its parentRef sectionName htpp matches no listener");
+    expect(r.hostMatches.summary).toContain(`expected the parentRef of HTTPRoute ${CP}/podinfo to name listener http on port 8080 by sectionName or port`);
+    expect(r.hostMatches.details).toContain("the rules (Envoy Gateway's order) name NoMatchingParent: implementations order these checks differently");
+  });
+
+  it("fails when sectionName binds the route to a listener on another port (listener isolation), naming listener, port and parentRef", async () => {
+    const k = openchoreo();
+    k.gateways[0]!.spec.listeners.push({ name: "internal", protocol: "HTTP", port: 9080, allowedRoutes: { namespaces: { from: "Same" } } });
+    const api = routeOf(k, "openchoreo-api");
+    api.spec.parentRefs = [{ name: "gateway-default", namespace: CP, sectionName: "internal" }];
+    api.status!.parents![0]!.parentRef = { ...api.spec.parentRefs[0]!, group: "gateway.networking.k8s.io", kind: "Gateway" };
+    const r = await runRoute(k, "http://api.openchoreo.localhost:8080/");
+    expect(r.hostMatches.status).toBe("fail");
+    expect(r.hostMatches.summary).toBe(
+      `no HTTPRoute attached to Gateway ${CP}/gateway-default listener http serves host api.openchoreo.localhost path /; expected HTTPRoute ${CP}/openchoreo-api attached to listener http on port 8080` +
+        ` (closest: HTTPRoute ${CP}/openchoreo-api, attached to listener internal on port 9080, the request arrives on port 8080 (its parentRef sectionName internal selects only that listener))`,
+    );
+    expect(r.hostMatches.details).toContain(`status Accepted=True Accepted "Successfully accepted Route" (${CONTROLLER}), as the rules predict`);
+  });
+
   it.each([
     ["the longer PathPrefix of a second route on the same host wins", "http://api.openchoreo.localhost:8080/api/v2/projects?limit=5", "openchoreo-api-v2", 0, "openchoreo-api-v2"],
     ["the catch-all PathPrefix / still serves other paths of that host", "http://api.openchoreo.localhost:8080/api/v1/projects", "openchoreo-api", 0, "openchoreo-api"],
@@ -227,7 +310,21 @@ describe("route.refs-resolved", () => {
     expect(r.refsResolved).toMatchObject({ status: "fail" });
     const out = r.refsResolved as CheckOutcome;
     expect(out.summary).toContain("backendRef Service thunder/thunder:8090 does not resolve (RefNotPermitted");
-    expect(out.summary).toContain("Envoy answers 500; expected a ReferenceGrant in namespace thunder allowing HTTPRoutes from the route's namespace");
+    expect(out.summary).toContain("Envoy answers 500; expected a ReferenceGrant in namespace thunder allowing HTTPRoutes from the route's namespace openchoreo-control-plane");
+    expect(out.details).toContain(
+      ["kind: ReferenceGrant", "metadata:", `  name: allow-httproutes-from-${CP}`, "  namespace: thunder", "spec:", "  from:", "  - group: gateway.networking.k8s.io", "    kind: HTTPRoute", `    namespace: ${CP}`, "  to:", '  - group: ""', "    kind: Service", "    name: thunder"].join("\n"),
+    );
+    expect(out.details).toContain("The route's status still says ResolvedRefs=True, which disagrees with these objects");
+  });
+
+  it("says the status agrees when the controller reports ResolvedRefs=False RefNotPermitted (kgateway wording)", async () => {
+    const k = openchoreo();
+    const b = routeOf(k, "backstage");
+    b.spec.rules![0]!.backendRefs = [{ name: "thunder", namespace: "thunder", port: 8090 }];
+    b.status!.parents![0]!.conditions![1] = { type: "ResolvedRefs", status: "False", reason: "RefNotPermitted", message: "missing reference grant", observedGeneration: 1 };
+    const out = (await runRoute(k, "http://openchoreo.localhost:8080/")).refsResolved as CheckOutcome;
+    expect(out.status).toBe("fail");
+    expect(out.details).toContain(`The route's status agrees: ResolvedRefs=False RefNotPermitted "missing reference grant".`);
   });
 
   it("passes the same backendRef once a ReferenceGrant in the Service's namespace allows it", async () => {

@@ -9,6 +9,7 @@ import {
   attachRoute,
   bestHostKey,
   compareRouteStatus,
+  describeLabelSelector,
   intersectHostnames,
   isValidHostname,
   labelSelectorMatches,
@@ -123,6 +124,19 @@ describe("A3 attachment and its failure reasons", () => {
     const a = attachRoute(route("r", { parentRefs: [{ name: "gw" }], hostnames: ["example.com", "other.net"] }), g, null)!;
     expect(a.parents[0]).toMatchObject({ accepted: false, reason: "NoMatchingListenerHostname", message: "There were no hostname intersections between the HTTPRoute and this parent ref's Listener(s)." });
   });
+
+  it("names the selector and the namespace's labels when a Selector listener refuses a route", () => {
+    const a = attachRoute(route("r", { parentRefs: [{ name: "gw", namespace: INFRA, sectionName: "team" }] }, { namespace: "team-prod" }), gw, nss)!;
+    expect(a.parents[0]!.refusedBy).toEqual([
+      { listener: "team", why: "namespace team-prod (labels: team=a, env=prod) does not match the namespace selector team=a,env notin (prod) of listener team" },
+    ]);
+  });
+
+  it.each([
+    ["matchLabels as key=value", { matchLabels: { "shared-gateway-access": "true" } }, "shared-gateway-access=true"],
+    ["In, Exists and DoesNotExist as kubectl writes them", { matchExpressions: [{ key: "env", operator: "In" as const, values: ["dev", "test"] }, { key: "team", operator: "Exists" as const }, { key: "legacy", operator: "DoesNotExist" as const }] }, "env in (dev,test),team,!legacy"],
+    ["the empty selector as {}", {}, "{}"],
+  ])("describes label selectors: %s", (_n, sel, text) => expect(describeLabelSelector(sel)).toBe(text));
 
   it("returns null for a route whose parentRefs name another Gateway", () => {
     expect(attachRoute(route("r", { parentRefs: [{ name: "other-gw" }] }), gw, nss)).toBeNull();
