@@ -38,7 +38,7 @@ export async function checksCommand(flags: { json?: boolean; checksDir?: string 
 }
 
 /** The explanation text of one check (also used to generate docs). */
-export function explainText(c: Pick<Check, "id" | "code" | "hop" | "title" | "dependsOn" | "fixes" | "explain">): string {
+export function explainText(c: Pick<Check, "id" | "code" | "title" | "dependsOn" | "fixes" | "explain"> & { hop: string }): string {
   const lines = [`${c.code} ${c.id} (hop ${c.hop})`, `healthy when: ${c.title}`, ""];
   if (c.explain) {
     lines.push(`What it means: ${c.explain.meaning}`, "", `Why it happens: ${c.explain.causes}`, "", `How to fix it: ${c.explain.fix}`);
@@ -49,15 +49,15 @@ export function explainText(c: Pick<Check, "id" | "code" | "hop" | "title" | "de
   return `${lines.join("\n")}\n`;
 }
 
-/** The end-to-end probe's pseudo-check, for `explain ND901`. */
-const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "hop" | "title" | "explain"> = {
+/** The end-to-end probe's pseudo-check, for `explain ND901` and docs/checks.md. */
+export const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "title" | "explain"> & { hop: string } = {
   ...PROBE_CHECK,
-  hop: "env",
+  hop: "probe",
   explain: {
     meaning:
       "The real HTTP request through the whole path failed although no static check found a cause. The verdict names the hop the answer's signature points to (connection refused: host-port; empty reply/reset: container or forwarder; traefik 404: service; Envoy 404 or empty 500: route; Envoy 503: backend).",
     causes: "Something netdoctor does not model yet, state that changed between the checks and the probe, or a check that could not read what it needed (see skipped checks).",
-    fix: "Look at the hop the verdict names with --verbose; rerun; if it persists, write a bundle and report it.",
+    fix: "Look at the hop the verdict names with --verbose; rerun; if it persists, report it with the `--json` output attached.",
   },
 };
 

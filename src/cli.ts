@@ -26,6 +26,8 @@ export interface DiagnoseFlags {
   color: boolean;
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
+  /** `--junit FILE`: also write a JUnit XML report there after the run. */
+  junit?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -52,6 +54,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .option("--no-color", "no colours in the TUI")
     .option("--verbose", "list every check in text output")
+    .option("--junit <file>", "also write a JUnit XML report (one testcase per check) to FILE")
     .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
     .showHelpAfterError("(run netdoctor --help for usage)")
     // Options after a subcommand name belong to it (`netdoctor checks --json`).

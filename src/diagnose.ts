@@ -3,12 +3,13 @@
  * targets, run the engine, feed its events to one reporter (TUI, text or
  * JSON) and return the exit code (DESIGN §3).
  */
+import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiagnoseFlags } from "./cli.js";
 import { UsageError } from "./errors.js";
 import { parseResolve, parseTarget } from "./engine/target.js";
 import type { Target } from "./engine/types.js";
-import type { Report, RunEvent, RunListener } from "./report/types.js";
+import type { DiscoveryReport, Report, RunEvent, RunListener } from "./report/types.js";
 import { packageRoot, toolVersion } from "./version.js";
 
 /** The name of the scenario `--lab` runs when none is given. */
@@ -98,11 +99,21 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
         throw new UsageError((e as Error).message);
       }
     }
-    if (targets.length === 0 && live.lab) targets = live.lab.targets.map(parseTarget);
-    if (targets.length === 0) {
-      throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
-    }
     const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
+    let discovery: DiscoveryReport | undefined;
+    if (targets.length === 0) {
+      // No TARGET: discover the cluster's entry points (DESIGN §3), plus the lab scenario's targets.
+      const { discover } = await import("./discovery/discover.js");
+      const found = await discover(live.sources, { hostAddress, signal: AbortSignal.timeout(timeoutMs), scenarioTargets: live.lab?.targets ?? [] });
+      if (found.flavor === "none" && !live.lab) {
+        throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
+      }
+      if (found.entryPoints.length === 0) {
+        throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
+      }
+      discovery = { summary: found.summary, entryPoints: found.entryPoints };
+      targets = found.entryPoints.map((e) => parseTarget(e.url));
+    }
 
     const hub = eventHub();
     let tui: Promise<void> | null = null;
@@ -123,13 +134,22 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       timeoutMs,
       toolVersion: toolVersion(),
       describeFixes,
-      onEvent: hub.emit,
+      // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
+      onEvent: (e) => {
+        if (discovery && e.type === "run-start") e = { ...e, discovery };
+        if (discovery && e.type === "run-end") e.report.discovery = discovery;
+        hub.emit(e);
+      },
     });
     if (mode === "json") {
       const { renderJson } = await import("./report/json.js");
       process.stdout.write(renderJson(report));
     }
     if (tui) await tui;
+    if (flags.junit) {
+      const { renderJunit } = await import("./report/junit.js");
+      await writeFile(flags.junit, renderJunit(report));
+    }
     return exitCodeFor(report.status, flags.failOn);
   } finally {
     await lab?.stop();

@@ -30,7 +30,7 @@ import {
   verdictSentence,
   worstStatus,
 } from "./format.js";
-import type { CheckResult, FixReport, PathReport, Report, RunEvent, RunListener } from "./types.js";
+import type { CheckResult, DiscoveryReport, FixReport, PathReport, Report, RunEvent, RunListener } from "./types.js";
 
 /** Options of the text reporter. */
 export interface TextOptions {
@@ -118,6 +118,16 @@ export function renderPathText(path: PathReport, fixes: readonly FixReport[], op
 }
 
 /**
+ * What discovery found, as printed first: `Discovered: <summary>`, then (with
+ * `verbose`) each entry point with the chain of objects that led to it.
+ */
+export function discoveryLines(d: DiscoveryReport, verbose: boolean): string[] {
+  const lines = [`Discovered: ${d.summary}`];
+  if (verbose) for (const e of d.entryPoints) lines.push(`  ${e.url}  ← ${e.why}`);
+  return lines;
+}
+
+/**
  * The whole report as plain text, ending with a newline. Stable: the same
  * report gives the same text; no colours, no escape codes, no terminal width.
  */
@@ -131,9 +141,18 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const lines = [head.join("  ")];
   const where = [`API server ${env.apiServer ?? "none"}`, `docker ${env.dockerHost ?? "none"}`, `host address ${env.hostAddress}`];
   lines.push(where.join("  "));
+  if (report.discovery) lines.push(...discoveryLines(report.discovery, verbose));
   const envLines = envBlock(report, verbose);
   if (envLines.length) lines.push("", ...envLines);
-  for (const path of report.paths) lines.push("", ...renderPathText(path, report.fixes, { verbose }));
+  let port: number | null = null;
+  for (const path of report.paths) {
+    // Discovered paths are grouped by entry (host) port: a header when the port changes.
+    if (report.discovery && path.target.port !== port) {
+      port = path.target.port;
+      lines.push("", `== port ${port} ==`);
+    }
+    lines.push("", ...renderPathText(path, report.fixes, { verbose }));
+  }
   const n = pathCounts(report);
   const checks = report.checks.length + report.paths.reduce((s, p) => s + p.checks.length, 0);
   lines.push(
@@ -162,6 +181,7 @@ export function createTextReporter(write: (s: string) => void, opts: TextOptions
     switch (event.type) {
       case "run-start": {
         targets = event.targets;
+        if (event.discovery) for (const l of discoveryLines(event.discovery, true)) write(clean(l) + "\n");
         const n = event.targets.length;
         write(clean(`netdoctor: diagnosing ${n} target${n === 1 ? "" : "s"} (${event.checks.length} checks)`) + "\n");
         return;

@@ -90,6 +90,17 @@ export interface Environment {
   hostAddress: string;
 }
 
+/**
+ * What discovery found when no TARGET was given (DESIGN §3): a one-line
+ * summary and the entry points it diagnosed, each with the chain of objects
+ * that led to it. Absent when targets were given.
+ */
+export interface DiscoveryReport {
+  /** `k3d cluster openchoreo, traefik disabled, kgateway: 1 Gateway, 3 HTTPRoutes; entry points: 3`. */
+  summary: string;
+  entryPoints: { url: string; why: string }[];
+}
+
 export interface Report {
   schemaVersion: 1;
   tool: { name: "netdoctor"; version: string };
@@ -100,6 +111,8 @@ export interface Report {
   checks: CheckResult[];
   paths: PathReport[];
   fixes: FixReport[];
+  /** Present when the targets were discovered (no TARGET given). */
+  discovery?: DiscoveryReport;
 }
 
 /**
@@ -116,6 +129,8 @@ export type RunEvent =
       checks: { id: string; hop: ReportHop; title: string; path: number | null }[];
       /** What is known about the environment before any check ran (e.g. the kubeconfig context); optional. */
       environment?: Partial<Environment>;
+      /** What discovery found, when the targets were discovered; optional. */
+      discovery?: DiscoveryReport;
     }
   | { type: "check-start"; path: number | null; id: string }
   | { type: "check-end"; path: number | null; result: CheckResult }

@@ -45,6 +45,29 @@ function Header({ state }: { state: UiState }): React.JSX.Element {
   );
 }
 
+/** What discovery found, under the header (only when no target was given). */
+function DiscoveryLine({ state }: { state: UiState }): React.JSX.Element | null {
+  if (!state.discovery) return null;
+  return (
+    <Box>
+      <Text>
+        <Text dimColor>{"Discovered: "}</Text>
+        {state.discovery.summary}
+      </Text>
+    </Box>
+  );
+}
+
+/** Header of a group of discovered paths sharing one entry (host) port. */
+function PortHeader({ port }: { port: number }): React.JSX.Element {
+  const tint = useTint();
+  return (
+    <Box marginTop={1}>
+      <Text bold color={tint("cyan")}>{`Port ${port}`}</Text>
+    </Box>
+  );
+}
+
 function Footer({ state, interactive }: { state: UiState; interactive: boolean }): React.JSX.Element {
   const tint = useTint();
   const all = [...state.env, ...state.paths.flatMap((p) => p.checks)];
@@ -100,19 +123,26 @@ export function App({ store, interactive, onQuit, color = true }: AppProps): Rea
     if (!keys && state.phase === "done") exit();
   }, [keys, state.phase, exit]);
 
-  const cursorKey = keys ? (rows(state)[state.cursor]?.key ?? null) : null;
+  const cursorRow = keys ? rows(state)[state.cursor] : undefined;
+  const cursorKey = cursorRow?.key ?? null;
+  // With several paths, only the one under the cursor (the first, initially) shows its hops.
+  const focused = cursorRow?.path ?? 0;
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column">
         <Header state={state} />
+        <DiscoveryLine state={state} />
         {state.env.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>
             <Text bold>Environment</Text>
             <HopRow view={hopView(state, null, "env")} selected={cursorKey === "env"} expanded={state.expanded.includes("env")} cursor={keys} />
           </Box>
         ) : null}
-        {state.paths.map((_, i) => (
-          <PathView key={i} state={state} index={i} cursorKey={cursorKey} cursor={keys} />
+        {state.paths.map((p, i) => (
+          <Box key={i} flexDirection="column">
+            {state.discovery && p.target.port !== state.paths[i - 1]?.target.port ? <PortHeader port={p.target.port} /> : null}
+            <PathView state={state} index={i} cursorKey={cursorKey} cursor={keys} compact={keys && state.paths.length > 1 && i !== focused} />
+          </Box>
         ))}
         <Footer state={state} interactive={keys} />
       </Box>

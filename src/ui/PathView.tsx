@@ -1,4 +1,9 @@
-/** One diagnosed path: URL and status, its hops as a live list, then the verdict. */
+/**
+ * One diagnosed path: URL and status, its hops as a live list, then the
+ * verdict. `compact` renders only the header line with where the path stops,
+ * so several discovered paths fit a terminal: the App expands the path under
+ * the cursor.
+ */
 import { Box, Text } from "ink";
 import { HopRow } from "./HopRow.js";
 import { Spinner } from "./Spinner.js";
@@ -12,9 +17,11 @@ export interface PathViewProps {
   /** Key of the row under the cursor (see `rows`), or null. */
   cursorKey: string | null;
   cursor: boolean;
+  /** Render one line (URL, status, where it stops) instead of the hops. */
+  compact?: boolean;
 }
 
-export function PathView({ state, index, cursorKey, cursor }: PathViewProps): React.JSX.Element | null {
+export function PathView({ state, index, cursorKey, cursor, compact = false }: PathViewProps): React.JSX.Element | null {
   const tint = useTint();
   const path = state.paths[index];
   if (!path) return null;
@@ -32,8 +39,9 @@ export function PathView({ state, index, cursorKey, cursor }: PathViewProps): Re
         ) : (
           <Spinner />
         )}
+        {compact ? <Text dimColor>{`  ${compactNote(path.report)}`}</Text> : null}
       </Box>
-      {pathHopIds(path).map((hop) => {
+      {compact ? null : pathHopIds(path).map((hop) => {
         const key = `${index}:${hop}`;
         return (
           <HopRow
@@ -45,7 +53,14 @@ export function PathView({ state, index, cursorKey, cursor }: PathViewProps): Re
           />
         );
       })}
-      <Verdict report={path.report} probe={path.probe} fixes={state.fixes} />
+      {compact ? null : <Verdict report={path.report} probe={path.probe} fixes={state.fixes} />}
     </Box>
   );
+}
+
+/** Where a collapsed path stops, in a few words. */
+function compactNote(report: UiState["paths"][number]["report"]): string {
+  if (!report) return "running";
+  if (report.verdict) return `stops at ${report.verdict.hop}: ${report.verdict.code} ${report.verdict.checkId}`;
+  return report.status === "warn" ? "passes with warnings" : "passes every hop";
 }

@@ -6,7 +6,7 @@
  */
 import type { CheckStatus, ReportHop } from "../engine/types.js";
 import { hopIndex, worstStatus } from "../report/format.js";
-import type { CheckResult, Environment, FixReport, PathReport, ProbeReport, Report, RunEvent } from "../report/types.js";
+import type { CheckResult, DiscoveryReport, Environment, FixReport, PathReport, ProbeReport, Report, RunEvent } from "../report/types.js";
 
 /** One check as the view knows it: declared at run-start, then started, then finished with a result. */
 export interface UiCheck {
@@ -31,6 +31,8 @@ export interface UiPath {
 export interface UiState {
   phase: "waiting" | "running" | "done";
   environment: Partial<Environment>;
+  /** What discovery found when no target was given (from run-start, then the report); null otherwise. */
+  discovery: DiscoveryReport | null;
   version: string | null;
   /** Environment checks (hop `env`). */
   env: UiCheck[];
@@ -53,6 +55,7 @@ export type Action = RunEvent | UiAction;
 export const initialState: UiState = {
   phase: "waiting",
   environment: {},
+  discovery: null,
   version: null,
   env: [],
   paths: [],
@@ -142,6 +145,7 @@ export function reduce(state: UiState, action: Action): UiState {
         ...initialState,
         phase: "running",
         environment: { ...action.environment },
+        discovery: action.discovery ?? null,
         env: decl(null),
         paths: action.targets.map((t, i) => ({ target: copyTarget(t), checks: decl(i), probe: null, report: null })),
       };
@@ -177,6 +181,7 @@ export function reduce(state: UiState, action: Action): UiState {
         ...state,
         phase: "done",
         environment: r.environment,
+        discovery: r.discovery ?? state.discovery,
         version: r.tool.version,
         env: withResults(state.env, r.checks),
         paths,

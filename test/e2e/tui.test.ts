@@ -36,7 +36,7 @@ describe("the TUI in a real terminal", () => {
     const exitFile = join(dir, "exit");
     const cmd = `cd ${JSON.stringify(root)} && env -u CI -u NETDOCTOR_LAB -u KUBECONFIG -u DOCKER_HOST node bin/netdoctor.js --lab; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
     tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "60", cmd);
-    const done = await waitFor(/FAIL  1 path: .* q quit/);
+    const done = await waitFor(/FAIL  \d+ paths?: .* q quit/);
     expect(done).toMatch(/✖ service\s+svclb pod kube-system\/svclb-gateway-default-\S+ is Pending/);
     expect(done).toMatch(/Verdict: the request stops at the service hop/);
     expect(done).toMatch(/Probe: HTTP 404 traefik-404/);

@@ -67,9 +67,22 @@ describe("App", () => {
     expect(f.replace(/\n\s+/g, " ")).toContain("Verdict: the request stops at the service hop — svclb pod");
     expect(f).toContain("Probe: HTTP 404 traefik-404 in 3 ms");
     expect(f).toContain("Fixes: remove-traefik — Remove k3s' bundled traefik");
-    expect(f).toContain("Verdict: the request passes every hop");
-    expect(f).toContain("http://openchoreoapis.localhost:19080/  PASS");
+    // The second path is collapsed to one line until the cursor moves into it.
+    expect(f).toContain("http://openchoreoapis.localhost:19080/  PASS  passes every hop");
+    expect(f).not.toContain("Verdict: the request passes every hop");
     for (const s of SPINNER_FRAMES) expect(f).not.toContain(s);
+  });
+
+  it("expands the path under the cursor and collapses the others to one line", async () => {
+    const store = createRunStore();
+    for (const e of events) store.dispatch(e);
+    const app = mount(store);
+    await app.frameWhere((f) => expect(f).toMatch(/^› ✔ env/m));
+    // env + the 8 hops of the first path, then the first hop of the second.
+    for (let i = 0; i < 9; i++) app.stdin.write("j");
+    await app.frameWhere((f) => expect(f).toContain("Verdict: the request passes every hop"));
+    expect(app.frame()).toMatch(/http:\/\/api\.openchoreo\.localhost:8080\/ {2}FAIL {2}stops at service: ND502 service\.port-free/);
+    expect(app.frame()).not.toContain("Probe: HTTP 404 traefik-404");
   });
 
   it("moves with j/k and arrows and expands the hop under the cursor on enter", async () => {

@@ -1,0 +1,84 @@
+/**
+ * What takes a port on the nodes of a local cluster: the same three ways
+ * service.receives-port (ND501) looks for, as a pure function over recorded
+ * lists, for discovery. No I/O.
+ *
+ * Sources (as in checks/service/receives-port.ts):
+ * - k3s ServiceLB (klipper-lb): a LoadBalancer Service whose `port` is C gets a
+ *   svclb pod claiming hostPort C on every node (k3s pkg/cloudprovider/servicelb.go);
+ * - kube-proxy: a NodePort / LoadBalancer Service answers on its `nodePort` on every node;
+ * - a pod with `hostPort` C on the node (kind's ingress-nginx quick start).
+ */
+import type { ContainerFact } from "../engine/types.js";
+import type { DaemonSet, Pod, Service, ServicePort } from "../kube/types.js";
+import { gatewayOfService, hostPortsOf, resolveTargetPort, sameProtocol, serviceSelects, svclbFor, svclbServiceOf, type GatewayOfService } from "../kube/helpers.js";
+
+/** One object that takes container port C on the nodes. */
+export interface PortTaker {
+  /** The Service, or null for a hostPort pod no Service selects. */
+  service: Service | null;
+  /** The Service port entry that receives the traffic, or null with `service`. */
+  servicePort: ServicePort | null;
+  via: "svclb" | "nodeport" | "hostport";
+  /** The Gateway this Service is the proxy of, from its labels (kube/helpers gatewayOfService). */
+  gateway: GatewayOfService | null;
+  /** Whether the port is held right now (svclb or hostPort pod Running; a nodePort always is). */
+  active: boolean;
+  /** For `hostport`: the pod holding the port. */
+  pod: Pod | null;
+}
+
+/** The node side of a published port. */
+export interface NodePortQuery {
+  /** Container port C the container hands the connection to. */
+  port: number;
+  protocol: string;
+  /** Role of the publishing container (k3d serverlb forwards to every node; a kind node is one node). */
+  role: ContainerFact["role"];
+  /** Container name: the node name for k3d / kind node containers (hostname = container name). */
+  container: string;
+}
+
+/**
+ * Every object that takes `q.port` on the nodes, best first: the proxy of a
+ * Gateway before anything else (it is what a request to that port is meant
+ * for when traefik also wants it), then objects actually holding the port,
+ * then Services before bare pods — the order service.receives-port picks by.
+ */
+export function portTakers(q: NodePortQuery, services: readonly Service[], pods: readonly Pod[], daemonSets: readonly DaemonSet[]): PortTaker[] {
+  const k3s = q.role === "k3d-serverlb" || q.role === "k3d-node";
+  const onNode = (p: Pod) => q.role === "k3d-serverlb" || !p.spec.nodeName || p.spec.nodeName === q.container;
+  const running = (p: Pod) => p.status?.phase === "Running" && !p.metadata["deletionTimestamp"];
+  const out: PortTaker[] = [];
+  for (const svc of services) {
+    const type = svc.spec.type ?? "ClusterIP";
+    for (const sp of svc.spec.ports ?? []) {
+      if (!sameProtocol(sp.protocol, q.protocol)) continue;
+      if (k3s && type === "LoadBalancer" && sp.port === q.port) {
+        const lb = svclbFor({ namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name }, [...daemonSets], [...pods]);
+        const active = lb.pods.some((p) => running(p) && onNode(p) && hostPortsOf(p, q.port, q.protocol).length > 0);
+        out.push({ service: svc, servicePort: sp, via: "svclb", gateway: gatewayOfService(svc), active, pod: null });
+      }
+      if ((type === "NodePort" || type === "LoadBalancer") && sp.nodePort === q.port) {
+        out.push({ service: svc, servicePort: sp, via: "nodeport", gateway: gatewayOfService(svc), active: true, pod: null });
+      }
+    }
+  }
+  for (const pod of pods) {
+    if (svclbServiceOf(pod) || !running(pod) || !onNode(pod)) continue;
+    const hp = hostPortsOf(pod, q.port, q.protocol);
+    if (!hp.length) continue;
+    const ns = pod.metadata.namespace ?? "default";
+    let found = false;
+    for (const svc of services) {
+      if ((svc.metadata.namespace ?? "default") !== ns || !serviceSelects(svc.spec.selector, pod.metadata.labels)) continue;
+      const sp = (svc.spec.ports ?? []).find((p) => hp.some((h) => h.containerPort === resolveTargetPort(p, pod)));
+      if (!sp) continue;
+      out.push({ service: svc, servicePort: sp, via: "hostport", gateway: gatewayOfService(svc), active: true, pod });
+      found = true;
+    }
+    if (!found) out.push({ service: null, servicePort: null, via: "hostport", gateway: null, active: true, pod });
+  }
+  const score = (t: PortTaker) => (t.gateway ? 4 : 0) + (t.active ? 2 : 0) + (t.service ? 1 : 0);
+  return out.map((t, i) => ({ t, i })).sort((a, b) => score(b.t) - score(a.t) || a.i - b.i).map((x) => x.t);
+}
