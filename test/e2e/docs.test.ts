@@ -37,6 +37,15 @@ describe("checks and explain", () => {
     expect(r.stdout).toMatch(/How to fix it: .+/);
   });
 
+  it("explains every registered code through the CLI", async () => {
+    for (const c of checks) {
+      const r = await runCli(["explain", c.code]);
+      expect(r.code, c.code).toBe(0);
+      expect(r.stdout, c.code).toContain(`${c.code} ${c.id} (hop ${c.hop})`);
+      expect(r.stdout, c.code).toMatch(/Why it happens: .+/);
+    }
+  });
+
   it("refuses an unknown code with exit 2", async () => {
     const r = await runCli(["explain", "ND999"]);
     expect(r.code).toBe(2);
