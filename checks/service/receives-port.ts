@@ -23,17 +23,12 @@ import {
   type PathFacts,
 } from "../../src/index.js";
 import { containerName, containerRole, KIND_LABELS, labelsOf, portBindings, type PortBinding } from "../../src/host/containers.js";
+import { portTakers } from "../../src/kube/node-port.js";
 import {
   formatServicePorts,
   gatewayOfService,
-  hostPortsOf,
   proxyServicesOf,
   ref,
-  resolveTargetPort,
-  sameProtocol,
-  serviceSelects,
-  svclbFor,
-  svclbServiceOf,
 } from "../../src/kube/helpers.js";
 
 /** Default NodePort range of kube-apiserver (`--service-node-port-range`, default 30000-32767). */
@@ -239,47 +234,15 @@ const check: Check = defineCheck({
     // svclb DaemonSets are optional evidence; the pods carry the same labels.
     const daemonSets = k3s ? await ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))) : [];
 
-    // A pod runs on this node: kind / k3d node containers are named after the node (hostname = container name).
-    const onNode = (p: Pod) => container.role === "k3d-serverlb" || !p.spec.nodeName || p.spec.nodeName === container.name;
-    const running = (p: Pod) => p.status?.phase === "Running" && !p.metadata["deletionTimestamp"];
-    const gatewayRef = (s: Service) => {
-      const g = gatewayOfService(s);
-      return g ? `${g.namespace}/${g.name}` : null;
-    };
-
-    const candidates: Candidate[] = [];
-    for (const svc of services) {
-      const type = svc.spec.type ?? "ClusterIP";
-      for (const sp of svc.spec.ports ?? []) {
-        if (!sameProtocol(sp.protocol, protocol)) continue;
-        // (a) k3s ServiceLB: the svclb pod claims hostPort = Service port on every node.
-        if (k3s && type === "LoadBalancer" && sp.port === port) {
-          const lb = svclbFor({ namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name }, daemonSets, pods);
-          const active = lb.pods.some((p) => running(p) && onNode(p) && hostPortsOf(p, port, protocol).length > 0);
-          candidates.push({ svc, sp, via: "svclb", gateway: gatewayRef(svc), active, pod: null });
-        }
-        // (b) nodePort C (NodePort and LoadBalancer Services), on every node (kube-proxy).
-        if ((type === "NodePort" || type === "LoadBalancer") && sp.nodePort === port) {
-          candidates.push({ svc, sp, via: "nodeport", gateway: gatewayRef(svc), active: true, pod: null });
-        }
-      }
-    }
-    // (c) a pod (not a svclb pod) with hostPort C on this node; name the Service selecting it, if any.
-    for (const pod of pods) {
-      if (svclbServiceOf(pod) || !running(pod) || !onNode(pod)) continue;
-      const hp = hostPortsOf(pod, port, protocol);
-      if (!hp.length) continue;
-      const ns = pod.metadata.namespace ?? "default";
-      let found = false;
-      for (const svc of services) {
-        if ((svc.metadata.namespace ?? "default") !== ns || !serviceSelects(svc.spec.selector, pod.metadata.labels)) continue;
-        const sp = (svc.spec.ports ?? []).find((p) => hp.some((h) => h.containerPort === resolveTargetPort(p, pod)));
-        if (!sp) continue;
-        candidates.push({ svc, sp, via: "hostport", gateway: gatewayRef(svc), active: true, pod });
-        found = true;
-      }
-      if (!found) candidates.push({ svc: null, sp: null, via: "hostport", gateway: null, active: true, pod });
-    }
+    // What takes C on the nodes: svclb (k3s ServiceLB), a nodePort, or a hostPort pod — best first.
+    const candidates: Candidate[] = portTakers({ port, protocol, role: container.role, container: container.name }, services, pods, daemonSets).map((t) => ({
+      svc: t.service,
+      sp: t.servicePort,
+      via: t.via,
+      gateway: t.gateway ? `${t.gateway.namespace}/${t.gateway.name}` : null,
+      active: t.active,
+      pod: t.pod,
+    }));
 
     const mapping = describeMapping(container);
     const evidence: Record<string, unknown> = {

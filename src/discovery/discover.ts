@@ -10,7 +10,7 @@
  *    (`k3d.role=loadbalancer`) and node containers, kind nodes
  *    (`io.x-k8s.kind.*`) — except the API server (container port 6443);
  * 3. for each host port P → container port C, what takes C on the nodes
- *    (./node-port.ts: svclb LoadBalancer Service, nodePort, hostPort pod);
+ *    (src/kube/node-port.ts: svclb LoadBalancer Service, nodePort, hostPort pod);
  * 4. when that Service is a Gateway proxy, the hostnames of the HTTPRoutes
  *    attached to the Gateway's listeners on that port (src/gateway attach
  *    rules) → `http(s)://<hostname>:P/`; for an Ingress controller, the
@@ -26,12 +26,12 @@ import { isWildcard } from "../gateway/hostname.js";
 import { isLoopback } from "../host/addresses.js";
 import { containerName, containerRole, portBindings } from "../host/containers.js";
 import { detectFlavor, dockerClusters, type Flavor } from "../host/flavor.js";
-import { gatewayOfService, implementationOfController, ref } from "../kube/helpers.js";
+import { gatewayOfService, implementationOfController, podsSelectedBy, ref } from "../kube/helpers.js";
 import type { ContainerFact } from "../engine/types.js";
 import type { Gateway, GatewayClass, HTTPRoute, Ingress, IngressClass, KindMap, KubeKind, Namespace, Service } from "../kube/types.js";
 import { isSourceError, type ContainerInspect, type Sources } from "../sources/types.js";
-import { ingressControllerOf, ingressesServedBy } from "./ingress.js";
-import { portTakers, type PortTaker } from "./node-port.js";
+import { controllerConfig, ingressImplementationOf, podArgs, servesIngress } from "../ingress/index.js";
+import { portTakers, type PortTaker } from "../kube/node-port.js";
 
 /** API server port inside k3s / kind nodes and the k3d serverlb (k3d pkg/client/loadbalancer.go, kind provider constants). */
 export const API_SERVER_CONTAINER_PORT = 6443;
@@ -264,9 +264,13 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
         if (!found) idle.push({ p, why: `${taker}, proxy of Gateway ${best.gateway.namespace}/${best.gateway.name}`, note: `${p.hostPort} reaches Gateway ${best.gateway.namespace}/${best.gateway.name} but no HTTPRoute hostname is attached on port ${listenerPort}` });
         continue;
       }
-      const controller = ingressControllerOf(best.service) ?? ingressControllerOf(best.pod);
-      if (controller) {
-        for (const ing of ingressesServedBy(controller, ings, ingClasses)) {
+      const impl = (best.service && ingressImplementationOf(best.service)) || (best.pod && ingressImplementationOf(best.pod)) || null;
+      if (impl) {
+        // Which Ingresses it serves follows from its flags (src/ingress: the same rules route.ingress-rule-matches uses).
+        const ctrlPod = best.pod ?? (best.service ? podsSelectedBy([...(pods.items ?? [])], best.service.metadata.namespace ?? "default", best.service.spec.selector)[0] : undefined);
+        const cfg = controllerConfig(impl, ctrlPod ? podArgs(ctrlPod) : []);
+        const controller = { name: impl };
+        for (const ing of ings.filter((i) => servesIngress(cfg, i, ingClasses).served)) {
           const tlsHosts = new Set(((ing.spec.tls ?? []) as { hosts?: string[] }[]).flatMap((t) => t.hosts ?? []));
           for (const rule of ing.spec.rules ?? []) {
             if (rule.host && isWildcard(rule.host)) {

@@ -12,6 +12,7 @@
  */
 import type { Gateway, HTTPRoute, LabelSelector, Listener, Namespace, ParentReference } from "../kube/types.js";
 import { intersectHostnames } from "./hostname.js";
+import { matchesLabelSelector } from "../kube/helpers.js";
 
 /** The Gateway API group; default of `parentRef.group` and of route kinds. */
 export const GATEWAY_GROUP = "gateway.networking.k8s.io";
@@ -74,36 +75,13 @@ export function refersToGateway(parentRef: ParentReference, routeNamespace: stri
 
 /**
  * Evaluate a `metav1.LabelSelector` (matchLabels AND matchExpressions In /
- * NotIn / Exists / DoesNotExist) against labels. An empty selector matches
- * everything (Kubernetes label selector semantics).
+ * NotIn / Exists / DoesNotExist) against labels, with the shared Kubernetes
+ * rules of src/kube/helpers.ts. Here an absent selector matches everything:
+ * allowedRoutes `from: Selector` without one is left to the controller to
+ * reject, and netdoctor does not second-guess it.
  */
 export function labelSelectorMatches(selector: LabelSelector | undefined, labels: Record<string, string>): boolean {
-  if (!selector) return true;
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) if (labels[k] !== v) return false;
-  for (const e of selector.matchExpressions ?? []) {
-    const has = Object.prototype.hasOwnProperty.call(labels, e.key);
-    const val = labels[e.key];
-    switch (e.operator) {
-      case "In":
-        if (!has || !(e.values ?? []).includes(val!)) return false;
-        break;
-      case "NotIn":
-        if (has && (e.values ?? []).includes(val!)) return false;
-        break;
-      case "Exists":
-        if (!has) return false;
-        break;
-      case "DoesNotExist":
-        if (has) return false;
-        break;
-      default: {
-        const never: never = e.operator;
-        void never;
-        return false;
-      }
-    }
-  }
-  return true;
+  return selector === undefined || matchesLabelSelector(labels, selector);
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * What takes a port on the nodes of a local cluster: the same three ways
  * service.receives-port (ND501) looks for, as a pure function over recorded
- * lists, for discovery. No I/O.
+ * lists, shared by service.receives-port and discovery. No I/O.
  *
  * Sources (as in checks/service/receives-port.ts):
  * - k3s ServiceLB (klipper-lb): a LoadBalancer Service whose `port` is C gets a
@@ -10,8 +10,8 @@
  * - a pod with `hostPort` C on the node (kind's ingress-nginx quick start).
  */
 import type { ContainerFact } from "../engine/types.js";
-import type { DaemonSet, Pod, Service, ServicePort } from "../kube/types.js";
-import { gatewayOfService, hostPortsOf, resolveTargetPort, sameProtocol, serviceSelects, svclbFor, svclbServiceOf, type GatewayOfService } from "../kube/helpers.js";
+import type { DaemonSet, Pod, Service, ServicePort } from "./types.js";
+import { gatewayOfService, hostPortsOf, resolveTargetPort, sameProtocol, serviceSelects, svclbFor, svclbServiceOf, type GatewayOfService } from "./helpers.js";
 
 /** One object that takes container port C on the nodes. */
 export interface PortTaker {
