@@ -33,6 +33,9 @@ import { isSourceError, type ContainerInspect, type Sources } from "../sources/t
 import { controllerConfig, ingressImplementationOf, podArgs, servesIngress } from "../ingress/index.js";
 import { portTakers, type PortTaker } from "../kube/node-port.js";
 
+/** Most entry points a run without TARGET diagnoses; the rest are counted in the summary. */
+export const MAX_ENTRY_POINTS = 20;
+
 /** API server port inside k3s / kind nodes and the k3d serverlb (k3d pkg/client/loadbalancer.go, kind provider constants). */
 export const API_SERVER_CONTAINER_PORT = 6443;
 
@@ -312,9 +315,12 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
   const fromScenario = scenario.filter((e) => !entries.has(e.url)).length;
   const ordered = [...scenario, ...discoveredList.filter((e) => !scenario.some((x) => x.url === e.url))];
   const ports = [...new Set(ordered.map((e) => e.port))];
-  const entryPoints = ports.flatMap((port) => ordered.filter((e) => e.port === port)).map(({ url, why }) => ({ url, why }));
-  let count = `entry points: ${entryPoints.length}`;
+  const all = ports.flatMap((port) => ordered.filter((e) => e.port === port)).map(({ url, why }) => ({ url, why }));
+  // A platform with thousands of routes is diagnosed one target at a time: cap what a bare run diagnoses.
+  const entryPoints = all.slice(0, MAX_ENTRY_POINTS);
+  let count = `entry points: ${all.length}`;
   if (fromScenario) count += ` (${fromScenario} only from the lab scenario's targets)`;
+  if (all.length > entryPoints.length) count += `, the first ${entryPoints.length} diagnosed (pass a TARGET for any other)`;
   const summary = [head.join(", "), count, ...notes].join("; ");
   return { flavor: fl.flavor, cluster: fl.cluster, summary, entryPoints };
 }

@@ -5,7 +5,7 @@
  */
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { discover } from "../../src/discovery/discover.js";
+import { discover, MAX_ENTRY_POINTS } from "../../src/discovery/discover.js";
 import { KIND_INFO, type KindMap, type KubeKind, type KubeObject, type Service } from "../../src/kube/types.js";
 import { loadScenario, type Scenario } from "../../src/lab/scenario.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
@@ -79,6 +79,21 @@ describe("discovery on k3d (OpenChoreo, kgateway)", () => {
     const d = await run(healthy);
     expect(d.entryPoints.some((e) => e.url.includes(":6550/"))).toBe(false);
     expect(d.summary).not.toContain("6550");
+  });
+
+  it("diagnoses at most MAX_ENTRY_POINTS entry points and counts the rest in the summary", async () => {
+    const data = withKind(healthy, "httproutes", (routes) => {
+      const base = routes.find((r) => r.metadata.name === "openchoreo-api")!;
+      const extra = Array.from({ length: 30 }, (_, i) => ({
+        ...base,
+        metadata: { ...base.metadata, name: `team-${i}`, uid: `uid-team-${i}` },
+        spec: { ...base.spec, hostnames: [`team-${String(i).padStart(2, "0")}.openchoreo.localhost`] },
+      }));
+      return [...routes, ...extra];
+    });
+    const d = await run(data);
+    expect(d.entryPoints).toHaveLength(MAX_ENTRY_POINTS);
+    expect(d.summary).toContain(`entry points: 33, the first ${MAX_ENTRY_POINTS} diagnosed (pass a TARGET for any other)`);
   });
 
   it("skips a wildcard hostname but mentions it", async () => {
