@@ -5,12 +5,14 @@
  * listens: ECONNREFUSED), `reset` (accept, then RST: ECONNRESET), `hang`
  * (accept, never answer), `empty-reply` (read the request, close: curl's
  * "(52) Empty reply from server"), `tls` (a TLS alert, or Go's plaintext-to-TLS
- * 400 for an HTTP request). Never binds beyond 127.0.0.0/8: an entry naming
+ * 400 for an HTTP request), `flaky` (every `every`-th request meets `then` —
+ * reset, empty reply or hang — the others are answered as in `http`: a
+ * gateway or forwarder that drops part of the load). Never binds beyond 127.0.0.0/8: an entry naming
  * another address is served on a free loopback port and listed in `probeMap`.
  */
 import http from "node:http";
 import net from "node:net";
-import type { TrafficEntry, TrafficRule, HttpAnswer } from "./scenario.js";
+import type { FlakyFailure, TrafficEntry, TrafficRule, HttpAnswer } from "./scenario.js";
 
 /** True for an IPv4 address in 127.0.0.0/8. */
 export function isLoopbackV4(address: string): boolean {
@@ -91,8 +93,19 @@ export interface Traffic {
   close(): Promise<void>;
 }
 
+/** Read the request head, then close without a byte: curl's "(52) Empty reply from server". */
+function emptyReply(socket: net.Socket): void {
+  let seen = "";
+  socket.on("data", (d: Buffer) => {
+    seen += d.toString("latin1");
+    if (seen.includes("\r\n\r\n") || seen.length > 64 * 1024) socket.end();
+  });
+}
+
 class Slot {
   server: net.Server | null = null;
+  /** flaky mode: connections that have sent their first bytes (a request), counted from 1. */
+  private spoken = 0;
   readonly sockets = new Set<net.Socket>();
   readonly http: http.Server;
   constructor(
@@ -131,11 +144,24 @@ class Slot {
       case "hang":
         socket.resume();
         return;
-      case "empty-reply": {
-        let seen = "";
-        socket.on("data", (d: Buffer) => {
-          seen += d.toString("latin1");
-          if (seen.includes("\r\n\r\n") || seen.length > 64 * 1024) socket.end();
+      case "empty-reply":
+        emptyReply(socket);
+        return;
+      case "flaky": {
+        // Counted on the first bytes, so bare TCP connects (port checks) do not shift which request fails.
+        const { every, then } = this.entry.flaky ?? { every: 2, then: "reset" as FlakyFailure };
+        socket.once("data", (d: Buffer) => {
+          this.spoken += 1;
+          socket.pause();
+          socket.unshift(d);
+          if (this.spoken % every === 0) {
+            if (then === "reset") return socket.resetAndDestroy();
+            if (then === "empty-reply") emptyReply(socket);
+            socket.resume(); // hang: read and never answer
+            return;
+          }
+          this.http.emit("connection", socket);
+          socket.resume();
         });
         return;
       }

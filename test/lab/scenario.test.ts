@@ -37,7 +37,7 @@ describe("loadScenario", () => {
 
   it.each([
     ["a field of the wrong type", { "scenario.yaml": "name: x\ntraffic:\n  - port: abc\n" }, /scenario\.yaml: traffic\[0\]\.port: expected a number, got "abc"$/],
-    ["an unknown traffic mode", { "scenario.yaml": "traffic: [{port: 80, mode: teleport}]\n" }, /scenario\.yaml: traffic\[0\]\.mode: expected one of http, refuse, reset, hang, empty-reply, tls, got "teleport"/],
+    ["an unknown traffic mode", { "scenario.yaml": "traffic: [{port: 80, mode: teleport}]\n" }, /scenario\.yaml: traffic\[0\]\.mode: expected one of http, refuse, reset, hang, empty-reply, tls, flaky, got "teleport"/],
     ["a scenario.yaml that does not parse", { "scenario.yaml": "name: [unclosed\n" }, /scenario\.yaml: not valid YAML: /],
     ["a cluster object without a name", { "scenario.yaml": "name: x\n", "cluster/a.yaml": "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Service\n  metadata: {namespace: x}\n" }, /cluster\/a\.yaml: items\[0\]\.metadata\.name: expected a string, got undefined/],
     ["a bad document among several", { "scenario.yaml": "name: x\n", "cluster/b.yaml": "apiVersion: v1\nkind: Namespace\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Namespace\nmetadata: {name: 7}\n" }, /cluster\/b\.yaml: document 2\.metadata\.name: expected a string, got 7/],

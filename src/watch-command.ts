@@ -1,0 +1,212 @@
+/**
+ * `netdoctor watch TARGET [--interval MS] [--concurrency N] [--count N]`
+ * (DESIGN §3): repeated end-to-end requests to one target with N concurrent
+ * clients — the tool for "it works once but fails under 12 parallel test
+ * processes". The target's address is resolved once; every request goes to
+ * that address and port only, through the probe source (loopback only under
+ * the lab). The run stops by itself after `--count` requests or at the
+ * `--timeout` deadline, whichever comes first; a hung target costs at most
+ * the per-request timeout per request and never outlives the deadline
+ * (DESIGN §10). Output: a live TUI on a TTY, progress lines (at most one a
+ * second) and a summary on other outputs, or the JSON summary with --json.
+ * Exit code: 0 when every finished request succeeded, 1 otherwise, 2 for
+ * usage errors.
+ */
+import { setMaxListeners } from "node:events";
+import { join } from "node:path";
+import { performance } from "node:perf_hooks";
+import { DEFAULT_LAB_SCENARIO } from "./diagnose.js";
+import { parseResolve, parseTarget } from "./engine/target.js";
+import type { Target } from "./engine/types.js";
+import { UsageError } from "./errors.js";
+import { formatHostPort } from "./host/addresses.js";
+import type { LabState } from "./lab/contract.js";
+import { packageRoot } from "./version.js";
+import type { WatchTui } from "./ui/run-watch.js";
+import type { StoppedBy, WatchSummary } from "./watch/summary.js";
+
+/** Options of the watch command, as commander parses them (strings until validated here). */
+export interface WatchFlags {
+  interval: string;
+  concurrency: string;
+  count: string;
+  timeout: string;
+  probeTimeout: string;
+  json?: boolean;
+  lab?: string | boolean;
+  resolve: string[];
+  color: boolean;
+}
+
+/** Most concurrent clients `--concurrency` accepts. */
+export const MAX_CONCURRENCY = 64;
+/** How often the live output (TUI frame or progress line) is refreshed, ms; progress lines are written at most this often. */
+const PROGRESS_EVERY_MS = 1000;
+const TUI_REFRESH_MS = 100;
+
+/** Parse an integer flag within [min, max]. @throws UsageError */
+function integer(flag: string, raw: string, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const n = Number(raw);
+  if (!/^\s*\d+\s*$/.test(raw) || !Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${min}` : `an integer from ${min} to ${max}`;
+    throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected ${range}`);
+  }
+  return n;
+}
+
+/** Parse a positive number of seconds into milliseconds. @throws UsageError */
+function seconds(flag: string, raw: string): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
+  return Math.round(n * 1000);
+}
+
+/**
+ * Under the lab, a target the user names on a scenario host port is served
+ * on the remapped port (`LabState.portMap`): translate it, as every other
+ * object naming that port was.
+ */
+function labTarget(target: Target, lab: LabState): Target {
+  const served = lab.portMap[String(target.port)];
+  if (served === undefined) return target;
+  return parseTarget(target.url.replace(/^(\w+:\/\/(?:\[[^\]]+\]|[^/:]+)):\d+/, `$1:${served}`));
+}
+
+/** Host header as curl sends it: the port only when it is not the scheme's default. */
+function hostHeader(t: Target): string {
+  const host = t.host.includes(":") ? `[${t.host}]` : t.host;
+  return (t.scheme === "http" && t.port === 80) || (t.scheme === "https" && t.port === 443) ? host : `${host}:${t.port}`;
+}
+
+/**
+ * Run `netdoctor watch`. Resolves to the exit code.
+ * @throws UsageError (exit 2) for bad flags, a missing target, or a name that does not resolve.
+ */
+export async function watchCommand(rawTarget: string | undefined, flags: WatchFlags): Promise<number> {
+  const started = performance.now();
+  const intervalMs = integer("--interval", flags.interval, 0);
+  const concurrency = integer("--concurrency", flags.concurrency, 1, MAX_CONCURRENCY);
+  const count = integer("--count", flags.count, 1);
+  const timeoutMs = seconds("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const overrides = flags.resolve.map(parseResolve);
+  let target = rawTarget === undefined ? undefined : parseTarget(rawTarget);
+  const useLab = flags.lab !== undefined && flags.lab !== false;
+  if (!target && !useLab) throw new UsageError("watch needs a TARGET, e.g. netdoctor watch http://api.openchoreo.localhost:8080/ (or --lab)");
+  const mode = flags.json ? "json" : !process.stdout.isTTY || process.env["CI"] ? "text" : "tui";
+
+  // One deadline for the whole run (lab start, resolution, requests), and Ctrl-C.
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
+  process.once("SIGINT", onSigint);
+  const deadline = AbortSignal.timeout(timeoutMs);
+  const signal = AbortSignal.any([deadline, interrupt.signal]);
+  // Each client listens on the run's signal while a request or a pause is under way.
+  setMaxListeners(4 * concurrency + 10, signal, deadline, interrupt.signal);
+
+  let lab: { state: LabState; stop(): Promise<void> } | null = null;
+  const timers: NodeJS.Timeout[] = [];
+  try {
+    if (useLab) {
+      const { resolveScenario, startLab } = await import("./lab/index.js");
+      const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : (flags.lab as string), join(packageRoot(), "fixtures", "scenarios"));
+      lab = await startLab(dir);
+      if (target) target = labTarget(target, lab.state);
+      else {
+        const first = lab.state.targets[0];
+        if (!first) throw new UsageError(`scenario ${lab.state.scenario} declares no target: pass one`);
+        target = parseTarget(first);
+      }
+    }
+    const t = target!;
+    const { createHostSource } = await import("./sources/live/host.js");
+    const { createProbeSource, readLabState } = await import("./sources/live/probe.js");
+    const labState = lab?.state ?? readLabState(process.env);
+    const host = createHostSource({ lab: labState });
+    const probe = createProbeSource({ lab: labState });
+    const { forwarderOwns, resolveWatchAddress } = await import("./watch/target.js");
+    const resolved = await resolveWatchAddress(t, overrides, host, signal);
+    const hasForwarder = await forwarderOwns(host, resolved.address, t.port, signal);
+
+    const { createWatchStats } = await import("./watch/stats.js");
+    const { runWatchLoop } = await import("./watch/loop.js");
+    const summaryMod = await import("./watch/summary.js");
+    const stats = createWatchStats({ hasForwarder });
+    const address = formatHostPort(resolved.address, t.port);
+    const header = { target: t.url, address, via: resolved.via, count, concurrency };
+
+    // Live output: progress lines (text) or frames (TUI), refreshed only when a request finished since the last one.
+    let changed = false;
+    let tui: WatchTui | null = null;
+    const viewState = (done: WatchSummary | null) => ({ ...header, ...stats.snapshot(), aborted: done?.aborted ?? 0, done: done !== null, durationMs: done?.durationMs ?? null, stoppedBy: done?.stoppedBy ?? null });
+    if (mode === "text") {
+      process.stdout.write(`netdoctor watch ${t.url} → ${address} (${resolved.via}): ${count} requests, ${concurrency} client${concurrency === 1 ? "" : "s"}, ${intervalMs} ms apart\n`);
+      timers.push(
+        setInterval(() => {
+          if (!changed) return;
+          changed = false;
+          process.stdout.write(`${summaryMod.progressLine(stats.snapshot(), count)}\n`);
+        }, PROGRESS_EVERY_MS),
+      );
+    } else if (mode === "tui") {
+      const { runWatchTui } = await import("./ui/run-watch.js");
+      const live = runWatchTui(viewState(null), { color: flags.color });
+      tui = live;
+      timers.push(
+        setInterval(() => {
+          if (!changed) return;
+          changed = false;
+          live.update(viewState(null));
+        }, TUI_REFRESH_MS),
+      );
+    }
+
+    const outcome = await runWatchLoop({
+      probe,
+      request: { scheme: t.scheme, address: resolved.address, port: t.port, host: hostHeader(t), path: t.path, timeoutMs: probeTimeoutMs },
+      count,
+      concurrency,
+      intervalMs,
+      signal,
+      onResult: (r) => {
+        stats.record({ signature: r.signature, durationMs: r.durationMs, ...(r.status !== undefined ? { status: r.status } : {}), ...(r.error ? { error: r.error } : {}) });
+        changed = true;
+      },
+    });
+    for (const timer of timers) clearInterval(timer);
+
+    const stoppedBy: StoppedBy = outcome.stoppedBy === "count" ? "count" : interrupt.signal.aborted && !deadline.aborted ? "interrupted" : "deadline";
+    const snap = stats.snapshot();
+    const summary: WatchSummary = {
+      schemaVersion: 1,
+      target: t.url,
+      address,
+      via: resolved.via,
+      concurrency,
+      count,
+      intervalMs,
+      requests: snap.requests,
+      ok: snap.ok,
+      failed: snap.failed,
+      aborted: outcome.aborted,
+      successRate: snap.successRate,
+      latencyMs: snap.latencyMs,
+      signatures: snap.signatures,
+      byHop: snap.byHop,
+      lastError: snap.lastError,
+      durationMs: Math.round(performance.now() - started),
+      stoppedBy,
+    };
+    if (mode === "json") process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+    else if (mode === "text") process.stdout.write(summaryMod.summaryText(summary));
+    else if (tui) {
+      tui.update(viewState(summary));
+      await tui.finished;
+    }
+    return summaryMod.watchExitCode(summary);
+  } finally {
+    for (const timer of timers) clearInterval(timer);
+    process.removeListener("SIGINT", onSigint);
+    await lab?.stop();
+  }
+}
