@@ -8,6 +8,19 @@
  */
 import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type Target } from "../../src/index.js";
 import { isIpLiteral, isLocalhostName, isLoopback, normalizeAddress, preferIpv4 } from "../../src/host/addresses.js";
+import { describeResolverOrder, isMdnsName, mdnsStopsLocal } from "../../src/host/resolver.js";
+import type { ResolverConfig } from "../../src/index.js";
+
+/** The resolver's sources, when the host source can tell; never throws for a SourceError. */
+async function resolverConfigFor(ctx: CheckContext): Promise<ResolverConfig | null> {
+  if (!ctx.host.resolverConfig) return null;
+  try {
+    return await ctx.host.resolverConfig(ctx.signal);
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return null;
+  }
+}
 
 /** The hosts file path and whether it names `host`; never throws for a SourceError. */
 async function hostsFileFor(ctx: CheckContext, host: string): Promise<{ path: string; lists: boolean }> {
@@ -36,10 +49,10 @@ export default defineCheck({
   title: "the target host name resolves",
   fixes: ["hosts-entry"],
   explain: {
-    meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS).",
-    causes: "No hosts-file entry and no DNS record for a made-up development name (e.g. api.platform.test); a hosts entry pointing at an old VM address; the client tool does not implement RFC 6761 for *.localhost (Go, Python, kubectl-based tools ask the system resolver, which on many systems does not resolve them).",
+    meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS). When it does not, the summary gives the exact hosts line to add and the details name every source the system resolver consults (hosts file path, the nsswitch.conf `hosts:` order, the resolv.conf nameservers).",
+    causes: "No hosts-file entry and no DNS record for a made-up development name (e.g. api.platform.test); the entry was written to a file the resolver does not read (a tool's own hosts file, a container's /etc/hosts); a `.local` name, which nsswitch hands to mDNS only (RFC 6762); a hosts entry pointing at an old VM address; the client tool does not implement RFC 6761 for *.localhost (Go, Python, kubectl-based tools ask the system resolver, which on many systems does not resolve them).",
     fix: "Add `127.0.0.1 NAME` (or the address where the cluster's ports are published) to the hosts file — `netdoctor fix hosts-entry` prints or applies it — or use a *.localhost name with a client that resolves it (curl ≥ 7.85, browsers).",
-    links: ["https://www.rfc-editor.org/rfc/rfc6761#section-6.3", "https://github.com/curl/curl/pull/9296"],
+    links: ["https://www.rfc-editor.org/rfc/rfc6761#section-6.3", "https://github.com/curl/curl/pull/9296", "https://man7.org/linux/man-pages/man5/nsswitch.conf.5.html", "https://www.rfc-editor.org/rfc/rfc6762#section-3"],
   },
   async run(ctx) {
     const target = ctx.target;
@@ -89,9 +102,24 @@ export default defineCheck({
 
     if (systemAddresses.length === 0) {
       const hosts = await hostsFileFor(ctx, host);
-      return fail(`${target.host} does not resolve (${answer.error ?? "no address"}); expected an entry in ${hosts.path} or a DNS record`, {
-        details: `Add \`${ctx.options.hostAddress || "127.0.0.1"} ${host}\` to ${hosts.path} (\`netdoctor fix hosts-entry\`), or use a name under .localhost, which curl and browsers resolve to loopback on their own.`,
-        evidence: { host, error: answer.error ?? null, hostsFile: hosts.path },
+      const cfg = await resolverConfigFor(ctx);
+      const line = `${ctx.options.hostAddress || "127.0.0.1"} ${host}`;
+      const order = cfg ? describeResolverOrder({ ...cfg, hostsPath: hosts.path }) : null;
+      // RFC 6762: `.local` belongs to mDNS; with `mdns4_minimal [NOTFOUND=return]` before `dns` unicast DNS never sees it.
+      const mdns = cfg && isMdnsName(host) && mdnsStopsLocal(cfg.nsswitchHosts);
+      const notes = [
+        order ? `The system resolver consults: ${order}. An entry written to any other file is never read.` : null,
+        mdns ? `${host} is under .local, the mDNS domain (RFC 6762): nsswitch answers it from ${hosts.path} or mDNS and stops there ([NOTFOUND=return]), so no DNS server is ever asked.` : null,
+      ].filter(Boolean).join(" ");
+      return fail(`${target.host} does not resolve (${answer.error ?? "no address"}); expected the line \`${line}\` in ${hosts.path} or a DNS record`, {
+        details: `Add \`${line}\` to ${hosts.path} (\`netdoctor fix hosts-entry\`), or use a name under .localhost, which curl ≥ 7.85 and browsers resolve to loopback on their own (RFC 6761; Go, Python and kubectl-based tools ask the system resolver instead).${notes ? ` ${notes}` : ""}`,
+        evidence: {
+          host,
+          error: answer.error ?? null,
+          hostsFile: hosts.path,
+          line,
+          ...(cfg ? { nsswitchHosts: cfg.nsswitchHosts, nameservers: cfg.nameservers, searchDomains: cfg.searchDomains, mdnsOnly: !!mdns } : {}),
+        },
         fixes: ["hosts-entry"],
       });
     }

@@ -94,19 +94,21 @@ async function checkTcpUpstream(ctx: CheckContext, listener: HostListener, cmd: 
     return fail(`${who} relays ${listen} to ${shown}, which does not resolve (${resolved.error}); expected an upstream address`, { facts, evidence: { listener, upstream: up } });
   }
   const evidence: Record<string, unknown> = { listener, upstream: up, upstreamAddress: address };
-  // Self-loop: the upstream is this very socket (same port, an address the listener receives).
-  if (up.port === listener.port && (isLoopback(address) || isAnyAddress(address) || normalizeAddress(address) === normalizeAddress(listener.address)) && bindCovers(listener.address, address)) {
-    return fail(`${who} relays ${listen} to ${shown}: itself (a forwarding loop); expected an upstream on another port or host`, {
-      facts,
-      evidence: { ...evidence, loop: [listen] },
-      details: "Every connection is relayed back into the forwarder, which relays it again until file descriptors run out; clients see resets or hangs. Point the forwarder at the real upstream (a NodePort on the node's address, or the port the cluster publishes).",
-    });
-  }
   let listeners: HostListener[] = [];
   try {
     listeners = await ctx.host.listeners(ctx.signal);
   } catch (e) {
     if (!isSourceError(e)) throw e;
+  }
+  // Self-loop: the upstream is this very socket (same port, an address the listener receives) and no more specific
+  // listener takes it first (macOS lets 0.0.0.0:P and 127.0.0.1:P coexist; the specific one receives 127.0.0.1).
+  const shadowed = coveringListeners(listeners, address, up.port).some((l) => !sameSocket(l, listener) && !isAnyAddress(l.address));
+  if (!shadowed && up.port === listener.port && (isLoopback(address) || isAnyAddress(address) || normalizeAddress(address) === normalizeAddress(listener.address)) && bindCovers(listener.address, address)) {
+    return fail(`${who} relays ${listen} to ${shown}: itself (a forwarding loop); expected an upstream on another port or host`, {
+      facts,
+      evidence: { ...evidence, loop: [listen] },
+      details: "Every connection is relayed back into the forwarder, which relays it again until file descriptors run out; clients see resets or hangs. Point the forwarder at the real upstream (a NodePort on the node's address, or the port the cluster publishes).",
+    });
   }
   const loop = await findLoop(ctx, listener, { address, port: up.port }, listeners);
   if (loop) {
@@ -132,12 +134,62 @@ async function checkTcpUpstream(ctx: CheckContext, listener: HostListener, cmd: 
         details: `The forwarder accepts the client's connection, then fails to connect upstream and closes it: clients see an empty reply or a reset. Start what should listen on ${formatHostPort(address, up.port)}, or point the forwarder at the right port.`,
       });
     case "timeout":
-      return fail(`${who} relays ${listen} to ${shown}: no answer within ${timeoutMs} ms (timeout); expected the upstream to accept connections`, { facts, evidence });
-    case "unreachable":
-      return fail(`${who} relays ${listen} to ${shown}: unreachable${r.error ? ` (${r.error})` : ""}; expected a route to the upstream`, { facts, evidence });
+    case "unreachable": {
+      const what = r.outcome === "timeout" ? `no answer within ${timeoutMs} ms (timeout)` : `unreachable${r.error ? ` (${r.error})` : ""}`;
+      const inCluster = await clusterAddressOf(ctx, address);
+      if (inCluster) {
+        evidence["clusterAddress"] = inCluster;
+        return fail(`${who} relays ${listen} to ${shown}, ${inCluster.description}: ${what}; expected an upstream this host can route to (a node address and NodePort, or a published port)`, {
+          facts,
+          evidence,
+          fixes: ["socat-forward"],
+          details: `${inCluster.kind === "pod" ? "Pod IPs" : "ClusterIPs"} live inside the cluster's network: the host has no route to them (on macOS and with Docker Desktop/Colima not even to the node containers), and a pod IP changes whenever the pod is replaced. Relay to the node's address and the Service's NodePort instead (\`netdoctor fix socat-forward\`), or use kubectl port-forward for a one-off session.`,
+        });
+      }
+      return fail(`${who} relays ${listen} to ${shown}: ${what}; expected ${r.outcome === "timeout" ? "the upstream to accept connections" : "a route to the upstream"}`, { facts, evidence });
+    }
     case "error":
       return fail(`${who} relays ${listen} to ${shown}: ${r.error ?? "connect failed"}; expected the upstream to accept connections`, { facts, evidence });
   }
+}
+
+/**
+ * Is `address` a pod IP or a ClusterIP of the cluster (read from Pod
+ * `status.podIPs` and Service `spec.clusterIPs`)? Neither is routable from the
+ * host (kind/k3d: Docker bridge networks; Kubernetes networking model).
+ * Returns null when it is neither or the cluster cannot be read.
+ */
+async function clusterAddressOf(ctx: CheckContext, address: string): Promise<{ kind: "pod" | "service"; name: string; description: string } | null> {
+  const a = normalizeAddress(address);
+  try {
+    const pods = await ctx.kube.list("pods", ctx.signal);
+    const pod = pods.find((p) => p.status?.podIP === a);
+    if (pod) return { kind: "pod", name: `${pod.metadata.namespace}/${pod.metadata.name}`, description: `the pod IP of pod ${pod.metadata.namespace}/${pod.metadata.name}` };
+    const svcs = await ctx.kube.list("services", ctx.signal);
+    const svc = svcs.find((x) => x.spec.clusterIP === a || (x.spec.clusterIPs ?? []).includes(a));
+    if (svc) return { kind: "service", name: `${svc.metadata.namespace}/${svc.metadata.name}`, description: `the ClusterIP of Service ${svc.metadata.namespace}/${svc.metadata.name}` };
+    const nodes = await ctx.kube.list("nodes", ctx.signal);
+    // Node.spec.podCIDR(s) is not in the plain-JSON Node shape: read it loosely.
+    const cidrsOf = (n: unknown): string[] => {
+      const spec = (n as { spec?: { podCIDR?: unknown; podCIDRs?: unknown } }).spec;
+      return [spec?.podCIDR, ...(Array.isArray(spec?.podCIDRs) ? spec.podCIDRs : [])].filter((c): c is string => typeof c === "string");
+    };
+    const cidr = nodes.flatMap(cidrsOf).find((c) => inCidr(a, c));
+    if (cidr) return { kind: "pod", name: cidr, description: `a pod IP (pod CIDR ${cidr}; no current pod has it)` };
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  return null;
+}
+
+/** IPv4 `address` inside `cidr` (`10.42.0.0/24`); false for IPv6 or malformed input. */
+function inCidr(address: string, cidr: string): boolean {
+  const [base, bitsText] = cidr.split("/");
+  const toInt = (x: string) => x.split(".").reduce((n, o) => n * 256 + Number(o), 0);
+  if (!base || !bitsText || ipFamily(base) !== 4 || ipFamily(address) !== 4) return false;
+  const bits = Number(bitsText);
+  const size = 2 ** (32 - bits);
+  return Math.floor(toInt(address) / size) === Math.floor(toInt(base) / size);
 }
 
 /** Does `selector` (matchLabels + matchExpressions) select `labels`? (Kubernetes label selector semantics.) */
@@ -314,6 +366,14 @@ export default defineCheck({
       case "socat":
       case "nc": {
         const up = tcpUpstream(cmd);
+        if (!up && cmd.kind === "nc") {
+          // nc -l without -c/-e/--sh-exec prints what it receives and sends what it reads from its stdin: it relays nothing.
+          return fail(`${describeOwner(listener)} on ${listen} is \`nc -l\` without a relay (no -c/-e/--sh-exec): it accepts the connection and forwards nothing; expected a forwarder with an upstream`, {
+            facts: { forwarder: fact },
+            evidence,
+            details: "A bare `nc -l PORT` is a listener, not a tunnel: it accepts one client (or each, with -k), writes what it receives to its stdout and never answers an HTTP request — clients hang until they time out. Relay it (`ncat -l PORT --keep-open --sh-exec \"ncat HOST PORT\"`, or `socat TCP-LISTEN:PORT,fork TCP:HOST:PORT`) or stop it and free the port.",
+          });
+        }
         if (!up) {
           const what = cmd.kind === "socat" ? `relays to ${cmd.upstreamSpec ?? "no second address"} (not a TCP upstream)` : "names no upstream (no -c/-e/--sh-exec relay): it answers the connections itself";
           return skip(`not applicable: ${describeOwner(listener)} on ${listen} ${what}`, { facts: { forwarder: fact }, evidence });

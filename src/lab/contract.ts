@@ -25,6 +25,10 @@ export interface LabState {
   listenersFile: string;
   /** File with the scenario's hosts-file content. */
   hostsFile: string;
+  /** File with the scenario's `/etc/nsswitch.conf` content (optional: absent or missing file = none). */
+  nsswitchFile?: string;
+  /** File with the scenario's `/etc/resolv.conf` content (optional: absent or missing file = none). */
+  resolvConfFile?: string;
   /** Names the lab's resolver answers, beyond the hosts file (`localhost` is always loopback). */
   resolver: Record<string, string[]>;
   /**

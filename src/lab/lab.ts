@@ -49,6 +49,18 @@ function isHostAddress(a: string): boolean {
   return isLoopbackV4(a) || a === "0.0.0.0" || a === "localhost" || a === "::" || a === "::1" || a === "";
 }
 
+/**
+ * "This host" for a scenario: loopback and any-address, plus every specific
+ * address a host listener binds (a process can only bind an address of its
+ * own host, e.g. a libvirt bridge address such as 192.168.122.1). Ports on
+ * those addresses are host ports: remapped, and served on loopback through
+ * `probeMap`.
+ */
+function hostAddressTest(s: Scenario): (a: string) => boolean {
+  const own = new Set((s.listeners ?? []).map((l) => l.address).filter((a) => /^\d+\.\d+\.\d+\.\d+$/.test(a)));
+  return (a: string) => isHostAddress(a) || own.has(a);
+}
+
 const TARGET_RE = /^([a-z][a-z0-9+.-]*:\/\/)(\[[^\]]+\]|[^/:?#]+)(?::(\d+))?/i;
 const DEFAULT_PORT: Record<string, number> = { "http://": 80, "https://": 443 };
 
@@ -73,13 +85,14 @@ function bindingsOf(c: ContainerInspect): { where: "HostConfig" | "NetworkSettin
 /** Every host-published port a scenario names: docker bindings, host listeners, targets on this host, loopback traffic. */
 export function hostPorts(s: Scenario): number[] {
   const ports = new Set<number>();
+  const isHost = hostAddressTest(s);
   for (const c of s.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) ports.add(Number(b.HostPort));
   for (const l of s.listeners ?? []) ports.add(l.port);
   for (const t of s.targets) {
     const tp = targetPort(t);
-    if (tp && (!isIpLiteral(tp.host) || isHostAddress(tp.host) || tp.host === "[::1]")) ports.add(tp.port);
+    if (tp && (!isIpLiteral(tp.host) || isHost(tp.host) || tp.host === "[::1]")) ports.add(tp.port);
   }
-  for (const e of s.traffic) if (isHostAddress(e.address)) ports.add(e.port);
+  for (const e of s.traffic) if (isHost(e.address)) ports.add(e.port);
   return [...ports].sort((a, b) => a - b);
 }
 
@@ -104,14 +117,15 @@ async function extendPortMap(s: Scenario, portMap: Map<number, number>, keepPort
 export function remapScenario(s: Scenario, portMap: Map<number, number>): Scenario {
   const map = (p: number): number => portMap.get(p) ?? p;
   const out: Scenario = structuredClone(s);
+  const isHost = hostAddressTest(s);
   for (const c of out.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) b.HostPort = String(map(Number(b.HostPort)));
   if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, port: map(l.port), ...(l.command ? { command: remapCommand(l.command, portMap) } : {}) }));
   out.targets = out.targets.map((t) => {
     const tp = targetPort(t);
-    if (!tp || (isIpLiteral(tp.host) && !isHostAddress(tp.host) && tp.host !== "[::1]")) return t;
+    if (!tp || (isIpLiteral(tp.host) && !isHost(tp.host) && tp.host !== "[::1]")) return t;
     return t.replace(TARGET_RE, (_m, scheme: string, host: string) => `${scheme}${host}:${map(tp.port)}`);
   });
-  out.traffic = out.traffic.map((e) => (isHostAddress(e.address) ? { ...e, port: map(e.port) } : e));
+  out.traffic = out.traffic.map((e) => (isHost(e.address) ? { ...e, port: map(e.port) } : e));
   return out;
 }
 
@@ -121,6 +135,8 @@ function remapCommand(cmd: string, portMap: Map<number, number>): string {
   return cmd
     .replace(/(-host-port\s+)(\d+)/g, (_x, a: string, p: string) => a + m(p))
     .replace(/(TCP4?6?-LISTEN:)(\d+)/gi, (_x, a: string, p: string) => a + m(p))
+    // socat's connecting address to this host (`TCP:localhost:P`, `TCP4:127.0.0.1:P`) names a host port too.
+    .replace(/(\bTCP[46]?(?:-CONNECT)?:(?:localhost|127\.\d+\.\d+\.\d+|\[::1\]|0\.0\.0\.0):)(\d+)/gi, (_x, a: string, p: string) => a + m(p))
     .replace(/(port-forward\b.*?\s)(\d+)(:\d+)/g, (_x, a: string, p: string, b: string) => a + m(p) + b);
 }
 
@@ -191,6 +207,8 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     state: path.join(stateDir, "lab.json"),
     listeners: path.join(stateDir, "listeners.yaml"),
     hosts: path.join(stateDir, "hosts"),
+    nsswitch: path.join(stateDir, "nsswitch.conf"),
+    resolvConf: path.join(stateDir, "resolv.conf"),
     socket: path.join(stateDir, "docker.sock"),
   };
 
@@ -219,6 +237,8 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
       dockerHost: docker!.host,
       listenersFile: files.listeners,
       hostsFile: files.hosts,
+      nsswitchFile: files.nsswitch,
+      resolvConfFile: files.resolvConf,
       resolver: s.resolver,
       probeMap: traffic!.probeMap(),
       loopbackOnly: true,
@@ -226,6 +246,10 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     };
     await writeFile(files.listeners, stringify(s.listeners ?? synthesizeListeners(s.containers)));
     await writeFile(files.hosts, s.hosts ?? DEFAULT_HOSTS);
+    await rm(files.nsswitch, { force: true });
+    await rm(files.resolvConf, { force: true });
+    if (s.nsswitch) await writeFile(files.nsswitch, s.nsswitch);
+    if (s.resolvConf) await writeFile(files.resolvConf, s.resolvConf);
     await writeFile(files.state, `${JSON.stringify(state, null, 2)}\n`);
   };
 

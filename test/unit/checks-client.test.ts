@@ -409,7 +409,7 @@ table(nameResolves, [
     data: {},
     target: "http://api.platform.test:8080/",
     status: "fail",
-    summary: "api.platform.test does not resolve (ENOTFOUND); expected an entry in /etc/hosts or a DNS record",
+    summary: "api.platform.test does not resolve (ENOTFOUND); expected the line `127.0.0.1 api.platform.test` in /etc/hosts or a DNS record",
     fixes: ["hosts-entry"],
   },
   {
@@ -615,8 +615,8 @@ table(upstreamReachable, [
     data: {},
     target: api,
     facts: { listener: { address: "0.0.0.0", port: 8080, pid: 31337, process: "nc", command: "nc -lk 8080" } },
-    status: "skip",
-    summary: "names no upstream",
+    status: "fail",
+    summary: "nc (pid 31337) on 0.0.0.0:8080 is `nc -l` without a relay (no -c/-e/--sh-exec): it accepts the connection and forwards nothing",
   },
   {
     name: "ncat relay to a NodePort that answers",

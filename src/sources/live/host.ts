@@ -11,7 +11,8 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import type { HostListener } from "../../engine/types.js";
 import type { LabState } from "../../lab/contract.js";
-import { SourceError, type HostSource, type HostsEntry, type ResolveResult } from "../types.js";
+import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
+import { SourceError, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
 
 /** One LISTEN socket from `/proc/net/tcp{,6}`. */
 export interface ProcNetListener {
@@ -332,6 +333,16 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     return { path, entries: parseHostsFile(text) };
   });
 
+  // The resolver's sources: nsswitch `hosts:` order and resolv.conf servers (the lab serves the scenario's copies, when it has them).
+  const resolverConfig = once(async (): Promise<ResolverConfig> => {
+    const hostsPath = lab ? lab.hostsFile : hostsFilePath(platform, env);
+    if (!lab && platform === "win32") return { hostsPath, nsswitchHosts: [], nameservers: [], searchDomains: [] };
+    const nsswitch = lab ? (lab.nsswitchFile ? await readOptional(lab.nsswitchFile) : undefined) : await readOptional("/etc/nsswitch.conf");
+    const resolv = lab ? (lab.resolvConfFile ? await readOptional(lab.resolvConfFile) : undefined) : await readOptional("/etc/resolv.conf");
+    const { nameservers, searchDomains } = parseResolvConf(resolv ?? "");
+    return { hostsPath, nsswitchHosts: parseNsswitchHosts(nsswitch ?? ""), nameservers, searchDomains };
+  });
+
   async function labResolve(name: string): Promise<ResolveResult> {
     const hosts = await hostsFile();
     const fromFile = fromHosts(hosts.entries, name);
@@ -356,5 +367,6 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     listeners: (signal) => withSignal(listeners(), signal, "listeners"),
     hostsFile: (signal) => withSignal(hostsFile(), signal, "hosts"),
     resolve: (name, signal) => withSignal(lab ? labResolve(name) : systemResolve(name), signal, `resolve ${name}`),
+    resolverConfig: (signal) => withSignal(resolverConfig(), signal, "resolver"),
   };
 }
