@@ -453,6 +453,16 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
       if ((status === 401 || status === 403) && isStatusObject(text)) throw httpError(status, text, "proxy", what);
       return { status, body: Buffer.from(text, "utf8").subarray(0, 4096).toString("utf8") };
     },
+    async podLogs(namespace, pod, container, tailLines, signal): Promise<string> {
+      const what = `GET log of pod ${namespace}/${pod} container ${container}`;
+      const { status, text } = await raceSignal(
+        exchange(what, "logs", signal, (a, o) => a.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines }, o)),
+        signal,
+        () => aborted("logs"),
+      );
+      if (status < 200 || status > 299) throw httpError(status, text, `${namespace}/${pod}`, what);
+      return text;
+    },
     stats: () => ({ requests: stats.requests, byKind: { ...stats.byKind } }),
   };
 }

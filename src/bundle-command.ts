@@ -1,0 +1,61 @@
+/**
+ * `netdoctor bundle [TARGET...] [-o FILE] [--lab …]` (DESIGN §9, issue 5):
+ * diagnose, collect, redact, write the tar.gz. Progress goes to stderr, one
+ * plain line per collector; the final line on stdout names the file and its
+ * size (`--json`: one JSON object instead). Exit 0 when the bundle was
+ * written, whatever the diagnosis found; 2 for bad input.
+ */
+import { resolve } from "node:path";
+import type { BundleFlags } from "./bundle/collect.js";
+
+/** The command line as recorded in manifest.json: flag values that carry no secret (file paths, names, numbers). */
+function recordedFlags(flags: BundleFlags): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    timeout: flags.timeout,
+    probeTimeout: flags.probeTimeout,
+    logLines: flags.logLines,
+    redact: flags.redact,
+  };
+  for (const k of ["context", "kubeconfig", "namespace", "dockerHost", "hostAddress", "lab", "keepPorts", "checksDir", "output"] as const) {
+    if (flags[k] !== undefined) out[k] = flags[k];
+  }
+  if (flags.resolve.length) out["resolve"] = flags.resolve;
+  return out;
+}
+
+/** Human size: `812 B`, `14.2 KiB`, `1.3 MiB`. */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+/** Run `netdoctor bundle`. Resolves to the exit code. @throws UsageError / ScenarioError for bad input. */
+export async function bundleCommand(targets: string[], flags: BundleFlags): Promise<number> {
+  const { collectBundle, parseLogLines } = await import("./bundle/collect.js");
+  const { bundleFiles, bundleFileName, writeTarGz } = await import("./bundle/write.js");
+  parseLogLines(flags.logLines);
+  const progress = (line: string) => void process.stderr.write(`${line}\n`);
+  if (!flags.redact) {
+    process.stderr.write(
+      "WARNING: --no-redact: this bundle will contain UNREDACTED data — tokens, passwords, private keys and other secrets found in the collected objects, logs and containers. Do not share it.\n",
+    );
+  }
+  const started = Date.now();
+  const data = await collectBundle(targets, flags, progress);
+  const files = bundleFiles(data, { redact: flags.redact, flags: recordedFlags(flags) });
+  const out = resolve(flags.output ?? bundleFileName(data.run.context, new Date(data.run.createdAt), flags.redact));
+  const size = await writeTarGz(files, out);
+  const redactions = (JSON.parse(files.get("redactions.json")!) as { count: number }).count;
+  const failed = data.collectors.filter((c) => c.status !== "ok").map((c) => c.name);
+  progress(
+    `bundle: ${files.size} files, ${flags.redact ? `${redactions} values redacted` : "NOT REDACTED"}${failed.length ? `, incomplete: ${failed.join(", ")} (see manifest.json)` : ""}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
+  );
+  if (!flags.redact) process.stderr.write(`WARNING: ${out} is UNREDACTED: it may contain secrets. Do not share it.\n`);
+  if (flags.json) {
+    process.stdout.write(`${JSON.stringify({ path: out, bytes: size, files: files.size, redacted: flags.redact, redactions, status: data.report.status, incomplete: failed })}\n`);
+  } else {
+    process.stdout.write(`${out} (${formatSize(size)})\n`);
+  }
+  return 0;
+}

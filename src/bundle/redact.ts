@@ -1,0 +1,354 @@
+/**
+ * Redaction of bug-report bundles (DESIGN §9): pure functions over the JSON
+ * and text a bundle holds. A redacted value is replaced by `REDACTED`, and
+ * each replacement is recorded as `{file, path, rule}` — never the value.
+ *
+ * Rules (each named; the name is what `redactions.json` records):
+ * - `secret-data`: `data` / `stringData` values of a `kind: Secret` object
+ *   (keys are kept). netdoctor never lists Secrets; the rule is a backstop.
+ * - `kubeconfig-credential`: kubeconfig user credentials, as object keys or
+ *   `key: value` lines in text: `token`, `client-key-data`,
+ *   `client-certificate-data`, `password`, `id-token`, `refresh-token`,
+ *   `access-token`, `client-secret` (kubeconfig `users[].user` fields and
+ *   the oidc auth-provider config, client-go clientcmd/api/v1 types.go).
+ * - `auth-header`: values of `Authorization`, `Proxy-Authorization`,
+ *   `Cookie` and `Set-Cookie` headers (RFC 9110 §11.6.2, RFC 6265), as map
+ *   keys, `{name, value}` pairs, or `Name: value` in text.
+ * - `bearer-token`: the credential after `Bearer ` (RFC 6750 §2.1) in any text.
+ * - `sensitive-name`: the value of an environment variable, CLI flag or map
+ *   key whose NAME looks like a credential — see `isSensitiveName`.
+ * - `private-key`: PEM private key blocks (`-----BEGIN … PRIVATE KEY-----`,
+ *   RFC 7468 §10/§11; also `RSA`/`EC`/`OPENSSH` variants), in any text.
+ * - `jwt`: JSON Web Tokens (RFC 7519: base64url header `eyJ…`, payload
+ *   `eyJ…`, signature), in any text.
+ * - `connection-string-password`: the password of a URL's userinfo
+ *   (`scheme://user:PASS@host` → `scheme://user:REDACTED@host`, RFC 3986 §3.2.1).
+ *
+ * Strings that hold a JSON or YAML document (the
+ * `kubectl.kubernetes.io/last-applied-configuration` annotation, a HelmChart's
+ * `valuesContent`, a ConfigMap holding a kubeconfig) are parsed and redacted
+ * as objects, then written back in the same syntax.
+ */
+import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+
+/** The replacement text. */
+export const REDACTED = "REDACTED";
+
+/** Rule names, as recorded in redactions.json. */
+export type RedactionRule =
+  | "secret-data"
+  | "kubeconfig-credential"
+  | "auth-header"
+  | "bearer-token"
+  | "sensitive-name"
+  | "private-key"
+  | "jwt"
+  | "connection-string-password";
+
+/** One redaction: which file, where in it (JSON pointer, or `/line/N` in text files, 1-based), which rule. */
+export interface Redaction {
+  file: string;
+  path: string;
+  rule: RedactionRule;
+}
+
+/** Words that make a name sensitive (matched as whole words of the name, see `nameWords`). */
+const SENSITIVE_WORDS = new Set([
+  "PASSWORD", "PASSWORDS", "PASSWD", "PWD", "PASS", "PASSPHRASE",
+  "TOKEN", "TOKENS",
+  "SECRET", "SECRETS",
+  "KEY", "KEYS", "APIKEY", "PRIVATEKEY",
+  "CREDENTIAL", "CREDENTIALS", "CREDS",
+]);
+
+/** Words that make a following KEY a credential in non-environment-style names (`apiKey`, `privateKey`, `client-key-data`). */
+const KEY_QUALIFIERS = new Set(["API", "PRIVATE", "SECRET", "ACCESS", "SIGNING", "ENCRYPTION", "CLIENT", "MASTER", "AUTH", "SSH", "TLS", "SSL", "LICENSE", "SESSION", "HMAC", "AES", "RSA", "ECDSA", "ED25519", "GPG", "PGP", "SHARED", "ACCOUNT", "ADMIN", "DEPLOY", "WEBHOOK", "JWT", "CRYPTO", "DECRYPTION", "VAULT"]);
+
+/** Substrings that make a name sensitive even without word boundaries (`DBPASSWORD`, `GITHUBTOKEN`). KEY is not one: `MONKEY`, `KEYBOARD`. */
+const SENSITIVE_SUBSTRINGS = ["PASSWORD", "PASSWD", "TOKEN", "SECRET", "CREDENTIAL"];
+
+/**
+ * Last words that make a name a reference to a credential rather than the
+ * credential: `secretKeyRef`, `secretName`, `tokenFile`, `PASSWORD_FILE`,
+ * `keyPath`, `tokenSecretRef`, `privateKeySecretRef`, `KEY_ID`.
+ */
+const REFERENCE_WORDS = new Set(["REF", "REFS", "NAME", "NAMES", "FILE", "FILES", "PATH", "PATHS", "DIR", "SELECTOR", "TYPE", "ID", "IDS", "LENGTH", "SIZE", "MODE", "ENABLED", "TTL", "EXPIRY", "EXPIRATION", "ALGORITHM", "FORMAT", "HASH", "FIELD", "NAMESPACE"]);
+
+/**
+ * Split a name into upper-case words at `_`, `-`, `.`, `/`, spaces and
+ * camelCase humps: `DB_PASSWORD` → DB PASSWORD, `secretKeyRef` → SECRET KEY REF,
+ * `client-key-data` → CLIENT KEY DATA.
+ */
+export function nameWords(name: string): string[] {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((w) => w.toUpperCase());
+}
+
+/**
+ * Does a NAME (env var, flag without dashes, map key) look like it holds a
+ * credential (DESIGN §9: `*PASSWORD*`, `*TOKEN*`, `*SECRET*`, `*KEY*`,
+ * `*CREDENTIAL*`)? True when one of its words is in SENSITIVE_WORDS, or it
+ * contains PASSWORD/PASSWD/TOKEN/SECRET/CREDENTIAL — unless:
+ * - a word is PUBLIC (`publicKey`, `PUBLIC_KEY`: public by definition);
+ * - its last word names a reference, not a value (REFERENCE_WORDS: `secretKeyRef`,
+ *   `secretName`, `tokenFile`, `KEY_ID`);
+ * - it is exactly `key` (`secretKeyRef.key`, `matchExpressions[].key`,
+ *   `tolerations[].key` name a key, they are not one);
+ * - KEY (`KEY`, `KEYS`) counts on its own only in UPPER_SNAKE names — the
+ *   environment-variable convention (`API_KEY`, `STRIPE_KEY`, `ENCRYPTION_KEY`).
+ *   In other names (camelCase fields, dashed flags) it counts only right after a
+ *   credential qualifier (KEY_QUALIFIERS: `apiKey`, `privateKey`, `--access-key`,
+ *   `client-key-data`), because there `xxxKey` is mostly a lookup key: Docker's
+ *   `SandboxKey` (a netns path), `hostKey`, `cacheKey`, `sortKey`;
+ * - it is a Kubernetes field that holds a boolean or object even when named so
+ *   (`automountServiceAccountToken`, `serviceAccountToken`): not needed here
+ *   because only string values are ever redacted.
+ * `KEY` is matched as a word only, so `MONKEY`, `KEYBOARD`, `hotkeys` stay.
+ */
+export function isSensitiveName(name: string): boolean {
+  const words = nameWords(name);
+  if (words.length === 0) return false;
+  if (words.includes("PUBLIC")) return false;
+  if (REFERENCE_WORDS.has(words[words.length - 1]!)) return false;
+  if (words.length === 1 && words[0] === "KEY") return false;
+  const envStyle = /^[A-Z0-9_]+$/.test(name) && /[A-Z]/.test(name);
+  const credentialWord = (w: string, i: number) => {
+    if (!SENSITIVE_WORDS.has(w)) return false;
+    if (w !== "KEY" && w !== "KEYS") return true;
+    return envStyle || (i > 0 && KEY_QUALIFIERS.has(words[i - 1]!));
+  };
+  if (words.some(credentialWord)) return true;
+  const joined = words.join("");
+  return SENSITIVE_SUBSTRINGS.some((s) => joined.includes(s));
+}
+
+/** Kubeconfig credential keys (client-go clientcmd/api/v1 AuthInfo and the oidc auth-provider). */
+const KUBECONFIG_KEYS = new Set(["token", "client-key-data", "client-certificate-data", "password", "id-token", "refresh-token", "access-token", "client-secret"]);
+
+/** Header names whose values are credentials. */
+const AUTH_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
+
+/** The rule that applies to a string value stored under NAME, or null. */
+export function ruleForName(name: string): RedactionRule | null {
+  const lower = name.toLowerCase();
+  if (KUBECONFIG_KEYS.has(lower)) return "kubeconfig-credential";
+  if (AUTH_HEADERS.has(lower)) return "auth-header";
+  if (isSensitiveName(name)) return "sensitive-name";
+  return null;
+}
+
+interface TextRule {
+  rule: RedactionRule;
+  re: RegExp;
+  replace: (m: RegExpExecArray) => string | null;
+}
+
+const PEM_PRIVATE = /-----BEGIN ((?:[A-Z0-9]+ )*)PRIVATE KEY-----(?:[\s\S]*?-----END \1PRIVATE KEY-----|[\s\S]*$)/g;
+
+/**
+ * Text rules, applied in order to every string (and every log line). Each
+ * returns the replacement for a match, or null to leave the match alone.
+ */
+const TEXT_RULES: TextRule[] = [
+  { rule: "private-key", re: PEM_PRIVATE, replace: () => REDACTED },
+  // `Authorization: Basic abc`, `"cookie":"a=b"`, `set-cookie=…` up to the end of the value.
+  {
+    rule: "auth-header",
+    re: /\b(proxy-authorization|authorization|set-cookie|cookie)(["']?\s*[:=]\s*["']?)(?!REDACTED)([^\s"',}][^"'\n\r,}]*)/gi,
+    replace: (m) => `${m[1]}${m[2]}${REDACTED}`,
+  },
+  { rule: "bearer-token", re: /\b(Bearer)(\s+)(?!REDACTED)([A-Za-z0-9._~+/=-]{8,})/g, replace: (m) => `${m[1]}${m[2]}${REDACTED}` },
+  { rule: "jwt", re: /\beyJ[A-Za-z0-9_-]{4,}\.eyJ[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]*/g, replace: () => REDACTED },
+  {
+    rule: "connection-string-password",
+    re: /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/"']*:)(?!REDACTED@)([^\s@/"']+)(@)/g,
+    replace: (m) => `${m[1]}${REDACTED}${m[3]}`,
+  },
+  // kubeconfig keys as YAML lines: `    token: abc`, `- client-key-data: LS0t…`.
+  {
+    rule: "kubeconfig-credential",
+    re: /^(\s*(?:-\s+)?["']?(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token|access-token|client-secret)["']?\s*:\s*)(?!REDACTED\s*$)(["']?)(\S[^\n\r]*)$/gim,
+    replace: (m) => (m[3]!.trim() === "" || /^[|>]/.test(m[3]!) ? null : `${m[1]}${m[2]}${REDACTED}${m[2] ? m[2] : ""}`),
+  },
+  // CLI flags: `--token=abc`, `--db-password abc` (space form only when the next word is not another flag).
+  {
+    rule: "sensitive-name",
+    re: /(^|[\s"'])(--?)([A-Za-z][A-Za-z0-9_.-]*)(=|[ \t]+)(?!REDACTED\b)(?!-)([^\s"']+)/g,
+    replace: (m) => (isSensitiveName(m[3]!) ? `${m[1]}${m[2]}${m[3]}${m[4]}${REDACTED}` : null),
+  },
+  // Environment assignments: `DB_PASSWORD=abc`, `export API_TOKEN=abc`.
+  {
+    rule: "sensitive-name",
+    re: /(^|[\s"'])([A-Za-z_][A-Za-z0-9_]*)=(?!REDACTED\b)([^\s"']+)/g,
+    replace: (m) => (isSensitiveName(m[2]!) ? `${m[1]}${m[2]}=${REDACTED}` : null),
+  },
+];
+
+/** Apply the text rules to one string. Returns the new text and the rules that fired (once per replacement). */
+export function redactText(text: string): { text: string; rules: RedactionRule[] } {
+  const rules: RedactionRule[] = [];
+  let out = text;
+  for (const r of TEXT_RULES) {
+    r.re.lastIndex = 0;
+    out = out.replace(r.re, (...args: unknown[]) => {
+      // (match, ...groups, offset, input): no named groups in these patterns.
+      const match = args.slice(0, -2) as unknown as RegExpExecArray;
+      const replacement = r.replace(match);
+      if (replacement === null) return match[0]!;
+      rules.push(r.rule);
+      return replacement;
+    });
+  }
+  return { text: out, rules };
+}
+
+/** JSON-pointer escaping of one token (RFC 6901). */
+function token(key: string | number): string {
+  return String(key).replace(/~/g, "~0").replace(/\//g, "~1");
+}
+
+/** A string holding a JSON or YAML mapping/sequence, parsed; null otherwise. */
+function embeddedDocument(s: string): { doc: unknown; syntax: "json" | "yaml" } | null {
+  const t = s.trim();
+  if (t.length < 2) return null;
+  if ((t.startsWith("{") && t.endsWith("}")) || (t.startsWith("[") && t.endsWith("]"))) {
+    try {
+      const doc = JSON.parse(t) as unknown;
+      if (doc && typeof doc === "object") return { doc, syntax: "json" };
+    } catch {
+      // not JSON; may still be YAML flow style, handled below
+    }
+  }
+  if (!t.includes("\n") || !/^\s*(?:-\s|[A-Za-z0-9_"'.-]+\s*:)/m.test(t)) return null;
+  try {
+    const doc = parseYaml(t) as unknown;
+    if (doc && typeof doc === "object") return { doc, syntax: "yaml" };
+  } catch {
+    // not YAML
+  }
+  return null;
+}
+
+/** Redaction state of one file. */
+class Redactor {
+  readonly found: Redaction[] = [];
+  constructor(readonly file: string) {}
+
+  private note(path: string, rule: RedactionRule): void {
+    this.found.push({ file: this.file, path, rule });
+  }
+
+  /** Redact a string found at `path`, stored under `name` (a map key or env var name) when known. */
+  string(s: string, path: string, name: string | null): string {
+    // A boolean switch named like a credential (`AUTH_PASS_CREDENTIALS: "false"` in k3s helm-install pods) holds none.
+    if (name !== null && s !== "" && s !== REDACTED && !/^(true|false)$/i.test(s)) {
+      const rule = ruleForName(name);
+      if (rule) {
+        this.note(path, rule);
+        return REDACTED;
+      }
+    }
+    const embedded = embeddedDocument(s);
+    if (embedded) {
+      const before = this.found.length;
+      const doc = this.value(embedded.doc, path, null);
+      if (this.found.length === before) return s;
+      return embedded.syntax === "json" ? JSON.stringify(doc) : stringifyYaml(doc, { lineWidth: 0 });
+    }
+    const { text, rules } = redactText(s);
+    for (const r of rules) this.note(path, r);
+    return text;
+  }
+
+  /** Redact an argv-like array: `["--token", "abc"]` → the element after a sensitive flag. */
+  private argv(items: string[], path: string): string[] {
+    const out = [...items];
+    for (let i = 0; i < out.length - 1; i++) {
+      const m = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(out[i]!);
+      const next = out[i + 1]!;
+      if (m && isSensitiveName(m[1]!) && !next.startsWith("-") && next !== REDACTED && next !== "") {
+        out[i + 1] = REDACTED;
+        this.note(`${path}/${i + 1}`, "sensitive-name");
+        i++;
+      }
+    }
+    return out.map((s, i) => (s === REDACTED ? s : this.string(s, `${path}/${i}`, null)));
+  }
+
+  /** Redact any JSON value at `path`; `name` is the key it is stored under. */
+  value(v: unknown, path: string, name: string | null): unknown {
+    if (typeof v === "string") return this.string(v, path, name);
+    if (Array.isArray(v)) {
+      if (v.length > 0 && v.every((x) => typeof x === "string")) return this.argv(v as string[], path);
+      return v.map((x, i) => this.value(x, `${path}/${i}`, null));
+    }
+    if (v && typeof v === "object") return this.object(v as Record<string, unknown>, path);
+    return v;
+  }
+
+  private object(o: Record<string, unknown>, path: string): Record<string, unknown> {
+    const out: Record<string, unknown> = {};
+    const isSecret = o["kind"] === "Secret" && typeof o["apiVersion"] === "string";
+    // `{name: DB_PASSWORD, value: …}` (env vars, HTTP header lists): the name decides for the value.
+    const pairName = typeof o["name"] === "string" && "value" in o ? (o["name"] as string) : null;
+    for (const [k, val] of Object.entries(o)) {
+      const p = `${path}/${token(k)}`;
+      if (isSecret && (k === "data" || k === "stringData") && val && typeof val === "object") {
+        out[k] = Object.fromEntries(
+          Object.keys(val as object).map((key) => {
+            this.note(`${p}/${token(key)}`, "secret-data");
+            return [key, REDACTED];
+          }),
+        );
+        continue;
+      }
+      if (pairName !== null && k === "value" && typeof val === "string") {
+        out[k] = this.string(val, p, pairName);
+        continue;
+      }
+      out[k] = this.value(val, p, k);
+    }
+    return out;
+  }
+}
+
+/**
+ * Redact a JSON document that will be written as `file`. Returns the redacted
+ * copy (the input is not changed) and the redactions, in document order.
+ */
+export function redactDocument<T>(doc: T, file: string): { value: T; redactions: Redaction[] } {
+  const r = new Redactor(file);
+  const value = r.value(doc, "", null) as T;
+  return { value, redactions: r.found };
+}
+
+/**
+ * Redact a text file (a log, the hosts file) line by line; a PEM block
+ * spanning lines is redacted as a whole and recorded at its first line.
+ * Paths are `/line/N`, 1-based.
+ */
+export function redactTextFile(text: string, file: string): { text: string; redactions: Redaction[] } {
+  const redactions: Redaction[] = [];
+  // Multi-line private keys first, so the line rules never see their middle; recorded at their line in the output.
+  let out = "";
+  let last = 0;
+  PEM_PRIVATE.lastIndex = 0;
+  for (let m = PEM_PRIVATE.exec(text); m; m = PEM_PRIVATE.exec(text)) {
+    out += text.slice(last, m.index);
+    redactions.push({ file, path: `/line/${out.split("\n").length}`, rule: "private-key" });
+    out += REDACTED;
+    last = m.index + m[0].length;
+  }
+  out += text.slice(last);
+  const lines = out.split("\n").map((l, i) => {
+    const { text: t, rules } = redactText(l);
+    for (const rule of rules) redactions.push({ file, path: `/line/${i + 1}`, rule });
+    return t;
+  });
+  redactions.sort((a, b) => Number(a.path.slice(6)) - Number(b.path.slice(6)));
+  return { text: lines.join("\n"), redactions };
+}
