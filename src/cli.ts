@@ -21,6 +21,8 @@ export interface DiagnoseFlags {
   timeout: string;
   probeTimeout: string;
   lab?: string | boolean;
+  /** `--from BUNDLE`: analyse a bundle (.tar.gz or extracted directory) offline. */
+  from?: string;
   keepPorts?: boolean;
   checksDir?: string;
   color: boolean;
@@ -50,6 +52,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--timeout <seconds>", "deadline for the whole run", "20")
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
+    .option("--from <bundle>", "analyse a bug-report bundle offline (a .tar.gz or an extracted directory): re-run every check on the recorded data")
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .option("--no-color", "no colours in the TUI")
@@ -71,6 +74,46 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--keep-ports", "keep the scenario's host ports when they are free")
     .action((scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }) => {
       onAction(import("./lab-command.js").then((m) => m.labCommand(scenario, flags)));
+    });
+
+  cmd
+    .command("watch")
+    .description("send repeated requests to one target with N concurrent clients; report success rate, latency percentiles and error signatures")
+    .argument("[target]", "URL (http://api.openchoreo.localhost:8080/path) or host:port; with --lab, default: the scenario's first target")
+    .option("--interval <ms>", "pause of each client between its requests", "200")
+    .option("--concurrency <n>", "clients sending in parallel (1-64)", "1")
+    .option("--count <n>", "total requests", "100")
+    .option("--timeout <seconds>", "deadline for the whole run", "30")
+    .option("--probe-timeout <seconds>", "timeout of one request", "3")
+    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
+    .option("--json", "print the JSON summary (schemaVersion 1) and nothing else on stdout")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and watch its first target")
+    .option("--no-color", "no colours in the TUI")
+    .action((target: string | undefined, flags: import("./watch-command.js").WatchFlags) => {
+      onAction(import("./watch-command.js").then((m) => m.watchCommand(target, flags)));
+    });
+
+  cmd
+    .command("bundle")
+    .description("diagnose, then write a redacted bug-report bundle (tar.gz): report, cluster objects, pod logs, docker and host state")
+    .argument("[target...]", "URL or host:port (default: the discovered entry points)")
+    .option("-o, --output <file>", "write the bundle here (default: netdoctor-bundle-<context>-<UTC time>.tar.gz in the current directory)")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and bundle it")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--log-lines <n>", "lines of each gateway and backend container log to keep", "200")
+    .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz)")
+    .option("--json", "print one JSON line ({path, bytes, …}) on stdout instead of the path and size")
+    .option("--context <name>", "kubeconfig context")
+    .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
+    .option("-n, --namespace <ns>", "namespace to prefer")
+    .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
+    .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
+    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
+    .option("--timeout <seconds>", "deadline of the diagnosis, and of the collection", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .action((targets: string[], flags: import("./bundle/collect.js").BundleFlags) => {
+      onAction(import("./bundle-command.js").then((m) => m.bundleCommand(targets, flags)));
     });
 
   cmd

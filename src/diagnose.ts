@@ -73,6 +73,9 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   const { loadChecks } = await import("./load-checks.js");
   const checks = await loadChecks(flags.checksDir);
 
+  if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
+  if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks, timeoutMs, probeTimeoutMs, resolve });
+
   let lab: { state: { targets: string[]; kubeconfig: string; context: string; dockerHost: string }; stateFile: string; stop(): Promise<void> } | null = null;
   let env: NodeJS.ProcessEnv = process.env;
   let kubeconfig = flags.kubeconfig;
@@ -115,43 +118,100 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       targets = found.entryPoints.map((e) => parseTarget(e.url));
     }
 
-    const hub = eventHub();
-    let tui: Promise<void> | null = null;
-    if (mode === "tui") {
-      const { runTui } = await import("./ui/run-tui.js");
-      tui = runTui(hub.subscribe, { color: flags.color });
-    } else if (mode === "text") {
-      const { createTextReporter } = await import("./report/text.js");
-      hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
-    }
-    const { runDiagnosis } = await import("./engine/run.js");
-    const { describeFixes } = await import("./fixes/catalog.js");
-    const report = await runDiagnosis({
-      checks,
-      targets,
-      sources: live.sources,
-      options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
-      timeoutMs,
-      toolVersion: toolVersion(),
-      describeFixes,
-      // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
-      onEvent: (e) => {
-        if (discovery && e.type === "run-start") e = { ...e, discovery };
-        if (discovery && e.type === "run-end") e.report.discovery = discovery;
-        hub.emit(e);
-      },
+    return await report(mode, flags, async (onEvent) => {
+      const { runDiagnosis } = await import("./engine/run.js");
+      const { describeFixes } = await import("./fixes/catalog.js");
+      return runDiagnosis({
+        checks,
+        targets,
+        sources: live.sources,
+        options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
+        timeoutMs,
+        toolVersion: toolVersion(),
+        describeFixes,
+        // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
+        onEvent: (e) => {
+          if (discovery && e.type === "run-start") e = { ...e, discovery };
+          if (discovery && e.type === "run-end") e.report.discovery = discovery;
+          onEvent(e);
+        },
+      });
     });
-    if (mode === "json") {
-      const { renderJson } = await import("./report/json.js");
-      process.stdout.write(renderJson(report));
-    }
-    if (tui) await tui;
-    if (flags.junit) {
-      const { renderJunit } = await import("./report/junit.js");
-      await writeFile(flags.junit, renderJunit(report));
-    }
-    return exitCodeFor(report.status, flags.failOn);
   } finally {
     await lab?.stop();
   }
+}
+
+/**
+ * `--from BUNDLE`: re-run every check on a bundle's recorded data (DESIGN §9)
+ * for the recorded targets (or the ones given), with the recorded run's
+ * host address, `--resolve` and namespace unless overridden. No network: the
+ * recorded sources answer every read, probes with their recorded outcomes.
+ * @throws BundleError (exit 2) for a missing or broken bundle.
+ */
+async function diagnoseBundle(
+  from: string,
+  given: Target[],
+  flags: DiagnoseFlags,
+  run: { mode: Mode; checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; timeoutMs: number; probeTimeoutMs: number; resolve: ReturnType<typeof parseResolve>[] },
+): Promise<number> {
+  const { openBundle } = await import("./bundle/read.js");
+  const bundle = await openBundle(from);
+  try {
+    const { createRecordedSources } = await import("./sources/recorded.js");
+    const sources = createRecordedSources(bundle);
+    const recorded = bundle.report;
+    const targets = given.length > 0 ? given : recorded.paths.map((p) => parseTarget(p.target.url));
+    if (targets.length === 0) throw new UsageError(`${from}: the bundle's report.json has no paths, and no target was given`);
+    const recordedFlags = bundle.manifest.flags;
+    const recordedResolve = Array.isArray(recordedFlags["resolve"]) ? recordedFlags["resolve"].filter((r): r is string => typeof r === "string").map(parseResolve) : [];
+    const resolve = run.resolve.length > 0 ? run.resolve : recordedResolve;
+    const namespace = flags.namespace ?? (typeof recordedFlags["namespace"] === "string" ? recordedFlags["namespace"] : null);
+    const hostAddress = flags.hostAddress ?? recorded.environment?.hostAddress ?? "127.0.0.1";
+    const discovery = given.length === 0 ? recorded.discovery : undefined;
+    return await report(run.mode, flags, async (onEvent) => {
+      const { runDiagnosis } = await import("./engine/run.js");
+      const { describeFixes } = await import("./fixes/catalog.js");
+      return runDiagnosis({
+        checks: run.checks,
+        targets,
+        sources,
+        options: { resolve, hostAddress, namespace, probeTimeoutMs: run.probeTimeoutMs },
+        timeoutMs: run.timeoutMs,
+        toolVersion: toolVersion(),
+        describeFixes,
+        onEvent: (e) => {
+          if (discovery && e.type === "run-start") e = { ...e, discovery };
+          if (discovery && e.type === "run-end") e.report.discovery = discovery;
+          onEvent(e);
+        },
+      });
+    });
+  } finally {
+    await bundle.cleanup();
+  }
+}
+
+/** Feed a run's events to the reporter of `mode`, print JSON / write JUnit at the end, and return the exit code. */
+async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: RunEvent) => void) => Promise<Report>): Promise<number> {
+  const hub = eventHub();
+  let tui: Promise<void> | null = null;
+  if (mode === "tui") {
+    const { runTui } = await import("./ui/run-tui.js");
+    tui = runTui(hub.subscribe, { color: flags.color });
+  } else if (mode === "text") {
+    const { createTextReporter } = await import("./report/text.js");
+    hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
+  }
+  const result = await execute((e) => hub.emit(e));
+  if (mode === "json") {
+    const { renderJson } = await import("./report/json.js");
+    process.stdout.write(renderJson(result));
+  }
+  if (tui) await tui;
+  if (flags.junit) {
+    const { renderJunit } = await import("./report/junit.js");
+    await writeFile(flags.junit, renderJunit(result));
+  }
+  return exitCodeFor(result.status, flags.failOn);
 }

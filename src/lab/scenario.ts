@@ -25,8 +25,12 @@ export class ScenarioError extends Error {
 }
 
 /** What a traffic listener does with a connection. */
-export type TrafficMode = "http" | "refuse" | "reset" | "hang" | "empty-reply" | "tls";
-const TRAFFIC_MODES: readonly TrafficMode[] = ["http", "refuse", "reset", "hang", "empty-reply", "tls"];
+export type TrafficMode = "http" | "refuse" | "reset" | "hang" | "empty-reply" | "tls" | "flaky";
+const TRAFFIC_MODES: readonly TrafficMode[] = ["http", "refuse", "reset", "hang", "empty-reply", "tls", "flaky"];
+
+/** What a `flaky` entry does with every `every`-th request instead of answering it. */
+export type FlakyFailure = "reset" | "empty-reply" | "hang";
+const FLAKY_FAILURES: readonly FlakyFailure[] = ["reset", "empty-reply", "hang"];
 
 /** One canned HTTP answer. `headers` keys are sent as written; `body` is UTF-8. */
 export interface HttpAnswer {
@@ -51,6 +55,12 @@ export interface TrafficEntry {
   respond: TrafficRule[];
   /** http mode: answer when no rule matches (default `404 page not found`). */
   default: HttpAnswer;
+  /**
+   * flaky mode: every `every`-th connection that sends a request (an integer
+   * ≥ 2; default 2) meets `then` (default `reset`); the others are answered
+   * as in http mode from `respond`/`default`. Absent for other modes.
+   */
+  flaky?: { every: number; then: FlakyFailure };
 }
 
 /** A change reaching the API stand-in that makes the lab switch to another scenario's state. */
@@ -87,6 +97,10 @@ export interface Scenario {
   listeners: HostListener[] | null;
   /** `host/hosts` content, or null. */
   hosts: string | null;
+  /** `host/nsswitch.conf` content, or null (optional; absent = the lab serves none). */
+  nsswitch?: string | null;
+  /** `host/resolv.conf` content, or null (optional; absent = the lab serves none). */
+  resolvConf?: string | null;
   /** Names the lab's resolver answers, beyond the hosts file. */
   resolver: Record<string, string[]>;
 }
@@ -177,7 +191,17 @@ function trafficEntry(r: Reader, v: unknown, field: string): TrafficEntry {
       return rule;
     }),
     default: answer(r, o.default, `${field}.default`, NOT_FOUND),
+    ...(mode === "flaky" ? { flaky: flakyOf(r, o, field) } : {}),
   };
+}
+
+/** The `every` / `then` fields of a flaky entry (`every` an integer ≥ 2, default 2; `then` default `reset`). */
+function flakyOf(r: Reader, o: Obj, field: string): { every: number; then: FlakyFailure } {
+  const every = o.every === undefined || o.every === null ? 2 : r.num(o.every, `${field}.every`);
+  if (!Number.isInteger(every) || every < 2) r.fail(`${field}.every`, "an integer ≥ 2", o.every);
+  const then = r.optStr(o.then, `${field}.then`, "reset");
+  if (!FLAKY_FAILURES.includes(then as FlakyFailure)) r.fail(`${field}.then`, `one of ${FLAKY_FAILURES.join(", ")}`, then);
+  return { every, then: then as FlakyFailure };
 }
 
 async function readText(file: string, rel: string): Promise<string | null> {
@@ -209,8 +233,12 @@ function firstLine(s: string): string {
   return s.split("\n")[0]!.trim();
 }
 
-/** Reads one `cluster/*.yaml`: multi-document, each document an object or a `…List` with `items`. */
-function clusterObjects(text: string, rel: string): KubeObject[] {
+/**
+ * Reads one `cluster/*.yaml` (or a bundle's `cluster/**.yaml`): multi-document,
+ * each document an object or a `…List` with `items`. `rel` names the file in
+ * errors. @throws ScenarioError naming the file and field.
+ */
+export function clusterObjects(text: string, rel: string): KubeObject[] {
   const r = new Reader(rel);
   const docs = parseAllDocuments(text);
   const out: KubeObject[] = [];
@@ -253,7 +281,8 @@ function fakeId(name: string): string {
   return createHash("sha256").update(`netdoctor-lab:${name}`).digest("hex");
 }
 
-function containerList(text: string, rel: string): ContainerInspect[] {
+/** Parses `docker/containers.json` (array of `docker inspect` objects), filling `Id` and the leading `/` of `Name`. @throws ScenarioError */
+export function containerList(text: string, rel: string): ContainerInspect[] {
   const r = new Reader(rel);
   const arr = r.arr(parseJsonFile(text, rel), "(top level)");
   return arr.map((v, i) => {
@@ -284,7 +313,8 @@ function containerList(text: string, rel: string): ContainerInspect[] {
   });
 }
 
-function networkList(text: string, rel: string): NetworkInspect[] {
+/** Parses `docker/networks.json` (array of `docker network inspect` objects). @throws ScenarioError */
+export function networkList(text: string, rel: string): NetworkInspect[] {
   const r = new Reader(rel);
   return r.arr(parseJsonFile(text, rel), "(top level)").map((v, i) => {
     const o = r.obj(v, `[${i}]`);
@@ -295,7 +325,8 @@ function networkList(text: string, rel: string): NetworkInspect[] {
   });
 }
 
-function listenerList(text: string, rel: string): HostListener[] {
+/** Parses `host/listeners.yaml` (YAML list of HostListener). @throws ScenarioError */
+export function listenerList(text: string, rel: string): HostListener[] {
   const r = new Reader(rel);
   const v = parseYamlFile(text, rel);
   if (v === null || v === undefined) return [];
@@ -310,13 +341,25 @@ function listenerList(text: string, rel: string): HostListener[] {
 }
 
 /**
- * Loads the scenario in `dir` (relative paths resolve against the working directory).
+ * Loads the scenario in `dir` (relative paths resolve against the working
+ * directory), or a bundle (`.tar.gz` file or extracted directory with
+ * `manifest.json`) converted by `bundleToScenario` (src/bundle/read.ts).
  * Throws `ScenarioError` (one line, naming the file and field) when the
  * directory or `scenario.yaml` is missing, a file does not parse, or a field
  * has the wrong type. Paths in messages are relative to the working directory.
  */
 export async function loadScenario(dir: string): Promise<Scenario> {
   const abs = path.resolve(dir);
+  // A bug-report bundle (DESIGN §9) is also a scenario: a .tar.gz, or a directory with manifest.json and no scenario.yaml.
+  const { looksLikeBundle, openBundleForProcess, bundleToScenario } = await import("../bundle/read.js");
+  if (looksLikeBundle(abs)) {
+    try {
+      return await bundleToScenario(await openBundleForProcess(abs));
+    } catch (e) {
+      if ((e as { name?: unknown }).name === "BundleError") throw new ScenarioError((e as Error).message, { cause: e });
+      throw e;
+    }
+  }
   const show = (p: string): string => {
     const rel = path.relative(process.cwd(), p);
     return rel && !rel.startsWith("..") ? rel : p;
@@ -409,6 +452,8 @@ export async function loadScenario(dir: string): Promise<Scenario> {
   const lt = await readText(listenersFile, show(listenersFile));
   if (lt !== null) scenario.listeners = listenerList(lt, show(listenersFile));
   scenario.hosts = await readText(path.join(abs, "host", "hosts"), show(path.join(abs, "host", "hosts")));
+  scenario.nsswitch = await readText(path.join(abs, "host", "nsswitch.conf"), show(path.join(abs, "host", "nsswitch.conf")));
+  scenario.resolvConf = await readText(path.join(abs, "host", "resolv.conf"), show(path.join(abs, "host", "resolv.conf")));
   return scenario;
 }
 
@@ -433,7 +478,9 @@ export function resolveScenario(nameOrDir: string, builtinRoot = path.join(packa
   if (isBare) {
     let local = false;
     try {
-      local = statSync(nameOrDir).isDirectory();
+      const st = statSync(nameOrDir);
+      // A local directory, or a bundle file (`netdoctor lab bundle.tar.gz`).
+      local = st.isDirectory() || (st.isFile() && /\.(tar\.gz|tgz)$/i.test(nameOrDir));
     } catch {
       local = false;
     }

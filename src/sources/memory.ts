@@ -19,6 +19,7 @@ import {
   type ProbeResult,
   type ProbeSource,
   type ResolveResult,
+  type ResolverConfig,
   type ServiceProxyResult,
   type Sources,
   type TcpResult,
@@ -31,6 +32,8 @@ export interface MemoryData {
   kube?: Partial<{ [K in KubeKind]: KindMap[K][] }>;
   /** Kinds whose list fails, with the SourceError code to throw (`forbidden`, `not-found`, `unreachable`). */
   unavailable?: Partial<Record<KubeKind | "version", SourceError["code"]>>;
+  /** `namespace/pod/container` → full log text (`podLogs` serves its tail; absent = not-found). */
+  logs?: Record<string, string>;
   /** `namespace/name:port` → answer of the service proxy. */
   serviceProxy?: Record<string, ServiceProxyResult>;
   dockerHost?: string;
@@ -43,6 +46,8 @@ export interface MemoryData {
   platform?: string;
   listeners?: HostListener[] | null;
   hosts?: { path: string; entries: HostsEntry[] };
+  /** What `host.resolverConfig()` answers; absent = the method is not offered. */
+  resolverConfig?: ResolverConfig;
   /** name → addresses the system resolver returns (absent = ENOTFOUND). */
   resolve?: Record<string, string[]>;
   /** `address:port` → TCP outcome (absent = refused). */
@@ -85,6 +90,14 @@ export function memorySources(data: MemoryData): Sources & { kube: KubeSource } 
       void path;
       return answer;
     },
+    async podLogs(namespace, pod, container, tailLines) {
+      count("logs");
+      const text = data.logs?.[`${namespace}/${pod}/${container}`];
+      if (text === undefined) throw new SourceError("not-found", "kube", `${namespace}/${pod}`, `log of ${namespace}/${pod} container ${container}: not found (404)`);
+      const lines = text.split("\n");
+      if (lines[lines.length - 1] === "") lines.pop();
+      return lines.slice(Math.max(0, lines.length - tailLines)).map((l) => `${l}\n`).join("");
+    },
     stats: () => ({ requests: stats.requests, byKind: { ...stats.byKind } }),
   };
   const dockerFail = () => {
@@ -121,6 +134,7 @@ export function memorySources(data: MemoryData): Sources & { kube: KubeSource } 
     async hostsFile() {
       return data.hosts ?? { path: "/etc/hosts", entries: [{ address: "127.0.0.1", names: ["localhost"] }] };
     },
+    ...(data.resolverConfig ? { resolverConfig: async () => data.resolverConfig! } : {}),
     async resolve(name): Promise<ResolveResult> {
       const fromHosts = (data.hosts?.entries ?? []).filter((e) => e.names.includes(name)).map((e) => e.address);
       const addrs = fromHosts.length ? fromHosts : (data.resolve?.[name] ?? (name === "localhost" ? ["127.0.0.1"] : []));

@@ -85,6 +85,14 @@ export interface KubeSource {
   list<K extends KubeKind>(kind: K, signal: AbortSignal): Promise<KindMap[K][]>;
   /** A GET through the API server's service proxy. Not memoised. */
   serviceProxy(namespace: string, name: string, port: number | string, path: string, signal: AbortSignal): Promise<ServiceProxyResult>;
+  /**
+   * The last `tailLines` lines of a container's log
+   * (`GET /api/v1/namespaces/NS/pods/NAME/log?container=C&tailLines=N`), as
+   * text. Not memoised. Optional (added for bundles; checks do not read
+   * logs). Throws SourceError: `not-found` (no such pod or container),
+   * `forbidden`, `unreachable`, `timeout`.
+   */
+  podLogs?(namespace: string, pod: string, container: string, tailLines: number, signal: AbortSignal): Promise<string>;
   stats(): KubeStats;
 }
 
@@ -154,6 +162,23 @@ export interface ResolveResult {
   error?: string;
 }
 
+/**
+ * Where the system resolver looks a name up: the hosts file, the `hosts:`
+ * line of `/etc/nsswitch.conf` (glibc NSS; absent on macOS, where the
+ * resolver reads /etc/hosts, then mDNS for `.local`, then DNS) and the
+ * `nameserver` / `search` lines of `/etc/resolv.conf` (resolv.conf(5)).
+ */
+export interface ResolverConfig {
+  /** The hosts file the system resolver reads, e.g. `/etc/hosts`. */
+  hostsPath: string;
+  /** Sources of the nsswitch `hosts:` line in order, with `[…]` actions kept as their own items, e.g. `["files", "mdns4_minimal", "[NOTFOUND=return]", "dns"]`; empty when there is no nsswitch.conf. */
+  nsswitchHosts: string[];
+  /** `nameserver` addresses of resolv.conf, in order; empty when none or unreadable. */
+  nameservers: string[];
+  /** `search` domains of resolv.conf. */
+  searchDomains: string[];
+}
+
 /** The host source: this machine's listeners, hosts file and resolver. */
 export interface HostSource {
   /** `process.platform` of the host being diagnosed. */
@@ -164,6 +189,12 @@ export interface HostSource {
   hostsFile(signal: AbortSignal): Promise<{ path: string; entries: HostsEntry[] }>;
   /** Resolve a name through the system resolver. Never throws for NXDOMAIN: returns empty `addresses` with `error`. */
   resolve(name: string, signal: AbortSignal): Promise<ResolveResult>;
+  /**
+   * The resolver's sources (hosts file, nsswitch order, DNS servers).
+   * Optional: sources that cannot tell leave it out. Memoised; never throws
+   * for a missing file (empty lists instead).
+   */
+  resolverConfig?(signal: AbortSignal): Promise<ResolverConfig>;
 }
 
 /**

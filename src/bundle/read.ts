@@ -1,0 +1,496 @@
+/**
+ * Reading a bug-report bundle (DESIGN §9): a `.tar.gz` (extracted to a temp
+ * directory with the `tar` library) or an already extracted directory.
+ * `openBundle` validates `manifest.json` and `report.json` and loads every
+ * collected file — `cluster/**.yaml`, `docker/*.json`, `host/*` — into one
+ * plain value that the recorded sources (src/sources/recorded.ts) and the lab
+ * (`netdoctor lab BUNDLE`, via `bundleToScenario`) serve.
+ *
+ * A bundle that cannot be read is a usage error (exit 2): every message is
+ * one line naming the file (`BUNDLE/manifest.json: not valid JSON: …`).
+ */
+import { existsSync, rmSync, statSync } from "node:fs";
+import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { HostListener } from "../engine/types.js";
+import { KIND_INFO, type KubeKind, type KubeObject } from "../kube/types.js";
+import type { HttpAnswer, Scenario, TrafficEntry, TrafficMode } from "../lab/scenario.js";
+import type { Environment, PathReport, ProbeReport, Report } from "../report/types.js";
+import type { ContainerInspect, ContainerTop, NetworkInspect, SourceErrorCode } from "../sources/types.js";
+
+/** A bundle that cannot be opened: missing, not a bundle, a file that does not parse. Code `NETDOCTOR_USAGE` (exit 2). */
+export class BundleError extends Error {
+  override readonly name = "BundleError";
+  readonly code = "NETDOCTOR_USAGE";
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** Something the bundle writer could not collect, normalised from `manifest.json`. */
+export interface BundleFailure {
+  /** Which source the collector read: a kube kind list, docker, host files, pod logs. */
+  source: "kube" | "docker" | "host" | "logs" | "other";
+  /** What was read: a kind plural (`events`), `version` for the whole API server, `listeners`, `containers` … */
+  subject: string;
+  /** The SourceError code the live read failed with (given by the manifest, or derived from its message: 403 → `forbidden`). */
+  code: SourceErrorCode;
+  /** One line, as recorded. */
+  message: string;
+}
+
+/** `manifest.json`, with the fields readers rely on picked out (everything else is kept in `raw`). */
+export interface BundleManifest {
+  raw: Record<string, unknown>;
+  /** netdoctor version that wrote the bundle, when recorded. */
+  toolVersion: string | null;
+  /** When the bundle was written (ISO 8601), when recorded. */
+  createdAt: string | null;
+  /** `manifest.environment` merged over `report.environment` (the manifest wins). */
+  environment: Partial<Environment> & { platform?: string };
+  /** Command-line flags of the recorded run (`resolve`, `namespace`, …): `flags` or `command.flags`, as recorded. */
+  flags: Record<string, unknown>;
+  /** What could not be collected, and why. */
+  failures: BundleFailure[];
+  /** Lower-cased text of the manifest's record of what was collected (`collected`), to ask "was kind X collected?". */
+  collectedText: string;
+}
+
+/** An opened bundle: every recorded file, parsed. */
+export interface Bundle {
+  /** What the user named (file or directory), as given. */
+  source: string;
+  /** The directory holding `manifest.json` (inside a temp dir for a tarball). */
+  dir: string;
+  manifest: BundleManifest;
+  report: Report;
+  /** Every object under `cluster/` (Lists flattened, `events.yaml` included), in path order. */
+  objects: KubeObject[];
+  /** `docker/containers.json`, or null when it was not collected. */
+  containers: ContainerInspect[] | null;
+  networks: NetworkInspect[];
+  /** `docker/top.json` when present (container name → top answer). */
+  top: Record<string, ContainerTop>;
+  /** `host/listeners.yaml`, or null when it was not collected. */
+  listeners: HostListener[] | null;
+  /** `host/hosts` content, or null. */
+  hosts: string | null;
+  /** `host/resolver.json` as name → addresses (names that did not resolve map to []). */
+  resolver: Record<string, string[]>;
+  /** `host/versions.json`, as recorded ({} when absent). */
+  versions: Record<string, unknown>;
+  /** The temp directory a tarball was extracted into (removed by cleanup), or null for a directory. */
+  tempDir: string | null;
+  /** Removes the temp directory of an extracted tarball (no-op for a directory). Idempotent. */
+  cleanup(): Promise<void>;
+}
+
+type Obj = Record<string, unknown>;
+
+const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** True when `p` names something `openBundle` would try: a `.tar.gz`/`.tgz` file, or a directory with `manifest.json` (and no `scenario.yaml`). */
+export function looksLikeBundle(p: string): boolean {
+  try {
+    const st = statSync(p);
+    if (st.isFile()) return /\.(tar\.gz|tgz)$/i.test(p);
+    return st.isDirectory() && existsSync(path.join(p, "manifest.json")) && !existsSync(path.join(p, "scenario.yaml"));
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(s: string): string {
+  return s.split("\n")[0]!.trim();
+}
+
+/** Where the bundle root is in an extracted tree: the top, or the single directory the tarball wrapped it in. */
+async function findRoot(dir: string): Promise<string | null> {
+  if (existsSync(path.join(dir, "manifest.json"))) return dir;
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory());
+  if (entries.length === 1 && existsSync(path.join(dir, entries[0]!.name, "manifest.json"))) return path.join(dir, entries[0]!.name);
+  return null;
+}
+
+/** The SourceError code a recorded failure message stands for (HTTP status or errno words in it). */
+export function codeFromMessage(message: string): SourceErrorCode {
+  const m = message.toLowerCase();
+  if (/\b403\b|forbidden/.test(m)) return "forbidden";
+  if (/\b401\b|unauthori[sz]ed/.test(m)) return "unauthorized";
+  if (/\b404\b|not found|not served|could not find the requested resource|enoent/.test(m)) return "not-found";
+  if (/timeout|timed out|etimedout|deadline/.test(m)) return "timeout";
+  if (/econnrefused|refused|unreachable|ehostunreach|enotfound|no such file|socket|cannot connect/.test(m)) return "unreachable";
+  if (/unsupported|not available on|not supported/.test(m)) return "unsupported";
+  return "error";
+}
+
+const CODES: readonly SourceErrorCode[] = ["unreachable", "timeout", "unauthorized", "forbidden", "not-found", "unsupported", "invalid-config", "error"];
+const KINDS = Object.keys(KIND_INFO) as KubeKind[];
+
+/** The kube kind plural a collector name or subject names (`kube/events`, `cluster/_cluster/nodes`, `HTTPRoute`, `httproutes.gateway.networking.k8s.io`). */
+export function kindIn(text: string): KubeKind | null {
+  const words = text.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  for (const k of KINDS) if (words.includes(k)) return k;
+  for (const k of KINDS) if (words.includes(KIND_INFO[k].kind.toLowerCase())) return k;
+  return null;
+}
+
+/**
+ * One manifest failure entry → BundleFailure. Accepts the shapes a writer may
+ * use: `{collector|source|kind|resource|subject|what|file, code?, error|reason|message}`.
+ */
+function failureOf(v: unknown, key?: string): BundleFailure | null {
+  const o: Obj = isObj(v) ? v : { message: String(v) };
+  const str = (k: string): string => (typeof o[k] === "string" ? (o[k] as string) : "");
+  const message = firstLine(str("error") || str("reason") || str("message") || (typeof o["status"] === "number" ? `HTTP ${o["status"]}` : "") || "not collected");
+  const name = [key ?? "", str("collector"), str("source"), str("kind"), str("resource"), str("subject"), str("what"), str("file"), str("name")].join(" ");
+  const given = str("code");
+  const code = (CODES as readonly string[]).includes(given) ? (given as SourceErrorCode) : codeFromMessage(`${given} ${message} ${typeof o["status"] === "number" ? o["status"] : ""}`);
+  const lower = name.toLowerCase();
+  const kind = kindIn(name);
+  if (/\blogs?\b/.test(lower)) return { source: "logs", subject: name.trim(), code, message };
+  if (/docker|container|network/.test(lower) && !kind) return { source: "docker", subject: /network/.test(lower) ? "networks" : "containers", code, message };
+  if (/host|listener|resolver|hosts\b|versions?/.test(lower) && !kind) {
+    const subject = /listener/.test(lower) ? "listeners" : /resolver/.test(lower) ? "resolver" : /versions?/.test(lower) ? "versions" : "hosts";
+    return { source: "host", subject, code, message };
+  }
+  if (kind) return { source: "kube", subject: kind, code, message };
+  if (/kube|cluster|api|version/.test(lower)) return { source: "kube", subject: "version", code, message };
+  return { source: "other", subject: name.trim(), code, message };
+}
+
+/** Normalises `manifest.failed` (a list, or a map keyed by collector) and `collectors[]` entries whose status is not ok. */
+function failuresOf(raw: Obj): BundleFailure[] {
+  const out: BundleFailure[] = [];
+  for (const key of ["failed", "failures", "errors", "notCollected"]) {
+    const f = raw[key];
+    if (Array.isArray(f)) for (const x of f) out.push(failureOf(x)!);
+    else if (isObj(f)) for (const [k, x] of Object.entries(f)) out.push(failureOf(x, k)!);
+  }
+  // `collected: [{name, status, summary, errors: [{subject, code, message}]}]`: one failure per recorded error.
+  for (const c of Array.isArray(raw["collected"]) ? raw["collected"] : []) {
+    if (!isObj(c) || !Array.isArray(c["errors"])) continue;
+    const name = typeof c["name"] === "string" ? c["name"] : "";
+    for (const err of c["errors"]) out.push(failureOf(isObj(err) ? { ...err, collector: name } : { collector: name, message: String(err) })!);
+  }
+  const collectors = raw["collectors"];
+  const list = Array.isArray(collectors) ? collectors : isObj(collectors) ? Object.entries(collectors).map(([k, v]) => (isObj(v) ? { collector: k, ...v } : { collector: k, status: v })) : [];
+  for (const c of list) {
+    if (!isObj(c)) continue;
+    const status = typeof c["status"] === "string" ? c["status"].toLowerCase() : "";
+    if (["failed", "fail", "error", "unavailable", "skipped"].includes(status) || (typeof c["error"] === "string" && c["error"] !== "")) {
+      out.push(failureOf({ ...c, status: undefined }, typeof c["collector"] === "string" ? c["collector"] : typeof c["name"] === "string" ? c["name"] : undefined)!);
+    }
+  }
+  return out;
+}
+
+async function readIf(file: string): Promise<string | null> {
+  try {
+    return await readFile(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return null;
+    throw new BundleError(`${file}: cannot read: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+function parseJson(text: string, shown: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new BundleError(`${shown}: not valid JSON: ${firstLine((e as Error).message)}`, { cause: e });
+  }
+}
+
+/** Every `*.yaml`/`*.yml` under `dir`, sorted by relative path. */
+async function yamlFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (d: string): Promise<void> => {
+    const entries = await readdir(d, { withFileTypes: true }).catch(() => []);
+    for (const e of entries) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+    }
+  };
+  await walk(dir);
+  return out.sort();
+}
+
+/** `host/resolver.json` in any of the shapes a writer may use: `{name: [addr]}`, `{name: {addresses}}`, `[{name, addresses}]`. */
+function resolverOf(v: unknown, shown: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  const add = (name: unknown, addrs: unknown): void => {
+    if (typeof name !== "string") return;
+    const list = Array.isArray(addrs) ? addrs : isObj(addrs) && Array.isArray(addrs["addresses"]) ? addrs["addresses"] : null;
+    if (list === null) throw new BundleError(`${shown}: ${name}: expected a list of addresses`);
+    out[name] = list.filter((a): a is string => typeof a === "string");
+  };
+  if (Array.isArray(v)) for (const x of v) if (isObj(x)) add(x["name"], x);
+  else if (isObj(v)) {
+    const inner = isObj(v["names"]) ? v["names"] : isObj(v["lookups"]) ? v["lookups"] : v;
+    for (const [k, x] of Object.entries(inner)) if (Array.isArray(x) || isObj(x)) add(k, x);
+  }
+  return out;
+}
+
+/**
+ * Opens a bundle: a `.tar.gz`/`.tgz` file (extracted into a new temp dir) or
+ * an extracted directory. Validates `manifest.json` (a JSON object) and
+ * `report.json` (a JSON report, `schemaVersion: 1`, with `paths`), then loads
+ * the collected files; files that were not collected are simply absent.
+ * @throws BundleError (code NETDOCTOR_USAGE, one line naming the file) for a
+ * missing path, a file that is not a tarball, a missing or broken manifest or
+ * report, or a collected file that does not parse.
+ */
+export async function openBundle(fileOrDir: string): Promise<Bundle> {
+  const abs = path.resolve(fileOrDir);
+  const st = await stat(abs).catch(() => null);
+  if (!st) throw new BundleError(`${fileOrDir}: no such bundle file or directory`);
+  let tmp: string | null = null;
+  let root: string | null;
+  if (st.isDirectory()) {
+    root = await findRoot(abs);
+  } else {
+    tmp = await mkdtemp(path.join(os.tmpdir(), "netdoctor-bundle-"));
+    try {
+      const tar = await import("tar");
+      await tar.x({ file: abs, cwd: tmp, strict: true, preservePaths: false });
+    } catch (e) {
+      await rm(tmp, { recursive: true, force: true });
+      throw new BundleError(`${fileOrDir}: not a readable .tar.gz bundle: ${firstLine((e as Error).message)}`, { cause: e });
+    }
+    root = await findRoot(tmp);
+  }
+  let cleaned = false;
+  const cleanup = async (): Promise<void> => {
+    if (cleaned || tmp === null) return;
+    cleaned = true;
+    await rm(tmp, { recursive: true, force: true });
+  };
+  try {
+    if (root === null) throw new BundleError(`${path.join(fileOrDir, "manifest.json")}: missing (not a netdoctor bundle)`);
+    const shown = (rel: string): string => path.join(fileOrDir, path.relative(tmp ?? abs, path.join(root!, rel)));
+    return await load(fileOrDir, root, shown, tmp, cleanup);
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+async function load(source: string, root: string, shown: (rel: string) => string, tempDir: string | null, cleanup: () => Promise<void>): Promise<Bundle> {
+  const { clusterObjects, containerList, networkList, listenerList, ScenarioError } = await import("../lab/scenario.js");
+  // Collected files reuse the scenario parsers; their ScenarioError becomes a BundleError naming the bundle's file.
+  const parse = <T>(fn: () => T): T => {
+    try {
+      return fn();
+    } catch (e) {
+      if (e instanceof ScenarioError) throw new BundleError(e.message, { cause: e });
+      throw e;
+    }
+  };
+
+  const manifestText = await readIf(path.join(root, "manifest.json"));
+  if (manifestText === null) throw new BundleError(`${shown("manifest.json")}: missing (not a netdoctor bundle)`);
+  const raw = parseJson(manifestText, shown("manifest.json"));
+  if (!isObj(raw)) throw new BundleError(`${shown("manifest.json")}: expected a JSON object`);
+  const tool = raw["tool"];
+  if (isObj(tool) && typeof tool["name"] === "string" && tool["name"] !== "netdoctor") {
+    throw new BundleError(`${shown("manifest.json")}: tool.name: expected "netdoctor", got ${JSON.stringify(tool["name"])}`);
+  }
+
+  const reportText = await readIf(path.join(root, "report.json"));
+  if (reportText === null) throw new BundleError(`${shown("report.json")}: missing (a bundle needs the JSON report of its run)`);
+  const report = parseJson(reportText, shown("report.json"));
+  if (!isObj(report)) throw new BundleError(`${shown("report.json")}: expected a JSON object`);
+  if (report["schemaVersion"] !== 1) throw new BundleError(`${shown("report.json")}: schemaVersion: expected 1, got ${JSON.stringify(report["schemaVersion"])}`);
+  if (!Array.isArray(report["paths"])) throw new BundleError(`${shown("report.json")}: paths: expected a list`);
+  if (!Array.isArray(report["checks"])) throw new BundleError(`${shown("report.json")}: checks: expected a list`);
+  for (const [i, p] of (report["paths"] as unknown[]).entries()) {
+    if (!isObj(p) || !isObj(p["target"]) || typeof (p["target"] as Obj)["url"] !== "string") throw new BundleError(`${shown("report.json")}: paths[${i}].target.url: expected a string`);
+  }
+  const rep = report as unknown as Report;
+
+  const env = isObj(raw["environment"]) ? (raw["environment"] as Manifestenv) : {};
+  const manifest: BundleManifest = {
+    raw,
+    toolVersion: isObj(tool) && typeof tool["version"] === "string" ? tool["version"] : typeof raw["version"] === "string" ? raw["version"] : null,
+    createdAt: typeof raw["createdAt"] === "string" ? raw["createdAt"] : typeof raw["time"] === "string" ? raw["time"] : null,
+    environment: { ...(rep.environment ?? {}), ...env },
+    flags: isObj(raw["flags"]) ? raw["flags"] : isObj(raw["command"]) && isObj((raw["command"] as Obj)["flags"]) ? ((raw["command"] as Obj)["flags"] as Obj) : {},
+    failures: failuresOf(raw),
+    collectedText: raw["collected"] === undefined ? "" : JSON.stringify(raw["collected"]).toLowerCase(),
+  };
+
+  const objects: KubeObject[] = [];
+  for (const f of await yamlFiles(path.join(root, "cluster"))) {
+    const rel = path.relative(root, f);
+    const text = await readIf(f);
+    if (text !== null) objects.push(...parse(() => clusterObjects(text, shown(rel))));
+  }
+
+  const containersText = await readIf(path.join(root, "docker", "containers.json"));
+  const containers = containersText === null ? null : parse(() => containerList(containersText, shown("docker/containers.json")));
+  const networksText = await readIf(path.join(root, "docker", "networks.json"));
+  const networks = networksText === null ? [] : parse(() => networkList(networksText, shown("docker/networks.json")));
+  const top: Record<string, ContainerTop> = {};
+  const topText = await readIf(path.join(root, "docker", "top.json"));
+  if (topText !== null) {
+    const t = parseJson(topText, shown("docker/top.json"));
+    if (isObj(t)) {
+      for (const [k, v] of Object.entries(t)) {
+        if (isObj(v) && Array.isArray(v["Titles"]) && Array.isArray(v["Processes"])) top[k.replace(/^\//, "")] = v as unknown as ContainerTop;
+      }
+    }
+  }
+  const listenersText = await readIf(path.join(root, "host", "listeners.yaml"));
+  const listeners = listenersText === null ? null : parse(() => listenerList(listenersText, shown("host/listeners.yaml")));
+  const hosts = await readIf(path.join(root, "host", "hosts"));
+  const resolverText = await readIf(path.join(root, "host", "resolver.json"));
+  const resolver = resolverText === null ? {} : resolverOf(parseJson(resolverText, shown("host/resolver.json")), shown("host/resolver.json"));
+  const versionsText = await readIf(path.join(root, "host", "versions.json"));
+  const versionsRaw = versionsText === null ? {} : parseJson(versionsText, shown("host/versions.json"));
+  const versions = isObj(versionsRaw) ? versionsRaw : {};
+
+  return { source, dir: root, manifest, report: rep, objects, containers, networks, top, listeners, hosts, resolver, versions, tempDir, cleanup };
+}
+
+type Manifestenv = Partial<Environment> & { platform?: string };
+
+/**
+ * Opens a bundle whose extracted files must outlive the call (for `netdoctor
+ * lab BUNDLE`, whose lab reads pod logs from the directory while it serves):
+ * a tarball's temp dir is removed when the process exits.
+ */
+export async function openBundleForProcess(fileOrDir: string): Promise<Bundle> {
+  const b = await openBundle(fileOrDir);
+  const tmp = b.tempDir;
+  if (tmp !== null) {
+    process.once("exit", () => {
+      // Only synchronous work runs at exit.
+      rmSync(tmp, { recursive: true, force: true });
+    });
+  }
+  return b;
+}
+
+/** Lab traffic mode for a recorded transport outcome (null: nothing to serve). */
+function modeFor(p: ProbeReport): TrafficMode | null {
+  if (p.signature === "tls") return "tls";
+  switch (p.outcome) {
+    case "http":
+      return "http";
+    case "refused":
+      return "refuse";
+    case "reset":
+      return "reset";
+    case "timeout":
+      return "hang";
+    case "empty-reply":
+      return "empty-reply";
+    default:
+      return null; // unreachable, error, not-run: the lab serves nothing there
+  }
+}
+
+/** The loopback-or-not address a recorded path's probe connected to. */
+function probeAddress(p: PathReport): string {
+  const a = p.resolution?.address ?? p.target.host;
+  return /^\d{1,3}(\.\d{1,3}){3}$/.test(a) ? a : "127.0.0.1";
+}
+
+/**
+ * A bundle as a lab scenario (`netdoctor lab BUNDLE`, `--lab BUNDLE`):
+ * objects from `cluster/**`, containers and networks from `docker/`,
+ * listeners, hosts file and resolver from `host/`, targets from the report's
+ * paths, traffic from each path's recorded probe (status and a body that
+ * reproduces its signature, or the transport outcome as a mode: refused →
+ * refuse, reset → reset, timeout → hang, empty reply → empty-reply; a port
+ * where some paths answered and others met a reset, empty reply or hang is
+ * served as a `flaky` entry), kinds
+ * recorded as 403 in `apiServer.forbid`, and service-proxy answers from the
+ * recorded `backend.answers`-style evidence; a proxy answer not recorded is
+ * what the lab gives without one (503 from the endpoints). `expect` is the
+ * recorded run's status and first verdict hop.
+ */
+export async function bundleToScenario(b: Bundle): Promise<Scenario> {
+  const { recordingOf, bodyForSignature } = await import("../sources/recorded.js");
+  const rec = recordingOf(b);
+  const env = b.manifest.environment;
+  const context = typeof env.context === "string" && env.context ? env.context : "netdoctor-bundle";
+
+  const traffic: TrafficEntry[] = [];
+  const entryAt = (address: string, port: number): TrafficEntry | undefined => traffic.find((t) => t.address === address && t.port === port);
+  // Longer paths first, so that a prefix rule for `/` does not shadow `/api`.
+  const paths = [...b.report.paths].sort((x, y) => y.target.path.length - x.target.path.length);
+  for (const p of paths) {
+    const mode = modeFor(p.probe);
+    if (mode === null) continue;
+    const address = probeAddress(p);
+    let e = entryAt(address, p.target.port);
+    if (!e) {
+      e = { port: p.target.port, address, mode, respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" } };
+      traffic.push(e);
+    }
+    if (mode !== "http" || p.probe.status === undefined) continue;
+    const body = bodyForSignature(p.probe.signature, p.probe.status);
+    e.respond.push({ host: p.target.host, path: p.target.path.split("?")[0] || "/", status: p.probe.status, headers: body ? { "content-type": "text/plain" } : {}, body });
+  }
+  // One port, some paths answered and some met a reset / empty reply / hang (a flaky port: the failure does not depend on the
+  // Host header, which is sent after the connection). Served as a flaky entry failing about as often as recorded; a path whose
+  // answer was not recorded gets the port's first recorded answer when the failure misses it.
+  for (const e of traffic) {
+    const at = b.report.paths.filter((p) => probeAddress(p) === e.address && p.target.port === e.port && modeFor(p.probe) !== null);
+    const failing = at.filter((p) => ["reset", "empty-reply", "hang"].includes(modeFor(p.probe)!));
+    const answered = at.filter((p) => modeFor(p.probe) === "http" && p.probe.status !== undefined);
+    if (failing.length === 0 || answered.length === 0) continue;
+    const then = modeFor(failing[0]!.probe) as "reset" | "empty-reply" | "hang";
+    const first = e.respond.find((r) => r.host?.toLowerCase() === answered[0]!.target.host.toLowerCase());
+    e.mode = "flaky";
+    e.flaky = { every: Math.max(2, Math.round(at.length / failing.length)), then };
+    e.respond = e.respond.filter((r) => answered.some((p) => p.target.host.toLowerCase() === r.host?.toLowerCase()));
+    if (first) e.default = { status: first.status, headers: first.headers, body: first.body };
+  }
+  // Sockets the recorded run connected to that no path probe stands for (a forwarder's upstream, a node port): something accepts there.
+  for (const [key, outcome] of rec.tcp) {
+    const i = key.lastIndexOf(":");
+    const address = key.slice(0, i);
+    const port = Number(key.slice(i + 1));
+    if (outcome !== "connected" || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address) || entryAt(address, port)) continue;
+    traffic.push({ port, address, mode: "http", respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" } });
+  }
+
+  const serviceProxy: Record<string, HttpAnswer> = {};
+  for (const [key, r] of rec.serviceProxy) if ("answer" in r) serviceProxy[key] = { status: r.answer.status, headers: {}, body: r.answer.body };
+
+  const forbid = new Set<string>();
+  for (const [k, code] of rec.kubeFailures) if (code === "forbidden" && k in KIND_INFO) forbid.add(k);
+  for (const f of b.manifest.failures) if (f.source === "kube" && f.code === "forbidden" && f.subject in KIND_INFO) forbid.add(f.subject);
+
+  const resolver: Record<string, string[]> = { ...b.resolver };
+  for (const [name, addrs] of rec.resolve) if (!(name in resolver) && addrs.length > 0) resolver[name] = addrs;
+
+  const verdictHop = b.report.paths.map((p) => p.verdict?.hop).find((h): h is NonNullable<typeof h> => !!h);
+  return {
+    dir: b.dir,
+    name: `bundle-${context}`,
+    description:
+      `Served from the netdoctor bundle ${b.source}${b.manifest.createdAt ? ` written ${b.manifest.createdAt}` : ""}: the recorded Kubernetes objects, Docker containers and host listeners, ` +
+      `and at each target the answer its recorded probe got (status and a body with the same signature, or the same refusal, reset, hang or empty reply). ` +
+      `Service-proxy answers come from the recorded backend checks; one not recorded is answered as the API server does when nothing listens (503).`,
+    context,
+    targets: b.report.paths.map((p) => p.target.url),
+    apiServer: { latencyMs: 0, forbid: [...forbid].sort() },
+    traffic,
+    serviceProxy,
+    expect: { status: b.report.status, ...(verdictHop ? { hop: verdictHop } : {}) },
+    objects: b.objects,
+    containers: b.containers ?? [],
+    networks: b.networks,
+    top: b.top,
+    listeners: b.listeners,
+    hosts: b.hosts,
+    resolver,
+  };
+}

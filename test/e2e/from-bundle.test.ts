@@ -1,0 +1,132 @@
+/**
+ * Issue 5 acceptance: for every fixture scenario, bundle its lab run, then
+ * `netdoctor --from` the bundle (tarball and directory): same status, same
+ * verdict hops, same set of failing check codes as the live run. Also
+ * `netdoctor --lab BUNDLE` (a bundle is a scenario) gives the same verdict hops.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdtemp, rm } from "node:fs/promises";
+import { readdirSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startLab } from "../../src/lab/index.js";
+import type { Report } from "../../src/report/types.js";
+import { validateReport } from "../../src/report/schema.js";
+import { packBundle, writeBundleDir } from "../bundle/read-fixture.js";
+import { root, runCli, scenariosDir } from "./cli.js";
+
+const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
+  .filter((d) => d.isDirectory())
+  .map((d) => ({ name: d.name, dir: path.join(scenariosDir, d.name) }));
+
+/** What must survive the round trip, per path (keyed by URL: the bundle keeps the lab's remapped ports). */
+function diagnosis(r: Report) {
+  return {
+    status: r.status,
+    paths: Object.fromEntries(
+      r.paths.map((p) => [p.target.url, { status: p.status, hop: p.verdict?.hop ?? null, fails: p.checks.filter((c) => c.status === "fail").map((c) => c.code).sort() }]),
+    ),
+    envFails: r.checks.filter((c) => c.status === "fail").map((c) => c.code).sort(),
+  };
+}
+
+/** The verdict hops of a run, sorted (a new lab remaps ports again, and a flaky port fails a path chosen by arrival order). */
+function verdictHops(r: Report): (string | null)[] {
+  return r.paths.map((p) => p.verdict?.hop ?? null).sort();
+}
+
+let tmp: string;
+beforeAll(async () => {
+  tmp = await mkdtemp(path.join(os.tmpdir(), "netdoctor-from-test-"));
+});
+afterAll(async () => {
+  await rm(tmp, { recursive: true, force: true });
+});
+
+/** Run the built CLI against a lab of `dir` (as --lab does), and write a bundle of that run. */
+async function bundleOfLabRun(name: string, dir: string): Promise<{ live: Report; bundleDir: string; tarball: string }> {
+  const lab = await startLab(dir);
+  try {
+    const r = await runCli(["--json"], lab.env);
+    expect(r.stderr).toBe("");
+    const live = JSON.parse(r.stdout) as Report;
+    const bundleDir = await writeBundleDir(path.join(tmp, name, `netdoctor-bundle-${name}`), lab.scenario(), live);
+    const tarball = await packBundle(bundleDir, path.join(tmp, name, `${name}.tar.gz`));
+    return { live, bundleDir, tarball };
+  } finally {
+    await lab.stop();
+  }
+}
+
+describe("netdoctor --from BUNDLE on a bundle of every scenario's lab run", () => {
+  it.each(scenarios)("$name: same status, verdict hops and failing codes as the live run", async (s) => {
+    const { live, bundleDir, tarball } = await bundleOfLabRun(s.name, s.dir);
+    const fromTar = await runCli(["--from", tarball, "--json"]);
+    expect(fromTar.stderr).toBe("");
+    const replay = JSON.parse(fromTar.stdout) as Report;
+    expect(validateReport(replay).errors).toEqual([]);
+    expect(diagnosis(replay)).toEqual(diagnosis(live));
+    expect(fromTar.code).toBe(live.status === "fail" ? 1 : 0);
+
+    const fromDir = await runCli(["--from", bundleDir, "--json"]);
+    expect(diagnosis(JSON.parse(fromDir.stdout) as Report)).toEqual(diagnosis(live));
+
+    // A bundle is also a scenario: the lab serves it and a live run against it reaches the same verdicts.
+    const asLab = await runCli(["--lab", tarball, "--json"]);
+    expect(asLab.stderr).toBe("");
+    expect(verdictHops(JSON.parse(asLab.stdout) as Report)).toEqual(verdictHops(live));
+  });
+});
+
+describe("netdoctor --from and lab with a bundle, at the command line", () => {
+  it.each([
+    [["--from", "no-such-bundle.tar.gz"], /^netdoctor: no-such-bundle\.tar\.gz: no such bundle file or directory\n$/],
+    [["--from", "fixtures/scenarios/k3d-openchoreo-healthy"], /manifest\.json: missing \(not a netdoctor bundle\)\n$/],
+    [["--from", "x.tar.gz", "--lab"], /--from and --lab cannot be combined/],
+  ])("netdoctor %j exits 2 with one line on stderr", async (args, message) => {
+    const r = await runCli(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
+  it("netdoctor lab BUNDLE --print-env serves the bundle: kubectl get svc -A lists its Services", async () => {
+    const { tarball } = await bundleOfLabRun("served", path.join(scenariosDir, "k3d-openchoreo-traefik-conflict"));
+    const child = spawn(process.execPath, [path.join(root, "bin", "netdoctor.js"), "lab", tarball, "--print-env"], { cwd: root, env: { ...process.env, KUBECONFIG: undefined } });
+    try {
+      const exports = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (d: Buffer) => {
+          out += d.toString();
+          if (/NETDOCTOR_LAB=.*\n/.test(out)) resolve(out);
+        });
+        child.on("exit", (code) => reject(new Error(`lab exited ${code}`)));
+      });
+      const env: Record<string, string> = {};
+      for (const m of exports.matchAll(/^export (\w+)=(.*)$/gm)) env[m[1]!] = m[2]!.replace(/^'|'$/g, "");
+      const r = spawnSync("kubectl", ["--cache-dir", path.join(tmp, "kube-cache"), "get", "svc", "-A"], { env: { ...process.env, KUBECONFIG: env["KUBECONFIG"] }, encoding: "utf8" });
+      expect(r.stderr).toBe("");
+      expect(r.stdout).toMatch(/openchoreo-control-plane\s+gateway-default\s+LoadBalancer/);
+      expect(r.stdout).toMatch(/kube-system\s+traefik\s+LoadBalancer/);
+    } finally {
+      child.kill("SIGTERM");
+    }
+  });
+});
+
+describe("a bundle written by netdoctor bundle", () => {
+  it.each(["k3d-openchoreo-traefik-conflict", "kind-ingress-nginx-healthy", "host-devcontainer-portforward-dead"])("%s: --from its tarball gives the diagnosis of the run it recorded", async (name) => {
+    const file = path.join(tmp, `written-${name}.tar.gz`);
+    const w = await runCli(["bundle", "--lab", path.join(scenariosDir, name), "-o", file]);
+    expect(w.code, w.stderr).toBe(0);
+    const { openBundle } = await import("../../src/bundle/read.js");
+    const b = await openBundle(file);
+    const recorded = b.report;
+    await b.cleanup();
+    const r = await runCli(["--from", file, "--json"]);
+    expect(r.stderr).toBe("");
+    expect(diagnosis(JSON.parse(r.stdout) as Report)).toEqual(diagnosis(recorded));
+  });
+});
