@@ -16,6 +16,9 @@ import dnsNameResolves from "./dns/name-resolves.js";
 import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
 import forwarderUpstreamReachable from "./forwarder/upstream-reachable.js";
+import forwarderChainComplete from "./forwarder/chain-complete.js";
+import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
+import forwarderPortForwardsDurable from "./forwarder/port-forwards-durable.js";
 import containerPublishesPort from "./container/publishes-port.js";
 import containerRunning from "./container/running.js";
 import serviceReceivesPort from "./service/receives-port.js";
@@ -50,6 +53,9 @@ export const checks: readonly Check[] = [
   hostPortAcceptsConnections, // ND201
   hostPortListenerIdentified, // ND202
   forwarderUpstreamReachable, // ND301
+  forwarderChainComplete, // ND302
+  forwarderContainerProcessAlive, // ND303
+  forwarderPortForwardsDurable, // ND304
   containerPublishesPort, // ND401
   containerRunning, // ND402
   serviceReceivesPort, // ND501

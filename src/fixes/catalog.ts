@@ -77,7 +77,10 @@ function stepsFor(id: FixId, path: PathReport, facts: PathFacts): string[] {
       return [`kubectl -n ${ns} patch service ${name} --type strategic -p '{"spec":{"type":"NodePort","ports":[{"port":${svcPort},"nodePort":${nodePort}}]}}'`];
     }
     case "socat-forward": {
-      const up = facts.forwarder?.upstream ?? "<node-address>:<nodePort>";
+      const fw = facts.forwarder;
+      // A kubectl port-forward's upstream is a cluster object (ns/svc/x:port), not an address socat can dial:
+      // the replacement relays to a node address and that Service's nodePort.
+      const up = fw && fw.kind !== "kubectl-port-forward" && fw.upstream ? fw.upstream : `<node-address>:<nodePort of ${fw?.upstream ?? "the Service"}>`;
       return [`socat TCP-LISTEN:${port},fork,reuseaddr,bind=127.0.0.1 TCP:${up}`];
     }
     case "kind-port-mapping": {
