@@ -171,7 +171,7 @@ export default defineCheck({
   explain: {
     meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings). When Docker cannot be asked, a warning names the container side from the docker-proxy command line that owns the port (container IP and port), matched against the Nodes' InternalIPs and k3d's serverlb naming: inferred, not inspected.",
     causes: "k3d: the cluster was created without `--port HOST:CONTAINER@loadbalancer` for this port, or from an older config that mapped another port (OpenChoreo changed 8080:80 to 8080:8080). kind: the port is not in the node's extraPortMappings (they cannot be added to a running cluster). The binding is on 127.0.0.1 while the client uses another address. Another process held the port when the container started (`Bind for 0.0.0.0:8080 failed: port is already allocated`).",
-    fix: "k3d: `k3d cluster edit CLUSTER --port-add HOST:CONTAINER@loadbalancer` (netdoctor fix k3d-port-mapping). kind: add the extraPortMappings entry to the cluster config and re-create the cluster (netdoctor fix kind-port-mapping prints it).",
+    fix: "k3d: `k3d cluster edit CLUSTER --port-add HOST:CONTAINER@loadbalancer` (fix `k3d-port-mapping`). kind: add the extraPortMappings entry to the cluster config and re-create the cluster (fix `kind-port-mapping` lists it in the report).",
     links: ["https://k3d.io/stable/usage/exposing_services/", "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
   },
   async run(ctx) {
@@ -263,7 +263,7 @@ export default defineCheck({
         facts: { container: null },
         evidence: { ...evidence, nodes: nodes.map((c) => ({ name: containerName(c), published: publishedList(c) })) },
         fixes: ["kind-port-mapping"],
-        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry). The Service's nodePort must equal containerPort.`,
+        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (fix \`kind-port-mapping\` (steps in the report) prints the entry). The Service's nodePort must equal containerPort.`,
       });
     }
     return fail(`no container publishes ${portText} (${containers.length} container${containers.length === 1 ? "" : "s"} inspected, no k3d or kind cluster among them); expected a published port`, {

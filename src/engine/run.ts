@@ -348,7 +348,9 @@ export function toResolution(f: PathFacts): Resolution {
   return {
     address: f.address ?? null,
     listener: f.listener ? { address: f.listener.address, port: f.listener.port, process: f.listener.process ?? null, pid: f.listener.pid ?? null } : null,
-    forwarder: f.forwarder ? { kind: f.forwarder.kind, pid: f.forwarder.pid, upstream: f.forwarder.upstream } : null,
+    forwarder: f.forwarder
+      ? { kind: f.forwarder.kind, pid: f.forwarder.pid, upstream: f.forwarder.upstream, ...(f.forwarderChain?.length ? { chain: f.forwarderChain } : {}) }
+      : null,
     container: f.container ? { name: f.container.name, hostPort: f.container.hostPort, containerPort: f.container.containerPort } : null,
     service: f.service ? { namespace: f.service.namespace, name: f.service.name, type: f.service.type, port: f.service.port } : null,
     gateway: f.gateway ? { namespace: f.gateway.namespace, name: f.gateway.name, listener: f.gateway.listener } : null,

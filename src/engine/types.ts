@@ -141,6 +141,17 @@ export interface ForwarderFact {
   command: string | null;
 }
 
+/** One hop of a forwarder chain: the socket, the process that owns it, and where it relays. */
+export interface ForwarderHop {
+  /** `address:port` the hop listens on. */
+  listen: string;
+  /** The owning process, e.g. `socat (pid 5120)`. */
+  owner: string;
+  kind: ForwarderFact["kind"] | string;
+  /** Where it relays (`host:port`, or `ns/svc/name:port` for kubectl port-forward); null when unknown. */
+  upstream: string | null;
+}
+
 /** The container that publishes the target port. */
 export interface ContainerFact {
   id: string;
@@ -246,6 +257,8 @@ export interface PathFacts {
   address?: string;
   listener?: HostListener | null;
   forwarder?: ForwarderFact | null;
+  /** Every hop of a chain of forwarders on this host (socat → kubectl port-forward …), client side first; set only for chains of two or more. */
+  forwarderChain?: ForwarderHop[] | null;
   container?: ContainerFact | null;
   service?: ServiceFact | null;
   gateway?: GatewayFact | null;

@@ -196,7 +196,8 @@ export function resolutionLine(r: Resolution | null | undefined): string {
   const parts: string[] = [];
   if (r.address) parts.push(r.address);
   if (r.listener) parts.push(`${r.listener.address}:${r.listener.port}${r.listener.process ? ` ${r.listener.process}` : ""}`);
-  if (r.forwarder) parts.push(`${r.forwarder.kind}${r.forwarder.upstream ? ` to ${r.forwarder.upstream}` : ""}`);
+  if (r.forwarder?.chain?.length) for (const h of r.forwarder.chain) parts.push(`${h.owner} on ${h.listen}${h.upstream ? ` to ${h.upstream}` : ""}`);
+  else if (r.forwarder) parts.push(`${r.forwarder.kind}${r.forwarder.upstream ? ` to ${r.forwarder.upstream}` : ""}`);
   if (r.container) parts.push(`container ${r.container.name} ${r.container.hostPort}:${r.container.containerPort}`);
   if (r.service) parts.push(`Service ${r.service.namespace}/${r.service.name} ${r.service.type}:${r.service.port}`);
   if (r.gateway) parts.push(`Gateway ${r.gateway.namespace}/${r.gateway.name}${r.gateway.listener ? ` listener ${r.gateway.listener}` : ""}`);

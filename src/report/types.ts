@@ -46,7 +46,8 @@ export interface ProbeReport {
 export interface Resolution {
   address: string | null;
   listener: { address: string; port: number; process: string | null; pid: number | null } | null;
-  forwarder: { kind: string; pid: number | null; upstream: string | null } | null;
+  /** The forwarder that owns the port; `chain` lists every hop when forwarders relay to forwarders (socat → kubectl port-forward …). */
+  forwarder: { kind: string; pid: number | null; upstream: string | null; chain?: { listen: string; owner: string; kind: string; upstream: string | null }[] } | null;
   container: { name: string; hostPort: number; containerPort: number } | null;
   service: { namespace: string; name: string; type: string; port: number } | null;
   gateway: { namespace: string; name: string; listener: string | null } | null;

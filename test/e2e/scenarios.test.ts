@@ -13,6 +13,8 @@ interface PathExpect {
   hop?: string | null;
   route?: { kind?: string; namespace?: string; name: string; rule?: number } | null;
   backend?: { namespace?: string; name: string; port?: number } | null;
+  /** The forwarder owning the port, and the kinds of every hop of its chain, client side first. */
+  forwarder?: { kind: string; chain?: string[] } | null;
 }
 
 interface Expect {
@@ -60,6 +62,13 @@ describe("every lab scenario through the built CLI", () => {
       if (want.status) expect(path!.status, want.url).toBe(want.status);
       if (want.hop !== undefined) expect(path!.verdict?.hop ?? null, want.url).toBe(want.hop);
       if (want.route !== undefined) want.route === null ? expect(path!.resolution.route, want.url).toBeNull() : expect(path!.resolution.route, want.url).toMatchObject(want.route);
+      if (want.forwarder !== undefined) {
+        if (want.forwarder === null) expect(path!.resolution.forwarder, want.url).toBeNull();
+        else {
+          expect(path!.resolution.forwarder?.kind, want.url).toBe(want.forwarder.kind);
+          if (want.forwarder.chain) expect(path!.resolution.forwarder?.chain?.map((h) => h.kind), want.url).toEqual(want.forwarder.chain);
+        }
+      }
       if (want.backend !== undefined) want.backend === null ? expect(path!.resolution.backend, want.url).toBeNull() : expect(path!.resolution.backend, want.url).toMatchObject(want.backend);
     }
     // The verdict agrees with the probe: a failing path's probe did not succeed.
