@@ -35,20 +35,29 @@ export async function bundleCommand(targets: string[], flags: BundleFlags): Prom
   const { collectBundle, parseLogLines } = await import("./bundle/collect.js");
   const { bundleFiles, bundleFileName, writeTarGz } = await import("./bundle/write.js");
   parseLogLines(flags.logLines);
-  const progress = (line: string) => void process.stderr.write(`${line}\n`);
   if (!flags.redact) {
     process.stderr.write(
       "WARNING: --no-redact: this bundle will contain UNREDACTED data — tokens, passwords, private keys and other secrets found in the collected objects, logs and containers. Do not share it.\n",
     );
   }
+  // A spinner per collector on a terminal; plain lines in CI, in pipes and with --json.
+  const tty = !!process.stderr.isTTY && !process.env["CI"] && !flags.json;
+  const view = tty ? (await import("./ui/run-bundle-progress.js")).startBundleProgress() : null;
+  const progress = view ? view.progress : (line: string) => void process.stderr.write(`${line}\n`);
   const started = Date.now();
-  const data = await collectBundle(targets, flags, progress);
+  let data: Awaited<ReturnType<typeof collectBundle>>;
+  try {
+    data = await collectBundle(targets, flags, progress);
+  } finally {
+    await view?.done();
+  }
   const files = bundleFiles(data, { redact: flags.redact, flags: recordedFlags(flags) });
   const out = resolve(flags.output ?? bundleFileName(data.run.context, new Date(data.run.createdAt), flags.redact));
   const size = await writeTarGz(files, out);
   const redactions = (JSON.parse(files.get("redactions.json")!) as { count: number }).count;
   const failed = data.collectors.filter((c) => c.status !== "ok").map((c) => c.name);
-  progress(
+  const log = (line: string) => void process.stderr.write(`${line}\n`);
+  log(
     `bundle: ${files.size} files, ${flags.redact ? `${redactions} values redacted` : "NOT REDACTED"}${failed.length ? `, incomplete: ${failed.join(", ")} (see manifest.json)` : ""}, ${((Date.now() - started) / 1000).toFixed(1)} s`,
   );
   if (!flags.redact) process.stderr.write(`WARNING: ${out} is UNREDACTED: it may contain secrets. Do not share it.\n`);
