@@ -4,16 +4,13 @@
  * JSON) and return the exit code (DESIGN §3).
  */
 import { writeFile } from "node:fs/promises";
-import { join } from "node:path";
 import type { DiagnoseFlags } from "./cli.js";
 import { UsageError } from "./errors.js";
 import { parseResolve, parseTarget } from "./engine/target.js";
 import type { Target } from "./engine/types.js";
-import type { DiscoveryReport, Report, RunEvent, RunListener } from "./report/types.js";
-import { packageRoot, toolVersion } from "./version.js";
+import type { Report, RunEvent, RunListener } from "./report/types.js";
+import { toolVersion } from "./version.js";
 
-/** The name of the scenario `--lab` runs when none is given. */
-export const DEFAULT_LAB_SCENARIO = "k3d-openchoreo-traefik-conflict";
 
 /** Parse a positive number of seconds into milliseconds. @throws UsageError */
 function seconds(flag: string, raw: string): number {
@@ -76,48 +73,11 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
   if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks, timeoutMs, probeTimeoutMs, resolve });
 
-  let lab: { state: { targets: string[]; kubeconfig: string; context: string; dockerHost: string }; stateFile: string; stop(): Promise<void> } | null = null;
-  let env: NodeJS.ProcessEnv = process.env;
-  let kubeconfig = flags.kubeconfig;
-  let context = flags.context;
-  let dockerHost = flags.dockerHost;
-  if (flags.lab !== undefined && flags.lab !== false) {
-    const { resolveScenario, startLab } = await import("./lab/index.js");
-    const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : flags.lab, join(packageRoot(), "fixtures", "scenarios"));
-    lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
-    env = { ...process.env, KUBECONFIG: lab.state.kubeconfig, DOCKER_HOST: lab.state.dockerHost, NETDOCTOR_LAB: lab.stateFile };
-    kubeconfig = flags.kubeconfig ?? lab.state.kubeconfig;
-    context = flags.context ?? lab.state.context;
-    dockerHost = flags.dockerHost ?? lab.state.dockerHost;
-  }
+  const { setupRun } = await import("./run-setup.js");
+  const run = await setupRun(targets, flags, timeoutMs);
+  const { live, hostAddress, discovery } = run;
+  targets = run.targets;
   try {
-    const { createLiveSources } = await import("./sources/live/index.js");
-    const { deriveHostAddress } = await import("./sources/docker-host.js");
-    const live = await createLiveSources({ kubeconfig, context, dockerHost, env });
-    // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
-    if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {
-      try {
-        live.sources.kube.info();
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
-    const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
-    let discovery: DiscoveryReport | undefined;
-    if (targets.length === 0) {
-      // No TARGET: discover the cluster's entry points (DESIGN §3), plus the lab scenario's targets.
-      const { discover } = await import("./discovery/discover.js");
-      const found = await discover(live.sources, { hostAddress, signal: AbortSignal.timeout(timeoutMs), scenarioTargets: live.lab?.targets ?? [] });
-      if (found.flavor === "none" && !live.lab) {
-        throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
-      }
-      if (found.entryPoints.length === 0) {
-        throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
-      }
-      discovery = { summary: found.summary, entryPoints: found.entryPoints };
-      targets = found.entryPoints.map((e) => parseTarget(e.url));
-    }
-
     return await report(mode, flags, async (onEvent) => {
       const { runDiagnosis } = await import("./engine/run.js");
       const { describeFixes } = await import("./fixes/catalog.js");
@@ -138,7 +98,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       });
     });
   } finally {
-    await lab?.stop();
+    await run.stop();
   }
 }
 

@@ -2,14 +2,12 @@
  * `netdoctor lab [SCENARIO|DIR] [--print-env]`: serve a scenario on loopback
  * until interrupted (DESIGN §8).
  */
-import { join } from "node:path";
-import { DEFAULT_LAB_SCENARIO } from "./diagnose.js";
-import { packageRoot } from "./version.js";
+import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "./lab/defaults.js";
 
 /** Start the lab, print how to use it, wait for SIGINT/SIGTERM, stop it. */
 export async function labCommand(scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }): Promise<number> {
   const { resolveScenario, startLab, formatEnv } = await import("./lab/index.js");
-  const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, join(packageRoot(), "fixtures", "scenarios"));
+  const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, builtinScenariosDir());
   const lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
   const env = formatEnv(lab);
   if (flags.printEnv) {

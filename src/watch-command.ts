@@ -13,15 +13,13 @@
  * usage errors.
  */
 import { setMaxListeners } from "node:events";
-import { join } from "node:path";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_LAB_SCENARIO } from "./diagnose.js";
+import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "./lab/defaults.js";
 import { parseResolve, parseTarget } from "./engine/target.js";
 import type { Target } from "./engine/types.js";
 import { UsageError } from "./errors.js";
 import { formatHostPort } from "./host/addresses.js";
 import type { LabState } from "./lab/contract.js";
-import { packageRoot } from "./version.js";
 import type { WatchTui } from "./ui/run-watch.js";
 import type { StoppedBy, WatchSummary } from "./watch/summary.js";
 
@@ -109,7 +107,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
   try {
     if (useLab) {
       const { resolveScenario, startLab } = await import("./lab/index.js");
-      const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : (flags.lab as string), join(packageRoot(), "fixtures", "scenarios"));
+      const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : (flags.lab as string), builtinScenariosDir());
       lab = await startLab(dir);
       if (target) target = labTarget(target, lab.state);
       else {

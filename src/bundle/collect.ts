@@ -8,18 +8,16 @@
  * bundle still completes.
  */
 import { setMaxListeners } from "node:events";
-import { join } from "node:path";
-import { DEFAULT_LAB_SCENARIO } from "../diagnose.js";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
 import { containerCluster, containerName } from "../host/containers.js";
 import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, podsSelectedBy } from "../kube/helpers.js";
 import { KIND_INFO, type KubeEvent, type KubeKind, type KubeObject, type Pod, type Service } from "../kube/types.js";
-import type { DiscoveryReport, Report } from "../report/types.js";
+import type { Report } from "../report/types.js";
 import type { ToolVersion } from "../sources/live/tools.js";
 import { isSourceError, type ContainerInspect, type ContainerTop, type HostsEntry, type NetworkInspect, type ResolveResult, type Sources } from "../sources/types.js";
-import { packageRoot, toolVersion } from "../version.js";
+import { toolVersion } from "../version.js";
 
 /** Options of `netdoctor bundle`, as parsed (the diagnose options that apply, plus the bundle's own). */
 export interface BundleFlags {
@@ -146,45 +144,11 @@ export async function collectBundle(rawTargets: string[], flags: BundleFlags, pr
   const { loadChecks } = await import("../load-checks.js");
   const checks = await loadChecks(flags.checksDir);
 
-  let lab: { state: { targets: string[]; kubeconfig: string; context: string; dockerHost: string; scenario: string }; stateFile: string; stop(): Promise<void> } | null = null;
-  let env: NodeJS.ProcessEnv = process.env;
-  let kubeconfig = flags.kubeconfig;
-  let context = flags.context;
-  let dockerHost = flags.dockerHost;
-  if (flags.lab !== undefined && flags.lab !== false) {
-    const { resolveScenario, startLab } = await import("../lab/index.js");
-    const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : flags.lab, join(packageRoot(), "fixtures", "scenarios"));
-    lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
-    env = { ...process.env, KUBECONFIG: lab.state.kubeconfig, DOCKER_HOST: lab.state.dockerHost, NETDOCTOR_LAB: lab.stateFile };
-    kubeconfig = flags.kubeconfig ?? lab.state.kubeconfig;
-    context = flags.context ?? lab.state.context;
-    dockerHost = flags.dockerHost ?? lab.state.dockerHost;
-  }
+  const { setupRun } = await import("../run-setup.js");
+  const run = await setupRun(targets, flags, timeoutMs);
+  const { live, hostAddress, discovery } = run;
+  targets = run.targets;
   try {
-    const { createLiveSources } = await import("../sources/live/index.js");
-    const { deriveHostAddress } = await import("../sources/docker-host.js");
-    const live = createLiveSources({ kubeconfig, context, dockerHost, env });
-    if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {
-      try {
-        live.sources.kube.info();
-      } catch (e) {
-        throw new UsageError((e as Error).message);
-      }
-    }
-    const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
-    let discovery: DiscoveryReport | undefined;
-    if (targets.length === 0) {
-      const { discover } = await import("../discovery/discover.js");
-      const found = await discover(live.sources, { hostAddress, signal: AbortSignal.timeout(timeoutMs), scenarioTargets: live.lab?.targets ?? [] });
-      if (found.flavor === "none" && !live.lab) {
-        throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
-      }
-      if (found.entryPoints.length === 0) {
-        throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
-      }
-      discovery = { summary: found.summary, entryPoints: found.entryPoints };
-      targets = found.entryPoints.map((e) => parseTarget(e.url));
-    }
     const { runDiagnosis } = await import("../engine/run.js");
     const { describeFixes } = await import("../fixes/catalog.js");
     const createdAt = new Date().toISOString();
@@ -229,7 +193,7 @@ export async function collectBundle(rawTargets: string[], flags: BundleFlags, pr
       },
     };
   } finally {
-    await lab?.stop();
+    await run.stop();
   }
 }
 

@@ -1,0 +1,85 @@
+/**
+ * What every command that diagnoses needs before the engine runs: the lab
+ * when `--lab` is given, the live sources (pointed at the lab or at the
+ * user's cluster), the check that a kubeconfig the user named loads, the host
+ * address, and — without TARGET — the discovered entry points (DESIGN §3).
+ * Shared by `netdoctor` and `netdoctor bundle`.
+ */
+import { UsageError } from "./errors.js";
+import { parseTarget } from "./engine/target.js";
+import type { Target } from "./engine/types.js";
+import type { DiscoveryReport } from "./report/types.js";
+
+/** The options that shape the run's environment. */
+export interface RunSetupFlags {
+  lab?: string | boolean;
+  keepPorts?: boolean;
+  kubeconfig?: string;
+  context?: string;
+  dockerHost?: string;
+  hostAddress?: string;
+}
+
+/** A run ready for the engine; `stop()` stops the lab (when one was started). */
+export interface RunSetup {
+  live: Awaited<ReturnType<typeof import("./sources/live/index.js").createLiveSources>>;
+  hostAddress: string;
+  targets: Target[];
+  /** Set when the targets were discovered (no TARGET given). */
+  discovery: DiscoveryReport | undefined;
+  stop(): Promise<void>;
+}
+
+/**
+ * Prepare a run. On any error the lab it started is stopped before the error propagates.
+ * @throws UsageError (exit 2) for a kubeconfig the user named that does not load, or no target and nothing discovered; ScenarioError for a bad `--lab` scenario.
+ */
+export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs: number): Promise<RunSetup> {
+  let lab: { state: { kubeconfig: string; context: string; dockerHost: string }; stateFile: string; stop(): Promise<void> } | null = null;
+  let env: NodeJS.ProcessEnv = process.env;
+  let { kubeconfig, context, dockerHost } = flags;
+  if (flags.lab !== undefined && flags.lab !== false) {
+    const { resolveScenario, startLab } = await import("./lab/index.js");
+    const { DEFAULT_LAB_SCENARIO, builtinScenariosDir } = await import("./lab/defaults.js");
+    const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : flags.lab, builtinScenariosDir());
+    lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
+    env = { ...process.env, KUBECONFIG: lab.state.kubeconfig, DOCKER_HOST: lab.state.dockerHost, NETDOCTOR_LAB: lab.stateFile };
+    kubeconfig = flags.kubeconfig ?? lab.state.kubeconfig;
+    context = flags.context ?? lab.state.context;
+    dockerHost = flags.dockerHost ?? lab.state.dockerHost;
+  }
+  try {
+    const { createLiveSources } = await import("./sources/live/index.js");
+    const { deriveHostAddress } = await import("./sources/docker-host.js");
+    const live = await createLiveSources({ kubeconfig, context, dockerHost, env });
+    // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
+    if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {
+      try {
+        live.sources.kube.info();
+      } catch (e) {
+        throw new UsageError((e as Error).message);
+      }
+    }
+    const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
+    let targets = given;
+    let discovery: DiscoveryReport | undefined;
+    if (targets.length === 0) {
+      // No TARGET: discover the cluster's entry points (DESIGN §3), plus the lab scenario's targets.
+      const { discover } = await import("./discovery/discover.js");
+      const found = await discover(live.sources, { hostAddress, signal: AbortSignal.timeout(timeoutMs), scenarioTargets: live.lab?.targets ?? [] });
+      if (found.flavor === "none" && !live.lab) {
+        throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
+      }
+      if (found.entryPoints.length === 0) {
+        throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
+      }
+      discovery = { summary: found.summary, entryPoints: found.entryPoints };
+      targets = found.entryPoints.map((e) => parseTarget(e.url));
+    }
+    const started = lab;
+    return { live, hostAddress, targets, discovery, stop: async () => void (await started?.stop()) };
+  } catch (e) {
+    await lab?.stop();
+    throw e;
+  }
+}
