@@ -5,7 +5,7 @@
  * `netdoctor --lab BUNDLE` (a bundle is a scenario) gives the same verdict hops.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdir, mkdtemp, readFile, rm } from "node:fs/promises";
 import { readdirSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startLab } from "../../src/lab/index.js";
 import type { Report } from "../../src/report/types.js";
 import { validateReport } from "../../src/report/schema.js";
-import { packBundle, writeBundleDir } from "../bundle/read-fixture.js";
+import * as tar from "tar";
 import { root, runCli, scenariosDir } from "./cli.js";
 
 const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
@@ -44,15 +44,22 @@ afterAll(async () => {
   await rm(tmp, { recursive: true, force: true });
 });
 
-/** Run the built CLI against a lab of `dir` (as --lab does), and write a bundle of that run. */
+/**
+ * Bundle a lab run of `dir` with the real `netdoctor bundle` (it diagnoses, then collects), and extract it.
+ * The live run is the one the bundle recorded (its report.json).
+ */
 async function bundleOfLabRun(name: string, dir: string): Promise<{ live: Report; bundleDir: string; tarball: string }> {
   const lab = await startLab(dir);
   try {
-    const r = await runCli(["--json"], lab.env);
-    expect(r.stderr).toBe("");
-    const live = JSON.parse(r.stdout) as Report;
-    const bundleDir = await writeBundleDir(path.join(tmp, name, `netdoctor-bundle-${name}`), lab.scenario(), live);
-    const tarball = await packBundle(bundleDir, path.join(tmp, name, `${name}.tar.gz`));
+    const out = path.join(tmp, name);
+    await mkdir(out, { recursive: true });
+    const tarball = path.join(out, `${name}.tar.gz`);
+    const w = await runCli(["bundle", "--json", "-o", tarball], lab.env);
+    expect(w.code, w.stderr).toBe(0);
+    const bundleDir = path.join(out, "extracted");
+    await mkdir(bundleDir);
+    await tar.x({ file: tarball, cwd: bundleDir });
+    const live = JSON.parse(await readFile(path.join(bundleDir, "report.json"), "utf8")) as Report;
     return { live, bundleDir, tarball };
   } finally {
     await lab.stop();
