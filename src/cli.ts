@@ -9,8 +9,8 @@ import { Command, CommanderError, Option } from "commander";
 import { isUserFacingError } from "./errors.js";
 import { toolVersion } from "./version.js";
 
-/** Options of the diagnose command, as parsed. */
-export interface DiagnoseFlags {
+/** Options every command that runs a diagnosis takes (diagnose, bundle), as parsed. */
+export interface RunFlags {
   json?: boolean;
   context?: string;
   kubeconfig?: string;
@@ -21,10 +21,14 @@ export interface DiagnoseFlags {
   timeout: string;
   probeTimeout: string;
   lab?: string | boolean;
-  /** `--from BUNDLE`: analyse a bundle (.tar.gz or extracted directory) offline. */
-  from?: string;
   keepPorts?: boolean;
   checksDir?: string;
+}
+
+/** Options of the diagnose command, as parsed. */
+export interface DiagnoseFlags extends RunFlags {
+  /** `--from BUNDLE`: analyse a bundle (.tar.gz or extracted directory) offline. */
+  from?: string;
   color: boolean;
   verbose?: boolean;
   failOn: "fail" | "warn" | "never";
@@ -34,21 +38,26 @@ export interface DiagnoseFlags {
 
 const collect = (value: string, previous: string[]) => [...previous, value];
 
+/** The options that say which cluster and Docker host a run talks to and how names resolve (diagnose, bundle). */
+function withClusterOptions(c: Command): Command {
+  return c
+    .option("--context <name>", "kubeconfig context")
+    .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
+    .option("-n, --namespace <ns>", "namespace to prefer")
+    .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
+    .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
+    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, []);
+}
+
 /** Build the commander program. `run` receives the chosen action. */
 function program(onAction: (p: Promise<number>) => void): Command {
-  const cmd = new Command("netdoctor")
+  const cmd = withClusterOptions(new Command("netdoctor"))
     .description(
       "Diagnose the network path of a local Kubernetes dev cluster: dns → host port → forwarder → container → Service → Gateway → route → backend.",
     )
     .version(toolVersion(), "-V, --version")
     .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
     .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout")
-    .option("--context <name>", "kubeconfig context")
-    .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
-    .option("-n, --namespace <ns>", "namespace to prefer")
-    .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
-    .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
-    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
     .option("--timeout <seconds>", "deadline for the whole run", "20")
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
@@ -93,8 +102,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
       onAction(import("./watch-command.js").then((m) => m.watchCommand(target, flags)));
     });
 
-  cmd
-    .command("bundle")
+  withClusterOptions(cmd.command("bundle"))
     .description("diagnose, then write a redacted bug-report bundle (tar.gz): report, cluster objects, pod logs, docker and host state")
     .argument("[target...]", "URL or host:port (default: the discovered entry points)")
     .option("-o, --output <file>", "write the bundle here (default: netdoctor-bundle-<context>-<UTC time>.tar.gz in the current directory)")
@@ -103,12 +111,6 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--log-lines <n>", "lines of each gateway and backend container log to keep", "200")
     .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz)")
     .option("--json", "print one JSON line ({path, bytes, …}) on stdout instead of the path and size")
-    .option("--context <name>", "kubeconfig context")
-    .option("--kubeconfig <file>", "kubeconfig file (default: KUBECONFIG, then ~/.kube/config)")
-    .option("-n, --namespace <ns>", "namespace to prefer")
-    .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
-    .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
-    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
     .option("--timeout <seconds>", "deadline of the diagnosis, and of the collection", "20")
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")

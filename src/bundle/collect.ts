@@ -8,6 +8,7 @@
  * bundle still completes.
  */
 import { setMaxListeners } from "node:events";
+import type { RunFlags } from "../cli.js";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
@@ -19,20 +20,8 @@ import type { ToolVersion } from "../sources/live/tools.js";
 import { isSourceError, type ContainerInspect, type ContainerTop, type HostsEntry, type NetworkInspect, type ResolveResult, type Sources } from "../sources/types.js";
 import { toolVersion } from "../version.js";
 
-/** Options of `netdoctor bundle`, as parsed (the diagnose options that apply, plus the bundle's own). */
-export interface BundleFlags {
-  json?: boolean;
-  context?: string;
-  kubeconfig?: string;
-  namespace?: string;
-  dockerHost?: string;
-  hostAddress?: string;
-  resolve: string[];
-  timeout: string;
-  probeTimeout: string;
-  lab?: string | boolean;
-  keepPorts?: boolean;
-  checksDir?: string;
+/** Options of `netdoctor bundle`, as parsed (the run options, plus the bundle's own). */
+export interface BundleFlags extends RunFlags {
   /** `-o FILE`. */
   output?: string;
   /** `--log-lines N` (text, validated here). */
