@@ -21,6 +21,7 @@ import { BUILTIN, SUBRESOURCES, resourcesFor, splitApiVersion, type ResourceInfo
 import { SelectorError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from "./selectors.js";
 import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from "./patch.js";
 import { toTable } from "./table.js";
+import { defaultService, ServiceInvalid } from "./service-defaults.js";
 import { selfSignedCert, type ServingCert } from "./tls.js";
 
 /** The user the lab's token authenticates as; named in 403 messages. */
@@ -46,6 +47,8 @@ export interface ApiChange {
   kind: string;
   namespace?: string;
   name: string;
+  /** A copy of the stored object after the change (create, update, patch), or of the object as it was before a delete. */
+  object: KubeObject;
 }
 
 /** Request counters: total, and per URL path (query excluded). */
@@ -552,6 +555,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       const key = objKey(p.ns, o.metadata.name);
       if (bucket.has(key)) throw failure(409, "AlreadyExists", `${qualified(p.res)} "${o.metadata.name}" already exists`, details(p.res, o.metadata.name));
       const stored: KubeObject = { ...o, apiVersion: gvOf(p.res, p.version), kind: p.res.kind };
+      if (p.res.kind === "Service" && !p.res.group) serviceDefaults(stored, null, bucket.values(), o.metadata.name);
       stored.metadata.uid = randomBytes(16).toString("hex").replace(/^(.{8})(.{4})(.{4})(.{4})/, "$1-$2-$3-$4-");
       stored.metadata.creationTimestamp = new Date().toISOString().replace(/\.\d+Z$/, "Z");
       if (stored.spec !== undefined) stored.metadata.generation = 1;
@@ -560,7 +564,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
         bump(stored);
         bucket.set(key, stored);
         if (p.res.kind === "CustomResourceDefinition") afterCrdChange();
-        await notify({ verb: "create", apiVersion: stored.apiVersion!, kind: stored.kind!, ...(p.ns ? { namespace: p.ns } : {}), name: stored.metadata.name });
+        await notify({ verb: "create", apiVersion: stored.apiVersion!, kind: stored.kind!, ...(p.ns ? { namespace: p.ns } : {}), name: stored.metadata.name, object: structuredClone(stored) });
       }
       return send(res, 201, served(stored, p));
     }
@@ -584,7 +588,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
           if (gone) store.bucket(gone).clear();
           afterCrdChange();
         }
-        await notify({ verb: "delete", apiVersion: current.apiVersion ?? gvOf(p.res, p.version), kind: p.res.kind, ...(p.ns ? { namespace: p.ns } : {}), name: p.name! });
+        await notify({ verb: "delete", apiVersion: current.apiVersion ?? gvOf(p.res, p.version), kind: p.res.kind, ...(p.ns ? { namespace: p.ns } : {}), name: p.name!, object: structuredClone(current) });
       }
       if (p.res.custom) {
         return send(res, 200, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Success", details: { ...details(p.res, p.name), uid: current.metadata.uid } });
@@ -620,6 +624,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
     }
     const wantRv = next.metadata?.resourceVersion;
     if (wantRv !== undefined && wantRv !== "" && wantRv !== current.metadata.resourceVersion) throw conflict(p.res, p.name!);
+    if (p.res.kind === "Service" && !p.res.group) serviceDefaults(next, current, bucket.values(), p.name!);
     next.apiVersion = current.apiVersion ?? gvOf(p.res, p.version);
     next.kind = p.res.kind;
     next.metadata = { ...next.metadata, name: current.metadata.name, uid: current.metadata.uid, creationTimestamp: current.metadata.creationTimestamp, resourceVersion: current.metadata.resourceVersion };
@@ -630,9 +635,19 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       bump(next);
       bucket.set(key, next);
       if (p.res.kind === "CustomResourceDefinition") afterCrdChange();
-      await notify({ verb, apiVersion: next.apiVersion, kind: next.kind, ...(p.ns ? { namespace: p.ns } : {}), name: p.name! });
+      await notify({ verb, apiVersion: next.apiVersion, kind: next.kind, ...(p.ns ? { namespace: p.ns } : {}), name: p.name!, object: structuredClone(next) });
     }
     return send(res, 200, served(changed && !dryRun ? next : current, p));
+  }
+
+  /** The API server's Service defaulting and nodePort allocation (./service-defaults.ts), as a 422 Status. */
+  function serviceDefaults(next: KubeObject, current: KubeObject | null, others: Iterable<KubeObject>, name: string): void {
+    try {
+      defaultService(next, current, others);
+    } catch (e) {
+      if (e instanceof ServiceInvalid) throw failure(422, "Invalid", e.message, { name, kind: "Service" });
+      throw e;
+    }
   }
 
   const tls = options.tls ?? selfSignedCert();

@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import type { HostListener } from "../engine/types.js";
 import type { ContainerInspect } from "../sources/types.js";
 import { LAB_ENV, type LabState } from "./contract.js";
-import { loadScenario, type Scenario, type TrafficEntry, type Reaction } from "./scenario.js";
+import { loadScenario, fieldsMatch, type Scenario, type TrafficEntry, type Reaction } from "./scenario.js";
 import { startApiServer, type ApiChange, type ApiServer, type ApiStats } from "./api-server.js";
 import { startDockerApi, type DockerApi } from "./docker-api.js";
 import { startTraffic, freePort, portIsFree, isLoopbackV4, type Traffic } from "./traffic.js";
@@ -183,9 +183,21 @@ function kubeconfig(context: string, server: string, token: string, ca: string):
   });
 }
 
-function reactionMatches(r: Reaction, c: ApiChange): boolean {
+/**
+ * True when a change satisfies every condition of a reaction's `when`
+ * (absent keys match anything; `fields` is evaluated on `c.object`, the
+ * object after the change or, for a delete, as it was — see `Reaction`).
+ */
+export function reactionMatches(r: Reaction, c: ApiChange): boolean {
   const w = r.when;
-  return (w.verb === undefined || w.verb === c.verb) && (w.apiVersion === undefined || w.apiVersion === c.apiVersion) && (w.kind === undefined || w.kind === c.kind) && (w.namespace === undefined || w.namespace === c.namespace) && (w.name === undefined || w.name === c.name);
+  return (
+    (w.verb === undefined || w.verb === c.verb) &&
+    (w.apiVersion === undefined || w.apiVersion === c.apiVersion) &&
+    (w.kind === undefined || w.kind === c.kind) &&
+    (w.namespace === undefined || w.namespace === c.namespace) &&
+    (w.name === undefined || w.name === c.name) &&
+    fieldsMatch(w.fields, c.object)
+  );
 }
 
 /**

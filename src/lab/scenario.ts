@@ -63,11 +63,73 @@ export interface TrafficEntry {
   flaky?: { every: number; then: FlakyFailure };
 }
 
-/** A change reaching the API stand-in that makes the lab switch to another scenario's state. */
+/** The verbs of a change the API stand-in reports (`ApiChange.verb`), which `when.verb` may name. */
+export const REACTION_VERBS = ["create", "update", "patch", "delete"] as const;
+
+/** A scalar a `when.fields` condition compares a field of the changed object with. */
+export type FieldValue = string | number | boolean | null;
+
+/**
+ * A change reaching the API stand-in that makes the lab switch to another
+ * scenario's state, as real controllers would after a while (DESIGN §8).
+ *
+ * `when` lists conditions that must all hold; an absent key matches anything:
+ * - `verb`: create | update | patch | delete (a PUT is `update`, every PATCH
+ *   content type is `patch`);
+ * - `apiVersion`, `kind`, `namespace`, `name`: of the changed object
+ *   (`apiVersion` as stored, e.g. `helm.cattle.io/v1`, `v1`);
+ * - `fields`: `{ "<dotted.path>": <scalar> }` evaluated on the object after
+ *   the change (for a delete: the object as it was). A path is split on `.`;
+ *   a numeric segment indexes a list (`spec.ports.0.nodePort`), any other
+ *   segment names a mapping key (so keys that contain a dot, such as label
+ *   names, cannot be addressed). Values compare as strings (`30080` equals
+ *   `"30080"`, `true` equals `"true"`); `null` matches a field that is absent
+ *   or null; a field that is absent, or a mapping or a list, matches no other
+ *   value. Example: `{ "spec.type": "NodePort", "spec.ports.0.nodePort": 30080 }`.
+ *
+ * Only the first matching reaction of the current scenario fires.
+ */
 export interface Reaction {
-  when: { verb?: string; apiVersion?: string; kind?: string; namespace?: string; name?: string };
+  when: { verb?: string; apiVersion?: string; kind?: string; namespace?: string; name?: string; fields?: Record<string, FieldValue> };
   /** Scenario directory (relative to this scenario's directory) whose objects and traffic the lab switches to. */
   become: string;
+}
+
+/**
+ * The value at a dotted path in an object (see `Reaction`): numeric segments
+ * index lists, others name mapping keys. Returns `undefined` when any segment
+ * is missing or a scalar is met before the end of the path.
+ */
+export function fieldAt(obj: unknown, dotted: string): unknown {
+  let v: unknown = obj;
+  for (const seg of dotted.split(".")) {
+    if (Array.isArray(v)) {
+      if (!/^\d+$/.test(seg)) return undefined;
+      v = v[Number(seg)];
+    } else if (typeof v === "object" && v !== null) {
+      if (!Object.hasOwn(v, seg)) return undefined;
+      v = (v as Record<string, unknown>)[seg];
+    } else return undefined;
+  }
+  return v;
+}
+
+/**
+ * True when every `fields` condition holds on `obj` (see `Reaction`): scalars
+ * compare as strings, `null` matches an absent or null field, a mapping or
+ * list matches nothing. An empty or absent `fields` matches any object.
+ */
+export function fieldsMatch(fields: Record<string, FieldValue> | undefined, obj: unknown): boolean {
+  for (const [p, want] of Object.entries(fields ?? {})) {
+    const got = fieldAt(obj, p);
+    if (want === null) {
+      if (got !== undefined && got !== null) return false;
+      continue;
+    }
+    if (got === null || got === undefined || typeof got === "object") return false;
+    if (String(got) !== String(want)) return false;
+  }
+  return true;
 }
 
 /** A loaded scenario. */
@@ -202,6 +264,19 @@ function flakyOf(r: Reader, o: Obj, field: string): { every: number; then: Flaky
   const then = r.optStr(o.then, `${field}.then`, "reset");
   if (!FLAKY_FAILURES.includes(then as FlakyFailure)) r.fail(`${field}.then`, `one of ${FLAKY_FAILURES.join(", ")}`, then);
   return { every, then: then as FlakyFailure };
+}
+
+/** `when.fields` of a reaction: a mapping of dotted paths (non-empty segments) to scalars. @throws ScenarioError */
+function reactionFields(r: Reader, v: unknown, field: string): Record<string, FieldValue> {
+  const out: Record<string, FieldValue> = {};
+  for (const [k, val] of Object.entries(r.obj(v, field))) {
+    if (k.split(".").some((seg) => seg === "")) r.fail(field, "dotted field paths such as spec.ports.0.nodePort", k);
+    if (val !== null && typeof val !== "string" && typeof val !== "boolean" && !(typeof val === "number" && Number.isFinite(val))) {
+      r.fail(`${field}["${k}"]`, "a scalar (string, number, boolean or null)", val);
+    }
+    out[k] = val as FieldValue;
+  }
+  return out;
 }
 
 async function readText(file: string, rel: string): Promise<string | null> {
@@ -419,6 +494,8 @@ export async function loadScenario(dir: string): Promise<Scenario> {
       for (const k of ["verb", "apiVersion", "kind", "namespace", "name"] as const) {
         if (when[k] !== undefined && when[k] !== null) w[k] = r.str(when[k], `reactions[${i}].when.${k}`);
       }
+      if (w.verb !== undefined && !(REACTION_VERBS as readonly string[]).includes(w.verb)) r.fail(`reactions[${i}].when.verb`, `one of ${REACTION_VERBS.join(", ")}`, w.verb);
+      if (when.fields !== undefined && when.fields !== null) w.fields = reactionFields(r, when.fields, `reactions[${i}].when.fields`);
       return { when: w, become: r.str(o.become, `reactions[${i}].become`) };
     });
   }

@@ -163,7 +163,8 @@ describe("writes", () => {
     const smp = (await kube(api, "PATCH", p, { contentType: "application/strategic-merge-patch+json", body: { spec: { ports: [{ port: 8080, targetPort: 8081 }, { name: "https", port: 8443 }] } } })).json;
     expect(smp.spec.ports).toEqual([
       { name: "http", port: 8080, protocol: "TCP", targetPort: 8081, nodePort: 30080 },
-      { name: "https", port: 8443 },
+      // The API server defaults protocol and targetPort and allocates a nodePort for a NodePort Service's new port.
+      { name: "https", port: 8443, protocol: "TCP", targetPort: 8443, nodePort: expect.any(Number) },
     ]);
     const jp = (await kube(api, "PATCH", p, { contentType: "application/json-patch+json", body: [{ op: "replace", path: "/spec/type", value: "LoadBalancer" }, { op: "remove", path: "/spec/ports/1" }] })).json;
     expect(jp.spec.type).toBe("LoadBalancer");
