@@ -17,6 +17,7 @@ export type SourceErrorCode =
   | "not-found" // 404 (for a list: the resource kind is not served, e.g. CRD not installed)
   | "unsupported" // the platform cannot provide this (e.g. host listeners on Windows)
   | "invalid-config" // malformed kubeconfig, unknown context, bad docker host
+  | "conflict" // 409: the object changed since it was read (optimistic concurrency), or already exists
   | "error"; // anything else (5xx, unexpected answer)
 
 /**
@@ -94,6 +95,8 @@ export interface KubeSource {
    */
   podLogs?(namespace: string, pod: string, container: string, tailLines: number, signal: AbortSignal): Promise<string>;
   stats(): KubeStats;
+  /** Writes for fixes and undo (DESIGN §5). Absent on sources that cannot write (recorded bundles). */
+  writer?(): import("./kube-writer.js").KubeWriter;
 }
 
 /** Shape of `docker inspect` for the fields netdoctor uses (Docker Engine API ContainerInspect). */

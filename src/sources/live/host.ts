@@ -12,6 +12,7 @@ import { parse } from "yaml";
 import type { HostListener } from "../../engine/types.js";
 import type { LabState } from "../../lab/contract.js";
 import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
+import { listForwards, socatCommand } from "../../fixes/forwards.js";
 import { SourceError, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
 
 /** One LISTEN socket from `/proc/net/tcp{,6}`. */
@@ -280,6 +281,41 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
   };
 }
 
+/** True for 127.0.0.0/8, `::1` and IPv4-mapped loopback. */
+function isLoopback(address: string): boolean {
+  return /^(::ffff:)?127\./i.test(address) || address === "::1";
+}
+
+/**
+ * Under the lab: add the live socat forwards netdoctor started on loopback
+ * (`forwards.json`, see src/fixes/forwards.ts) to the scenario's listeners,
+ * replacing a scenario listener on the same address and port in place (the
+ * others are appended) — otherwise the re-check after a `socat-forward` fix
+ * could not see the forward, since the lab's listeners come from a file, not
+ * from /proc. The command names
+ * the recorded `upstream` (the node address the checks reason about), not
+ * the loopback address the lab makes socat dial. Never throws: an
+ * unreadable or corrupt `forwards.json` leaves the list as it is.
+ */
+async function withForwards(listeners: HostListener[], env: NodeJS.ProcessEnv): Promise<HostListener[]> {
+  let forwards: Awaited<ReturnType<typeof listForwards>>;
+  try {
+    forwards = (await listForwards(env)).filter((f) => f.alive && isLoopback(f.listen.address));
+  } catch {
+    return listeners;
+  }
+  if (forwards.length === 0) return listeners;
+  const key = (address: string, port: number) => `${address}|${port}`;
+  const own = new Map(
+    forwards.map((f): [string, HostListener] => [
+      key(f.listen.address, f.listen.port),
+      { address: f.listen.address, port: f.listen.port, pid: f.pid, process: "socat", command: socatCommand(f.listen, f.upstream) },
+    ]),
+  );
+  const merged = listeners.map((l) => own.get(key(l.address, l.port)) ?? l);
+  return [...merged, ...[...own.values()].filter((f) => !merged.includes(f))];
+}
+
 /** Answer a lookup from hosts entries, in file order, like glibc `files` does. */
 function fromHosts(entries: HostsEntry[], name: string): string[] {
   const lower = name.toLowerCase();
@@ -314,7 +350,7 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
       }
       const list: unknown = parse(text) ?? [];
       if (!Array.isArray(list)) throw new SourceError("error", "host", "listeners", `${lab.listenersFile}: expected a YAML list of listeners`);
-      return list as HostListener[];
+      return withForwards(list as HostListener[], env);
     }
     if (platform === "linux") return linuxListeners(opts.procRoot);
     if (platform === "darwin") return darwinListeners(new AbortController().signal);
