@@ -118,6 +118,60 @@ function program(onAction: (p: Promise<number>) => void): Command {
       onAction(import("./bundle-command.js").then((m) => m.bundleCommand(targets, flags)));
     });
 
+  withClusterOptions(cmd.command("fix"))
+    .description("diagnose, then plan the fixes the failing checks recommend (or the FIX-IDs named), ask, apply, re-check and report before → after")
+    .argument("[fix-or-target...]", "fix ids (remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry) and/or URLs")
+    .option("-y, --yes", "apply without asking (needed when stdin is not a terminal)")
+    .option("--dry-run", "print the plans only; change nothing")
+    .option("--json", "print one JSON document ({schemaVersion, fixes[]}) and nothing else on stdout")
+    .option("--address <addr>", "socat-forward: address the forward listens on", undefined)
+    .option("--port <port>", "socat-forward: port the forward listens on (default: the target's)")
+    .option("--wait <seconds>", "keep re-checking this long after a fix while its checks still fail (controllers act asynchronously)", "30")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and fix it")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--timeout <seconds>", "deadline of each diagnosis", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .action((args: string[], flags: import("./fix-command.js").FixFlags) => {
+      onAction(import("./fix-command.js").then((m) => m.fixCommand(args, flags)));
+    });
+
+  cmd
+    .command("undo")
+    .description("restore what a fix changed (default: the latest fix not undone): recreate deleted objects, restore patched ones, stop its forwards")
+    .argument("[id]", "undo record id (see --list)")
+    .option("--list", "list the undo records")
+    .option("--json", "print JSON")
+    .option("--force", "restore an object even when it changed after the fix; replay a record already undone")
+    .option("--context <name>", "kubeconfig context")
+    .option("--kubeconfig <file>", "kubeconfig file")
+    .action((id: string | undefined, flags: import("./undo-command.js").UndoFlags) => {
+      onAction(import("./undo-command.js").then((m) => m.undoCommand(id, flags)));
+    });
+
+  const forwards = cmd
+    .command("forwards")
+    .description("list the socat forwards netdoctor started, with liveness; `forwards stop ID` stops one")
+    .option("--json", "print JSON")
+    .action((flags: { json?: boolean }) => {
+      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("list", undefined, flags)));
+    });
+  forwards
+    .command("list")
+    .description("list the socat forwards netdoctor started")
+    .option("--json", "print JSON")
+    .action((flags: { json?: boolean }) => {
+      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("list", undefined, flags)));
+    });
+  forwards
+    .command("stop")
+    .description("stop a forward netdoctor started")
+    .argument("<id>", "forward id (see netdoctor forwards)")
+    .option("--json", "print JSON")
+    .action((id: string, flags: { json?: boolean }) => {
+      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("stop", id, flags)));
+    });
+
   cmd
     .command("checks")
     .description("list every check: id, code, hop, title, dependsOn, fixes")
@@ -151,7 +205,13 @@ export async function main(argv: string[]): Promise<number> {
     writeErr: (s) => process.stderr.write(s),
     writeOut: (s) => process.stdout.write(s),
   });
-  for (const sub of cmd.commands) sub.exitOverride();
+  const override = (c: Command): void => {
+    for (const sub of c.commands) {
+      sub.exitOverride();
+      override(sub);
+    }
+  };
+  override(cmd);
   try {
     await cmd.parseAsync(argv, { from: "user" });
     return action ? await action : 0;

@@ -27,6 +27,8 @@ export interface RunSetup {
   targets: Target[];
   /** Set when the targets were discovered (no TARGET given). */
   discovery: DiscoveryReport | undefined;
+  /** New live sources with the same options (nothing memoised): what a re-check after a fix reads. */
+  freshSources(): RunSetup["live"];
   stop(): Promise<void>;
 }
 
@@ -51,7 +53,8 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
   try {
     const { createLiveSources } = await import("./sources/live/index.js");
     const { deriveHostAddress } = await import("./sources/docker-host.js");
-    const live = await createLiveSources({ kubeconfig, context, dockerHost, env });
+    const liveOptions = { kubeconfig, context, dockerHost, env };
+    const live = await createLiveSources(liveOptions);
     // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
     if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {
       try {
@@ -77,7 +80,7 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       targets = found.entryPoints.map((e) => parseTarget(e.url));
     }
     const started = lab;
-    return { live, hostAddress, targets, discovery, stop: async () => void (await started?.stop()) };
+    return { live, hostAddress, targets, discovery, freshSources: () => createLiveSources(liveOptions), stop: async () => void (await started?.stop()) };
   } catch (e) {
     await lab?.stop();
     throw e;

@@ -24,6 +24,8 @@ import { parse as parseYaml } from "yaml";
 import { KIND_INFO, type KindMap, type KubeKind } from "../../kube/types.js";
 import { memoiser, raceSignal } from "./memo.js";
 import { SourceError, type KubeInfo, type KubeSource, type KubeStats, type ServiceProxyResult } from "../types.js";
+import { refText, type KubeWriter, type ObjectRef, type PatchType } from "../kube-writer.js";
+import type { KubeObject } from "../../kube/types.js";
 
 /** Options of `createKubeSource` (DESIGN §3 `--kubeconfig`, `--context`, `KUBECONFIG`). */
 export interface KubeSourceOptions {
@@ -333,6 +335,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     signal: AbortSignal,
     call: (a: Apis, options: K8s.ConfigurationOptions) => Promise<unknown>,
     rewriteUrl?: (url: string) => string,
+    headers?: Record<string, string>,
   ): Promise<{ status: number; text: string }> {
     const a = await getApis();
     const server = config().cluster.server;
@@ -350,6 +353,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
       }
       if (sharedAgent && agent && agent.constructor === sharedAgent.constructor) ctx.setAgent(sharedAgent);
       if (rewriteUrl) ctx.setUrl(rewriteUrl(ctx.getUrl()));
+      for (const [k, v] of Object.entries(headers ?? {})) ctx.setHeaderParam(k, v);
       count(countKey);
       return ctx;
     };
@@ -417,6 +421,90 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
 
   const memoise = memoiser(aborted);
 
+  /** `/api/v1/namespaces/NS/services/NAME` or `/apis/GROUP/VERSION/…` of an object (plural from KIND_INFO). @throws SourceError for a kind netdoctor does not know */
+  function objectPath(ref: ObjectRef, withName: boolean): string {
+    const slash = ref.apiVersion.indexOf("/");
+    const group = slash < 0 ? "" : ref.apiVersion.slice(0, slash);
+    const version = slash < 0 ? ref.apiVersion : ref.apiVersion.slice(slash + 1);
+    const plural = (Object.keys(KIND_INFO) as KubeKind[]).find((k) => KIND_INFO[k].kind === ref.kind && KIND_INFO[k].group === group);
+    if (!plural) throw new SourceError("error", "kube", ref.kind, `netdoctor does not know the resource of ${ref.apiVersion} ${ref.kind}`);
+    const base = group ? `/apis/${group}/${version}` : `/api/${version}`;
+    const ns = KIND_INFO[plural].namespaced ? `/namespaces/${encodeURIComponent(ref.namespace)}` : "";
+    return `${base}${ns}/${plural}${withName ? `/${encodeURIComponent(ref.name)}` : ""}`;
+  }
+
+  /**
+   * One write (or GET) of one object. The typed CustomObjectsApi call builds
+   * and authenticates the request; its URL is rewritten to the object's own
+   * path, so core kinds (`/api/v1/…`) go the same way as custom ones.
+   */
+  async function objectCall(
+    verb: "get" | "delete" | "patch" | "create",
+    ref: ObjectRef,
+    signal: AbortSignal,
+    body?: unknown,
+    contentType?: string,
+  ): Promise<{ status: number; text: string; what: string }> {
+    const what = `${verb} ${refText(ref)}`;
+    const path = objectPath(ref, verb !== "create");
+    const p = { group: "netdoctor.invalid", version: "v1", namespace: ref.namespace || "_", plural: "objects", name: ref.name || "_" };
+    const rewrite = (url: string) => new URL(url).origin + basePath(config().cluster.server) + path;
+    const headers = contentType ? { "Content-Type": contentType } : undefined;
+    const { status, text } = await exchange(
+      what,
+      "write",
+      signal,
+      (a, o) => {
+        switch (verb) {
+          case "get":
+            return a.custom.getNamespacedCustomObject(p, o);
+          case "delete":
+            return a.custom.deleteNamespacedCustomObject({ ...p, body: body as object }, o);
+          case "patch":
+            return a.custom.patchNamespacedCustomObject({ ...p, body: body as object }, o);
+          case "create":
+            return a.custom.createNamespacedCustomObject({ ...p, body: body as object }, o);
+        }
+      },
+      rewrite,
+      headers,
+    );
+    return { status, text, what };
+  }
+
+  /** A failed write as SourceError: 409 → `conflict` with the API server's message. */
+  function writeError(status: number, text: string, ref: ObjectRef, what: string): SourceError {
+    if (status === 409) return new SourceError("conflict", "kube", refText(ref), `${what}: ${statusMessage(text) || "conflict (409)"}`);
+    return httpError(status, text, refText(ref), what);
+  }
+
+  const PATCH_TYPES: Record<PatchType, string> = { strategic: "application/strategic-merge-patch+json", merge: "application/merge-patch+json" };
+
+  const writer: KubeWriter = {
+    async get(ref, signal) {
+      const { status, text, what } = await objectCall("get", ref, signal);
+      if (status === 404) return null;
+      if (status < 200 || status > 299) throw writeError(status, text, ref, what);
+      return { apiVersion: ref.apiVersion, kind: ref.kind, ...parseJson(text, refText(ref), what) } as KubeObject;
+    },
+    async delete(ref, pre, signal) {
+      const body = { apiVersion: "v1", kind: "DeleteOptions", preconditions: pre };
+      const { status, text, what } = await objectCall("delete", ref, signal, body);
+      if (status < 200 || status > 299) throw writeError(status, text, ref, what);
+    },
+    async patch(ref, patch, type, signal) {
+      const { status, text, what } = await objectCall("patch", ref, signal, patch, PATCH_TYPES[type]);
+      if (status < 200 || status > 299) throw writeError(status, text, ref, what);
+      return { apiVersion: ref.apiVersion, kind: ref.kind, ...parseJson(text, refText(ref), what) } as KubeObject;
+    },
+    async create(object, signal) {
+      const ref: ObjectRef = { apiVersion: object.apiVersion ?? "", kind: object.kind ?? "", namespace: object.metadata.namespace ?? "", name: object.metadata.name };
+      const { status, text, what } = await objectCall("create", ref, signal, object, "application/json");
+      if (status < 200 || status > 299) throw writeError(status, text, ref, what);
+      return { apiVersion: ref.apiVersion, kind: ref.kind, ...parseJson(text, refText(ref), what) } as KubeObject;
+    },
+  };
+
   return {
     info(): KubeInfo {
       const c = config();
@@ -464,6 +552,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
       return text;
     },
     stats: () => ({ requests: stats.requests, byKind: { ...stats.byKind } }),
+    writer: () => writer,
   };
 }
 

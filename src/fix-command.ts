@@ -1,0 +1,229 @@
+/**
+ * `netdoctor fix [FIX-ID...] [TARGET...] [--yes] [--dry-run] [--json]`
+ * (DESIGN §3, §5): diagnose, plan the fixes the failing checks recommend (or
+ * the ones named), ask before changing anything, apply, re-check, report
+ * before → after.
+ *
+ * Exit codes: 0 every fix was applied and the checks it was for pass (with
+ * --dry-run: every plan can be applied; nothing to fix: the diagnosis
+ * passes); 1 a fix was refused, declined, failed, is applied by hand, or its
+ * checks still fail; 2 usage error, no consent possible (no --yes and stdin
+ * is not a terminal), or netdoctor could not run.
+ */
+import { createInterface } from "node:readline/promises";
+import type { RunFlags } from "./cli.js";
+import { UsageError } from "./errors.js";
+import { parseResolve, parseTarget } from "./engine/target.js";
+import type { FixId, Target } from "./engine/types.js";
+import type { Diagnosis } from "./fixes/runner.js";
+import type { FixOutcome, FixPlan, PlanStep } from "./fixes/types.js";
+import type { Sources } from "./sources/types.js";
+import { toolVersion } from "./version.js";
+
+/** Options of `netdoctor fix`, as parsed. */
+export interface FixFlags extends RunFlags {
+  yes?: boolean;
+  dryRun?: boolean;
+  /** `--address ADDR`: where a socat forward listens. */
+  address?: string;
+  /** `--port P`: where a socat forward listens. */
+  port?: string;
+  /** `--wait SECONDS`: how long to keep re-checking after a fix while its checks still fail. */
+  wait: string;
+}
+
+/** One fix the command works through. */
+interface Candidate {
+  id: FixId;
+  pathIndex: number;
+}
+
+/** Parse a positive number of seconds into milliseconds. @throws UsageError */
+function seconds(flag: string, raw: string, allowZero = false): number {
+  const n = Number(raw);
+  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
+  return Math.round(n * 1000);
+}
+
+/** `[FIX-ID...] [TARGET...]`: words naming a fix are fix ids, the rest targets. @throws UsageError for an unknown fix-like word */
+export function splitFixArgs(args: string[], known: (id: string) => id is FixId): { ids: FixId[]; targets: Target[] } {
+  const ids: FixId[] = [];
+  const targets: Target[] = [];
+  for (const a of args) {
+    if (known(a)) {
+      if (!ids.includes(a)) ids.push(a);
+    } else if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(a) && !a.includes(".") && !a.includes(":")) {
+      throw new UsageError(`unknown fix ${JSON.stringify(a)} (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry)`);
+    } else {
+      targets.push(parseTarget(a));
+    }
+  }
+  return { ids, targets };
+}
+
+/** A plan as text lines (also used by the TUI's plain fallback). */
+export function planLines(plan: FixPlan): string[] {
+  const out: string[] = [];
+  plan.steps.forEach((s: PlanStep, i) => {
+    const what = s.object ?? s.file ?? "";
+    out.push(`  ${i + 1}. ${s.action}${what ? ` ${what}` : ""}${s.line ? `: ${s.line}` : ""}`);
+    for (const d of s.diff ?? []) out.push(`       ${d}`);
+    if (s.command) out.push(`       $ ${s.command}`);
+    if (s.note) out.push(`       ${s.note}`);
+  });
+  for (const n of plan.notes) out.push(`  note: ${n}`);
+  if (plan.refusal) out.push(`  cannot apply: ${plan.refusal}`);
+  else if (!plan.automatic) out.push("  netdoctor does not apply this one: do the steps above by hand");
+  return out;
+}
+
+/** The outcome as text lines. */
+function outcomeLines(o: FixOutcome): string[] {
+  const v = (s: FixOutcome["before"]) => `${s.status.toUpperCase()}${s.verdict ? ` at ${s.verdict.hop} (${s.verdict.code})` : ""}`;
+  const out: string[] = [];
+  if (o.applied) {
+    out.push(`  applied. ${o.target}: ${v(o.before)} → ${o.after ? v(o.after) : "not re-checked"}`);
+    for (const c of o.checks) out.push(`    ${c.id} (${c.code}): ${c.before} → ${c.after ?? "?"}`);
+    if (o.undoId) out.push(`  undo: netdoctor undo ${o.undoId}`);
+  }
+  if (o.error) out.push(`  ${o.applied ? "" : "not applied: "}${o.error}`);
+  return out;
+}
+
+/** Ask y/N on the terminal (stderr, so stdout stays the report). */
+async function confirm(question: string): Promise<boolean> {
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const answer = await rl.question(question);
+    return /^y(es)?$/i.test(answer.trim());
+  } finally {
+    rl.close();
+  }
+}
+
+/**
+ * Run `netdoctor fix`. Resolves to the exit code.
+ * @throws UsageError / ScenarioError for bad input (exit 2).
+ */
+export async function fixCommand(args: string[], flags: FixFlags): Promise<number> {
+  const { FIX_PLUGINS, isFixId } = await import("./fixes/index.js");
+  const { ids, targets: given } = splitFixArgs(args, isFixId);
+  const timeoutMs = seconds("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const settleMs = seconds("--wait", flags.wait, true);
+  const resolve = flags.resolve.map(parseResolve);
+  let port: number | undefined;
+  if (flags.port !== undefined) {
+    port = Number(flags.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port ${JSON.stringify(flags.port)}: expected a TCP port (1-65535)`);
+  }
+  const json = !!flags.json;
+  const say = (s: string) => (json ? process.stderr : process.stdout).write(`${s}\n`);
+  const interactive = Boolean(process.stdin.isTTY);
+
+  const { loadChecks } = await import("./load-checks.js");
+  const checks = await loadChecks(flags.checksDir);
+  const { setupRun } = await import("./run-setup.js");
+  const run = await setupRun(given, flags, timeoutMs);
+  try {
+    const { createFixRunner, diagnoseFor, offeredFixes } = await import("./fixes/runner.js");
+    const diagnoseWith = (sources: Sources, targets: Target[]): Promise<Diagnosis> =>
+      diagnoseFor({
+        checks,
+        targets,
+        sources,
+        options: { resolve, hostAddress: run.hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
+        timeoutMs,
+        toolVersion: toolVersion(),
+      });
+    const initial = await diagnoseWith(run.live.sources, run.targets);
+    const { netdoctorHome } = await import("./fixes/home.js");
+    const runner = createFixRunner({
+      initial,
+      rediagnose: (targets) => diagnoseWith(run.freshSources().sources, targets),
+      targets: run.targets,
+      lab: run.live.lab,
+      home: netdoctorHome(process.env),
+      env: process.env,
+      platform: process.platform,
+      options: { ...(flags.address ? { address: flags.address } : {}), ...(port ? { port } : {}) },
+      settleMs,
+      onProgress: (what, attempt) => {
+        if (!json && what === "re-checking") say(attempt === 1 ? "  re-checking…" : `  re-checking (attempt ${attempt})…`);
+      },
+    });
+
+    for (const p of initial.report.paths) say(`${p.target.url}  ${p.status.toUpperCase()}${p.verdict ? `  ${p.verdict.hop} (${p.verdict.code}): ${p.verdict.summary}` : ""}`);
+
+    // Which fixes, for which path: the named ones where a failing check recommends them, else every recommended one.
+    const candidates: Candidate[] = [];
+    const unrecommended: FixId[] = [];
+    const wanted = ids.length > 0 ? ids : null;
+    initial.report.paths.forEach((p, i) => {
+      for (const id of offeredFixes(p)) if ((!wanted || wanted.includes(id)) && !candidates.some((c) => c.id === id)) candidates.push({ id, pathIndex: i });
+    });
+    for (const id of wanted ?? []) if (!candidates.some((c) => c.id === id)) unrecommended.push(id);
+
+    const outcomes: FixOutcome[] = [];
+    for (const id of unrecommended) {
+      const f = FIX_PLUGINS[id];
+      const p = initial.report.paths[0];
+      outcomes.push({
+        id, title: f.title, risk: f.risk, applied: false, plan: [], notes: [], target: p?.target.url ?? "",
+        before: { status: p?.status ?? "pass", verdict: null }, after: null, checks: [], undoId: null,
+        error: `not recommended: no failing check on ${initial.report.paths.map((x) => x.target.url).join(", ")} asks for ${id}`,
+      });
+      say(`${id}: not recommended by any failing check: nothing done`);
+    }
+    if (candidates.length === 0 && unrecommended.length === 0) {
+      say(initial.report.status === "pass" ? "nothing to fix: every check passes" : "no fix is recommended for what fails: see netdoctor explain CODE");
+    }
+
+    let noConsent = false;
+    let done = 0;
+    for (const c of candidates) {
+      const fix = FIX_PLUGINS[c.id];
+      // An earlier fix may have made this one unnecessary: re-offer on the latest diagnosis.
+      if (done > 0 && !runner.offered(c.pathIndex).includes(c.id)) {
+        say(`\n${c.id}: no longer recommended after the fixes above: skipped`);
+        continue;
+      }
+      const plan = await runner.plan(c.id, c.pathIndex);
+      const path = runner.current().report.paths[c.pathIndex]!;
+      say(`\nFix ${fix.id} (${fix.risk}) for ${path.target.url}: ${fix.title}`);
+      for (const l of planLines(plan)) say(l);
+      let consent = !!flags.yes;
+      let declined: string | null = null;
+      if (flags.dryRun) declined = "--dry-run: nothing was changed";
+      else if (plan.refusal || !plan.automatic) declined = null; // the runner reports why
+      else if (!consent && !interactive) {
+        declined = "not applied: netdoctor asks before changing anything and stdin is not a terminal; rerun with --yes to apply (or --dry-run to see the plan only)";
+        noConsent = true;
+      } else if (!consent) {
+        consent = await confirm(`Apply ${fix.id}${fix.risk === "disruptive" ? " (disruptive)" : ""}? [y/N] `);
+        if (!consent) declined = "declined: nothing was changed";
+      }
+      if (declined) {
+        const { pathState } = await import("./fixes/runner.js");
+        outcomes.push({
+          id: fix.id, title: fix.title, risk: fix.risk, applied: false, plan: plan.steps, notes: plan.notes, target: (plan.verifyTarget ?? path.target).url,
+          before: pathState(path), after: null, checks: [], undoId: null, error: flags.dryRun ? (plan.refusal ?? null) : declined,
+        });
+        say(`  ${declined}`);
+        continue;
+      }
+      const { outcome } = await runner.apply(plan, c.pathIndex);
+      if (outcome.applied) done++;
+      outcomes.push(outcome);
+      for (const l of outcomeLines(outcome)) say(l);
+    }
+
+    if (json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, fixes: outcomes }, null, 2)}\n`);
+    if (noConsent) return 2;
+    if (flags.dryRun) return outcomes.some((o) => o.error) ? 1 : 0;
+    if (outcomes.length === 0) return initial.report.status === "fail" ? 1 : 0;
+    return outcomes.every((o) => o.applied && !o.error) ? 0 : 1;
+  } finally {
+    await run.stop();
+  }
+}

@@ -1,0 +1,60 @@
+/**
+ * hosts-entry (DESIGN §5): the target name does not resolve through the
+ * system resolver, so add `ADDR NAME` to the hosts file the resolver reads
+ * (`/etc/hosts` on Linux and macOS; under the lab, the lab's hosts file). The
+ * address is where host-published ports are reached (`--host-address`).
+ * Applied only with consent and write access; the file is copied into the
+ * undo record first, and undo removes exactly the added line.
+ */
+import { access, appendFile, constants, copyFile, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { FixError, type Fix, type FixPlan } from "./types.js";
+
+interface State {
+  file: string;
+  line: string;
+}
+
+export const hostsEntry: Fix = {
+  id: "hosts-entry",
+  title: "Add a hosts-file entry for the target name",
+  risk: "safe",
+  async plan(ctx) {
+    const name = ctx.path.target.host;
+    const addr = ctx.report.environment.hostAddress || "127.0.0.1";
+    const { path: file, entries } = await ctx.sources.host.hostsFile(ctx.signal);
+    const line = `${addr} ${name}`;
+    const plan: FixPlan = { fixId: "hosts-entry", steps: [], refusal: null, automatic: true, notes: [], state: { file, line } satisfies State };
+    const existing = entries.find((e) => e.names.some((n) => n.toLowerCase() === name.toLowerCase()));
+    if (existing) {
+      plan.refusal = `${file} already maps ${name} to ${existing.address}: the resolver does not read it first (check /etc/nsswitch.conf "hosts:")`;
+      plan.automatic = false;
+      return plan;
+    }
+    plan.steps.push({ action: "append-file", file, line, command: `echo "${line}" | sudo tee -a ${file}` });
+    try {
+      await access(file, constants.W_OK);
+    } catch {
+      plan.automatic = false;
+      plan.notes.push(`netdoctor may not write ${file}: run the command above (it needs root), or run netdoctor fix hosts-entry with sudo`);
+    }
+    return plan;
+  },
+  async apply(_ctx, plan, journal) {
+    const st = plan.state as State;
+    const backup = join(journal.dir, "hosts.bak");
+    try {
+      await copyFile(st.file, backup);
+    } catch (e) {
+      throw new FixError(`cannot back up ${st.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; nothing was changed`);
+    }
+    const text = await readFile(st.file, "utf8");
+    await journal.record({ type: "file-appended", file: st.file, backup, line: st.line });
+    try {
+      await appendFile(st.file, `${text.length > 0 && !text.endsWith("\n") ? "\n" : ""}${st.line}\n`);
+    } catch (e) {
+      await journal.discardLast();
+      throw new FixError(`cannot write ${st.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; nothing was changed`);
+    }
+  },
+};

@@ -1,0 +1,161 @@
+/**
+ * socat-forward (DESIGN §5): `kubectl port-forward` attaches to one pod when
+ * it starts and never re-attaches, so it dies (or fails every connection with
+ * "lost connection to pod") when that pod is replaced. A socat relay to the
+ * Service's NodePort on a node — `socat TCP-LISTEN:P,fork,reuseaddr,bind=ADDR
+ * TCP:NODE:NODEPORT` — survives pod restarts, because kube-proxy answers a
+ * NodePort on every node for whichever pods are Ready. The relay is started
+ * detached and recorded (src/fixes/forwards.ts), bound to loopback unless
+ * `--address` says otherwise.
+ *
+ * Under the lab, node addresses are simulated: socat dials the loopback
+ * listener the lab serves for NODE:NODEPORT (LabState.probeMap), while the
+ * recorded upstream stays NODE:NODEPORT.
+ */
+import { readFile } from "node:fs/promises";
+import type { Deployment, Node, Pod, Service, ServicePort } from "../kube/types.js";
+import { serviceSelects } from "../kube/helpers.js";
+import type { Target } from "../engine/types.js";
+import { startForward } from "./forwards.js";
+import { FixError, type Fix, type FixContext, type FixPlan } from "./types.js";
+
+/** A kubectl port-forward upstream `NAMESPACE/TYPE/NAME:PORT` (host/forwarders upstreamOf), parsed. */
+export function parseKubectlUpstream(upstream: string): { namespace: string | null; type: string; name: string; port: string } | null {
+  const m = /^([^/]+)\/([a-z]+)\/([^:/]+):(.+)$/.exec(upstream);
+  if (!m) return null;
+  return { namespace: m[1] === "-" ? null : m[1]!, type: m[2]!, name: m[3]!, port: m[4]! };
+}
+
+/** The Service and port a kubectl port-forward target reaches. */
+function serviceOf(up: NonNullable<ReturnType<typeof parseKubectlUpstream>>, ns: string, services: Service[], pods: Pod[], deployments: Deployment[]): { svc: Service; sp: ServicePort } | string {
+  const inNs = services.filter((s) => s.metadata.namespace === ns);
+  if (up.type === "svc") {
+    const svc = inNs.find((s) => s.metadata.name === up.name);
+    if (!svc) return `Service ${ns}/${up.name} the port-forward targets does not exist`;
+    const sp = (svc.spec.ports ?? []).find((p) => String(p.port) === up.port || p.name === up.port);
+    return sp ? { svc, sp } : `Service ${ns}/${up.name} has no port ${up.port}`;
+  }
+  // pod/NAME or deploy/NAME: the Service selecting those pods, on the port whose targetPort is the forwarded one.
+  const labels = up.type === "pod" ? pods.find((p) => p.metadata.namespace === ns && p.metadata.name === up.name)?.metadata.labels : up.type === "deploy" ? deployments.find((d) => d.metadata.namespace === ns && d.metadata.name === up.name)?.spec?.template?.metadata?.labels : undefined;
+  if (!labels) return `the port-forward targets ${up.type}/${up.name} in ${ns}, which netdoctor cannot map to a Service`;
+  for (const svc of inNs) {
+    if (!svc.spec.selector || !serviceSelects(svc.spec.selector, labels)) continue;
+    const sp = (svc.spec.ports ?? []).find((p) => String(p.targetPort ?? p.port) === up.port);
+    if (sp) return { svc, sp };
+  }
+  return `no Service in ${ns} selects ${up.type}/${up.name} on port ${up.port}: create one (type NodePort) to forward to`;
+}
+
+/** The InternalIP of a Ready node (kube-proxy answers NodePorts on every node). */
+function nodeAddress(nodes: Node[]): { node: string; address: string } | null {
+  const ready = (n: Node) => (n.status?.conditions ?? []).some((c) => c.type === "Ready" && c.status === "True");
+  for (const n of [...nodes].sort((a, b) => Number(ready(b)) - Number(ready(a)))) {
+    const ip = (n.status?.addresses ?? []).find((a) => a.type === "InternalIP")?.address;
+    if (ip) return { node: n.metadata.name, address: ip };
+  }
+  return null;
+}
+
+/** True when `pid` is a process of this machine whose command line is `command` (Linux /proc). */
+async function isProcess(pid: number, command: string | undefined): Promise<boolean> {
+  try {
+    const argv = (await readFile(`/proc/${pid}/cmdline`, "utf8")).split("\0").filter(Boolean).join(" ");
+    return command === undefined || argv === command;
+  } catch {
+    return false;
+  }
+}
+
+interface State {
+  listen: { address: string; port: number };
+  upstream: string;
+  dial: string;
+  target: string;
+  stop: { pid: number; command: string } | null;
+}
+
+const hostPort = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);
+
+/** The kubectl port-forward this path goes through: the forwarder, or the kubectl hop of a chain. */
+function kubectlUpstream(ctx: FixContext): string | null {
+  const f = ctx.facts.forwarder;
+  if (f?.kind === "kubectl-port-forward" && f.upstream) return f.upstream;
+  const hop = (ctx.facts.forwarderChain ?? []).find((h) => h.kind === "kubectl-port-forward" && h.upstream);
+  return hop?.upstream ?? null;
+}
+
+export const socatForward: Fix = {
+  id: "socat-forward",
+  title: "Replace the kubectl port-forward with a socat forward to a NodePort",
+  risk: "safe",
+  async plan(ctx) {
+    const plan: FixPlan = { fixId: "socat-forward", steps: [], refusal: null, automatic: true, notes: [], state: null };
+    const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
+    const raw = kubectlUpstream(ctx);
+    const up = raw ? parseKubectlUpstream(raw) : null;
+    if (!up) return refuse("no kubectl port-forward was found on this path: nothing to replace");
+    const ns = up.namespace ?? ctx.sources.kube.info().namespace;
+    const kube = ctx.sources.kube;
+    const [services, pods, deployments, nodes] = await Promise.all([
+      kube.list("services", ctx.signal) as Promise<Service[]>,
+      kube.list("pods", ctx.signal).catch(() => []) as Promise<Pod[]>,
+      kube.list("deployments", ctx.signal).catch(() => []) as Promise<Deployment[]>,
+      kube.list("nodes", ctx.signal) as Promise<Node[]>,
+    ]);
+    const found = serviceOf(up, ns, services, pods, deployments);
+    if (typeof found === "string") return refuse(found);
+    const { svc, sp } = found;
+    const svcName = `${svc.metadata.namespace}/${svc.metadata.name}`;
+    if (!sp.nodePort) {
+      return refuse(`Service ${svcName} has no NodePort to forward to: give it one first (kubectl -n ${svc.metadata.namespace} patch service ${svc.metadata.name} -p '{"spec":{"type":"NodePort"}}')`);
+    }
+    const node = nodeAddress(nodes);
+    if (!node) return refuse("no Node has an InternalIP to forward to");
+    const upstream = hostPort(node.address, sp.nodePort);
+    let dial = upstream;
+    if (ctx.lab) {
+      const mapped = ctx.lab.probeMap[upstream];
+      if (!mapped) return refuse(`the lab serves nothing on ${upstream}`);
+      dial = mapped;
+    }
+    const listen = { address: ctx.options.address ?? "127.0.0.1", port: ctx.options.port ?? ctx.path.target.port };
+    let stop: State["stop"] = null;
+    const holder = (await ctx.sources.host.listeners(ctx.signal)).find((l) => l.port === listen.port);
+    if (holder) {
+      const who = `${holder.process ?? "a process"}${holder.pid ? ` (pid ${holder.pid})` : ""}`;
+      const isKubectl = /\bkubectl\b.*\bport-forward\b/.test(holder.command ?? "");
+      if (!isKubectl || !holder.pid || ctx.lab || !(await isProcess(holder.pid, holder.command))) {
+        return refuse(`port ${listen.port} is held by ${who}${ctx.lab ? " in the lab" : ""}: let socat listen elsewhere with --port`);
+      }
+      stop = { pid: holder.pid, command: holder.command ?? "" };
+      plan.steps.push({ action: "stop-process", command: `kill ${holder.pid}`, note: `stop the kubectl port-forward holding port ${listen.port}: ${holder.command}` });
+    }
+    const command = `socat TCP-LISTEN:${listen.port},fork,reuseaddr,bind=${listen.address} TCP:${upstream}`;
+    plan.steps.push({
+      action: "start-forward",
+      command,
+      note: `relays ${hostPort(listen.address, listen.port)} to NodePort ${sp.nodePort} of Service ${svcName} on node ${node.node}${dial !== upstream ? ` (lab: dials ${dial})` : ""}; survives pod restarts`,
+    });
+    plan.notes.push("list it with netdoctor forwards; stop it with netdoctor forwards stop ID (or netdoctor undo)");
+    if (ctx.platform === "darwin") plan.notes.push("on macOS (Docker Desktop, Colima) node addresses are not reachable from the host: publish the NodePort instead (kind-port-mapping, k3d-port-mapping)");
+    if (listen.port !== ctx.path.target.port) {
+      const t = ctx.path.target;
+      const verify: Target = { url: `${t.url.split("://")[0]}://${t.host.includes(":") ? `[${t.host}]` : t.host}:${listen.port}${t.path}`, scheme: t.url.startsWith("https") ? "https" : "http", host: t.host, port: listen.port, path: t.path };
+      plan.verifyTarget = verify;
+    }
+    plan.state = { listen, upstream, dial, target: `${svcName}:${sp.port} (NodePort ${sp.nodePort})`, stop } satisfies State;
+    return plan;
+  },
+  async apply(ctx, plan, journal) {
+    const st = plan.state as State;
+    if (st.stop) {
+      if (!(await isProcess(st.stop.pid, st.stop.command))) throw new FixError(`pid ${st.stop.pid} is no longer the kubectl port-forward the plan saw: nothing was changed; run the fix again to re-plan`);
+      await journal.record({ type: "process-stopped", pid: st.stop.pid, command: st.stop.command });
+      process.kill(st.stop.pid, "SIGTERM");
+      const deadline = Date.now() + 5000;
+      while ((await isProcess(st.stop.pid, undefined)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    }
+    const rec = await startForward({ listen: st.listen, upstream: st.upstream, dial: st.dial, target: st.target, undoId: journal.id, env: ctx.env });
+    await journal.record({ type: "forward-started", forwardId: rec.id });
+  },
+};
