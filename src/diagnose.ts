@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import type { DiagnoseFlags } from "./cli.js";
 import { UsageError } from "./errors.js";
 import { parseResolve, parseTarget } from "./engine/target.js";
-import type { Target } from "./engine/types.js";
+import type { PathFacts, Target } from "./engine/types.js";
 import type { Report, RunEvent, RunListener } from "./report/types.js";
 import { toolVersion } from "./version.js";
 
@@ -77,29 +77,98 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   const run = await setupRun(targets, flags, timeoutMs);
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
+  // In the TUI, the failing hops offer their fixes (DESIGN §5): a FixRunner over this run, once it has ended.
+  let facts: PathFacts[] = [];
+  let ready: (r: Report | null) => void = () => undefined;
+  const done = new Promise<Report | null>((r) => (ready = r));
+  const tuiFixes = mode === "tui" ? await fixesForTui(done, () => facts, run, { checks, targets, resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs, timeoutMs }) : undefined;
   try {
-    return await report(mode, flags, async (onEvent) => {
-      const { runDiagnosis } = await import("./engine/run.js");
-      const { describeFixes } = await import("./fixes/catalog.js");
-      return runDiagnosis({
-        checks,
-        targets,
-        sources: live.sources,
-        options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
-        timeoutMs,
-        toolVersion: toolVersion(),
-        describeFixes,
-        // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
-        onEvent: (e) => {
-          if (discovery && e.type === "run-start") e = { ...e, discovery };
-          if (discovery && e.type === "run-end") e.report.discovery = discovery;
-          onEvent(e);
-        },
-      });
-    });
+    return await report(
+      mode,
+      flags,
+      async (onEvent) => {
+        const { runDiagnosis } = await import("./engine/run.js");
+        const { describeFixes } = await import("./fixes/catalog.js");
+        try {
+          const r = await runDiagnosis({
+            checks,
+            targets,
+            sources: live.sources,
+            options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
+            timeoutMs,
+            toolVersion: toolVersion(),
+            describeFixes: (recommended, paths, f) => {
+              facts = f;
+              return describeFixes(recommended, paths, f);
+            },
+            // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
+            onEvent: (e) => {
+              if (discovery && e.type === "run-start") e = { ...e, discovery };
+              if (discovery && e.type === "run-end") e.report.discovery = discovery;
+              onEvent(e);
+            },
+          });
+          ready(r);
+          return r;
+        } catch (e) {
+          ready(null);
+          throw e;
+        }
+      },
+      tuiFixes,
+    );
   } finally {
     await run.stop();
   }
+}
+
+/** What the TUI needs to offer fixes: the runner (once the run ended), its progress, and the latest report. */
+interface TuiFixes {
+  fixer: Promise<import("./fixes/types.js").FixRunner | null>;
+  fixProgress: (listener: (what: "applying" | "re-checking", attempt: number) => void) => () => void;
+  onReport: (r: Report) => void;
+  latest: () => Report | null;
+}
+
+/** A FixRunner over the run that ends with `done`; re-checks diagnose the same targets with fresh sources. */
+async function fixesForTui(
+  done: Promise<Report | null>,
+  facts: () => PathFacts[],
+  run: Awaited<ReturnType<typeof import("./run-setup.js").setupRun>>,
+  o: { checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; targets: Target[]; resolve: ReturnType<typeof parseResolve>[]; hostAddress: string; namespace: string | null; probeTimeoutMs: number; timeoutMs: number },
+): Promise<TuiFixes> {
+  const listeners = new Set<(what: "applying" | "re-checking", attempt: number) => void>();
+  let latest: Report | null = null;
+  const fixer = done.then(async (report) => {
+    if (!report) return null;
+    latest = report;
+    const { createFixRunner, diagnoseFor } = await import("./fixes/runner.js");
+    const { netdoctorHome } = await import("./fixes/home.js");
+    const diagnoseWith = (sources: import("./sources/types.js").Sources, targets: Target[]) =>
+      diagnoseFor({ checks: o.checks, targets, sources, options: { resolve: o.resolve, hostAddress: o.hostAddress, namespace: o.namespace, probeTimeoutMs: o.probeTimeoutMs }, timeoutMs: o.timeoutMs, toolVersion: toolVersion() });
+    return createFixRunner({
+      initial: { report, facts: facts(), sources: run.live.sources },
+      rediagnose: (targets) => diagnoseWith(run.freshSources().sources, targets),
+      targets: o.targets,
+      lab: run.live.lab,
+      home: netdoctorHome(process.env),
+      env: process.env,
+      platform: process.platform,
+      options: {},
+      onProgress: (what, attempt) => {
+        for (const l of listeners) l(what, attempt);
+      },
+    });
+  });
+  return {
+    fixer,
+    fixProgress: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    onReport: (r) => (latest = r),
+    latest: () => latest,
+  };
 }
 
 /**
@@ -153,12 +222,12 @@ async function diagnoseBundle(
 }
 
 /** Feed a run's events to the reporter of `mode`, print JSON / write JUnit at the end, and return the exit code. */
-async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: RunEvent) => void) => Promise<Report>): Promise<number> {
+async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: RunEvent) => void) => Promise<Report>, fixes?: TuiFixes): Promise<number> {
   const hub = eventHub();
   let tui: Promise<void> | null = null;
   if (mode === "tui") {
     const { runTui } = await import("./ui/run-tui.js");
-    tui = runTui(hub.subscribe, { color: flags.color });
+    tui = runTui(hub.subscribe, { color: flags.color, ...(fixes ? { fixer: fixes.fixer, fixProgress: fixes.fixProgress, onReport: fixes.onReport } : {}) });
   } else if (mode === "text") {
     const { createTextReporter } = await import("./report/text.js");
     hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
@@ -169,9 +238,11 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
     process.stdout.write(renderJson(result));
   }
   if (tui) await tui;
+  // After fixes applied in the TUI, the last re-check is what the user saw and what the exit code says.
+  const final = fixes?.latest() ?? result;
   if (flags.junit) {
     const { renderJunit } = await import("./report/junit.js");
-    await writeFile(flags.junit, renderJunit(result));
+    await writeFile(flags.junit, renderJunit(final));
   }
-  return exitCodeFor(result.status, flags.failOn);
+  return exitCodeFor(final.status, flags.failOn);
 }

@@ -5,13 +5,20 @@
  * diagnosis logic.
  *
  * Keys (interactive mode only): ↑/↓ or k/j move between hops, enter or space
- * expands a hop's checks, q / Esc / Ctrl-C quit. Without raw-mode stdin the
- * app takes no keys and exits by itself once the run has ended, leaving the
- * final frame on screen.
+ * expands a hop's checks, q / Esc / Ctrl-C quit. With a fix runner (`fixer`),
+ * once the run has ended, failing hops list their fixes and `f` opens the fix
+ * panel under the focused path (keys in ./fix-controller.ts; the panel takes
+ * every key while open, and q does not quit while a fix is applying). Without
+ * raw-mode stdin the app takes no keys, shows nothing about fixes, and exits
+ * by itself once the run has ended, leaving the final frame on screen.
  */
-import { useEffect, useSyncExternalStore } from "react";
+import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { Box, Text, useApp, useInput, useStdin } from "ink";
 import { pathCounts } from "../report/format.js";
+import type { Report } from "../report/types.js";
+import { createFixController } from "./fix-controller.js";
+import { panelKeys, type TuiFixer } from "./fix-panel.js";
+import { FixPanel } from "./FixPanel.js";
 import { HopRow } from "./HopRow.js";
 import { PathView } from "./PathView.js";
 import { Spinner } from "./Spinner.js";
@@ -27,6 +34,14 @@ export interface AppProps {
   onQuit?: () => void;
   /** Colour marks and statuses (default true; false for `--no-color`). */
   color?: boolean;
+  /**
+   * Plans and applies fixes (a `FixRunner`, src/fixes/types.ts). Used in
+   * interactive mode once the run has ended; absent (e.g. `--from` bundles):
+   * nothing about fixes beyond the verdict's list is shown.
+   */
+  fixer?: TuiFixer;
+  /** Called with the re-check's report each time an applied fix replaced the report on screen. */
+  onReport?: (report: Report) => void;
 }
 
 function Header({ state }: { state: UiState }): React.JSX.Element {
@@ -68,11 +83,17 @@ function PortHeader({ port }: { port: number }): React.JSX.Element {
   );
 }
 
-function Footer({ state, interactive }: { state: UiState; interactive: boolean }): React.JSX.Element {
+/** The footer's key hints: the panel's keys while it is open, else movement, `f fix` when the focused path offers fixes, and quit. */
+function keyHints(state: UiState, canFix: boolean): string {
+  if (state.fix.mode === "applying") return `  ${panelKeys(state.fix)}`;
+  if (state.fix.mode !== "closed") return `  ${panelKeys(state.fix)} · q quit`;
+  return `  ↑↓ move · enter expand${canFix ? " · f fix" : ""} · q quit`;
+}
+
+function Footer({ state, keys }: { state: UiState; keys: string }): React.JSX.Element {
   const tint = useTint();
   const all = [...state.env, ...state.paths.flatMap((p) => p.checks)];
   const done = all.filter((c) => c.state === "done").length;
-  const keys = interactive ? "  ↑↓ move · enter expand · q quit" : "";
   if (state.phase !== "done" || !state.report) {
     return (
       <Box marginTop={1}>
@@ -94,11 +115,17 @@ function Footer({ state, interactive }: { state: UiState; interactive: boolean }
   );
 }
 
-export function App({ store, interactive, onQuit, color = true }: AppProps): React.JSX.Element {
+export function App({ store, interactive, onQuit, color = true, fixer, onReport }: AppProps): React.JSX.Element {
   const state = useSyncExternalStore(store.subscribe, store.getState);
   const { exit } = useApp();
   const { isRawModeSupported } = useStdin();
   const keys = interactive ?? isRawModeSupported;
+  const onReportRef = useRef(onReport);
+  onReportRef.current = onReport;
+  const fixes = useMemo(
+    () => (keys && fixer ? createFixController(store, fixer, { onReport: (r) => onReportRef.current?.(r) }) : null),
+    [keys, fixer, store],
+  );
 
   useInput(
     (input, key) => {
@@ -106,6 +133,7 @@ export function App({ store, interactive, onQuit, color = true }: AppProps): Rea
       const chars = !key.ctrl && !key.meta && input.length > 1 ? [...input] : [input];
       for (const ch of chars) {
         const enter = key.return || ch === "\r" || ch === "\n";
+        if (fixes?.key({ input: ch, escape: key.escape, enter, up: key.upArrow, down: key.downArrow, ctrl: key.ctrl })) continue;
         if (ch === "q" || key.escape || (key.ctrl && ch === "c")) {
           onQuit?.();
           exit();
@@ -127,6 +155,9 @@ export function App({ store, interactive, onQuit, color = true }: AppProps): Rea
   const cursorKey = cursorRow?.key ?? null;
   // With several paths, only the one under the cursor (the first, initially) shows its hops.
   const focused = cursorRow?.path ?? 0;
+  const offered = fixes ? fixes.offered(focused) : [];
+  const panel = state.fix.mode !== "closed" ? <FixPanel panel={state.fix} /> : null;
+  const panelPath = state.fix.mode !== "closed" ? state.fix.path : -1;
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column">
@@ -141,10 +172,19 @@ export function App({ store, interactive, onQuit, color = true }: AppProps): Rea
         {state.paths.map((p, i) => (
           <Box key={i} flexDirection="column">
             {state.discovery && p.target.port !== state.paths[i - 1]?.target.port ? <PortHeader port={p.target.port} /> : null}
-            <PathView state={state} index={i} cursorKey={cursorKey} cursor={keys} compact={keys && state.paths.length > 1 && i !== focused} />
+            <PathView
+              state={state}
+              index={i}
+              cursorKey={cursorKey}
+              cursor={keys}
+              compact={keys && state.paths.length > 1 && i !== focused}
+              offered={i === focused ? offered : undefined}
+            />
+            {i === panelPath ? panel : null}
           </Box>
         ))}
-        <Footer state={state} interactive={keys} />
+        {panelPath >= state.paths.length ? panel : null}
+        <Footer state={state} keys={keys ? keyHints(state, offered.length > 0) : ""} />
       </Box>
     </ColorContext.Provider>
   );

@@ -1,9 +1,11 @@
 /**
  * One hop of a path (or the environment block): mark or spinner, hop name,
  * summary; under a failing or warning hop the worst check's id, summary and
- * main evidence; when expanded, every check of the hop.
+ * main evidence, and the fixes the user can open from here (`fix: ID (f)`);
+ * when expanded, every check of the hop.
  */
 import { Box, Text } from "ink";
+import type { FixId } from "../engine/types.js";
 import { evidenceLines } from "../report/format.js";
 import { CheckList } from "./CheckList.js";
 import { Mark } from "./Mark.js";
@@ -17,6 +19,8 @@ export interface HopRowProps {
   expanded: boolean;
   /** Draw the cursor (interactive mode); the column is kept either way so that layouts match. */
   cursor: boolean;
+  /** Fixes the user can open with `f` for this hop's failing or warning checks (none: no line). */
+  fixes?: readonly FixId[];
 }
 
 const HOP_WIDTH = 10;
@@ -27,7 +31,7 @@ function runningTitles(view: HopView): string {
   return running.length ? `checking: ${running.join(", ")}` : "";
 }
 
-export function HopRow({ view, selected, expanded, cursor }: HopRowProps): React.JSX.Element {
+export function HopRow({ view, selected, expanded, cursor, fixes = [] }: HopRowProps): React.JSX.Element {
   const tint = useTint();
   const p = view.problem;
   const showProblem = p !== null && (view.status === "fail" || view.status === "error" || view.status === "warn" || view.status === "running");
@@ -56,6 +60,7 @@ export function HopRow({ view, selected, expanded, cursor }: HopRowProps): React
               {line}
             </Text>
           ))}
+          {fixes.length > 0 ? <Text color={tint("cyan")} wrap="truncate-end">{`fix: ${fixes.join(", ")} (f)`}</Text> : null}
         </Box>
       ) : null}
       {expanded ? <CheckList checks={view.checks} /> : null}

@@ -5,6 +5,8 @@
  * the cursor.
  */
 import { Box, Text } from "ink";
+import type { FixId } from "../engine/types.js";
+import { hopFixIds } from "./fix-panel.js";
 import { HopRow } from "./HopRow.js";
 import { Spinner } from "./Spinner.js";
 import { hopView, pathHopIds, type UiState } from "./state.js";
@@ -19,13 +21,17 @@ export interface PathViewProps {
   cursor: boolean;
   /** Render one line (URL, status, where it stops) instead of the hops. */
   compact?: boolean;
+  /** Fixes the user can open for this path (`f`); each failing or warning hop lists the ones its checks recommend. */
+  offered?: readonly FixId[];
 }
 
-export function PathView({ state, index, cursorKey, cursor, compact = false }: PathViewProps): React.JSX.Element | null {
+export function PathView({ state, index, cursorKey, cursor, compact = false, offered = [] }: PathViewProps): React.JSX.Element | null {
   const tint = useTint();
   const path = state.paths[index];
   if (!path) return null;
   const status = path.report?.status;
+  // The fix panel under this path shows the fix in full: the verdict need not list the fixes again.
+  const panelOpen = state.fix.mode !== "closed" && state.fix.path === index;
   const color = status === "fail" ? "red" : status === "warn" ? "yellow" : "green";
   return (
     <Box flexDirection="column" marginTop={1}>
@@ -43,17 +49,19 @@ export function PathView({ state, index, cursorKey, cursor, compact = false }: P
       </Box>
       {compact ? null : pathHopIds(path).map((hop) => {
         const key = `${index}:${hop}`;
+        const view = hopView(state, index, hop);
         return (
           <HopRow
             key={key}
-            view={hopView(state, index, hop)}
+            view={view}
             selected={cursor && cursorKey === key}
             expanded={state.expanded.includes(key)}
             cursor={cursor}
+            fixes={offered.length > 0 ? hopFixIds(view.checks, offered) : undefined}
           />
         );
       })}
-      {compact ? null : <Verdict report={path.report} probe={path.probe} fixes={state.fixes} />}
+      {compact ? null : <Verdict report={path.report} probe={path.probe} fixes={state.fixes} listFixes={!panelOpen} />}
     </Box>
   );
 }

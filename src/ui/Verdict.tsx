@@ -10,11 +10,13 @@ export interface VerdictProps {
   probe: ProbeReport | null;
   /** The run's fix reports (titles); empty until the run ends, when only ids are known. */
   fixes: FixReport[];
+  /** List the offered fixes (default true; false while the fix panel shows them). */
+  listFixes?: boolean;
 }
 
-export function Verdict({ report, probe, fixes }: VerdictProps): React.JSX.Element | null {
+export function Verdict({ report, probe, fixes, listFixes = true }: VerdictProps): React.JSX.Element | null {
   const tint = useTint();
-  const offered = report ? fixesFor(report.checks, fixes) : [];
+  const offered = report && listFixes ? fixesFor(report.checks, fixes) : [];
   if (!report && !probe) return null;
   const color = report?.status === "fail" ? "red" : report?.status === "warn" ? "yellow" : "green";
   return (

@@ -2,11 +2,14 @@
  * The TUI's state, reduced from run events and key presses by a pure reducer
  * (testable without Ink). The view holds no diagnosis logic: statuses,
  * summaries and the verdict come from the events; this module only tracks
- * which checks are pending, running or done, and where the cursor is.
+ * which checks are pending, running or done, where the cursor is, and the
+ * fix panel (reduced by ./fix-panel.ts). A fix's re-check replaces the whole
+ * report (`report-replaced`).
  */
 import type { CheckStatus, ReportHop } from "../engine/types.js";
 import { hopIndex, worstStatus } from "../report/format.js";
 import type { CheckResult, DiscoveryReport, Environment, FixReport, PathReport, ProbeReport, Report, RunEvent } from "../report/types.js";
+import { closedPanel, reduceFixPanel, type FixAction, type FixPanel } from "./fix-panel.js";
 
 /** One check as the view knows it: declared at run-start, then started, then finished with a result. */
 export interface UiCheck {
@@ -43,13 +46,19 @@ export interface UiState {
   cursor: number;
   /** Keys of expanded rows (see {@link Row.key}). */
   expanded: string[];
+  /** The fix panel (interactive mode with a fix runner only; closed otherwise). */
+  fix: FixPanel;
 }
 
-/** Key presses the view turns into actions. */
-export type UiAction = { type: "ui-move"; delta: number } | { type: "ui-toggle" };
+/**
+ * Key presses the view turns into actions, and `report-replaced`: a fix was
+ * applied and the re-check's report takes the place of the run's (every path
+ * and check is rebuilt from it; cursor, expanded rows and the panel stay).
+ */
+export type UiAction = { type: "ui-move"; delta: number } | { type: "ui-toggle" } | { type: "report-replaced"; report: Report };
 
 /** Everything {@link reduce} accepts. */
-export type Action = RunEvent | UiAction;
+export type Action = RunEvent | UiAction | FixAction;
 
 /** The state before any event. */
 export const initialState: UiState = {
@@ -63,6 +72,7 @@ export const initialState: UiState = {
   report: null,
   cursor: 0,
   expanded: [],
+  fix: closedPanel,
 };
 
 /** A selectable row: the environment block, or one hop of one path. `key` is `env` or `<path>:<hop>`. */
@@ -189,6 +199,22 @@ export function reduce(state: UiState, action: Action): UiState {
         report: r,
       });
     }
+    case "report-replaced":
+      // The same as a run-end over empty lists: nothing of the old run survives.
+      return reduce({ ...state, env: [], paths: [] }, { type: "run-end", report: action.report });
+    case "fix-choose":
+    case "fix-move":
+    case "fix-plan":
+    case "fix-planned":
+    case "fix-apply":
+    case "fix-applied":
+    case "fix-failed":
+    case "fix-progress":
+    case "fix-quit-blocked":
+    case "fix-close": {
+      const fix = reduceFixPanel(state.fix, action);
+      return fix === state.fix ? state : { ...state, fix };
+    }
     case "ui-move":
       return clampCursor({ ...state, cursor: state.cursor + action.delta });
     case "ui-toggle": {
@@ -215,6 +241,11 @@ export function rows(state: UiState): Row[] {
     for (const hop of pathHopIds(p)) out.push({ key: `${i}:${hop}`, path: i, hop });
   });
   return out;
+}
+
+/** The path under the cursor (the first one while the cursor is on the environment block or nothing is shown). */
+export function focusedPath(state: UiState): number {
+  return rows(state)[state.cursor]?.path ?? 0;
 }
 
 /** "5 checks: 4 pass, 1 skip" */
