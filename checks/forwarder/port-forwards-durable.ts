@@ -67,6 +67,7 @@ export default defineCheck({
   hop: "forwarder",
   title: "no kubectl port-forward on this host is pinned to a single pod",
   after: ["host-port.listener-identified"],
+  fixes: ["socat-forward"],
   explain: {
     meaning: "Lists every `kubectl port-forward` process listening on this host (pid, local address and port, namespace and target). Forwards to a Service or workload (`svc/…`, `deploy/…`) are pinned to the one pod kubectl picked at start and die with it; the check warns about them and, when the Service has a NodePort the cluster already publishes on a host port (kind extraPortMappings, a k3d port mapping), names that host port as the durable path.",
     causes: "Test suites start one port-forward per test process (4–12 in parallel) against the same Service: a rollout, an eviction or a crash of the chosen pod kills the forward, and under load kubectl's streams time out (`error creating error stream for port … Timeout occurred`, `error: lost connection to pod`). A dead forward leaves its local port closed: the next test gets `connection refused`.",
@@ -104,12 +105,15 @@ export default defineCheck({
     }
     const paths: string[] = [];
     const durable: Record<string, unknown>[] = [];
+    /** Forwards whose Service has a NodePort a socat relay can reach instead. */
+    const withNodePort = new Set<PortForwardProcess>();
     for (const p of pinned) {
       if (p.cmd.target.type !== "service") continue;
       const svc = services.find((s) => s.metadata.namespace === p.namespace && s.metadata.name === p.cmd.target.name);
       if (!svc) continue;
       const np = nodePortOf(svc, p.cmd.ports[0]?.remote ?? null);
       if (np === null) continue;
+      withNodePort.add(p);
       for (const pub of publishedNodePort(containers, np)) {
         const host = isLoopback(pub.hostIp) || pub.hostIp === "0.0.0.0" || pub.hostIp === "::" ? "localhost" : pub.hostIp;
         const text = `Service ${p.namespace}/${svc.metadata.name} NodePort ${np} is already published on host port ${pub.hostPort} by ${pub.container} (http://${host}:${pub.hostPort}/)`;
@@ -124,12 +128,17 @@ export default defineCheck({
     const count = `${pfs.length} kubectl port-forward process${pfs.length === 1 ? "" : "es"} on this host (${list.join("; ")})`;
     const pathNote = paths.length ? `; use the NodePort path instead: ${paths.join("; ")}` : "";
     const details = "kubectl port-forward resolves a Service or workload to ONE pod when it starts, and stays attached to it: when that pod is deleted (rollout, eviction, crash) the forward dies or fails every connection with `error: lost connection to pod`, and several forwards started in parallel each carry all their traffic through the API server's streams, which time out under load. A NodePort published on a host port (kind extraPortMappings) or one shared socat forward to a node's NodePort does not depend on any single pod.";
+    // socat-forward applies when the forward for this port (or, when it has exited, every sibling: one Service) targets a Service with a NodePort.
+    const targets = new Set(pfs.map((p) => `${p.namespace}/${p.target}:${p.cmd.ports.map((x) => x.remote).join(",")}`));
+    const replaceable = owner ? withNodePort.has(owner) : nothingListens && targets.size === 1 && pfs.every((p) => withNodePort.has(p));
+    const fixes = replaceable ? (["socat-forward"] as const) : [];
+    const socatNote = replaceable ? " A socat relay to the Service's NodePort on a node replaces the forward and survives pod restarts (fix `socat-forward`)." : "";
     if (nothingListens && target.port !== undefined) {
-      return warn(`nothing listens on port ${target.port} any more, while ${count} run; a forward for this port has probably exited${pathNote}`, { evidence, details });
+      return warn(`nothing listens on port ${target.port} any more, while ${count} run; a forward for this port has probably exited${pathNote}`, { evidence, details: details + socatNote, fixes: [...fixes] });
     }
     if (pinned.length) {
       const mine = owner && owner.cmd.target.type !== "pod" ? `the forward serving port ${target.port} (pid ${owner.pid ?? "?"}) is pinned to one pod of ${owner.namespace}/${owner.target}; ` : "";
-      return warn(`${mine}${pinned.length} of ${count} forward to a Service or workload and die with the one pod each picked${pathNote}`, { evidence, details });
+      return warn(`${mine}${pinned.length} of ${count} forward to a Service or workload and die with the one pod each picked${pathNote}`, { evidence, details: details + socatNote, fixes: [...fixes] });
     }
     return pass(`${count}; each names its pod explicitly`, { evidence });
   },

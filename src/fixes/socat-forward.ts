@@ -16,6 +16,7 @@ import { readFile } from "node:fs/promises";
 import type { Deployment, Node, Pod, Service, ServicePort } from "../kube/types.js";
 import { serviceSelects } from "../kube/helpers.js";
 import type { Target } from "../engine/types.js";
+import { parseForwarderCommand, upstreamOf } from "../host/forwarders.js";
 import { startForward } from "./forwards.js";
 import { FixError, type Fix, type FixContext, type FixPlan } from "./types.js";
 
@@ -76,12 +77,29 @@ interface State {
 
 const hostPort = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);
 
-/** The kubectl port-forward this path goes through: the forwarder, or the kubectl hop of a chain. */
-function kubectlUpstream(ctx: FixContext): string | null {
+/**
+ * The kubectl port-forward this path goes through: the forwarder, or the
+ * kubectl hop of a chain; when the forward for the port has exited (nothing
+ * listens), the one target every other kubectl port-forward on this host
+ * relays to (parallel test processes forwarding the same Service).
+ */
+async function kubectlUpstream(ctx: FixContext): Promise<{ upstream: string; note: string | null } | null> {
   const f = ctx.facts.forwarder;
-  if (f?.kind === "kubectl-port-forward" && f.upstream) return f.upstream;
+  if (f?.kind === "kubectl-port-forward" && f.upstream) return { upstream: f.upstream, note: null };
   const hop = (ctx.facts.forwarderChain ?? []).find((h) => h.kind === "kubectl-port-forward" && h.upstream);
-  return hop?.upstream ?? null;
+  if (hop?.upstream) return { upstream: hop.upstream, note: null };
+  const listeners = await ctx.sources.host.listeners(ctx.signal);
+  if (listeners.some((l) => l.port === ctx.path.target.port)) return null;
+  const siblings = new Set<string>();
+  for (const l of listeners) {
+    const cmd = parseForwarderCommand(l.command, l.process);
+    if (cmd.kind !== "kubectl-port-forward") continue;
+    const up = upstreamOf(cmd, l.port);
+    if (up) siblings.add(up);
+  }
+  if (siblings.size !== 1) return null;
+  const [upstream] = [...siblings];
+  return { upstream: upstream!, note: `nothing listens on port ${ctx.path.target.port} any more (its kubectl port-forward exited); every other kubectl port-forward on this host relays to ${upstream}` };
 }
 
 export const socatForward: Fix = {
@@ -91,9 +109,10 @@ export const socatForward: Fix = {
   async plan(ctx) {
     const plan: FixPlan = { fixId: "socat-forward", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
-    const raw = kubectlUpstream(ctx);
-    const up = raw ? parseKubectlUpstream(raw) : null;
+    const found0 = await kubectlUpstream(ctx);
+    const up = found0 ? parseKubectlUpstream(found0.upstream) : null;
     if (!up) return refuse("no kubectl port-forward was found on this path: nothing to replace");
+    if (found0?.note) plan.notes.push(found0.note);
     const ns = up.namespace ?? ctx.sources.kube.info().namespace;
     const kube = ctx.sources.kube;
     const [services, pods, deployments, nodes] = await Promise.all([
