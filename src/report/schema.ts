@@ -36,17 +36,24 @@ export function reportSchemaPath(): string {
   return join(packageRoot(), "schema", "report.schema.json");
 }
 
-let compiled: ValidateFunction | undefined;
+/** Absolute path of the schema of `netdoctor fix --json` (DESIGN §5), shipped with the package. */
+export function fixSchemaPath(): string {
+  return join(packageRoot(), "schema", "fix.schema.json");
+}
 
-function validator(): ValidateFunction {
-  if (!compiled) {
-    const schema = JSON.parse(readFileSync(reportSchemaPath(), "utf8")) as object;
+const compiled = new Map<string, ValidateFunction>();
+
+function validator(file = reportSchemaPath()): ValidateFunction {
+  let v = compiled.get(file);
+  if (!v) {
+    const schema = JSON.parse(readFileSync(file, "utf8")) as object;
     // strict: a mistake in the schema itself is an error, not a silent no-op; strictRequired
     // is off because if/then clauses name properties defined by their parent schema.
     const ajv = new Ajv2020({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true });
-    compiled = ajv.compile(schema);
+    v = ajv.compile(schema);
+    compiled.set(file, v);
   }
-  return compiled;
+  return v;
 }
 
 function describe(e: ErrorObject): string {
@@ -77,8 +84,8 @@ function undefinedToNull(v: unknown): unknown {
  *
  * @throws Error when the schema file cannot be found or read (a packaging bug).
  */
-export function validateReport(report: unknown): ReportValidation {
-  const validate = validator();
+export function validateReport(report: unknown, schemaFile?: string): ReportValidation {
+  const validate = validator(schemaFile);
   const valid = validate(report) as boolean;
   if (valid) return { valid, errors: [] };
   const raw = validate.errors ?? [];
@@ -93,4 +100,12 @@ export function validateReport(report: unknown): ReportValidation {
   }
   if (errors.length === 0) for (const e of raw) errors.push(describe(e));
   return { valid, errors };
+}
+
+/**
+ * Validate a `netdoctor fix --json` document against `schema/fix.schema.json`.
+ * @throws Error when the schema file cannot be found or read (a packaging bug).
+ */
+export function validateFixDocument(doc: unknown): ReportValidation {
+  return validateReport(doc, fixSchemaPath());
 }

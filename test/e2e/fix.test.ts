@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLab, type RunningLab } from "../../src/lab/lab.js";
+import { validateFixDocument } from "../../src/report/schema.js";
 import { runCli, scenariosDir } from "./cli.js";
 
 interface FixJson {
@@ -58,6 +59,7 @@ describe("netdoctor fix remove-traefik", () => {
     expect(r.stderr).not.toMatch(/could not run/);
     expect(r.code).toBe(0);
     const doc = JSON.parse(r.stdout) as FixJson;
+    expect(validateFixDocument(doc)).toEqual({ valid: true, errors: [] });
     expect(doc.schemaVersion).toBe(1);
     expect(doc.fixes).toHaveLength(1);
     const f = doc.fixes[0]!;
@@ -97,6 +99,7 @@ describe("netdoctor fix remove-traefik", () => {
     const env = await open("k3d-openchoreo-traefik-conflict");
     const r = await runCli(["fix", "remove-traefik", "--json"], env);
     expect(r.code).toBe(2);
+    expect(validateFixDocument(JSON.parse(r.stdout))).toEqual({ valid: true, errors: [] });
     const f = (JSON.parse(r.stdout) as FixJson).fixes[0]!;
     expect(f.applied).toBe(false);
     expect(f.undoId).toBeNull();
@@ -130,6 +133,7 @@ describe.each([
 
     const r = await runCli(["fix", "service-to-nodeport", "--yes", "--json"], env);
     expect(r.code).toBe(0);
+    expect(validateFixDocument(JSON.parse(r.stdout))).toEqual({ valid: true, errors: [] });
     const f = (JSON.parse(r.stdout) as FixJson).fixes[0]!;
     expect(f).toMatchObject({ id: "service-to-nodeport", applied: true, error: null, after: { status: "pass" } });
     expect(f.plan).toEqual([expect.objectContaining({ action: "patch", object: "v1 Service default/web" })]);
@@ -175,5 +179,16 @@ describe("netdoctor fix: usage", () => {
     const u = await runCli(["undo"], other);
     expect(u.code).toBe(2);
     expect(u.stderr).toMatch(/^netdoctor: \S+-service-to-nodeport changed the cluster at https:\/\/127\.0\.0\.1:\d+ \(context kind-kind\), but the current context kind-kind talks to https:\/\/127\.0\.0\.1:\d+: switch with --context\n$/);
+  });
+});
+
+describe("schema/fix.schema.json", () => {
+  it("rejects a fix entry without its before state or with an unknown fix id", () => {
+    const entry = { id: "remove-traefik", applied: false, plan: [], after: null, undoId: null, error: null };
+    expect(validateFixDocument({ schemaVersion: 1, fixes: [entry] }).errors).toEqual(["/fixes/0: must have required property 'before'"]);
+    const unknown = { ...entry, id: "reboot", before: { status: "fail", verdict: null } };
+    expect(validateFixDocument({ schemaVersion: 1, fixes: [unknown] }).errors).toEqual([
+      '/fixes/0/id: must be one of remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry (got "reboot")',
+    ]);
   });
 });
