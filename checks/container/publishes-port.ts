@@ -263,7 +263,7 @@ export default defineCheck({
         facts: { container: null },
         evidence: { ...evidence, nodes: nodes.map((c) => ({ name: containerName(c), published: publishedList(c) })) },
         fixes: ["kind-port-mapping"],
-        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (fix \`kind-port-mapping\` (steps in the report) prints the entry). The Service's nodePort must equal containerPort.`,
+        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry). The Service's nodePort must equal containerPort.`,
       });
     }
     return fail(`no container publishes ${portText} (${containers.length} container${containers.length === 1 ? "" : "s"} inspected, no k3d or kind cluster among them); expected a published port`, {

@@ -51,7 +51,7 @@ export default defineCheck({
   explain: {
     meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS). When it does not, the summary gives the exact hosts line to add and the details name every source the system resolver consults (hosts file path, the nsswitch.conf `hosts:` order, the resolv.conf nameservers).",
     causes: "No hosts-file entry and no DNS record for a made-up development name (e.g. api.platform.test); the entry was written to a file the resolver does not read (a tool's own hosts file, a container's /etc/hosts); a `.local` name, which nsswitch hands to mDNS only (RFC 6762); a hosts entry pointing at an old VM address; the client tool does not implement RFC 6761 for *.localhost (Go, Python, kubectl-based tools ask the system resolver, which on many systems does not resolve them).",
-    fix: "Add `127.0.0.1 NAME` (or the address where the cluster's ports are published) to the hosts file — fix `hosts-entry` (steps in the report) prints or applies it — or use a *.localhost name with a client that resolves it (curl ≥ 7.85, browsers).",
+    fix: "Add `127.0.0.1 NAME` (or the address where the cluster's ports are published) to the hosts file — `netdoctor fix hosts-entry` prints or applies it — or use a *.localhost name with a client that resolves it (curl ≥ 7.85, browsers).",
     links: ["https://www.rfc-editor.org/rfc/rfc6761#section-6.3", "https://github.com/curl/curl/pull/9296", "https://man7.org/linux/man-pages/man5/nsswitch.conf.5.html", "https://www.rfc-editor.org/rfc/rfc6762#section-3"],
   },
   async run(ctx) {
@@ -93,7 +93,7 @@ export default defineCheck({
       }
       const details =
         systemAddresses.length === 0
-          ? `Tools that use the system resolver need a hosts-file entry \`127.0.0.1 ${host}\`; fix \`hosts-entry\` (steps in the report) prints it.`
+          ? `Tools that use the system resolver need a hosts-file entry \`127.0.0.1 ${host}\`; \`netdoctor fix hosts-entry\` prints it.`
           : undefined;
       const w = scopeWarning(ctx, target, address);
       if (w) return warn(`${w}${note}`, { facts, evidence, ...(details ? { details } : {}) });
@@ -112,7 +112,7 @@ export default defineCheck({
         mdns ? `${host} is under .local, the mDNS domain (RFC 6762): nsswitch answers it from ${hosts.path} or mDNS and stops there ([NOTFOUND=return]), so no DNS server is ever asked.` : null,
       ].filter(Boolean).join(" ");
       return fail(`${target.host} does not resolve (${answer.error ?? "no address"}); expected the line \`${line}\` in ${hosts.path} or a DNS record`, {
-        details: `Add \`${line}\` to ${hosts.path} (fix \`hosts-entry\` (steps in the report)), or use a name under .localhost, which curl ≥ 7.85 and browsers resolve to loopback on their own (RFC 6761; Go, Python and kubectl-based tools ask the system resolver instead).${notes ? ` ${notes}` : ""}`,
+        details: `Add \`${line}\` to ${hosts.path} (\`netdoctor fix hosts-entry\`), or use a name under .localhost, which curl ≥ 7.85 and browsers resolve to loopback on their own (RFC 6761; Go, Python and kubectl-based tools ask the system resolver instead).${notes ? ` ${notes}` : ""}`,
         evidence: {
           host,
           error: answer.error ?? null,

@@ -141,7 +141,7 @@ export default defineCheck({
   explain: {
     meaning: "When the target port's forwarder relays to another forwarder on this host (socat → kubectl port-forward, ssh → socat …), every hop of the chain is followed — listener, its process, its upstream, the listener that covers that upstream — and each one reaches the next: the last socat/nc upstream accepts connections, the last kubectl port-forward still has a ready pod, and no hop leads back into the chain. Listeners bound to loopback while the path's address is not are named (the reason such chains exist).",
     causes: "The inner `kubectl port-forward` lost its pod (a restart or rollout) while the outer socat kept accepting; the inner forwarder exited and the outer one, listening on 0.0.0.0:P and relaying to localhost:P, now relays to itself (macOS lets both bind; Linux refuses the second bind with `Address already in use`); a tunnel relays to a port nobody listens on any more.",
-    fix: "Replace the stack with one forwarder to a stable upstream: a socat forward on the address clients use to the Service's NodePort on a node (fix `socat-forward` (steps in the report)), or `kubectl port-forward --address <addr>` directly on the address the client dials.",
+    fix: "Replace the stack with one forwarder to a stable upstream: a socat forward on the address clients use to the Service's NodePort on a node (`netdoctor fix socat-forward`), or `kubectl port-forward --address <addr>` directly on the address the client dials.",
     links: ["http://www.dest-unreach.org/socat/doc/socat.html", "https://kubernetes.io/docs/reference/kubectl/generated/kubectl_port-forward/"],
   },
   async run(ctx) {
@@ -171,7 +171,7 @@ export default defineCheck({
         evidence,
         facts,
         fixes: ["socat-forward"],
-        details: `Each outer hop accepts connections and then loses them at hop ${broken + 1}, so clients see resets or empty replies rather than "connection refused".${scopeNote} A socat forward straight to the Service's NodePort on a node survives pod restarts (fix \`socat-forward\` (steps in the report)).`,
+        details: `Each outer hop accepts connections and then loses them at hop ${broken + 1}, so clients see resets or empty replies rather than "connection refused".${scopeNote} A socat forward straight to the Service's NodePort on a node survives pod restarts (\`netdoctor fix socat-forward\`).`,
       });
     }
     return pass(`the forwarder chain ${chain} reaches its end (${hops.length} hops)`, { evidence, facts, ...(scopeNote ? { details: scopeNote.trim() } : {}) });

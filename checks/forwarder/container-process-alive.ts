@@ -75,7 +75,7 @@ export default defineCheck({
   explain: {
     meaning: "When the target port is published by a container that is not a cluster node (a dev container, a tool container) and that container is configured to run a forwarder for the port (`kubectl port-forward`, socat, nc, ssh -L in its command, entrypoint or labels such as devcontainer.metadata's postStartCommand), the forwarder process is present in the container's process list (Docker `GET /containers/{id}/top`).",
     causes: "`kubectl port-forward` inside the container exited when its pod restarted (it never re-attaches), or was started from a shell that closed; docker-proxy keeps accepting on the host and the container resets every connection. Restarting it from inside the container is harder than it looks: a kubeconfig pointing at 127.0.0.1:<port> reaches the container's own loopback, and the container is not on the cluster's Docker network, so it cannot reach a node's NodePort either.",
-    fix: "Connect the container to the cluster's network (`docker network connect kind <container>`; kind: `kind get kubeconfig --internal` gives an API address that works there) and replace the port-forward with a socat forward to a node's NodePort (fix `socat-forward` (steps in the report); fix `service-to-nodeport` (steps in the report) first when the Service has no NodePort).",
+    fix: "Connect the container to the cluster's network (`docker network connect kind <container>`; kind: `kind get kubeconfig --internal` gives an API address that works there) and replace the port-forward with a socat forward to a node's NodePort (`netdoctor fix socat-forward`; `netdoctor fix service-to-nodeport` first when the Service has no NodePort).",
     links: ["https://docs.docker.com/reference/api/engine/version/v1.47/#tag/Container/operation/ContainerTop", "https://kind.sigs.k8s.io/docs/user/known-issues/", "https://github.com/kubernetes/kubectl/issues/1416"],
   },
   async run(ctx) {
@@ -127,7 +127,7 @@ export default defineCheck({
           evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", nodePort: np };
           if (np === null) {
             fixes.push("service-to-nodeport");
-            notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (fix \`service-to-nodeport\` (steps in the report))`);
+            notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (\`netdoctor fix service-to-nodeport\`)`);
           } else notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: a socat forward to a node's address on ${np} survives pod restarts`);
         }
       }

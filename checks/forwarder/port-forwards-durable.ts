@@ -71,7 +71,7 @@ export default defineCheck({
   explain: {
     meaning: "Lists every `kubectl port-forward` process listening on this host (pid, local address and port, namespace and target). Forwards to a Service or workload (`svc/…`, `deploy/…`) are pinned to the one pod kubectl picked at start and die with it; the check warns about them and, when the Service has a NodePort the cluster already publishes on a host port (kind extraPortMappings, a k3d port mapping), names that host port as the durable path.",
     causes: "Test suites start one port-forward per test process (4–12 in parallel) against the same Service: a rollout, an eviction or a crash of the chosen pod kills the forward, and under load kubectl's streams time out (`error creating error stream for port … Timeout occurred`, `error: lost connection to pod`). A dead forward leaves its local port closed: the next test gets `connection refused`.",
-    fix: "Use the NodePort path the cluster already publishes (kind: the extraPortMappings hostPort), or one socat forward to a node's NodePort shared by all test processes (fix `socat-forward` (steps in the report)); keep port-forward for one-off sessions.",
+    fix: "Use the NodePort path the cluster already publishes (kind: the extraPortMappings hostPort), or one socat forward to a node's NodePort shared by all test processes (`netdoctor fix socat-forward`); keep port-forward for one-off sessions.",
     links: ["https://github.com/kubernetes/kubectl/issues/1416", "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
   },
   async run(ctx) {
@@ -132,7 +132,7 @@ export default defineCheck({
     const targets = new Set(pfs.map((p) => `${p.namespace}/${p.target}:${p.cmd.ports.map((x) => x.remote).join(",")}`));
     const replaceable = owner ? withNodePort.has(owner) : nothingListens && targets.size === 1 && pfs.every((p) => withNodePort.has(p));
     const fixes = replaceable ? (["socat-forward"] as const) : [];
-    const socatNote = replaceable ? " A socat relay to the Service's NodePort on a node replaces the forward and survives pod restarts (fix `socat-forward`)." : "";
+    const socatNote = replaceable ? " A socat relay to the Service's NodePort on a node replaces the forward and survives pod restarts (`netdoctor fix socat-forward`)." : "";
     if (nothingListens && target.port !== undefined) {
       return warn(`nothing listens on port ${target.port} any more, while ${count} run; a forward for this port has probably exited${pathNote}`, { evidence, details: details + socatNote, fixes: [...fixes] });
     }

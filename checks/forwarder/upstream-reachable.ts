@@ -143,7 +143,7 @@ async function checkTcpUpstream(ctx: CheckContext, listener: HostListener, cmd: 
           facts,
           evidence,
           fixes: ["socat-forward"],
-          details: `${inCluster.kind === "pod" ? "Pod IPs" : "ClusterIPs"} live inside the cluster's network: the host has no route to them (on macOS and with Docker Desktop/Colima not even to the node containers), and a pod IP changes whenever the pod is replaced. Relay to the node's address and the Service's NodePort instead (fix \`socat-forward\` (steps in the report)), or use kubectl port-forward for a one-off session.`,
+          details: `${inCluster.kind === "pod" ? "Pod IPs" : "ClusterIPs"} live inside the cluster's network: the host has no route to them (on macOS and with Docker Desktop/Colima not even to the node containers), and a pod IP changes whenever the pod is replaced. Relay to the node's address and the Service's NodePort instead (\`netdoctor fix socat-forward\`), or use kubectl port-forward for a one-off session.`,
         });
       }
       return fail(`${who} relays ${listen} to ${shown}: ${what}; expected ${r.outcome === "timeout" ? "the upstream to accept connections" : "a route to the upstream"}`, { facts, evidence });
@@ -250,7 +250,7 @@ async function checkKubectl(ctx: CheckContext, listener: HostListener, cmd: Kube
       facts,
       evidence,
       fixes,
-      details: "kubectl port-forward attaches to one pod when it starts and never re-attaches: when that pod is deleted (a rollout, a restart) the listener may stay while every connection fails with `error: lost connection to pod`. A socat forward to the Service's NodePort survives pod restarts (fix `socat-forward` (steps in the report)).",
+      details: "kubectl port-forward attaches to one pod when it starts and never re-attaches: when that pod is deleted (a rollout, a restart) the listener may stay while every connection fails with `error: lost connection to pod`. A socat forward to the Service's NodePort survives pod restarts (`netdoctor fix socat-forward`).",
     });
   let pods: Pod[];
   try {
@@ -308,7 +308,7 @@ async function checkKubectl(ctx: CheckContext, listener: HostListener, cmd: Kube
     return pass(`${head}; ${ready.length} ready pod${ready.length === 1 ? "" : "s"} (${names}${ready.length > 3 ? ", …" : ""})`, {
       facts,
       evidence,
-      details: "kubectl port-forward works, but is fragile: it stays attached to one pod and dies (or fails every connection) when that pod is replaced. For a lasting forward use a socat forward to a NodePort (fix `socat-forward` (steps in the report)).",
+      details: "kubectl port-forward works, but is fragile: it stays attached to one pod and dies (or fails every connection) when that pod is replaced. For a lasting forward use a socat forward to a NodePort (`netdoctor fix socat-forward`).",
     });
   } catch (e) {
     if (!isSourceError(e)) throw e;
@@ -326,7 +326,7 @@ export default defineCheck({
   explain: {
     meaning: "When a userspace forwarder owns the target port — socat, kubectl port-forward, ssh -L, nc — the thing it relays to exists and accepts connections: socat/nc's TCP upstream answers, kubectl port-forward's pod (or a ready pod behind its Service/Deployment) exists; and the forwarder does not relay to itself.",
     causes: "kubectl port-forward outlived its pod (a rollout or restart replaced it); the upstream service of a socat/nc forward is down or moved to another port (e.g. a NodePort changed after a Service re-create); a forward was started twice, one pointing at the other's port (a loop).",
-    fix: "Restart the forwarder against a live upstream. For kubectl port-forward to a Service with a NodePort, replace it with a socat forward to the node (fix `socat-forward` (steps in the report)), which survives pod restarts.",
+    fix: "Restart the forwarder against a live upstream. For kubectl port-forward to a Service with a NodePort, replace it with a socat forward to the node (`netdoctor fix socat-forward`), which survives pod restarts.",
     links: ["https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/", "http://www.dest-unreach.org/socat/doc/socat.html"],
   },
   async run(ctx) {

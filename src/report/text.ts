@@ -75,11 +75,12 @@ function checkLines(c: CheckResult, verbose: boolean): string[] {
   return lines;
 }
 
-/** Each offered fix with its steps (applying fixes from netdoctor itself comes with the fix command). */
+/** Each offered fix with its steps, and the command that plans and applies it (`netdoctor fix ID`). */
 function fixLines(fixes: FixReport[], indent: string): string[] {
   return fixes.flatMap((f, i) => [
     `${indent}${i === 0 ? "Fixes: " : "       "}${f.id} — ${f.title} (${f.risk})${f.applied ? " [applied]" : ""}`,
     ...f.steps.map((step) => `${indent}         ${step}`),
+    ...(f.applied ? [] : [`${indent}         plan and apply: netdoctor fix ${f.id}`]),
   ]);
 }
 

@@ -379,6 +379,15 @@ table(portForwardsDurable, [
     status: "warn",
     summary:
       "nothing listens on port 8891 any more, while 3 kubectl port-forward processes on this host (pid 52011 127.0.0.1:8888 → envoy-gateway-system/svc/envoy-default-eg-e41e7b31:80; pid 52034 127.0.0.1:8889 → envoy-gateway-system/svc/envoy-default-eg-e41e7b31:80; pid 52057 127.0.0.1:8890 → envoy-gateway-system/svc/envoy-default-eg-e41e7b31:80) run; a forward for this port has probably exited; use the NodePort path instead: Service envoy-gateway-system/envoy-default-eg-e41e7b31 NodePort 30080 is already published on host port 8080 by kind-control-plane (http://localhost:8080/)",
+    // Every sibling forwards one Service with a NodePort: a socat relay to it replaces the dead forward.
+    fixes: ["socat-forward"],
+  },
+  {
+    name: "the forward for the target port died, and the Service its siblings forward has no NodePort",
+    data: { listeners: [...pfEnvoy(8888, 52011), ...pfEnvoy(8889, 52034)], kube: { services: [{ ...envoySvc, spec: { ...envoySvc.spec, type: "ClusterIP", ports: envoySvc.spec.ports!.map(({ nodePort: _n, ...p }) => p) } }] }, containers: [envoyNode] },
+    target: "http://www.example.com:8891/",
+    status: "warn",
+    summary: /^nothing listens on port 8891 any more, while 2 kubectl port-forward processes .* a forward for this port has probably exited$/,
   },
   {
     name: "the target is served by a svc/ forward and no NodePort is published",
@@ -386,6 +395,7 @@ table(portForwardsDurable, [
     target: "http://www.example.com:8888/",
     status: "warn",
     summary: /^the forward serving port 8888 \(pid 52011\) is pinned to one pod of envoy-gateway-system\/svc\/envoy-default-eg-e41e7b31; 1 of 1 kubectl port-forward process on this host .* die with the one pod each picked$/,
+    fixes: ["socat-forward"],
   },
   {
     name: "pod forwards only",
