@@ -6,6 +6,7 @@
  * Applied only with consent and write access; the file is copied into the
  * undo record first, and undo removes exactly the added line.
  */
+import { FIXES } from "./catalog.js";
 import { access, appendFile, constants, copyFile, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { FixError, type Fix, type FixPlan } from "./types.js";
@@ -16,9 +17,7 @@ interface State {
 }
 
 export const hostsEntry: Fix = {
-  id: "hosts-entry",
-  title: "Add a hosts-file entry for the target name",
-  risk: "safe",
+  ...FIXES["hosts-entry"],
   async plan(ctx) {
     const name = ctx.path.target.host;
     const addr = ctx.report.environment.hostAddress || "127.0.0.1";

@@ -7,14 +7,13 @@
  * (k3d v5.x), and the serverlb forwards CONTAINER to the same port on every
  * node — netdoctor runs it with consent when the k3d CLI is installed.
  */
+import { FIXES } from "./catalog.js";
 import { execa } from "execa";
 import { which } from "./which.js";
 import { FixError, type Fix, type FixPlan } from "./types.js";
 
 export const kindPortMapping: Fix = {
-  id: "kind-port-mapping",
-  title: "Add the missing extraPortMappings entry to the kind config",
-  risk: "disruptive",
+  ...FIXES["kind-port-mapping"],
   async plan(ctx) {
     const s = ctx.facts.service;
     const c = ctx.facts.container;
@@ -40,9 +39,7 @@ export const kindPortMapping: Fix = {
 };
 
 export const k3dPortMapping: Fix = {
-  id: "k3d-port-mapping",
-  title: "Publish the port on the k3d load balancer",
-  risk: "disruptive",
+  ...FIXES["k3d-port-mapping"],
   async plan(ctx) {
     const c = ctx.facts.container;
     const cluster = c?.cluster ?? ctx.report.environment.cluster;

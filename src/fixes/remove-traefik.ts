@@ -9,6 +9,7 @@
  * §2.1), so this fix never does that. Without `--disable=traefik` k3s
  * rewrites the manifest at the next server start and traefik comes back.
  */
+import { FIXES } from "./catalog.js";
 import type { HelmChart, Ingress } from "../kube/types.js";
 import { refText } from "../sources/kube-writer.js";
 import { guardedDelete, planned, recheckPlanned, writerOf, type PlannedObject } from "./kube-steps.js";
@@ -37,9 +38,7 @@ function traefikIngresses(ingresses: Ingress[]): string[] {
 }
 
 export const removeTraefik: Fix = {
-  id: "remove-traefik",
-  title: "Remove k3s' bundled traefik",
-  risk: "disruptive",
+  ...FIXES["remove-traefik"],
   async plan(ctx) {
     const charts = (await ctx.sources.kube.list("helmcharts", ctx.signal)) as HelmChart[];
     const found = TRAEFIK_CHARTS.map((n) => charts.find((c) => c.metadata.namespace === "kube-system" && c.metadata.name === n)).filter((c): c is HelmChart => !!c);

@@ -10,6 +10,7 @@
  * outside `--service-node-port-range` (default 30000-32767) or one another
  * Service already allocated ("provided port is already allocated").
  */
+import { FIXES } from "./catalog.js";
 import type { Pod, Service } from "../kube/types.js";
 import { refOf, refText } from "../sources/kube-writer.js";
 import { guardedPatch, planned, recheckPlanned, writerOf, type PlannedObject } from "./kube-steps.js";
@@ -46,9 +47,7 @@ interface State {
 }
 
 export const serviceToNodePort: Fix = {
-  id: "service-to-nodeport",
-  title: "Patch the entry Service to type NodePort with the nodePort the node mapping expects",
-  risk: "safe",
+  ...FIXES["service-to-nodeport"],
   async plan(ctx) {
     const plan: FixPlan = { fixId: "service-to-nodeport", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });

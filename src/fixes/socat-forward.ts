@@ -12,6 +12,7 @@
  * listener the lab serves for NODE:NODEPORT (LabState.probeMap), while the
  * recorded upstream stays NODE:NODEPORT.
  */
+import { FIXES } from "./catalog.js";
 import { readFile } from "node:fs/promises";
 import type { Deployment, Node, Pod, Service, ServicePort } from "../kube/types.js";
 import { serviceSelects } from "../kube/helpers.js";
@@ -103,9 +104,7 @@ async function kubectlUpstream(ctx: FixContext): Promise<{ upstream: string; not
 }
 
 export const socatForward: Fix = {
-  id: "socat-forward",
-  title: "Replace the kubectl port-forward with a socat forward to a NodePort",
-  risk: "safe",
+  ...FIXES["socat-forward"],
   async plan(ctx) {
     const plan: FixPlan = { fixId: "socat-forward", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
