@@ -45,15 +45,33 @@ function seconds(flag: string, raw: string, allowZero = false): number {
   return Math.round(n * 1000);
 }
 
-/** `[FIX-ID...] [TARGET...]`: words naming a fix are fix ids, the rest targets. @throws UsageError for an unknown fix-like word */
+const FIX_IDS: FixId[] = ["remove-traefik", "service-to-nodeport", "socat-forward", "kind-port-mapping", "k3d-port-mapping", "hosts-entry"];
+
+/** Levenshtein distance (insertions, deletions, substitutions), for telling a mistyped fix id from a host name. */
+function editDistance(a: string, b: string): number {
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const cur = [i];
+    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    prev = cur;
+  }
+  return prev[b.length]!;
+}
+
+/**
+ * `[FIX-ID...] [TARGET...]`: words naming a fix are fix ids, the rest targets.
+ * A bare hyphenated word within 3 edits of a fix id (`remove-trafik`) is a
+ * mistyped fix, not a host name (`my-app` stays a target).
+ * @throws UsageError for a mistyped fix id
+ */
 export function splitFixArgs(args: string[], known: (id: string) => id is FixId): { ids: FixId[]; targets: Target[] } {
   const ids: FixId[] = [];
   const targets: Target[] = [];
   for (const a of args) {
     if (known(a)) {
       if (!ids.includes(a)) ids.push(a);
-    } else if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(a) && !a.includes(".") && !a.includes(":")) {
-      throw new UsageError(`unknown fix ${JSON.stringify(a)} (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry)`);
+    } else if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(a) && FIX_IDS.some((id) => editDistance(a, id) <= 3)) {
+      throw new UsageError(`unknown fix ${JSON.stringify(a)} (fixes: ${FIX_IDS.join(", ")})`);
     } else {
       targets.push(parseTarget(a));
     }

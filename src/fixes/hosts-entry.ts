@@ -48,9 +48,10 @@ export const hostsEntry: Fix = {
       throw new FixError(`cannot back up ${st.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; nothing was changed`);
     }
     const text = await readFile(st.file, "utf8");
-    await journal.record({ type: "file-appended", file: st.file, backup, line: st.line });
+    const newlineAdded = text.length > 0 && !text.endsWith("\n");
+    await journal.record({ type: "file-appended", file: st.file, backup, line: st.line, newlineAdded });
     try {
-      await appendFile(st.file, `${text.length > 0 && !text.endsWith("\n") ? "\n" : ""}${st.line}\n`);
+      await appendFile(st.file, `${newlineAdded ? "\n" : ""}${st.line}\n`);
     } catch (e) {
       await journal.discardLast();
       throw new FixError(`cannot write ${st.file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}; nothing was changed`);

@@ -93,6 +93,8 @@ export async function openJournal(home: string, fix: string, meta: { context: st
   const save = () => writeJson(join(dir, "record.json"), rec);
   await save();
   const sameRef = (a: ObjectRef, b: ObjectRef) => a.apiVersion === b.apiVersion && a.kind === b.kind && a.namespace === b.namespace && a.name === b.name;
+  /** The YAML copy written for each entry, by entry index. */
+  const copies = new Map<number, string>();
   const journal: OpenJournal = {
     id,
     dir,
@@ -101,6 +103,7 @@ export async function openJournal(home: string, fix: string, meta: { context: st
       if (entry.type === "deleted" || entry.type === "patched") {
         const r = entry.ref;
         const file = `${String(rec.entries.length).padStart(2, "0")}-${r.kind.toLowerCase()}-${r.namespace || "cluster"}-${r.name}.yaml`;
+        copies.set(rec.entries.length - 1, file);
         await writeFile(join(dir, file), stringify(entry.object), { mode: 0o600 });
       }
       await save();
@@ -118,6 +121,11 @@ export async function openJournal(home: string, fix: string, meta: { context: st
     },
     async discardLast() {
       rec.entries.pop();
+      const copy = copies.get(rec.entries.length);
+      if (copy) {
+        copies.delete(rec.entries.length);
+        await rm(join(dir, copy), { force: true });
+      }
       await save();
     },
     record_: () => rec,
@@ -290,8 +298,11 @@ export async function restoreEntries(entries: UndoEntry[], deps: RestoreDeps): P
             break;
           }
           lines.splice(i, 1);
+          let restored = lines.join("\n");
+          // The fix ended an unterminated last line before appending: take that newline back too.
+          if (e.newlineAdded && restored.endsWith("\n")) restored = restored.slice(0, -1);
           await copyFile(e.file, `${e.backup}.before-undo`);
-          await writeFile(e.file, lines.join("\n"));
+          await writeFile(e.file, restored);
           out.push({ entry: e.type, subject: e.file, ok: true, message: `removed "${e.line}" (the file before the fix: ${e.backup})` });
         } catch (err) {
           out.push({ entry: e.type, subject: e.file, ok: false, message: `not restored: ${why(err)}; the file before the fix: ${e.backup}` });

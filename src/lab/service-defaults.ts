@@ -66,6 +66,7 @@ export function defaultService(next: KubeObject, current: KubeObject | null, oth
       }
       let n = MIN;
       while (taken.has(n) && n <= MAX) n++;
+      if (n > MAX) throw new ServiceInvalid(`Internal error occurred: failed to allocate a nodePort: range is full`);
       p.nodePort = n;
       taken.add(n);
     });

@@ -5,80 +5,22 @@
  * reducer over plain data, so the whole flow is testable without Ink; the
  * asynchronous calls live in ./fix-controller.ts.
  *
- * The types below are the part of the fix contract (src/fixes/types.ts:
- * FixRunner, FixPlan, PlanStep, FixOutcome) the view reads. They are declared
- * here, structurally, because the view imports only engine/report types, Ink
- * and React (STYLE: the view never imports sources, and src/fixes/types.ts
- * pulls in the source and writer types). A `FixRunner` is assignable to
- * {@link TuiFixer}; the caller passing one to `runTui` is what keeps the two in
- * step at compile time.
+ * The fix data (plans, outcomes, the FixRunner) comes from
+ * src/report/fix-types.ts, which names no sources: the view imports only
+ * engine/report types, Ink and React (STYLE: the view never imports sources).
  */
 import type { FixId, PathStatus } from "../engine/types.js";
+import type { FixOutcome, FixPlan, FixRunner, PathState, PlanStep } from "../report/fix-types.js";
 import type { Report } from "../report/types.js";
 import type { UiCheck } from "./state.js";
 
-/** One step of a plan as the panel shows it (the fields of `PlanStep`). */
-export interface TuiPlanStep {
-  /** `delete`, `patch`, `create`, `start-forward`, `stop-process`, `append-file`, `run` or `manual`. */
-  action: string;
-  /** `apiVersion Kind namespace/name`. */
-  object?: string;
-  /** `- field: old` / `+ field: new` lines. */
-  diff?: string[];
-  command?: string;
-  file?: string;
-  line?: string;
-  note?: string;
-}
-
-/** A plan as the panel shows it (the fields of `FixPlan` it reads; the object itself is handed back to `apply`). */
-export interface TuiFixPlan {
-  fixId: FixId;
-  steps: TuiPlanStep[];
-  /** One line when the fix cannot be applied here: shown in red, nothing to confirm. */
-  refusal: string | null;
-  /** False when the user applies the steps by hand: no prompt. */
-  automatic: boolean;
-  notes: string[];
-}
-
-/** Status and verdict of a path before or after a fix (`PathState`). */
-export interface TuiPathState {
-  status: PathStatus;
-  verdict: { hop: string; checkId: string; code: string; summary: string } | null;
-}
-
-/** The outcome of applying a fix, as the panel shows it (the fields of `FixOutcome` it reads). */
-export interface TuiFixOutcome {
-  id: FixId;
-  title: string;
-  /** True only when the changes were made. */
-  applied: boolean;
-  before: TuiPathState;
-  /** The re-check; null when nothing was applied. */
-  after: TuiPathState | null;
-  /** Each check the fix was for: status before → after (after null when not applied). */
-  checks: { id: string; code: string; before: string; after: string | null }[];
-  /** `netdoctor undo <undoId>` puts the change back; null when nothing changed. */
-  undoId: string | null;
-  /** One line when refused or failed; null otherwise. */
-  error: string | null;
-}
-
-/**
- * What the TUI drives: the `FixRunner` of src/fixes/types.ts, seen through the
- * types above. `offered` must be cheap (it is called while rendering);
- * `apply` never rejects by contract (failures are in `outcome.error`), but the
- * panel shows a rejection of either call as a one-line error all the same.
- */
-export interface TuiFixer {
-  /** The fix ids recommended for path `pathIndex`, failing checks first. */
-  offered(pathIndex: number): FixId[];
-  /** Plan a fix for a path. Never changes anything. */
-  plan(fixId: FixId, pathIndex: number): Promise<TuiFixPlan>;
-  /** Apply a plan returned by {@link plan}, re-check, and resolve to the outcome and the new report. */
-  apply(plan: TuiFixPlan, pathIndex: number): Promise<{ outcome: TuiFixOutcome; report: Report }>;
-}
+/** The fix data the panel shows (src/report/fix-types.ts): the same types `netdoctor fix` prints. */
+export type TuiPlanStep = PlanStep;
+export type TuiFixPlan = FixPlan;
+export type TuiPathState = PathState;
+export type TuiFixOutcome = FixOutcome;
+/** What the TUI drives: the FixRunner of src/fixes/runner.ts. `offered` must be cheap (it is called while rendering). */
+export type TuiFixer = FixRunner;
 
 /** Title and risk of the fix the panel shows (from the report's `fixes[]`; risk null when the report does not list it). */
 export interface FixInfo {
