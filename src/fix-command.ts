@@ -181,6 +181,8 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
       for (const id of offeredFixes(p)) if ((!wanted || wanted.includes(id)) && !candidates.some((c) => c.id === id)) candidates.push({ id, pathIndex: i });
     });
     for (const id of wanted ?? []) if (!candidates.some((c) => c.id === id)) unrecommended.push(id);
+    // Prerequisites first: a Service needs its NodePort before socat-forward can relay to it.
+    candidates.sort((a, b) => FIX_IDS.indexOf(a.id) - FIX_IDS.indexOf(b.id));
 
     const outcomes: FixOutcome[] = [];
     for (const id of unrecommended) {

@@ -11,10 +11,11 @@
  * Service already allocated ("provided port is already allocated").
  */
 import { FIXES } from "./catalog.js";
-import type { Pod, Service } from "../kube/types.js";
+import type { Deployment, Pod, Service } from "../kube/types.js";
 import { refOf, refText } from "../sources/kube-writer.js";
 import { guardedPatch, planned, recheckPlanned, writerOf, type PlannedObject } from "./kube-steps.js";
-import type { Fix, FixPlan } from "./types.js";
+import { forwardedService } from "./socat-forward.js";
+import type { Fix, FixContext, FixPlan } from "./types.js";
 
 /** kube-apiserver's default `--service-node-port-range`. */
 export const DEFAULT_NODE_PORT_RANGE = { min: 30000, max: 32767 };
@@ -46,6 +47,38 @@ interface State {
   patch: Record<string, unknown>;
 }
 
+/**
+ * The plan for a path through a forwarder (kubectl port-forward, a relay to a
+ * pod IP): patch the forwarded Service to `type: NodePort` without pinning a
+ * nodePort — no node mapping needs a particular one, so the API server
+ * allocates a free one from the range — so that `socat-forward` can relay to
+ * it. Null when the path has no forwarded Service; a refusal when it already
+ * has a NodePort.
+ */
+async function forwardedNodePortPlan(ctx: FixContext, plan: FixPlan): Promise<FixPlan | null> {
+  const [services, pods, deployments] = await Promise.all([
+    ctx.sources.kube.list("services", ctx.signal) as Promise<Service[]>,
+    ctx.sources.kube.list("pods", ctx.signal).catch(() => []) as Promise<Pod[]>,
+    ctx.sources.kube.list("deployments", ctx.signal).catch(() => []) as Promise<Deployment[]>,
+  ]);
+  const found = await forwardedService(ctx, { services, pods, deployments });
+  if (typeof found === "string") return null;
+  const { svc, sp } = found;
+  const name = `${svc.metadata.namespace}/${svc.metadata.name}`;
+  const type = svc.spec.type ?? "ClusterIP";
+  if (sp.nodePort) return { ...plan, refusal: `Service ${name} already has nodePort ${sp.nodePort} on port ${sp.port}: nothing to change (socat-forward relays to it)`, automatic: false };
+  const patch = { spec: { type: "NodePort" } };
+  plan.steps.push({
+    action: "patch",
+    object: refText(refOf(svc)),
+    diff: [`- spec.type: ${type}`, "+ spec.type: NodePort", `+ spec.ports[port=${sp.port}].nodePort: (allocated by the API server)`],
+    command: `kubectl -n ${svc.metadata.namespace} patch service ${svc.metadata.name} --type strategic -p '${JSON.stringify(patch)}'`,
+    note: `the forwarder on this path relays to Service ${name}; with a NodePort, socat-forward can replace it with a relay that survives pod restarts`,
+  });
+  plan.state = { object: planned(svc), patch } satisfies State;
+  return plan;
+}
+
 export const serviceToNodePort: Fix = {
   ...FIXES["service-to-nodeport"],
   async plan(ctx) {
@@ -53,6 +86,11 @@ export const serviceToNodePort: Fix = {
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
     const s = ctx.facts.service;
     const c = ctx.facts.container;
+    if (!s || !c) {
+      // A path through a forwarder: give the forwarded Service a NodePort (allocated by the API server), so a socat forward can reach it.
+      const forwarded = await forwardedNodePortPlan(ctx, plan);
+      if (forwarded) return forwarded;
+    }
     if (!s) return refuse("no entry Service was resolved for this path: nothing to patch");
     if (!c) return refuse("no container publishes this port, so there is no node port to pin: add a port mapping first (kind-port-mapping, k3d-port-mapping)");
     const nodePort = c.containerPort;

@@ -103,16 +103,57 @@ async function kubectlUpstream(ctx: FixContext): Promise<{ upstream: string; not
   return { upstream: upstream!, note: `nothing listens on port ${ctx.path.target.port} any more (its kubectl port-forward exited); every other kubectl port-forward on this host relays to ${upstream}` };
 }
 
+/** The lists a plan reads to find the forwarded Service. */
+interface ClusterLists {
+  services: Service[];
+  pods: Pod[];
+  deployments: Deployment[];
+}
+
+/** `10.42.0.14:8080` → address and port; null for `ns/svc/x:80` and names. */
+function ipPort(upstream: string): { ip: string; port: number } | null {
+  const m = /^\[?([0-9a-fA-F.:]+?)\]?:(\d+)$/.exec(upstream);
+  return m && (m[1]!.includes(".") || m[1]!.includes(":")) ? { ip: m[1]!, port: Number(m[2]) } : null;
+}
+
+/**
+ * The Service (and port) the path's forwarder relays to, or a refusal line:
+ * a kubectl port-forward's target (kubectlUpstream), or a socat/nc/ssh relay
+ * to an in-cluster address — a ClusterIP (that Service) or a pod IP (the
+ * Service selecting that pod on that targetPort), which the host cannot route
+ * to and which changes when the pod is replaced.
+ */
+export async function forwardedService(ctx: FixContext, lists: ClusterLists): Promise<{ svc: Service; sp: ServicePort; note: string | null } | string> {
+  const kubectl = await kubectlUpstream(ctx);
+  const up = kubectl ? parseKubectlUpstream(kubectl.upstream) : null;
+  if (up) {
+    const found = serviceOf(up, up.namespace ?? ctx.sources.kube.info().namespace, lists.services, lists.pods, lists.deployments);
+    return typeof found === "string" ? found : { ...found, note: kubectl!.note };
+  }
+  const relay = [ctx.facts.forwarder, ...(ctx.facts.forwarderChain ?? [])].map((f) => f?.upstream ?? null).map((u) => (u ? ipPort(u) : null)).find((x) => x !== null);
+  if (!relay) return "no kubectl port-forward, and no relay to a cluster address, was found on this path: nothing to replace";
+  const bySvc = lists.services.find((s) => s.spec.clusterIP === relay.ip || (s.spec.clusterIPs ?? []).includes(relay.ip));
+  if (bySvc) {
+    const sp = (bySvc.spec.ports ?? []).find((p) => p.port === relay.port);
+    if (sp) return { svc: bySvc, sp, note: `the relay dials ClusterIP ${relay.ip}:${relay.port} of Service ${bySvc.metadata.namespace}/${bySvc.metadata.name}, which only exists inside the cluster` };
+  }
+  const pod = lists.pods.find((p) => p.status?.podIP === relay.ip);
+  if (pod) {
+    for (const svc of lists.services) {
+      if (svc.metadata.namespace !== pod.metadata.namespace || !svc.spec.selector || !serviceSelects(svc.spec.selector, pod.metadata.labels)) continue;
+      const sp = (svc.spec.ports ?? []).find((p) => String(p.targetPort ?? p.port) === String(relay.port));
+      if (sp) return { svc, sp, note: `the relay dials pod IP ${relay.ip}:${relay.port} (${pod.metadata.namespace}/${pod.metadata.name}), which changes whenever the pod is replaced` };
+    }
+    return `the relay dials pod ${pod.metadata.namespace}/${pod.metadata.name} (${relay.ip}:${relay.port}), but no Service selects it on that port: create one (type NodePort) to forward to`;
+  }
+  return `the relay dials ${relay.ip}:${relay.port}, which is neither a ClusterIP nor a pod IP of this cluster: nothing netdoctor can replace it with`;
+}
+
 export const socatForward: Fix = {
   ...FIXES["socat-forward"],
   async plan(ctx) {
     const plan: FixPlan = { fixId: "socat-forward", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
-    const found0 = await kubectlUpstream(ctx);
-    const up = found0 ? parseKubectlUpstream(found0.upstream) : null;
-    if (!up) return refuse("no kubectl port-forward was found on this path: nothing to replace");
-    if (found0?.note) plan.notes.push(found0.note);
-    const ns = up.namespace ?? ctx.sources.kube.info().namespace;
     const kube = ctx.sources.kube;
     const [services, pods, deployments, nodes] = await Promise.all([
       kube.list("services", ctx.signal) as Promise<Service[]>,
@@ -120,9 +161,10 @@ export const socatForward: Fix = {
       kube.list("deployments", ctx.signal).catch(() => []) as Promise<Deployment[]>,
       kube.list("nodes", ctx.signal) as Promise<Node[]>,
     ]);
-    const found = serviceOf(up, ns, services, pods, deployments);
+    const found = await forwardedService(ctx, { services, pods, deployments });
     if (typeof found === "string") return refuse(found);
     const { svc, sp } = found;
+    if (found.note) plan.notes.push(found.note);
     const svcName = `${svc.metadata.namespace}/${svc.metadata.name}`;
     if (!sp.nodePort) {
       return refuse(`Service ${svcName} has no NodePort to forward to: give it one first (kubectl -n ${svc.metadata.namespace} patch service ${svc.metadata.name} -p '{"spec":{"type":"NodePort"}}')`);
@@ -141,12 +183,14 @@ export const socatForward: Fix = {
     const holder = (await ctx.sources.host.listeners(ctx.signal)).find((l) => l.port === listen.port);
     if (holder) {
       const who = `${holder.process ?? "a process"}${holder.pid ? ` (pid ${holder.pid})` : ""}`;
-      const isKubectl = /\bkubectl\b.*\bport-forward\b/.test(holder.command ?? "");
-      if (!isKubectl || !holder.pid || ctx.lab || !(await isProcess(holder.pid, holder.command))) {
+      // Only the forwarder being replaced is stopped: a kubectl port-forward, or the path's own relay, verified by its command line.
+      const kind = parseForwarderCommand(holder.command, holder.process).kind;
+      const replaced = kind === "kubectl-port-forward" || (holder.pid !== undefined && holder.pid === ctx.facts.forwarder?.pid && ["socat", "nc", "ssh"].includes(kind));
+      if (!replaced || !holder.pid || ctx.lab || !(await isProcess(holder.pid, holder.command))) {
         return refuse(`port ${listen.port} is held by ${who}${ctx.lab ? " in the lab" : ""}: let socat listen elsewhere with --port`);
       }
       stop = { pid: holder.pid, command: holder.command ?? "" };
-      plan.steps.push({ action: "stop-process", command: `kill ${holder.pid}`, note: `stop the kubectl port-forward holding port ${listen.port}: ${holder.command}` });
+      plan.steps.push({ action: "stop-process", command: `kill ${holder.pid}`, note: `stop the ${kind === "kubectl-port-forward" ? "kubectl port-forward" : kind} holding port ${listen.port}: ${holder.command}` });
     }
     const command = `socat TCP-LISTEN:${listen.port},fork,reuseaddr,bind=${listen.address} TCP:${upstream}`;
     plan.steps.push({

@@ -17,6 +17,7 @@ import { isFixId } from "../../src/fixes/index.js";
 import { k3dPortMapping, kindPortMapping } from "../../src/fixes/manual.js";
 import { removeTraefik } from "../../src/fixes/remove-traefik.js";
 import { nodePortRange, serviceToNodePort } from "../../src/fixes/service-to-nodeport.js";
+import { socatForward } from "../../src/fixes/socat-forward.js";
 import { FixError, type FixContext, type FixPlan } from "../../src/fixes/types.js";
 import { openJournal, restoreEntries, type OpenJournal } from "../../src/fixes/undo.js";
 import type { HelmChart, Ingress, KubeObject, Pod, Service } from "../../src/kube/types.js";
@@ -747,5 +748,48 @@ describe("planLines", () => {
   it("ends a refused plan with the reason", async () => {
     const plan = await serviceToNodePort.plan(ctxFor({ facts: { service: null, container: kindNode } }));
     expect(planLines(plan)).toEqual(["  cannot apply: no entry Service was resolved for this path: nothing to patch"]);
+  });
+});
+
+describe("fixes for a path through a forwarder", () => {
+  const node = { apiVersion: "v1", kind: "Node", metadata: { name: "kind-control-plane" }, status: { conditions: [{ type: "Ready", status: "True" }], addresses: [{ type: "InternalIP", address: "172.18.0.2" }] } };
+  const webPod: Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web-7d4b9c-x2x9q", namespace: "default", labels: { app: "web" } }, spec: { containers: [] }, status: { phase: "Running", podIP: "10.244.0.7" } };
+  const clusterIpWeb = svc("web", { type: "ClusterIP", clusterIP: "10.96.44.12", selector: { app: "web" }, ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080 }] });
+  const nodePortWeb = svc("web", { type: "NodePort", clusterIP: "10.96.44.12", selector: { app: "web" }, ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: 8080, nodePort: 31080 }] });
+  const relay = (upstream: string): PathFacts => ({ forwarder: { kind: "socat", pid: 4100, upstream, command: `socat TCP-LISTEN:8080,fork TCP:${upstream}` } });
+  const pf: PathFacts = { forwarder: { kind: "kubectl-port-forward", pid: 4200, upstream: "default/svc/web:80", command: "kubectl port-forward svc/web 8080:80" } };
+
+  it.each([
+    { case: "a kubectl port-forward to the Service", facts: pf, note: null },
+    { case: "a socat relay to the Service's ClusterIP", facts: relay("10.96.44.12:80"), note: "the relay dials ClusterIP 10.96.44.12:80 of Service default/web, which only exists inside the cluster" },
+    { case: "a socat relay to a pod IP the Service selects", facts: relay("10.244.0.7:8080"), note: "the relay dials pod IP 10.244.0.7:8080 (default/web-7d4b9c-x2x9q), which changes whenever the pod is replaced" },
+  ])("socat-forward relays to the NodePort of the Service behind $case", async ({ facts, note }) => {
+    const plan = await socatForward.plan(ctxFor({ facts, data: { kube: { services: [nodePortWeb], pods: [webPod], nodes: [node] }, listeners: [] } as MemoryData }));
+    expect(plan.refusal).toBeNull();
+    expect(plan.steps).toEqual([expect.objectContaining({ action: "start-forward", command: "socat TCP-LISTEN:8080,fork,reuseaddr,bind=127.0.0.1 TCP:172.18.0.2:31080" })]);
+    if (note) expect(plan.notes).toContain(note);
+  });
+
+  it("socat-forward refuses a relay to an address that is no ClusterIP or pod IP", async () => {
+    const plan = await socatForward.plan(ctxFor({ facts: relay("10.244.9.9:8080"), data: { kube: { services: [nodePortWeb], pods: [webPod], nodes: [node] }, listeners: [] } as MemoryData }));
+    expect(plan.refusal).toBe("the relay dials 10.244.9.9:8080, which is neither a ClusterIP nor a pod IP of this cluster: nothing netdoctor can replace it with");
+  });
+
+  it("service-to-nodeport gives the forwarded Service a NodePort the API server allocates", async () => {
+    const plan = await serviceToNodePort.plan(ctxFor({ facts: pf, data: { kube: { services: [clusterIpWeb], pods: [webPod] } } as MemoryData }));
+    expect(plan.refusal).toBeNull();
+    expect(plan.steps).toEqual([
+      expect.objectContaining({
+        action: "patch",
+        object: "v1 Service default/web",
+        diff: ["- spec.type: ClusterIP", "+ spec.type: NodePort", "+ spec.ports[port=80].nodePort: (allocated by the API server)"],
+        command: `kubectl -n default patch service web --type strategic -p '{"spec":{"type":"NodePort"}}'`,
+      }),
+    ]);
+  });
+
+  it("service-to-nodeport has nothing to do for a forwarded Service that already has a NodePort", async () => {
+    const plan = await serviceToNodePort.plan(ctxFor({ facts: pf, data: { kube: { services: [nodePortWeb] } } as MemoryData }));
+    expect(plan.refusal).toBe("Service default/web already has nodePort 31080 on port 80: nothing to change (socat-forward relays to it)");
   });
 });
