@@ -87,20 +87,15 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       mode,
       flags,
       async (onEvent) => {
-        const { runDiagnosis } = await import("./engine/run.js");
-        const { describeFixes } = await import("./fixes/catalog.js");
+        const { diagnoseFor } = await import("./fixes/runner.js");
         try {
-          const r = await runDiagnosis({
+          const d = await diagnoseFor({
             checks,
             targets,
             sources: live.sources,
             options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
             timeoutMs,
             toolVersion: toolVersion(),
-            describeFixes: (recommended, paths, f) => {
-              facts = f;
-              return describeFixes(recommended, paths, f);
-            },
             // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
             onEvent: (e) => {
               if (discovery && e.type === "run-start") e = { ...e, discovery };
@@ -108,8 +103,9 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
               onEvent(e);
             },
           });
-          ready(r);
-          return r;
+          facts = d.facts;
+          ready(d.report);
+          return d.report;
         } catch (e) {
           ready(null);
           throw e;

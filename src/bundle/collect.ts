@@ -138,17 +138,15 @@ export async function collectBundle(rawTargets: string[], flags: BundleFlags, pr
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
   try {
-    const { runDiagnosis } = await import("../engine/run.js");
-    const { describeFixes } = await import("../fixes/catalog.js");
+    const { diagnoseFor } = await import("../fixes/runner.js");
     const createdAt = new Date().toISOString();
-    const report = await runDiagnosis({
+    const { report } = await diagnoseFor({
       checks,
       targets,
       sources: live.sources,
       options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
       timeoutMs,
       toolVersion: toolVersion(),
-      describeFixes,
       onEvent: (e) => {
         if (discovery && e.type === "run-end") e.report.discovery = discovery;
       },

@@ -21,10 +21,10 @@ export interface Diagnosis {
   sources: Sources;
 }
 
-/** What diagnoseFor needs: the engine's run input without the report hooks. */
-export type DiagnoseInput = Omit<import("../engine/run.js").RunInput, "describeFixes" | "onEvent">;
+/** What diagnoseFor needs: the engine's run input; the report's fixes are described from the catalogue. */
+export type DiagnoseInput = Omit<import("../engine/run.js").RunInput, "describeFixes">;
 
-/** Run the engine and keep the facts of each path (what fixes plan from). */
+/** Run the engine with the fix catalogue and keep the facts of each path (what fixes plan from). Used by every command that diagnoses. */
 export async function diagnoseFor(input: DiagnoseInput): Promise<Diagnosis> {
   const { runDiagnosis } = await import("../engine/run.js");
   const { describeFixes } = await import("./catalog.js");

@@ -1,27 +1,13 @@
-import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./cli.js";
+import { hasTmux, tmuxSession } from "./tmux.js";
 
 // A guided fix in a real terminal (issue 4): tmux runs the built CLI against
 // the lab, send-keys types, capture-pane reads the screen. Needs `npm run build`.
-const hasTmux = spawnSync("tmux", ["-V"]).status === 0;
-const session = `netdoctor-tui-fix-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-t", session, "-p");
-
-/** Poll the screen until `pattern` shows (bounded generously: the re-check waits for the lab's controllers). */
-async function waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (pattern.test(s)) return s;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { session, tmux, screen, waitFor } = tmuxSession(`netdoctor-tui-fix-${process.pid}`);
 
 /** Poll until `file` exists (the shell writes the exit code there when the CLI ended). */
 async function waitForFile(file: string, timeoutMs = 20_000): Promise<void> {
@@ -51,7 +37,7 @@ describe.skipIf(!hasTmux)("a guided fix in the TUI, in a real terminal", () => {
     tmux("new-session", "-d", "-s", session, "-x", "160", "-y", "50", cmd);
 
     // The final frame, with the runner ready: the fix on the failing hop and `f fix` in the footer.
-    const done = await waitFor(/FAIL {2}\d+ paths?: .* f fix · q quit/);
+    const done = await waitFor(/FAIL {2}\d+ paths?: .* f fix · q quit/, 60_000);
     expect(done).toMatch(/✖ service\s+svclb pod kube-system\/svclb-gateway-default-\S+ is Pending/);
     expect(done).toMatch(/^\s+fix: remove-traefik \(f\)$/m);
 

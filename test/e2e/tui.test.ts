@@ -1,26 +1,13 @@
-import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./cli.js";
+import { tmuxSession } from "./tmux.js";
 
 // The TUI as a whole, in a real terminal: tmux runs the built CLI, send-keys
 // types, capture-pane reads the screen (STYLE: one real terminal run).
-const session = `netdoctor-tui-${process.pid}`;
-const tmux = (...args: string[]) => execFileSync("tmux", args, { encoding: "utf8" });
-const screen = () => tmux("capture-pane", "-t", session, "-p");
-
-/** Poll the screen until `pattern` shows (bounded: a loaded CI machine may be slow). */
-async function waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const s = screen();
-    if (pattern.test(s)) return s;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${pattern}; screen:\n${s}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+const { session, tmux, waitFor } = tmuxSession(`netdoctor-tui-${process.pid}`);
 
 afterAll(() => {
   try {
