@@ -281,7 +281,8 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
     res.end(text);
   };
 
-  const isForbidden = (r: ResourceInfo): boolean => cfg.forbid.includes(r.plural) || cfg.forbid.includes(qualified(r));
+  /** `forbid` entries: `RESOURCE` forbids every verb on it, `VERB RESOURCE` (e.g. `delete helmcharts`) only that verb (RBAC without that verb). */
+  const isForbidden = (r: ResourceInfo, verb: string): boolean => [r.plural, qualified(r)].some((name) => cfg.forbid.includes(name) || cfg.forbid.includes(`${verb} ${name}`));
 
   function parseResourcePath(group: string, version: string, rest: string[]): Parsed {
     let ns: string | undefined;
@@ -499,7 +500,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       : method === "DELETE" ? (p.name === undefined ? "deletecollection" : "delete")
       : "";
     if (!verb) throw failure(405, "MethodNotAllowed", `the server does not allow this method on the requested resource`);
-    if (isForbidden(p.res)) throw forbidden(p.res, p.sub === "proxy" && verb === "get" ? "get" : verb, p.ns, p.name, p.sub);
+    if (isForbidden(p.res, verb)) throw forbidden(p.res, p.sub === "proxy" && verb === "get" ? "get" : verb, p.ns, p.name, p.sub);
 
     if (p.sub !== undefined) {
       if (p.res.kind === "Service" && !p.res.group && p.sub === "proxy") return handleServiceProxy(p, req, res);

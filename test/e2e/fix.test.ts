@@ -11,6 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { startLab, type RunningLab } from "../../src/lab/lab.js";
+import { loadScenario } from "../../src/lab/scenario.js";
 import { validateFixDocument } from "../../src/report/schema.js";
 import { runCli, scenariosDir } from "./cli.js";
 
@@ -107,6 +108,21 @@ describe("netdoctor fix remove-traefik", () => {
     expect(f.plan).toHaveLength(2);
     expect(lab!.scenario().objects.filter((o) => o.kind === "HelmChart").map((o) => o.metadata.name).sort()).toEqual(["traefik", "traefik-crd"]);
     await expect(readdir(join(home, "undo"))).rejects.toThrow(/ENOENT/);
+  });
+
+  it("refuses in one line and changes nothing when RBAC forbids the delete (403)", async () => {
+    const scenario = await loadScenario(join(scenariosDir, "k3d-openchoreo-traefik-conflict"));
+    scenario.apiServer.forbid = ["delete helmcharts"];
+    lab = await startLab(scenario);
+    const r = await runCli(["fix", "remove-traefik", "--yes", "--json"], { ...lab.env, NETDOCTOR_HOME: home });
+    expect(r.code).toBe(1);
+    expect(r.stderr).not.toMatch(/could not run|at .*\.js:\d+/);
+    const f = (JSON.parse(r.stdout) as FixJson).fixes[0]!;
+    expect(f.applied).toBe(false);
+    expect(f.undoId).toBeNull();
+    expect(f.error).toBe('delete helm.cattle.io/v1 HelmChart kube-system/traefik is forbidden (403): User "system:serviceaccount:default:netdoctor" cannot delete resource "helmcharts" in API group "helm.cattle.io" in the namespace "kube-system"');
+    expect(lab.scenario().objects.filter((o) => o.kind === "HelmChart")).toHaveLength(2);
+    expect((await readdir(join(home, "undo"))).length).toBe(0);
   });
 
   it("--dry-run prints the plan and changes nothing", async () => {
