@@ -12,14 +12,14 @@
  * must show it.
  */
 import { execFile, spawn } from "node:child_process";
-import { constants as fsConstants } from "node:fs";
-import { access, mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
+import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { connect, createServer, isIP } from "node:net";
-import { basename, delimiter, join } from "node:path";
+import { basename, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
 import { netdoctorHome } from "./home.js";
 import { FixError } from "./types.js";
+import { which } from "./which.js";
 
 /** One socat forward netdoctor started, as stored in `forwards.json`. */
 export interface ForwardRecord {
@@ -106,22 +106,15 @@ export function socatInstallHint(platform: string, osRelease = ""): string | nul
 }
 
 /** The first executable `socat` on `env.PATH`, or null. */
-export async function findSocat(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  const path = env["PATH"] ?? env["Path"] ?? "";
-  const names = process.platform === "win32" ? ["socat.exe", "socat"] : ["socat"];
-  for (const dir of path.split(delimiter)) {
-    if (!dir) continue;
-    for (const name of names) {
-      const file = join(dir, name);
-      try {
-        await access(file, fsConstants.X_OK);
-        if ((await stat(file)).isFile()) return file;
-      } catch {
-        // not here
-      }
-    }
-  }
-  return null;
+export function findSocat(env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
+  return which("socat", env);
+}
+
+/** One line saying socat is missing and how to install it on this machine (os-release on Linux, Homebrew on macOS). */
+export async function socatMissing(): Promise<string> {
+  const osRelease = process.platform === "linux" ? await readFile("/etc/os-release", "utf8").catch(() => "") : "";
+  const hint = socatInstallHint(process.platform, osRelease);
+  return `socat is not installed (not found on PATH); install it with \`${hint ?? "your package manager's socat package"}\` and retry`;
 }
 
 /** Split `host:port` / `[v6]:port` into host and port, or null when it is not one. */
@@ -448,11 +441,7 @@ export async function startForward(opts: StartForwardOptions): Promise<ForwardRe
   if (!dial) throw new FixError(`dial address ${JSON.stringify(dialSpec)}: expected host:port`);
 
   const socat = await findSocat(env);
-  if (!socat) {
-    const osRelease = process.platform === "linux" ? await readFile("/etc/os-release", "utf8").catch(() => "") : "";
-    const hint = socatInstallHint(process.platform, osRelease);
-    throw new FixError(`socat is not installed (not found on PATH); install it with \`${hint ?? "your package manager's socat package"}\` and retry`);
-  }
+  if (!socat) throw new FixError(await socatMissing());
   await ensurePortFree(address, port);
   const existing = await readForwards(env);
 

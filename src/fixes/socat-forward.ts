@@ -18,7 +18,7 @@ import type { Deployment, Node, Pod, Service, ServicePort } from "../kube/types.
 import { serviceSelects } from "../kube/helpers.js";
 import type { Target } from "../engine/types.js";
 import { parseForwarderCommand, upstreamOf } from "../host/forwarders.js";
-import { startForward } from "./forwards.js";
+import { findSocat, socatMissing, startForward } from "./forwards.js";
 import { FixError, type Fix, type FixContext, type FixPlan } from "./types.js";
 
 /** A kubectl port-forward upstream `NAMESPACE/TYPE/NAME:PORT` (host/forwarders upstreamOf), parsed. */
@@ -193,6 +193,8 @@ export const socatForward: Fix = {
       plan.steps.push({ action: "stop-process", command: `kill ${holder.pid}`, note: `stop the ${kind === "kubectl-port-forward" ? "kubectl port-forward" : kind} holding port ${listen.port}: ${holder.command}` });
     }
     const command = `socat TCP-LISTEN:${listen.port},fork,reuseaddr,bind=${listen.address} TCP:${upstream}`;
+    // Missing socat is known before consent: the plan says how to install it.
+    if (!(await findSocat(ctx.env))) return { ...refuse(await socatMissing()), steps: [{ action: "start-forward", command }] };
     plan.steps.push({
       action: "start-forward",
       command,

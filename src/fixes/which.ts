@@ -1,14 +1,14 @@
 /** Find an executable on PATH, as `command -v` does. No I/O beyond stat. */
-import { access, constants } from "node:fs/promises";
+import { access, constants, stat } from "node:fs/promises";
 import { delimiter, join } from "node:path";
 
-/** Absolute path of `name` on `env.PATH`, or null when it is not there (or not executable). */
+/** Absolute path of the executable file `name` on `env.PATH` (`Path` on Windows), or null when there is none. */
 export async function which(name: string, env: NodeJS.ProcessEnv = process.env): Promise<string | null> {
-  for (const dir of (env["PATH"] ?? "").split(delimiter).filter(Boolean)) {
+  for (const dir of (env["PATH"] ?? env["Path"] ?? "").split(delimiter).filter(Boolean)) {
     const p = join(dir, name);
     try {
       await access(p, constants.X_OK);
-      return p;
+      if ((await stat(p)).isFile()) return p;
     } catch {
       // not here
     }

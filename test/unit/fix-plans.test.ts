@@ -751,6 +751,15 @@ describe("planLines", () => {
   });
 });
 
+/** An env whose PATH holds only an executable named socat (planning only looks it up). */
+async function pathWithSocat(): Promise<NodeJS.ProcessEnv> {
+  const bin = join(home, "bin");
+  await mkdir(bin, { recursive: true });
+  await writeFile(join(bin, "socat"), "#!/bin/sh\nexit 0\n");
+  await chmod(join(bin, "socat"), 0o755);
+  return { PATH: bin };
+}
+
 describe("fixes for a path through a forwarder", () => {
   const node = { apiVersion: "v1", kind: "Node", metadata: { name: "kind-control-plane" }, status: { conditions: [{ type: "Ready", status: "True" }], addresses: [{ type: "InternalIP", address: "172.18.0.2" }] } };
   const webPod: Pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "web-7d4b9c-x2x9q", namespace: "default", labels: { app: "web" } }, spec: { containers: [] }, status: { phase: "Running", podIP: "10.244.0.7" } };
@@ -764,10 +773,17 @@ describe("fixes for a path through a forwarder", () => {
     { case: "a socat relay to the Service's ClusterIP", facts: relay("10.96.44.12:80"), note: "the relay dials ClusterIP 10.96.44.12:80 of Service default/web, which only exists inside the cluster" },
     { case: "a socat relay to a pod IP the Service selects", facts: relay("10.244.0.7:8080"), note: "the relay dials pod IP 10.244.0.7:8080 (default/web-7d4b9c-x2x9q), which changes whenever the pod is replaced" },
   ])("socat-forward relays to the NodePort of the Service behind $case", async ({ facts, note }) => {
-    const plan = await socatForward.plan(ctxFor({ facts, data: { kube: { services: [nodePortWeb], pods: [webPod], nodes: [node] }, listeners: [] } as MemoryData }));
+    const plan = await socatForward.plan(ctxFor({ facts, env: await pathWithSocat(), data: { kube: { services: [nodePortWeb], pods: [webPod], nodes: [node] }, listeners: [] } as MemoryData }));
     expect(plan.refusal).toBeNull();
     expect(plan.steps).toEqual([expect.objectContaining({ action: "start-forward", command: "socat TCP-LISTEN:8080,fork,reuseaddr,bind=127.0.0.1 TCP:172.18.0.2:31080" })]);
     if (note) expect(plan.notes).toContain(note);
+  });
+
+  it("socat-forward says how to install socat when it is missing, before anything is asked", async () => {
+    const plan = await socatForward.plan(ctxFor({ facts: pf, env: { PATH: "" }, data: { kube: { services: [nodePortWeb], pods: [webPod], nodes: [node] }, listeners: [] } as MemoryData }));
+    expect(plan.automatic).toBe(false);
+    expect(plan.refusal).toMatch(/^socat is not installed \(not found on PATH\); install it with `.+` and retry$/);
+    expect(plan.steps).toEqual([{ action: "start-forward", command: "socat TCP-LISTEN:8080,fork,reuseaddr,bind=127.0.0.1 TCP:172.18.0.2:31080" }]);
   });
 
   it("socat-forward refuses a relay to an address that is no ClusterIP or pod IP", async () => {
