@@ -4,7 +4,7 @@
  */
 import { UsageError } from "./errors.js";
 import { PROBE_CHECK } from "./engine/verdict.js";
-import type { Check } from "./engine/types.js";
+import type { Check, FixId } from "./engine/types.js";
 import { FIXES } from "./fixes/catalog.js";
 import { loadChecks } from "./load-checks.js";
 
@@ -66,7 +66,29 @@ export async function explainCommand(what: string, flags: { checksDir?: string }
   const checks = await loadChecks(flags.checksDir);
   const key = what.trim();
   const hit = [...checks, PROBE_EXPLAIN].find((c) => c.code.toUpperCase() === key.toUpperCase() || c.id === key);
-  if (!hit) throw new UsageError(`unknown check ${JSON.stringify(what)}: run \`netdoctor checks\` for the list`);
-  process.stdout.write(explainText(hit));
-  return 0;
+  if (hit) {
+    process.stdout.write(explainText(hit));
+    return 0;
+  }
+  if (Object.hasOwn(FIXES, key)) {
+    process.stdout.write(explainFix(key as FixId, checks));
+    return 0;
+  }
+  throw new UsageError(`unknown check or fix ${JSON.stringify(what)}: run \`netdoctor checks\` for the checks (fixes: ${Object.keys(FIXES).join(", ")})`);
+}
+
+/** `netdoctor explain FIX-ID`: what the fix does, when it applies, its risk, and the checks that recommend it. */
+export function explainFix(id: FixId, checks: readonly Pick<Check, "id" | "code" | "fixes">[]): string {
+  const f = FIXES[id];
+  const by = checks.filter((c) => c.fixes?.includes(id)).map((c) => `${c.code} ${c.id}`);
+  return `${[
+    `fix ${id} (${f.risk})`,
+    `${f.title}`,
+    "",
+    `Applies when: ${f.appliesWhen}`,
+    `Recommended by: ${by.length ? by.join(", ") : "no check"}`,
+    "",
+    `Plan it: netdoctor fix ${id} --dry-run`,
+    `Apply it: netdoctor fix ${id} (asks first; --yes in scripts); undo: netdoctor undo`,
+  ].join("\n")}\n`;
 }

@@ -183,8 +183,8 @@ function program(onAction: (p: Promise<number>) => void): Command {
 
   cmd
     .command("explain")
-    .description("what a check code or id means, why it happens, how to fix it")
-    .argument("<code-or-id>", "e.g. ND502 or service.port-free")
+    .description("what a check code or id means, why it happens, how to fix it; or what a fix id does")
+    .argument("<code-or-id>", "e.g. ND502, service.port-free or remove-traefik")
     .option("--checks-dir <dir>", "include checks from DIR")
     .action((what: string, flags: { checksDir?: string }) => {
       onAction(import("./catalog-command.js").then((m) => m.explainCommand(what, flags)));

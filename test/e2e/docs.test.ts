@@ -49,6 +49,6 @@ describe("checks and explain", () => {
   it("refuses an unknown code with exit 2", async () => {
     const r = await runCli(["explain", "ND999"]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(/unknown check "ND999"/);
+    expect(r.stderr).toMatch(/^netdoctor: unknown check or fix "ND999": run `netdoctor checks` for the checks \(fixes: remove-traefik, /);
   });
 });

@@ -179,6 +179,14 @@ describe("netdoctor fix: usage", () => {
     expect(f.error).toMatch(/^not recommended: no failing check on .* asks for remove-traefik$/);
   });
 
+  it("explain FIX-ID says what the fix does, its risk, and which checks recommend it", async () => {
+    const r = await runCli(["explain", "service-to-nodeport"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^fix service-to-nodeport \(safe\)\nPatch the entry Service to type NodePort/);
+    expect(r.stdout).toMatch(/\nRecommended by: .*ND501 service\.receives-port/);
+    expect(r.stdout).toContain("Plan it: netdoctor fix service-to-nodeport --dry-run");
+  });
+
   it("undo with an unknown id lists the records it has (exit 2)", async () => {
     const r = await runCli(["undo", "20200101T000000Z-nothing"], { NETDOCTOR_HOME: home });
     expect(r.code).toBe(2);
