@@ -4,6 +4,9 @@
  * the ones named), ask before changing anything, apply, re-check, report
  * before → after.
  *
+ * `--yes` applies the safe fixes it finds, and a disruptive one (remove-traefik,
+ * the port mappings) only when it is named.
+ *
  * Exit codes: 0 every fix was applied and the checks it was for pass (with
  * --dry-run: every plan can be applied; nothing to fix: the diagnosis
  * passes); 1 a fix was refused, declined, failed, is applied by hand, or its
@@ -216,7 +219,10 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
       let declined: string | null = null;
       if (flags.dryRun) declined = "--dry-run: nothing was changed";
       else if (plan.refusal || !plan.automatic) declined = null; // the runner reports why
-      else if (!consent && !interactive) {
+      else if (consent && fix.risk === "disruptive" && !ids.includes(fix.id)) {
+        // --yes is consent to what was asked for: a disruptive fix must be named (or confirmed at the terminal).
+        declined = `not applied: ${fix.id} is disruptive, and --yes applies a disruptive fix only when it is named: netdoctor fix ${fix.id} --yes`;
+      } else if (!consent && !interactive) {
         declined = "not applied: netdoctor asks before changing anything and stdin is not a terminal; rerun with --yes to apply (or --dry-run to see the plan only)";
         noConsent = true;
       } else if (!consent) {

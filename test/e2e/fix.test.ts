@@ -125,6 +125,16 @@ describe("netdoctor fix remove-traefik", () => {
     expect((await readdir(join(home, "undo"))).length).toBe(0);
   });
 
+  it("--yes without naming it does not apply a disruptive fix, and says how to", async () => {
+    const env = await open("k3d-openchoreo-traefik-conflict");
+    const r = await runCli(["fix", "--yes", "--json"], env);
+    expect(r.code).toBe(1);
+    const f = (JSON.parse(r.stdout) as FixJson).fixes[0]!;
+    expect(f).toMatchObject({ id: "remove-traefik", applied: false, undoId: null });
+    expect(f.error).toBe("not applied: remove-traefik is disruptive, and --yes applies a disruptive fix only when it is named: netdoctor fix remove-traefik --yes");
+    expect(lab!.scenario().objects.filter((o) => o.kind === "HelmChart")).toHaveLength(2);
+  });
+
   it("--dry-run prints the plan and changes nothing", async () => {
     const env = await open("k3d-openchoreo-traefik-conflict");
     const r = await runCli(["fix", "--dry-run"], env);
