@@ -18,6 +18,7 @@ interface State {
 
 export const hostsEntry: Fix = {
   ...FIXES["hosts-entry"],
+  answers: ["dns.name-resolves"],
   async plan(ctx) {
     const name = ctx.path.target.host;
     const addr = ctx.report.environment.hostAddress || "127.0.0.1";

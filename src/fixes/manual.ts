@@ -14,6 +14,7 @@ import { FixError, type Fix, type FixPlan } from "./types.js";
 
 export const kindPortMapping: Fix = {
   ...FIXES["kind-port-mapping"],
+  answers: ["container.publishes-port", "service.receives-port"],
   async plan(ctx) {
     const s = ctx.facts.service;
     const c = ctx.facts.container;
@@ -40,6 +41,7 @@ export const kindPortMapping: Fix = {
 
 export const k3dPortMapping: Fix = {
   ...FIXES["k3d-port-mapping"],
+  answers: ["container.publishes-port", "service.receives-port"],
   async plan(ctx) {
     const c = ctx.facts.container;
     const cluster = c?.cluster ?? ctx.report.environment.cluster;

@@ -83,9 +83,10 @@ export function offeredFixes(p: PathReport | undefined): FixId[] {
   return out;
 }
 
-/** The checks of a path that recommend `id` and do not pass. */
+/** The checks of a path the fix answers that recommend it and do not pass: what the re-check must turn to pass. */
 function checksFor(p: PathReport, id: FixId): PathReport["checks"] {
-  return p.checks.filter((c) => c.fixes.includes(id) && (c.status === "fail" || c.status === "warn"));
+  const answers = FIX_PLUGINS[id].answers;
+  return p.checks.filter((c) => answers.includes(c.id) && c.fixes.includes(id) && (c.status === "fail" || c.status === "warn"));
 }
 
 function line(e: unknown): string {

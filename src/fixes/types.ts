@@ -89,6 +89,8 @@ export interface Fix {
   /** Imperative title. */
   title: string;
   risk: "safe" | "disruptive";
+  /** Ids of the checks it answers: the checks that recommend it, re-run after it is applied (their `fixes` name this fix). */
+  answers: string[];
   /** Plan the changes for `ctx.path`. Never changes anything. Never throws for an expected situation: returns a refusal. */
   plan(ctx: FixContext): Promise<FixPlan>;
   /**
