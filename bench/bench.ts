@@ -11,7 +11,10 @@
  *     round trips on the critical path ((wall − wall at 0 ms) / 100 ms);
  *  3. `--version` and `--help` wall time;
  *  4. (with `--large`) a generated cluster of 5,000 Services, 20,000 Pods and
- *     2,000 HTTPRoutes in 200 namespaces: wall time and peak RSS.
+ *     2,000 HTTPRoutes in 200 namespaces: wall time and peak RSS;
+ *  5. `netdoctor fix remove-traefik --yes` on the traefik scenario (a fresh
+ *     lab per run): wall time of diagnose + plan + apply + re-check, and its
+ *     API requests.
  */
 import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync, cpSync } from "node:fs";
@@ -171,6 +174,30 @@ async function main() {
   results["nodeStartMs"] = median(await Promise.all([0, 1, 2].map(async () => (await timed(process.execPath, ["-e", "0"], process.env)).ms)));
   }
 
+  // 5. A guided fix: diagnose, plan, apply (two guarded deletes), re-check — a fresh lab per run, since the fix changes it.
+  if (!args.has("--large-only")) {
+    const conflict = join(root, "fixtures", "scenarios", "k3d-openchoreo-traefik-conflict");
+    const home = mkdtempSync(join(tmpdir(), "netdoctor-bench-home-"));
+    const wall: number[] = [];
+    let requests = 0;
+    try {
+      for (let i = 0; i < Math.max(3, Math.floor(runs / 2)); i++) {
+        const lab = await startLab(conflict, {});
+        try {
+          const r = await timed(process.execPath, [cli, "fix", "remove-traefik", "--yes", "--json", "--wait", "0"], { ...labEnv(lab), NETDOCTOR_HOME: home });
+          if (r.code !== 0) throw new Error(`netdoctor fix failed (exit ${r.code}): ${r.stderr.trim().split("\n").pop()}`);
+          wall.push(r.ms);
+          requests = lab.apiStats().requests;
+        } finally {
+          await lab.stop();
+        }
+      }
+    } finally {
+      rmSync(home, { recursive: true, force: true });
+    }
+    results["fix"] = { wallMs: median(wall), apiRequests: requests };
+  }
+
   // 4. Large cluster.
   if (args.has("--large") || args.has("--large-only")) {
     const dir = largeScenario();
@@ -208,6 +235,10 @@ async function main() {
   line("netdoctor --version (budget ≤ 150 ms)", `${(results["versionMs"] as number).toFixed(0)} ms`);
   line("netdoctor --help (budget ≤ 150 ms)", `${(results["helpMs"] as number).toFixed(0)} ms`);
   line("node -e 0 on this machine (for reference)", `${(results["nodeStartMs"] as number).toFixed(0)} ms`);
+  if (results["fix"]) {
+    const f = results["fix"] as { wallMs: number; apiRequests: number };
+    line("fix remove-traefik: diagnose, plan, apply, re-check", `${f.wallMs.toFixed(0)} ms, ${f.apiRequests} API requests`);
+  }
   if (results["large"]) {
     const l = results["large"] as { wallMs: number; peakRssMb: number | null; apiRequests: number };
     line("large cluster: diagnosis wall time (≤ 3 s)", `${l.wallMs.toFixed(0)} ms`);
