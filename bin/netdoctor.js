@@ -4,6 +4,15 @@
 // preferred when present.
 import { existsSync } from "node:fs";
 
+// A reader that goes away (`netdoctor | head`) is not an error of netdoctor: the rest of the output
+// is dropped and the run still ends normally (a lab it started is stopped, its files removed).
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on("error", (e) => {
+    if (e && e.code === "EPIPE") return;
+    throw e;
+  });
+}
+
 const bundle = new URL("../dist/bundle/cli.js", import.meta.url);
 const entry = existsSync(bundle) ? bundle.href : new URL("../dist/src/cli.js", import.meta.url).href;
 import(entry)

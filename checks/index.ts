@@ -12,6 +12,7 @@ import envGatewayApiInstalled from "./env/gateway-api-installed.js";
 import envPermissionsSufficient from "./env/permissions-sufficient.js";
 import envClusterFlavorDetected from "./env/cluster-flavor-detected.js";
 import envKubeconfigMatchesCluster from "./env/kubeconfig-matches-cluster.js";
+import envTraefikStaysDisabled from "./env/traefik-stays-disabled.js";
 import dnsNameResolves from "./dns/name-resolves.js";
 import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
@@ -49,6 +50,7 @@ export const checks: readonly Check[] = [
   envPermissionsSufficient, // ND005
   envClusterFlavorDetected, // ND006
   envKubeconfigMatchesCluster, // ND007
+  envTraefikStaysDisabled, // ND008
   dnsNameResolves, // ND101
   hostPortAcceptsConnections, // ND201
   hostPortListenerIdentified, // ND202

@@ -25,6 +25,7 @@ import { attachRoute } from "../gateway/attach.js";
 import { isWildcard } from "../gateway/hostname.js";
 import { isLoopback } from "../host/addresses.js";
 import { containerName, containerRole, portBindings } from "../host/containers.js";
+import { disablesTraefik, k3dServers, k3sServerArgs } from "../host/k3s.js";
 import { detectFlavor, dockerClusters, type Flavor } from "../host/flavor.js";
 import { gatewayOfService, implementationOfController, podsSelectedBy, ref } from "../kube/helpers.js";
 import type { ContainerFact } from "../engine/types.js";
@@ -208,7 +209,10 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
       const traefik =
         (helmCharts.items ?? []).some((h) => h.metadata.namespace === "kube-system" && h.metadata.name === "traefik") ||
         svcs.some((s) => s.metadata.namespace === "kube-system" && s.metadata.name === "traefik");
-      head.push(traefik ? "traefik installed" : "traefik disabled");
+      // Absent is "disabled" only when the k3s servers run with --disable=traefik; else it returns at their next start.
+      const servers = k3dServers(containers ?? []);
+      const disabled = servers.length === 0 || servers.every((c) => disablesTraefik(k3sServerArgs(c)));
+      head.push(traefik ? "traefik installed" : disabled ? "traefik disabled" : "traefik removed (back at the next k3s start)");
     }
     // Gateways per implementation (GatewayClass controllerName, else the proxy Service labels).
     if (gateways.error === "not-found") head.push("no Gateway API");

@@ -106,3 +106,20 @@ describe("netdoctor degrades instead of crashing or hanging", () => {
     expect(r.code).toBe(1);
   });
 });
+
+describe("a reader that goes away", () => {
+  it("ends the run normally when stdout is closed early (netdoctor | head -1)", async () => {
+    const { spawn } = await import("node:child_process");
+    const { root } = await import("./cli.js");
+    const env = { ...process.env };
+    for (const k of ["KUBECONFIG", "DOCKER_HOST", "NETDOCTOR_LAB", "CI"]) delete env[k];
+    const child = spawn(process.execPath, [join(root, "bin", "netdoctor.js"), "--lab", "k3d-openchoreo-traefik-conflict", "--verbose"], { env, cwd: root });
+    let stderr = "";
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    // Read the first chunk, then close the pipe, as head does.
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).not.toMatch(/EPIPE|Unhandled|at .*\.js:\d+/);
+    expect(code).toBe(1);
+  });
+});

@@ -1,0 +1,53 @@
+/**
+ * Why this matters: deleting k3s' traefik HelmCharts (fix remove-traefik)
+ * frees ports 80/443 only until the next k3s server start: k3s rewrites its
+ * packaged manifests at every start and re-deploys traefik unless the server
+ * runs with `--disable=traefik` (reference/real-world-facts.md §2.1). The day
+ * after the fix, the laptop reboots, traefik's svclb takes port 80 again and
+ * the gateway's svclb pod is Pending once more. Reading the k3d server
+ * containers' arguments tells a durable fix from a temporary one.
+ */
+import { defineCheck, isSourceError, pass, skip, warn, type ContainerInspect, type HelmChart } from "../../src/index.js";
+import { containerName, K3D_LABELS, labelsOf } from "../../src/host/containers.js";
+import { disablesTraefik, k3dServers, k3sServerArgs } from "../../src/host/k3s.js";
+
+export default defineCheck({
+  id: "env.traefik-stays-disabled",
+  code: "ND008",
+  hop: "env",
+  title: "k3s' packaged traefik stays off across server restarts",
+  after: ["env.cluster-flavor-detected"],
+  explain: {
+    meaning: "On a k3d cluster without k3s' packaged traefik (no HelmChart kube-system/traefik), the k3s server containers run with `--disable=traefik`, so traefik does not come back at the next server start.",
+    causes: "traefik was removed by deleting its HelmCharts (netdoctor fix remove-traefik, or by hand) on a cluster created without `--disable=traefik`: k3s rewrites /var/lib/rancher/k3s/server/manifests/traefik.yaml at every start and the helm-controller installs it again, with its svclb pods on ports 80 and 443.",
+    fix: "Recreate the cluster with the flag: in the k3d config `options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}]`, or `k3d cluster create NAME --k3s-arg \"--disable=traefik@server:*\"`. (A `disable: [traefik]` in a k3s config file mounted into the server is not visible to netdoctor: then this warning is wrong.)",
+    links: ["https://docs.k3s.io/networking/networking-services#traefik-ingress-controller", "https://k3d.io/stable/usage/k3s/"],
+  },
+  async run(ctx) {
+    let containers: ContainerInspect[];
+    try {
+      containers = await ctx.docker.containers(ctx.signal);
+    } catch (e) {
+      if (!isSourceError(e)) throw e;
+      return skip(`not applicable: the k3s server arguments are not readable (${e.message})`);
+    }
+    const servers = k3dServers(containers);
+    if (servers.length === 0) return skip("not applicable: no k3d server container (the k3s server arguments are only readable for k3d)");
+    const charts = (await ctx.kube.list("helmcharts", ctx.signal).catch((e: unknown) => {
+      if (isSourceError(e) && e.code === "not-found") return [] as HelmChart[];
+      throw e;
+    })) as HelmChart[];
+    if (charts.some((c) => c.metadata.namespace === "kube-system" && c.metadata.name === "traefik")) {
+      return skip("not applicable: k3s' packaged traefik is installed (HelmChart kube-system/traefik)");
+    }
+    const args = k3sServerArgs;
+    const without = servers.filter((c) => !disablesTraefik(args(c)));
+    const evidence = { servers: servers.map((c) => ({ container: containerName(c), disablesTraefik: disablesTraefik(args(c)) })) };
+    if (without.length === 0) return pass(`${servers.map(containerName).join(", ")} run${servers.length === 1 ? "s" : ""} k3s with --disable=traefik`, { evidence });
+    const cluster = labelsOf(without[0]!)[K3D_LABELS.cluster];
+    return warn(`traefik is not installed, but ${without.map(containerName).join(", ")} run${without.length === 1 ? "s" : ""} k3s without --disable=traefik: k3s re-deploys traefik at the next server start and its svclb takes ports 80 and 443 again; expected --disable=traefik in the server arguments`, {
+      evidence,
+      details: `Deleting the HelmCharts removed traefik for now. Make it last: recreate the cluster with --disable=traefik (k3d config options.k3s.extraArgs with nodeFilters server:*, or \`k3d cluster create ${cluster} --k3s-arg "--disable=traefik@server:*"\`).`,
+    });
+  },
+});

@@ -1,0 +1,35 @@
+/**
+ * k3s server arguments as k3d passes them to its server containers (`docker
+ * inspect` Args / Config.Cmd): what tells whether k3s' packaged components
+ * are disabled for good.
+ */
+import type { ContainerInspect } from "../sources/types.js";
+import { K3D_LABELS, labelsOf } from "./containers.js";
+
+/**
+ * True when k3s server arguments disable the packaged traefik:
+ * `--disable=traefik`, `--disable traefik`, a comma list (`--disable=traefik,servicelb`),
+ * or the pre-1.20 `--no-deploy traefik` (k3s server --help: "--disable value (components)
+ * Do not deploy packaged components and delete any deployed components").
+ */
+export function disablesTraefik(args: readonly string[]): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    const m = /^--(disable|no-deploy)(?:=(.*))?$/.exec(a);
+    if (!m) continue;
+    const value = m[2] ?? args[i + 1] ?? "";
+    if (value.split(",").map((v) => v.trim()).includes("traefik")) return true;
+  }
+  return false;
+}
+
+
+/** The k3s arguments of a k3d server container (`Args`, else `Config.Cmd`). */
+export function k3sServerArgs(c: ContainerInspect): string[] {
+  return [...(c.Args ?? c.Config.Cmd ?? [])];
+}
+
+/** The k3d server containers (label `k3d.role=server`) among `containers`. */
+export function k3dServers(containers: readonly ContainerInspect[]): ContainerInspect[] {
+  return containers.filter((c) => labelsOf(c)[K3D_LABELS.role] === "server" && labelsOf(c)[K3D_LABELS.cluster] !== undefined);
+}
