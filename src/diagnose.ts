@@ -81,7 +81,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   let facts: PathFacts[] = [];
   let ready: (r: Report | null) => void = () => undefined;
   const done = new Promise<Report | null>((r) => (ready = r));
-  const tuiFixes = mode === "tui" ? await fixesForTui(done, () => facts, run, { checks, targets, resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs, timeoutMs }) : undefined;
+  const tuiFixes = mode === "tui" ? await fixesForTui(done, () => facts, run, { checks, resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs, timeoutMs }) : undefined;
   try {
     return await report(
       mode,
@@ -131,25 +131,17 @@ async function fixesForTui(
   done: Promise<Report | null>,
   facts: () => PathFacts[],
   run: Awaited<ReturnType<typeof import("./run-setup.js").setupRun>>,
-  o: { checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; targets: Target[]; resolve: ReturnType<typeof parseResolve>[]; hostAddress: string; namespace: string | null; probeTimeoutMs: number; timeoutMs: number },
+  o: { checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; resolve: ReturnType<typeof parseResolve>[]; hostAddress: string; namespace: string | null; probeTimeoutMs: number; timeoutMs: number },
 ): Promise<TuiFixes> {
   const listeners = new Set<(what: "applying" | "re-checking", attempt: number) => void>();
   let latest: Report | null = null;
   const fixer = done.then(async (report) => {
     if (!report) return null;
     latest = report;
-    const { createFixRunner, diagnoseFor } = await import("./fixes/runner.js");
-    const { netdoctorHome } = await import("./fixes/home.js");
+    const { createRunFixRunner, diagnoseFor } = await import("./fixes/runner.js");
     const diagnoseWith = (sources: import("./sources/types.js").Sources, targets: Target[]) =>
       diagnoseFor({ checks: o.checks, targets, sources, options: { resolve: o.resolve, hostAddress: o.hostAddress, namespace: o.namespace, probeTimeoutMs: o.probeTimeoutMs }, timeoutMs: o.timeoutMs, toolVersion: toolVersion() });
-    return createFixRunner({
-      initial: { report, facts: facts(), sources: run.live.sources },
-      rediagnose: (targets) => diagnoseWith(run.freshSources().sources, targets),
-      targets: o.targets,
-      lab: run.live.lab,
-      home: netdoctorHome(process.env),
-      env: process.env,
-      platform: process.platform,
+    return createRunFixRunner(run, { report, facts: facts(), sources: run.live.sources }, diagnoseWith, {
       options: {},
       onProgress: (what, attempt) => {
         for (const l of listeners) l(what, attempt);

@@ -147,7 +147,7 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
   const { setupRun } = await import("./run-setup.js");
   const run = await setupRun(given, flags, timeoutMs);
   try {
-    const { createFixRunner, diagnoseFor, offeredFixes } = await import("./fixes/runner.js");
+    const { createRunFixRunner, diagnoseFor, offeredFixes } = await import("./fixes/runner.js");
     const diagnoseWith = (sources: Sources, targets: Target[]): Promise<Diagnosis> =>
       diagnoseFor({
         checks,
@@ -158,15 +158,7 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
         toolVersion: toolVersion(),
       });
     const initial = await diagnoseWith(run.live.sources, run.targets);
-    const { netdoctorHome } = await import("./fixes/home.js");
-    const runner = createFixRunner({
-      initial,
-      rediagnose: (targets) => diagnoseWith(run.freshSources().sources, targets),
-      targets: run.targets,
-      lab: run.live.lab,
-      home: netdoctorHome(process.env),
-      env: process.env,
-      platform: process.platform,
+    const runner = createRunFixRunner(run, initial, diagnoseWith, {
       options: { ...(flags.address ? { address: flags.address } : {}), ...(port ? { port } : {}) },
       settleMs,
       onProgress: (what, attempt) => {

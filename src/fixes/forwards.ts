@@ -17,6 +17,7 @@ import { connect, createServer, isIP } from "node:net";
 import { basename, join } from "node:path";
 import { setTimeout as delay } from "node:timers/promises";
 import { randomBytes } from "node:crypto";
+import { formatHostPort } from "../host/addresses.js";
 import { netdoctorHome } from "./home.js";
 import { FixError } from "./types.js";
 import { which } from "./which.js";
@@ -126,11 +127,6 @@ export function parseHostPort(spec: string): { host: string; port: number } | nu
   const host = m[1] ?? m[2]!;
   if (m[1] && isIP(host) !== 6) return null;
   return { host, port };
-}
-
-/** `host:port` with IPv6 hosts bracketed (the form socat's TCP address and URLs take). */
-function joinHostPort(host: string, port: number): string {
-  return host.includes(":") ? `[${host}]:${port}` : `${host}:${port}`;
 }
 
 /**
@@ -274,7 +270,7 @@ function canConnect(host: string, port: number, ms = 1_000): Promise<boolean> {
 
 /** Throw FixError when `address:port` cannot be listened on (taken, not a local address, privileged). */
 async function ensurePortFree(address: string, port: number): Promise<void> {
-  const where = joinHostPort(address, port);
+  const where = formatHostPort(address, port);
   const error = await new Promise<NodeJS.ErrnoException | null>((resolve) => {
     const server = createServer();
     server.once("error", (err: NodeJS.ErrnoException) => resolve(err));
@@ -449,7 +445,7 @@ export async function startForward(opts: StartForwardOptions): Promise<ForwardRe
   const id = newId(port, new Set(existing.map((r) => r.id)));
   const logDir = join(home, "forwards");
   const log = join(logDir, `${id}.log`);
-  const args = socatArgs(opts.listen, joinHostPort(dial.host, dial.port));
+  const args = socatArgs(opts.listen, formatHostPort(dial.host, dial.port));
   const command = ["socat", ...args].join(" ");
   let logHandle;
   try {
@@ -479,7 +475,7 @@ export async function startForward(opts: StartForwardOptions): Promise<ForwardRe
   child.unref();
   const pid = child.pid!;
 
-  const where = joinHostPort(address, port);
+  const where = formatHostPort(address, port);
   try {
     const ready = await pollUntil(async () => exit !== null || (await canConnect(connectAddress(address), port, 500)), READY_TIMEOUT_MS);
     if (exit) {
@@ -499,8 +495,8 @@ export async function startForward(opts: StartForwardOptions): Promise<ForwardRe
     id,
     pid,
     listen: { address, port },
-    upstream: joinHostPort(upstream.host, upstream.port),
-    dial: joinHostPort(dial.host, dial.port),
+    upstream: formatHostPort(upstream.host, upstream.port),
+    dial: formatHostPort(dial.host, dial.port),
     target: opts.target,
     command,
     startedAt,

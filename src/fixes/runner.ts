@@ -9,7 +9,9 @@ import type { LabState } from "../lab/contract.js";
 import type { PathReport, Report } from "../report/types.js";
 import type { KubeWriter } from "../sources/kube-writer.js";
 import { isSourceError, type Sources } from "../sources/types.js";
+import type { RunSetup } from "../run-setup.js";
 import { stopForward } from "./forwards.js";
+import { netdoctorHome } from "./home.js";
 import { FIX_PLUGINS } from "./index.js";
 import { FixError, type FixContext, type FixOptions, type FixOutcome, type FixPlan, type FixRunner, type PathState } from "./types.js";
 import { markUndone, openJournal, restoreEntries } from "./undo.js";
@@ -216,4 +218,27 @@ export function createFixRunner(input: FixRunnerInput): FixRunner & { current():
       return { outcome, report: current.report };
     },
   };
+}
+
+/**
+ * A FixRunner over a live run (`netdoctor fix`, the TUI): re-checks diagnose
+ * the run's targets with fresh sources of the same cluster (and lab), undo
+ * records go to netdoctorHome, and the environment is this process's.
+ */
+export function createRunFixRunner(
+  run: Pick<RunSetup, "live" | "targets" | "freshSources">,
+  initial: Diagnosis,
+  diagnose: (sources: Sources, targets: Target[]) => Promise<Diagnosis>,
+  extra: Pick<FixRunnerInput, "options" | "settleMs" | "onProgress">,
+): FixRunner & { current(): Diagnosis } {
+  return createFixRunner({
+    initial,
+    rediagnose: (targets) => diagnose(run.freshSources().sources, targets),
+    targets: run.targets,
+    lab: run.live.lab,
+    home: netdoctorHome(process.env),
+    env: process.env,
+    platform: process.platform,
+    ...extra,
+  });
 }

@@ -17,6 +17,7 @@ import { readFile } from "node:fs/promises";
 import type { Deployment, Node, Pod, Service, ServicePort } from "../kube/types.js";
 import { serviceSelects } from "../kube/helpers.js";
 import type { Target } from "../engine/types.js";
+import { formatHostPort } from "../host/addresses.js";
 import { parseForwarderCommand, upstreamOf } from "../host/forwarders.js";
 import { findSocat, socatMissing, startForward } from "./forwards.js";
 import { FixError, type Fix, type FixContext, type FixPlan } from "./types.js";
@@ -75,8 +76,6 @@ interface State {
   target: string;
   stop: { pid: number; command: string } | null;
 }
-
-const hostPort = (a: string, p: number) => (a.includes(":") ? `[${a}]:${p}` : `${a}:${p}`);
 
 /**
  * The kubectl port-forward this path goes through: the forwarder, or the
@@ -172,7 +171,7 @@ export const socatForward: Fix = {
     }
     const node = nodeAddress(nodes);
     if (!node) return refuse("no Node has an InternalIP to forward to");
-    const upstream = hostPort(node.address, sp.nodePort);
+    const upstream = formatHostPort(node.address, sp.nodePort);
     let dial = upstream;
     if (ctx.lab) {
       const mapped = ctx.lab.probeMap[upstream];
@@ -199,7 +198,7 @@ export const socatForward: Fix = {
     plan.steps.push({
       action: "start-forward",
       command,
-      note: `relays ${hostPort(listen.address, listen.port)} to NodePort ${sp.nodePort} of Service ${svcName} on node ${node.node}${dial !== upstream ? ` (lab: dials ${dial})` : ""}; survives pod restarts`,
+      note: `relays ${formatHostPort(listen.address, listen.port)} to NodePort ${sp.nodePort} of Service ${svcName} on node ${node.node}${dial !== upstream ? ` (lab: dials ${dial})` : ""}; survives pod restarts`,
     });
     plan.notes.push("list it with netdoctor forwards; stop it with netdoctor forwards stop ID (or netdoctor undo)");
     if (ctx.platform === "darwin") plan.notes.push("on macOS (Docker Desktop, Colima) node addresses are not reachable from the host: publish the NodePort instead (kind-port-mapping, k3d-port-mapping)");

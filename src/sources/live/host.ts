@@ -13,6 +13,7 @@ import type { HostListener } from "../../engine/types.js";
 import type { LabState } from "../../lab/contract.js";
 import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
 import { listForwards, socatCommand } from "../../fixes/forwards.js";
+import { isLoopback } from "./lab-state.js";
 import { SourceError, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
 
 /** One LISTEN socket from `/proc/net/tcp{,6}`. */
@@ -279,11 +280,6 @@ function once<T>(fn: () => Promise<T>): () => Promise<T> {
     });
     return p;
   };
-}
-
-/** True for 127.0.0.0/8, `::1` and IPv4-mapped loopback. */
-function isLoopback(address: string): boolean {
-  return /^(::ffff:)?127\./i.test(address) || address === "::1";
 }
 
 /**
