@@ -26,7 +26,7 @@ const anchor = (c) => `${c.code} ${c.id}`.toLowerCase().replace(/[^a-z0-9 -]/g, 
 /** The whole docs/checks.md text, from the built registry. */
 export async function checksMarkdown() {
   const { checks } = await import(pathToFileURL(join(root, "dist", "checks", "index.js")).href);
-  const { catalog, explainText, PROBE_EXPLAIN } = await import(pathToFileURL(join(root, "dist", "src", "catalog-command.js")).href);
+  const { catalog, explainText, PROBE_EXPLAIN } = await import(pathToFileURL(join(root, "dist", "src", "commands", "catalog.js")).href);
   const rows = catalog(checks);
   const byId = new Map(checks.map((c) => [c.id, c]));
   const out = [

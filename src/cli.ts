@@ -72,7 +72,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     // Options after a subcommand name belong to it (`netdoctor checks --json`).
     .enablePositionalOptions()
     .action((targets: string[], flags: DiagnoseFlags) => {
-      onAction(import("./diagnose.js").then((m) => m.diagnose(targets, flags)));
+      onAction(import("./commands/diagnose.js").then((m) => m.diagnose(targets, flags)));
     });
 
   cmd
@@ -82,7 +82,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--print-env", "print only the export lines for KUBECONFIG, DOCKER_HOST and NETDOCTOR_LAB")
     .option("--keep-ports", "keep the scenario's host ports when they are free")
     .action((scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }) => {
-      onAction(import("./lab-command.js").then((m) => m.labCommand(scenario, flags)));
+      onAction(import("./commands/lab.js").then((m) => m.labCommand(scenario, flags)));
     });
 
   cmd
@@ -98,8 +98,8 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--json", "print the JSON summary (schemaVersion 1) and nothing else on stdout")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and watch its first target")
     .option("--no-color", "no colours in the TUI")
-    .action((target: string | undefined, flags: import("./watch-command.js").WatchFlags) => {
-      onAction(import("./watch-command.js").then((m) => m.watchCommand(target, flags)));
+    .action((target: string | undefined, flags: import("./commands/watch.js").WatchFlags) => {
+      onAction(import("./commands/watch.js").then((m) => m.watchCommand(target, flags)));
     });
 
   withClusterOptions(cmd.command("bundle"))
@@ -115,7 +115,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .action((targets: string[], flags: import("./bundle/collect.js").BundleFlags) => {
-      onAction(import("./bundle-command.js").then((m) => m.bundleCommand(targets, flags)));
+      onAction(import("./commands/bundle.js").then((m) => m.bundleCommand(targets, flags)));
     });
 
   withClusterOptions(cmd.command("fix"))
@@ -132,8 +132,8 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--timeout <seconds>", "deadline of each diagnosis", "20")
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
-    .action((args: string[], flags: import("./fix-command.js").FixFlags) => {
-      onAction(import("./fix-command.js").then((m) => m.fixCommand(args, flags)));
+    .action((args: string[], flags: import("./commands/fix.js").FixFlags) => {
+      onAction(import("./commands/fix.js").then((m) => m.fixCommand(args, flags)));
     });
 
   cmd
@@ -145,8 +145,8 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--force", "restore an object even when it changed after the fix; replay a record already undone")
     .option("--context <name>", "kubeconfig context")
     .option("--kubeconfig <file>", "kubeconfig file")
-    .action((id: string | undefined, flags: import("./undo-command.js").UndoFlags) => {
-      onAction(import("./undo-command.js").then((m) => m.undoCommand(id, flags)));
+    .action((id: string | undefined, flags: import("./commands/undo.js").UndoFlags) => {
+      onAction(import("./commands/undo.js").then((m) => m.undoCommand(id, flags)));
     });
 
   const forwards = cmd
@@ -154,14 +154,14 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .description("list the socat forwards netdoctor started, with liveness; `forwards stop ID` stops one")
     .option("--json", "print JSON")
     .action((flags: { json?: boolean }) => {
-      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("list", undefined, flags)));
+      onAction(import("./commands/forwards.js").then((m) => m.forwardsCommand("list", undefined, flags)));
     });
   forwards
     .command("list")
     .description("list the socat forwards netdoctor started")
     .option("--json", "print JSON")
     .action((flags: { json?: boolean }) => {
-      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("list", undefined, flags)));
+      onAction(import("./commands/forwards.js").then((m) => m.forwardsCommand("list", undefined, flags)));
     });
   forwards
     .command("stop")
@@ -169,7 +169,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .argument("<id>", "forward id (see netdoctor forwards)")
     .option("--json", "print JSON")
     .action((id: string, flags: { json?: boolean }) => {
-      onAction(import("./forwards-command.js").then((m) => m.forwardsCommand("stop", id, flags)));
+      onAction(import("./commands/forwards.js").then((m) => m.forwardsCommand("stop", id, flags)));
     });
 
   cmd
@@ -178,7 +178,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .option("--json", "as JSON")
     .option("--checks-dir <dir>", "include checks from DIR")
     .action((flags: { json?: boolean; checksDir?: string }) => {
-      onAction(import("./catalog-command.js").then((m) => m.checksCommand(flags)));
+      onAction(import("./commands/catalog.js").then((m) => m.checksCommand(flags)));
     });
 
   cmd
@@ -187,7 +187,7 @@ function program(onAction: (p: Promise<number>) => void): Command {
     .argument("<code-or-id>", "e.g. ND502, service.port-free or remove-traefik")
     .option("--checks-dir <dir>", "include checks from DIR")
     .action((what: string, flags: { checksDir?: string }) => {
-      onAction(import("./catalog-command.js").then((m) => m.explainCommand(what, flags)));
+      onAction(import("./commands/catalog.js").then((m) => m.explainCommand(what, flags)));
     });
   return cmd;
 }

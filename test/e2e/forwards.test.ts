@@ -1,6 +1,6 @@
 /**
  * `netdoctor forwards [list] [--json]` and `netdoctor forwards stop ID`
- * (src/forwards-command.ts) over real socat forwards, with stdout captured.
+ * (src/commands/forwards.ts) over real socat forwards, with stdout captured.
  * The command is driven directly: the lead wires it into src/cli.ts.
  */
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { forwardsFile, listForwards, socatCommand, startForward, stopForward, type ForwardRecord } from "../../src/fixes/forwards.js";
-import { forwardsCommand } from "../../src/forwards-command.js";
+import { forwardsCommand } from "../../src/commands/forwards.js";
 
 /** A port that was free a moment ago on 127.0.0.1. */
 function freePort(): Promise<number> {

@@ -2,7 +2,7 @@
  * What each fix plans over recorded data (src/fixes/*.ts), with no cluster:
  * refusals, exact steps and notes; `apply` of the Kubernetes fixes against an
  * in-memory KubeWriter that keeps resourceVersions as the API server does;
- * and the `netdoctor fix` argument split and plan text (src/fix-command.ts).
+ * and the `netdoctor fix` argument split and plan text (src/commands/fix.ts).
  */
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseTarget } from "../../src/engine/target.js";
 import type { ContainerFact, PathFacts, ServiceFact } from "../../src/engine/types.js";
-import { planLines, splitFixArgs } from "../../src/fix-command.js";
+import { planLines, splitFixArgs } from "../../src/commands/fix.js";
 import { hostsEntry } from "../../src/fixes/hosts-entry.js";
 import { isFixId } from "../../src/fixes/index.js";
 import { k3dPortMapping, kindPortMapping } from "../../src/fixes/manual.js";

@@ -9,8 +9,8 @@
  * not be restored (the record stays, so `undo ID` can retry); 2 usage error
  * (unknown ID, another cluster than the record's).
  */
-import { UsageError } from "./errors.js";
-import type { UndoRecord } from "./fixes/undo.js";
+import { UsageError } from "../errors.js";
+import type { UndoRecord } from "../fixes/undo.js";
 
 /** Options of `netdoctor undo`. */
 export interface UndoFlags {
@@ -23,8 +23,8 @@ export interface UndoFlags {
 
 /** Run `netdoctor undo`. Resolves to the exit code. @throws UsageError */
 export async function undoCommand(id: string | undefined, flags: UndoFlags): Promise<number> {
-  const { netdoctorHome } = await import("./fixes/home.js");
-  const { listRecords, markUndone, restoreEntries } = await import("./fixes/undo.js");
+  const { netdoctorHome } = await import("../fixes/home.js");
+  const { listRecords, markUndone, restoreEntries } = await import("../fixes/undo.js");
   const home = netdoctorHome(process.env);
   const { records, broken } = await listRecords(home);
   for (const b of broken) process.stderr.write(`netdoctor: skipping ${home}/undo/${b}: no readable record.json\n`);
@@ -53,7 +53,7 @@ export async function undoCommand(id: string | undefined, flags: UndoFlags): Pro
   const touchesCluster = rec.entries.some((e) => e.type === "deleted" || e.type === "patched" || e.type === "created");
   let kube = null;
   if (touchesCluster) {
-    const { createLiveSources } = await import("./sources/live/index.js");
+    const { createLiveSources } = await import("../sources/live/index.js");
     const live = createLiveSources({ kubeconfig: flags.kubeconfig, context: flags.context, env: process.env });
     let info;
     try {
@@ -67,7 +67,7 @@ export async function undoCommand(id: string | undefined, flags: UndoFlags): Pro
     }
     kube = live.sources.kube.writer?.() ?? null;
   }
-  const { stopForward } = await import("./fixes/forwards.js");
+  const { stopForward } = await import("../fixes/forwards.js");
   const steps = await restoreEntries(rec.entries, { kube, stopForward: (fid) => stopForward(fid, process.env), signal: AbortSignal.timeout(60_000), force: !!flags.force });
   const complete = steps.every((s) => s.ok);
   if (complete) await markUndone(home, rec);

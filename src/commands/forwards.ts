@@ -3,8 +3,8 @@
  * socat forwards netdoctor's `socat-forward` fix started (DESIGN §5), from
  * `~/.netdoctor/forwards.json`.
  */
-import { UsageError } from "./errors.js";
-import { listForwards, stopForward, type ForwardStatus } from "./fixes/forwards.js";
+import { UsageError } from "../errors.js";
+import { listForwards, stopForward, type ForwardStatus } from "../fixes/forwards.js";
 
 /** `forwards --json` document. */
 export interface ForwardsDocument {

@@ -2,11 +2,11 @@
  * `netdoctor checks [--json]` and `netdoctor explain CODE|CHECK-ID`: the
  * check catalogue, from the same registry the engine runs.
  */
-import { UsageError } from "./errors.js";
-import { PROBE_CHECK } from "./engine/verdict.js";
-import type { Check, FixId } from "./engine/types.js";
-import { FIXES } from "./fixes/catalog.js";
-import { loadChecks } from "./load-checks.js";
+import { UsageError } from "../errors.js";
+import { PROBE_CHECK } from "../engine/verdict.js";
+import type { Check, FixId } from "../engine/types.js";
+import { FIXES } from "../fixes/catalog.js";
+import { loadChecks } from "../load-checks.js";
 
 /** One catalogue row, as `checks --json` prints it. */
 export interface CatalogEntry {

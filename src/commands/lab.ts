@@ -2,11 +2,11 @@
  * `netdoctor lab [SCENARIO|DIR] [--print-env]`: serve a scenario on loopback
  * until interrupted (DESIGN §8).
  */
-import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "./lab/defaults.js";
+import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
 
 /** Start the lab, print how to use it, wait for SIGINT/SIGTERM, stop it. */
 export async function labCommand(scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }): Promise<number> {
-  const { resolveScenario, startLab, formatEnv } = await import("./lab/index.js");
+  const { resolveScenario, startLab, formatEnv } = await import("../lab/index.js");
   const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, builtinScenariosDir());
   const lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
   const env = formatEnv(lab);

@@ -6,7 +6,7 @@
  * written, whatever the diagnosis found; 2 for bad input.
  */
 import { resolve } from "node:path";
-import type { BundleFlags } from "./bundle/collect.js";
+import type { BundleFlags } from "../bundle/collect.js";
 
 /** The command line as recorded in manifest.json: flag values that carry no secret (file paths, names, numbers). */
 function recordedFlags(flags: BundleFlags): Record<string, unknown> {
@@ -32,8 +32,8 @@ export function formatSize(bytes: number): string {
 
 /** Run `netdoctor bundle`. Resolves to the exit code. @throws UsageError / ScenarioError for bad input. */
 export async function bundleCommand(targets: string[], flags: BundleFlags): Promise<number> {
-  const { collectBundle, parseLogLines } = await import("./bundle/collect.js");
-  const { bundleFiles, bundleFileName, writeTarGz } = await import("./bundle/write.js");
+  const { collectBundle, parseLogLines } = await import("../bundle/collect.js");
+  const { bundleFiles, bundleFileName, writeTarGz } = await import("../bundle/write.js");
   parseLogLines(flags.logLines);
   if (!flags.redact) {
     process.stderr.write(
@@ -42,7 +42,7 @@ export async function bundleCommand(targets: string[], flags: BundleFlags): Prom
   }
   // A spinner per collector on a terminal; plain lines in CI, in pipes and with --json.
   const tty = !!process.stderr.isTTY && !process.env["CI"] && !flags.json;
-  const view = tty ? (await import("./ui/run-bundle-progress.js")).startBundleProgress() : null;
+  const view = tty ? (await import("../ui/run-bundle-progress.js")).startBundleProgress() : null;
   const progress = view ? view.progress : (line: string) => void process.stderr.write(`${line}\n`);
   const started = Date.now();
   let data: Awaited<ReturnType<typeof collectBundle>>;

@@ -14,14 +14,14 @@
  */
 import { setMaxListeners } from "node:events";
 import { performance } from "node:perf_hooks";
-import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "./lab/defaults.js";
-import { parseResolve, parseTarget } from "./engine/target.js";
-import type { Target } from "./engine/types.js";
-import { UsageError } from "./errors.js";
-import { formatHostPort } from "./host/addresses.js";
-import type { LabState } from "./lab/contract.js";
-import type { WatchTui } from "./ui/run-watch.js";
-import type { StoppedBy, WatchSummary } from "./watch/summary.js";
+import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
+import { parseResolve, parseTarget } from "../engine/target.js";
+import type { Target } from "../engine/types.js";
+import { UsageError } from "../errors.js";
+import { formatHostPort } from "../host/addresses.js";
+import type { LabState } from "../lab/contract.js";
+import type { WatchTui } from "../ui/run-watch.js";
+import type { StoppedBy, WatchSummary } from "../watch/summary.js";
 
 /** Options of the watch command, as commander parses them (strings until validated here). */
 export interface WatchFlags {
@@ -106,7 +106,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
   const timers: NodeJS.Timeout[] = [];
   try {
     if (useLab) {
-      const { resolveScenario, startLab } = await import("./lab/index.js");
+      const { resolveScenario, startLab } = await import("../lab/index.js");
       const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : (flags.lab as string), builtinScenariosDir());
       lab = await startLab(dir);
       if (target) target = labTarget(target, lab.state);
@@ -117,18 +117,18 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
       }
     }
     const t = target!;
-    const { createHostSource } = await import("./sources/live/host.js");
-    const { createProbeSource, readLabState } = await import("./sources/live/probe.js");
+    const { createHostSource } = await import("../sources/live/host.js");
+    const { createProbeSource, readLabState } = await import("../sources/live/probe.js");
     const labState = lab?.state ?? readLabState(process.env);
     const host = createHostSource({ lab: labState });
     const probe = createProbeSource({ lab: labState });
-    const { forwarderOwns, resolveWatchAddress } = await import("./watch/target.js");
+    const { forwarderOwns, resolveWatchAddress } = await import("../watch/target.js");
     const resolved = await resolveWatchAddress(t, overrides, host, signal);
     const hasForwarder = await forwarderOwns(host, resolved.address, t.port, signal);
 
-    const { createWatchStats } = await import("./watch/stats.js");
-    const { runWatchLoop } = await import("./watch/loop.js");
-    const summaryMod = await import("./watch/summary.js");
+    const { createWatchStats } = await import("../watch/stats.js");
+    const { runWatchLoop } = await import("../watch/loop.js");
+    const summaryMod = await import("../watch/summary.js");
     const stats = createWatchStats({ hasForwarder });
     const address = formatHostPort(resolved.address, t.port);
     const header = { target: t.url, address, via: resolved.via, count, concurrency };
@@ -147,7 +147,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
         }, PROGRESS_EVERY_MS),
       );
     } else if (mode === "tui") {
-      const { runWatchTui } = await import("./ui/run-watch.js");
+      const { runWatchTui } = await import("../ui/run-watch.js");
       const live = runWatchTui(viewState(null), { color: flags.color });
       tui = live;
       timers.push(

@@ -14,14 +14,14 @@
  * is not a terminal), or netdoctor could not run.
  */
 import { createInterface } from "node:readline/promises";
-import type { RunFlags } from "./cli.js";
-import { UsageError } from "./errors.js";
-import { parseResolve, parseTarget } from "./engine/target.js";
-import type { FixId, Target } from "./engine/types.js";
-import type { Diagnosis } from "./fixes/runner.js";
-import type { FixOutcome, FixPlan, PlanStep } from "./fixes/types.js";
-import type { Sources } from "./sources/types.js";
-import { toolVersion } from "./version.js";
+import type { RunFlags } from "../cli.js";
+import { UsageError } from "../errors.js";
+import { parseResolve, parseTarget } from "../engine/target.js";
+import type { FixId, Target } from "../engine/types.js";
+import type { Diagnosis } from "../fixes/runner.js";
+import type { FixOutcome, FixPlan, PlanStep } from "../fixes/types.js";
+import type { Sources } from "../sources/types.js";
+import { toolVersion } from "../version.js";
 
 /** Options of `netdoctor fix`, as parsed. */
 export interface FixFlags extends RunFlags {
@@ -127,7 +127,7 @@ async function confirm(question: string): Promise<boolean> {
  * @throws UsageError / ScenarioError for bad input (exit 2).
  */
 export async function fixCommand(args: string[], flags: FixFlags): Promise<number> {
-  const { FIX_PLUGINS, isFixId } = await import("./fixes/index.js");
+  const { FIX_PLUGINS, isFixId } = await import("../fixes/index.js");
   const { ids, targets: given } = splitFixArgs(args, isFixId);
   const timeoutMs = seconds("--timeout", flags.timeout);
   const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
@@ -142,12 +142,12 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
   const say = (s: string) => (json ? process.stderr : process.stdout).write(`${s}\n`);
   const interactive = Boolean(process.stdin.isTTY);
 
-  const { loadChecks } = await import("./load-checks.js");
+  const { loadChecks } = await import("../load-checks.js");
   const checks = await loadChecks(flags.checksDir);
-  const { setupRun } = await import("./run-setup.js");
+  const { setupRun } = await import("../run-setup.js");
   const run = await setupRun(given, flags, timeoutMs);
   try {
-    const { createRunFixRunner, diagnoseFor, offeredFixes } = await import("./fixes/runner.js");
+    const { createRunFixRunner, diagnoseFor, offeredFixes } = await import("../fixes/runner.js");
     const diagnoseWith = (sources: Sources, targets: Target[]): Promise<Diagnosis> =>
       diagnoseFor({
         checks,
@@ -222,7 +222,7 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
         if (!consent) declined = "declined: nothing was changed";
       }
       if (declined) {
-        const { pathState } = await import("./fixes/runner.js");
+        const { pathState } = await import("../fixes/runner.js");
         outcomes.push({
           id: fix.id, title: fix.title, risk: fix.risk, applied: false, plan: plan.steps, notes: plan.notes, target: (plan.verifyTarget ?? path.target).url,
           before: pathState(path), after: null, checks: [], undoId: null, error: flags.dryRun ? (plan.refusal ?? null) : declined,

@@ -4,12 +4,12 @@
  * JSON) and return the exit code (DESIGN §3).
  */
 import { writeFile } from "node:fs/promises";
-import type { DiagnoseFlags } from "./cli.js";
-import { UsageError } from "./errors.js";
-import { parseResolve, parseTarget } from "./engine/target.js";
-import type { PathFacts, Target } from "./engine/types.js";
-import type { Report, RunEvent, RunListener } from "./report/types.js";
-import { toolVersion } from "./version.js";
+import type { DiagnoseFlags } from "../cli.js";
+import { UsageError } from "../errors.js";
+import { parseResolve, parseTarget } from "../engine/target.js";
+import type { PathFacts, Target } from "../engine/types.js";
+import type { Report, RunEvent, RunListener } from "../report/types.js";
+import { toolVersion } from "../version.js";
 
 
 /** Parse a positive number of seconds into milliseconds. @throws UsageError */
@@ -67,13 +67,13 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   let targets: Target[] = rawTargets.map(parseTarget);
   const mode = chooseMode(flags);
 
-  const { loadChecks } = await import("./load-checks.js");
+  const { loadChecks } = await import("../load-checks.js");
   const checks = await loadChecks(flags.checksDir);
 
   if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
   if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks, timeoutMs, probeTimeoutMs, resolve });
 
-  const { setupRun } = await import("./run-setup.js");
+  const { setupRun } = await import("../run-setup.js");
   const run = await setupRun(targets, flags, timeoutMs);
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
@@ -87,7 +87,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       mode,
       flags,
       async (onEvent) => {
-        const { diagnoseFor } = await import("./fixes/runner.js");
+        const { diagnoseFor } = await import("../fixes/runner.js");
         try {
           const d = await diagnoseFor({
             checks,
@@ -120,7 +120,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
 
 /** What the TUI needs to offer fixes: the runner (once the run ended), its progress, and the latest report. */
 interface TuiFixes {
-  fixer: Promise<import("./fixes/types.js").FixRunner | null>;
+  fixer: Promise<import("../fixes/types.js").FixRunner | null>;
   fixProgress: (listener: (what: "applying" | "re-checking", attempt: number) => void) => () => void;
   onReport: (r: Report) => void;
   latest: () => Report | null;
@@ -130,16 +130,16 @@ interface TuiFixes {
 async function fixesForTui(
   done: Promise<Report | null>,
   facts: () => PathFacts[],
-  run: Awaited<ReturnType<typeof import("./run-setup.js").setupRun>>,
-  o: { checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; resolve: ReturnType<typeof parseResolve>[]; hostAddress: string; namespace: string | null; probeTimeoutMs: number; timeoutMs: number },
+  run: Awaited<ReturnType<typeof import("../run-setup.js").setupRun>>,
+  o: { checks: Awaited<ReturnType<typeof import("../load-checks.js").loadChecks>>; resolve: ReturnType<typeof parseResolve>[]; hostAddress: string; namespace: string | null; probeTimeoutMs: number; timeoutMs: number },
 ): Promise<TuiFixes> {
   const listeners = new Set<(what: "applying" | "re-checking", attempt: number) => void>();
   let latest: Report | null = null;
   const fixer = done.then(async (report) => {
     if (!report) return null;
     latest = report;
-    const { createRunFixRunner, diagnoseFor } = await import("./fixes/runner.js");
-    const diagnoseWith = (sources: import("./sources/types.js").Sources, targets: Target[]) =>
+    const { createRunFixRunner, diagnoseFor } = await import("../fixes/runner.js");
+    const diagnoseWith = (sources: import("../sources/types.js").Sources, targets: Target[]) =>
       diagnoseFor({ checks: o.checks, targets, sources, options: { resolve: o.resolve, hostAddress: o.hostAddress, namespace: o.namespace, probeTimeoutMs: o.probeTimeoutMs }, timeoutMs: o.timeoutMs, toolVersion: toolVersion() });
     return createRunFixRunner(run, { report, facts: facts(), sources: run.live.sources }, diagnoseWith, {
       options: {},
@@ -170,12 +170,12 @@ async function diagnoseBundle(
   from: string,
   given: Target[],
   flags: DiagnoseFlags,
-  run: { mode: Mode; checks: Awaited<ReturnType<typeof import("./load-checks.js").loadChecks>>; timeoutMs: number; probeTimeoutMs: number; resolve: ReturnType<typeof parseResolve>[] },
+  run: { mode: Mode; checks: Awaited<ReturnType<typeof import("../load-checks.js").loadChecks>>; timeoutMs: number; probeTimeoutMs: number; resolve: ReturnType<typeof parseResolve>[] },
 ): Promise<number> {
-  const { openBundle } = await import("./bundle/read.js");
+  const { openBundle } = await import("../bundle/read.js");
   const bundle = await openBundle(from);
   try {
-    const { createRecordedSources } = await import("./sources/recorded.js");
+    const { createRecordedSources } = await import("../sources/recorded.js");
     const sources = createRecordedSources(bundle);
     const recorded = bundle.report;
     const targets = given.length > 0 ? given : recorded.paths.map((p) => parseTarget(p.target.url));
@@ -187,8 +187,8 @@ async function diagnoseBundle(
     const hostAddress = flags.hostAddress ?? recorded.environment?.hostAddress ?? "127.0.0.1";
     const discovery = given.length === 0 ? recorded.discovery : undefined;
     return await report(run.mode, flags, async (onEvent) => {
-      const { runDiagnosis } = await import("./engine/run.js");
-      const { describeFixes } = await import("./fixes/catalog.js");
+      const { runDiagnosis } = await import("../engine/run.js");
+      const { describeFixes } = await import("../fixes/catalog.js");
       return runDiagnosis({
         checks: run.checks,
         targets,
@@ -214,22 +214,22 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   const hub = eventHub();
   let tui: Promise<void> | null = null;
   if (mode === "tui") {
-    const { runTui } = await import("./ui/run-tui.js");
+    const { runTui } = await import("../ui/run-tui.js");
     tui = runTui(hub.subscribe, { color: flags.color, ...(fixes ? { fixer: fixes.fixer, fixProgress: fixes.fixProgress, onReport: fixes.onReport } : {}) });
   } else if (mode === "text") {
-    const { createTextReporter } = await import("./report/text.js");
+    const { createTextReporter } = await import("../report/text.js");
     hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
   }
   const result = await execute((e) => hub.emit(e));
   if (mode === "json") {
-    const { renderJson } = await import("./report/json.js");
+    const { renderJson } = await import("../report/json.js");
     process.stdout.write(renderJson(result));
   }
   if (tui) await tui;
   // After fixes applied in the TUI, the last re-check is what the user saw and what the exit code says.
   const final = fixes?.latest() ?? result;
   if (flags.junit) {
-    const { renderJunit } = await import("./report/junit.js");
+    const { renderJunit } = await import("../report/junit.js");
     await writeFile(flags.junit, renderJunit(final));
   }
   return exitCodeFor(final.status, flags.failOn);
