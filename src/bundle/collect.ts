@@ -8,7 +8,7 @@
  * bundle still completes.
  */
 import { setMaxListeners } from "node:events";
-import type { RunFlags } from "../cli.js";
+import type { RunFlags } from "../commands/run-options.js";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";

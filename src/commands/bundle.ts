@@ -6,7 +6,26 @@
  * written, whatever the diagnosis found; 2 for bad input.
  */
 import { resolve } from "node:path";
+import type { Command } from "commander";
 import type { BundleFlags } from "../bundle/collect.js";
+import { withClusterOptions, type OnAction } from "./run-options.js";
+
+/** Define `netdoctor bundle` on `cmd` (a fresh subcommand). */
+export function defineBundle(cmd: Command, onAction: OnAction): Command {
+  return withClusterOptions(cmd)
+    .description("diagnose, then write a redacted bug-report bundle (tar.gz): report, cluster objects, pod logs, docker and host state")
+    .argument("[target...]", "URL or host:port (default: the discovered entry points)")
+    .option("-o, --output <file>", "write the bundle here (default: netdoctor-bundle-<context>-<UTC time>.tar.gz in the current directory)")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and bundle it")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--log-lines <n>", "lines of each gateway and backend container log to keep", "200")
+    .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz)")
+    .option("--json", "print one JSON line ({path, bytes, …}) on stdout instead of the path and size")
+    .option("--timeout <seconds>", "deadline of the diagnosis, and of the collection", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .action((targets: string[], flags: BundleFlags) => onAction(bundleCommand(targets, flags)));
+}
 
 /** The command line as recorded in manifest.json: flag values that carry no secret (file paths, names, numbers). */
 function recordedFlags(flags: BundleFlags): Record<string, unknown> {

@@ -4,12 +4,42 @@
  * JSON) and return the exit code (DESIGN §3).
  */
 import { writeFile } from "node:fs/promises";
-import type { DiagnoseFlags } from "../cli.js";
+import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
+import { withClusterOptions, type OnAction, type RunFlags } from "./run-options.js";
+
+/** Options of the diagnose command, as parsed. */
+export interface DiagnoseFlags extends RunFlags {
+  /** `--from BUNDLE`: analyse a bundle (.tar.gz or extracted directory) offline. */
+  from?: string;
+  color: boolean;
+  verbose?: boolean;
+  failOn: "fail" | "warn" | "never";
+  /** `--junit FILE`: also write a JUnit XML report there after the run. */
+  junit?: string;
+}
+
+/** Give the root command its diagnose arguments, options and action (`netdoctor [TARGET...]`). */
+export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
+  return withClusterOptions(cmd)
+    .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
+    .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout")
+    .option("--timeout <seconds>", "deadline for the whole run", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
+    .option("--from <bundle>", "analyse a bug-report bundle offline (a .tar.gz or an extracted directory): re-run every check on the recorded data")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .option("--no-color", "no colours in the TUI")
+    .option("--verbose", "list every check in text output")
+    .option("--junit <file>", "also write a JUnit XML report (one testcase per check) to FILE")
+    .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
+    .action((targets: string[], flags: DiagnoseFlags) => onAction(diagnose(targets, flags)));
+}
 
 
 /** Parse a positive number of seconds into milliseconds. @throws UsageError */

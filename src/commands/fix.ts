@@ -14,7 +14,7 @@
  * is not a terminal), or netdoctor could not run.
  */
 import { createInterface } from "node:readline/promises";
-import type { RunFlags } from "../cli.js";
+import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { FixId, Target } from "../engine/types.js";
@@ -22,6 +22,7 @@ import type { Diagnosis } from "../fixes/runner.js";
 import type { FixOutcome, FixPlan, PlanStep } from "../fixes/types.js";
 import type { Sources } from "../sources/types.js";
 import { toolVersion } from "../version.js";
+import { withClusterOptions, type OnAction, type RunFlags } from "./run-options.js";
 
 /** Options of `netdoctor fix`, as parsed. */
 export interface FixFlags extends RunFlags {
@@ -33,6 +34,25 @@ export interface FixFlags extends RunFlags {
   port?: string;
   /** `--wait SECONDS`: how long to keep re-checking after a fix while its checks still fail. */
   wait: string;
+}
+
+/** Define `netdoctor fix` on `cmd` (a fresh subcommand). */
+export function defineFix(cmd: Command, onAction: OnAction): Command {
+  return withClusterOptions(cmd)
+    .description("diagnose, then plan the fixes the failing checks recommend (or the FIX-IDs named), ask, apply, re-check and report before → after")
+    .argument("[fix-or-target...]", "fix ids (remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry) and/or URLs")
+    .option("-y, --yes", "apply without asking (needed when stdin is not a terminal)")
+    .option("--dry-run", "print the plans only; change nothing")
+    .option("--json", "print one JSON document ({schemaVersion, fixes[]}) and nothing else on stdout")
+    .option("--address <addr>", "socat-forward: address the forward listens on", undefined)
+    .option("--port <port>", "socat-forward: port the forward listens on (default: the target's)")
+    .option("--wait <seconds>", "keep re-checking this long after a fix while its checks still fail (controllers act asynchronously)", "30")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and fix it")
+    .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
+    .option("--timeout <seconds>", "deadline of each diagnosis", "20")
+    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
+    .action((args: string[], flags: FixFlags) => onAction(fixCommand(args, flags)));
 }
 
 /** One fix the command works through. */

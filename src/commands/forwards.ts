@@ -3,8 +3,30 @@
  * socat forwards netdoctor's `socat-forward` fix started (DESIGN §5), from
  * `~/.netdoctor/forwards.json`.
  */
+import type { Command } from "commander";
 import { UsageError } from "../errors.js";
-import { listForwards, stopForward, type ForwardStatus } from "../fixes/forwards.js";
+import type { ForwardStatus } from "../fixes/forwards.js";
+import type { OnAction } from "./run-options.js";
+
+/** Define `netdoctor forwards [list]` and `forwards stop ID` on `cmd` (a fresh subcommand). */
+export function defineForwards(cmd: Command, onAction: OnAction): Command {
+  cmd
+    .description("list the socat forwards netdoctor started, with liveness; `forwards stop ID` stops one")
+    .option("--json", "print JSON")
+    .action((flags: { json?: boolean }) => onAction(forwardsCommand("list", undefined, flags)));
+  cmd
+    .command("list")
+    .description("list the socat forwards netdoctor started")
+    .option("--json", "print JSON")
+    .action((flags: { json?: boolean }) => onAction(forwardsCommand("list", undefined, flags)));
+  cmd
+    .command("stop")
+    .description("stop a forward netdoctor started")
+    .argument("<id>", "forward id (see netdoctor forwards)")
+    .option("--json", "print JSON")
+    .action((id: string, flags: { json?: boolean }) => onAction(forwardsCommand("stop", id, flags)));
+  return cmd;
+}
 
 /** `forwards --json` document. */
 export interface ForwardsDocument {
@@ -50,6 +72,7 @@ function asUsage(err: unknown): unknown {
 export async function forwardsCommand(action: "list" | "stop", id: string | undefined, flags: { json?: boolean }): Promise<number> {
   // Commander hands over whatever was typed: check it here.
   if ((action as string) !== "list" && (action as string) !== "stop") throw new UsageError(`unknown forwards action ${JSON.stringify(action)}: expected list or stop ID`);
+  const { listForwards, stopForward } = await import("../fixes/forwards.js");
   if (action === "list") {
     if (id !== undefined) throw new UsageError(`forwards list takes no id (got ${JSON.stringify(id)}); to stop a forward: netdoctor forwards stop ${id}`);
     let forwards: ForwardStatus[];

@@ -2,10 +2,28 @@
  * `netdoctor lab [SCENARIO|DIR] [--print-env]`: serve a scenario on loopback
  * until interrupted (DESIGN §8).
  */
+import type { Command } from "commander";
 import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
+import type { OnAction } from "./run-options.js";
+
+/** Options of `netdoctor lab`, as parsed. */
+export interface LabFlags {
+  printEnv?: boolean;
+  keepPorts?: boolean;
+}
+
+/** Define `netdoctor lab` on `cmd` (a fresh subcommand). */
+export function defineLab(cmd: Command, onAction: OnAction): Command {
+  return cmd
+    .description("serve a lab scenario (Kubernetes API and Docker API stand-ins, traffic) on loopback until interrupted")
+    .argument("[scenario]", "scenario name (see fixtures/scenarios) or directory", undefined)
+    .option("--print-env", "print only the export lines for KUBECONFIG, DOCKER_HOST and NETDOCTOR_LAB")
+    .option("--keep-ports", "keep the scenario's host ports when they are free")
+    .action((scenario: string | undefined, flags: LabFlags) => onAction(labCommand(scenario, flags)));
+}
 
 /** Start the lab, print how to use it, wait for SIGINT/SIGTERM, stop it. */
-export async function labCommand(scenario: string | undefined, flags: { printEnv?: boolean; keepPorts?: boolean }): Promise<number> {
+export async function labCommand(scenario: string | undefined, flags: LabFlags): Promise<number> {
   const { resolveScenario, startLab, formatEnv } = await import("../lab/index.js");
   const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, builtinScenariosDir());
   const lab = await startLab(dir, { keepPorts: !!flags.keepPorts });

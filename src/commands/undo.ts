@@ -9,8 +9,10 @@
  * not be restored (the record stays, so `undo ID` can retry); 2 usage error
  * (unknown ID, another cluster than the record's).
  */
+import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import type { UndoRecord } from "../fixes/undo.js";
+import type { OnAction } from "./run-options.js";
 
 /** Options of `netdoctor undo`. */
 export interface UndoFlags {
@@ -19,6 +21,19 @@ export interface UndoFlags {
   force?: boolean;
   context?: string;
   kubeconfig?: string;
+}
+
+/** Define `netdoctor undo` on `cmd` (a fresh subcommand). */
+export function defineUndo(cmd: Command, onAction: OnAction): Command {
+  return cmd
+    .description("restore what a fix changed (default: the latest fix not undone): recreate deleted objects, restore patched ones, stop its forwards")
+    .argument("[id]", "undo record id (see --list)")
+    .option("--list", "list the undo records")
+    .option("--json", "print JSON")
+    .option("--force", "restore an object even when it changed after the fix; replay a record already undone")
+    .option("--context <name>", "kubeconfig context")
+    .option("--kubeconfig <file>", "kubeconfig file")
+    .action((id: string | undefined, flags: UndoFlags) => onAction(undoCommand(id, flags)));
 }
 
 /** Run `netdoctor undo`. Resolves to the exit code. @throws UsageError */

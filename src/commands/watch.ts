@@ -13,6 +13,7 @@
  * usage errors.
  */
 import { setMaxListeners } from "node:events";
+import type { Command } from "commander";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
@@ -22,6 +23,7 @@ import { formatHostPort } from "../host/addresses.js";
 import type { LabState } from "../lab/contract.js";
 import type { WatchTui } from "../ui/run-watch.js";
 import type { StoppedBy, WatchSummary } from "../watch/summary.js";
+import { collect, type OnAction } from "./run-options.js";
 
 /** Options of the watch command, as commander parses them (strings until validated here). */
 export interface WatchFlags {
@@ -34,6 +36,23 @@ export interface WatchFlags {
   lab?: string | boolean;
   resolve: string[];
   color: boolean;
+}
+
+/** Define `netdoctor watch` on `cmd` (a fresh subcommand). */
+export function defineWatch(cmd: Command, onAction: OnAction): Command {
+  return cmd
+    .description("send repeated requests to one target with N concurrent clients; report success rate, latency percentiles and error signatures")
+    .argument("[target]", "URL (http://api.openchoreo.localhost:8080/path) or host:port; with --lab, default: the scenario's first target")
+    .option("--interval <ms>", "pause of each client between its requests", "200")
+    .option("--concurrency <n>", "clients sending in parallel (1-64)", "1")
+    .option("--count <n>", "total requests", "100")
+    .option("--timeout <seconds>", "deadline for the whole run", "30")
+    .option("--probe-timeout <seconds>", "timeout of one request", "3")
+    .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
+    .option("--json", "print the JSON summary (schemaVersion 1) and nothing else on stdout")
+    .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and watch its first target")
+    .option("--no-color", "no colours in the TUI")
+    .action((target: string | undefined, flags: WatchFlags) => onAction(watchCommand(target, flags)));
 }
 
 /** Most concurrent clients `--concurrency` accepts. */
