@@ -44,13 +44,16 @@ export async function checksMarkdown() {
     ...rows.map((r) => `| [${r.code}](#${anchor(r)}) | \`${r.id}\` | ${r.hop} | ${cell(r.title)} | ${list(r.dependsOn)} | ${list(r.fixes)} |`),
   ];
   for (const r of rows) {
+    if (r.code === PROBE_EXPLAIN.code) {
+      // The end-to-end probe is not a registered check, but its code can be a verdict.
+      out.push("", `## ${r.code} ${r.id}`, "", "- hop: the hop the probe's signature points to (verdict only)", `- healthy when: ${r.title}`, "", "```text", explainText(PROBE_EXPLAIN).trimEnd(), "```");
+      continue;
+    }
     const c = byId.get(r.id);
     out.push("", `## ${r.code} ${r.id}`, "", `- hop: \`${r.hop}\``, `- healthy when: ${r.title}`, `- depends on: ${list(r.dependsOn)}`);
     if (c.after?.length) out.push(`- runs after: ${list(c.after)}`);
     out.push(`- fixes: ${list(r.fixes)}`, "", "```text", explainText(c).trimEnd(), "```");
   }
-  // The end-to-end probe is not a registered check, but its code can be a verdict.
-  out.push("", `## ${PROBE_EXPLAIN.code} ${PROBE_EXPLAIN.id}`, "", "- hop: the hop the probe's signature points to (verdict only)", `- healthy when: ${PROBE_EXPLAIN.title}`, "", "```text", explainText(PROBE_EXPLAIN).trimEnd(), "```");
   return `${out.join("\n")}\n`;
 }
 

@@ -36,9 +36,13 @@ export interface CatalogEntry {
   fixes: string[];
 }
 
-/** Catalogue rows sorted by code. */
+/**
+ * Catalogue rows sorted by code: every check, plus the end-to-end probe's
+ * pseudo-check ND901 (hop `probe`), which carries a verdict when no check
+ * explains a failed probe and so appears in reports like any code.
+ */
 export function catalog(checks: readonly Check[]): CatalogEntry[] {
-  return [...checks]
+  return [...checks, PROBE_EXPLAIN]
     .sort((a, b) => a.code.localeCompare(b.code))
     .map((c) => ({ id: c.id, code: c.code, hop: c.hop, title: c.title, dependsOn: c.dependsOn ?? [], fixes: c.fixes ?? [] }));
 }
@@ -68,7 +72,7 @@ export function explainText(c: Pick<Check, "id" | "code" | "title" | "dependsOn"
 }
 
 /** The end-to-end probe's pseudo-check, for `explain ND901` and docs/checks.md. */
-export const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "title" | "explain"> & { hop: string } = {
+export const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "title" | "explain" | "dependsOn" | "fixes"> & { hop: string } = {
   ...PROBE_CHECK,
   hop: "probe",
   explain: {

@@ -26,8 +26,15 @@ describe("checks and explain", () => {
     const r = await runCli(["checks", "--json"]);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { checks: { id: string; code: string; dependsOn: string[]; fixes: string[] }[] };
-    expect(out.checks.map((c) => c.id).sort()).toEqual(checks.map((c) => c.id).sort());
+    expect(out.checks.map((c) => c.id).sort()).toEqual([...checks.map((c) => c.id), "probe.end-to-end"].sort());
     expect(out.checks.find((c) => c.id === "service.port-free")).toMatchObject({ code: "ND502", fixes: ["remove-traefik"] });
+  });
+
+  it("lists every code a report can carry, the probe's ND901 too, in text and JSON", async () => {
+    const json = JSON.parse((await runCli(["checks", "--json"])).stdout) as { checks: { code: string; hop: string }[] };
+    expect(json.checks.at(-1)).toMatchObject({ code: "ND901", hop: "probe" });
+    const text = await runCli(["checks"]);
+    expect(text.stdout).toMatch(/^ND901 +probe +probe\.end-to-end +the end-to-end request succeeds$/m);
   });
 
   it.each(["ND502", "service.port-free", "nd701", "ND901"])("explains %s", async (what) => {
