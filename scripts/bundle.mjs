@@ -1,11 +1,13 @@
 // Bundles the CLI with esbuild so start-up reads a few files instead of
 // thousands (@kubernetes/client-node alone ships ~2,800 modules). Code
 // splitting keeps lazily imported parts (Ink/React, the lab, sources) in
-// chunks loaded only when used. Output: dist/bundle/cli.js (+ chunks).
+// chunks loaded only when used. Output: dist/bundle/cli.js, dist/bundle/index.js
+// (the plugin API the package exports) and shared chunks.
 import { build } from "esbuild";
 
 await build({
-  entryPoints: { cli: "src/cli.ts" },
+  // cli: the command; index: the public check API (`import { defineCheck } from "netdoctor"`).
+  entryPoints: { cli: "src/cli.ts", index: "src/index.ts" },
   outdir: "dist/bundle",
   bundle: true,
   splitting: true,

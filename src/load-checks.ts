@@ -6,8 +6,10 @@
 import { readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import type { Check } from "./engine/types.js";
+import { BUILTIN_CODE_PREFIX, defineCheck } from "./engine/define.js";
+import { HOPS, type Check } from "./engine/types.js";
 import { validateRegistry } from "./engine/registry.js";
+import { FIXES } from "./fixes/catalog.js";
 
 /** A plugin module that could not be loaded or exports something that is not a check. */
 export class PluginError extends Error {
@@ -43,9 +45,33 @@ export async function loadPluginChecks(dir: string): Promise<Check[]> {
     }
     const found = Object.values(mod).flatMap((v) => (Array.isArray(v) ? v : [v])).filter(looksLikeCheck);
     if (found.length === 0) throw new PluginError(`--checks-dir ${join(dir, f)}: exports no check (expected objects with id, code, hop, run)`);
-    out.push(...found);
+    for (const c of found) out.push(validatePluginCheck(c, join(dir, f)));
   }
   return out;
+}
+
+/**
+ * Hold a plugin's check to the same contract as the built-in ones, so that a
+ * plugin can never make a report invalid against `schema/report.schema.json`:
+ * a known hop, an id `<hop>.<kebab-name>`, a code of its own prefix (`ND` is
+ * netdoctor's), a title, and only known fix ids.
+ * @throws PluginError naming the module and what is wrong.
+ */
+export function validatePluginCheck(c: Check, where: string): Check {
+  const hops: readonly string[] = ["env", ...HOPS];
+  if (!hops.includes(c.hop)) throw new PluginError(`--checks-dir ${where}: check ${c.id} has hop ${JSON.stringify(c.hop)}; expected one of ${hops.join(", ")}`);
+  try {
+    defineCheck(c);
+  } catch (e) {
+    throw new PluginError(`--checks-dir ${where}: ${(e as Error).message}`);
+  }
+  if (c.code.startsWith(BUILTIN_CODE_PREFIX)) {
+    throw new PluginError(`--checks-dir ${where}: check ${c.id} uses code ${c.code}, but the ${BUILTIN_CODE_PREFIX} prefix is netdoctor's own; give the plugin a prefix of its own (e.g. ACME${c.code.slice(-3)})`);
+  }
+  if (typeof c.title !== "string" || c.title.trim() === "") throw new PluginError(`--checks-dir ${where}: check ${c.id} has no title`);
+  const unknown = (c.fixes ?? []).filter((f) => !Object.hasOwn(FIXES, f));
+  if (unknown.length > 0) throw new PluginError(`--checks-dir ${where}: check ${c.id} names unknown fixes ${unknown.join(", ")} (known: ${Object.keys(FIXES).join(", ")})`);
+  return c;
 }
 
 /** The built-in checks plus plugins, validated (RegistryError when malformed). */

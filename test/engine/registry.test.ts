@@ -27,6 +27,10 @@ describe("the built-in registry", () => {
     }
   });
 
+  it("keeps the ND code prefix for netdoctor's own checks", () => {
+    for (const c of checks) expect(c.code, c.id).toMatch(/^ND\d{3}$/);
+  });
+
   it("registers every check module under checks/", () => {
     const modules = files("checks").filter((f) => f !== join("checks", "index.ts") && /export default/.test(readFileSync(join(root, f), "utf8")));
     expect(modules.length).toBe(checks.length);
