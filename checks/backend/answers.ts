@@ -15,6 +15,22 @@ function firstLine(body: string): string {
 }
 
 /**
+ * The message of a `Status` object, which the API server's service proxy
+ * writes on a 503 (`{"kind":"Status",…,"message":"error trying to reach
+ * service: dial tcp 10.44.0.6:8443: i/o timeout","reason":"ServiceUnavailable"}`,
+ * as pasted in mmumshad/kubernetes-the-hard-way#313); otherwise the first line.
+ */
+function proxyMessage(body: string): string {
+  try {
+    const o = JSON.parse(body) as { kind?: unknown; message?: unknown };
+    if (o && o.kind === "Status" && typeof o.message === "string") return firstLine(o.message);
+  } catch {
+    // Not JSON: an older API server or a plain-text error.
+  }
+  return firstLine(body);
+}
+
+/**
  * Why this matters: endpoints can be Ready while the application does not
  * answer on the Service port (wrong targetPort, app bound to 127.0.0.1,
  * readiness probe on another port). A request through the API server's
@@ -27,6 +43,8 @@ const check: Check = defineCheck({
   hop: "backend",
   title: "the backend answers through the API server's service proxy",
   dependsOn: ["backend.endpoints-ready"],
+  contradiction:
+    "the API server's own connection to the pods is blocked while the gateway's is not: a NetworkPolicy that admits only the gateway's pods (the API server is not a pod, so podSelector and namespaceSelector rules never admit it; allow the node addresses with an ipBlock if you need `kubectl proxy` or proxy URLs), or an API server that cannot reach the pod network (a control-plane node without the CNI); the application itself is fine",
   explain: {
     meaning: "netdoctor sends GET / to the backend Service through the API server (/api/v1/namespaces/NS/services/NAME:PORT/proxy/). Any HTTP answer from the application — even 404 or 401 — means the backend is reachable on that port.",
     causes: "The application listens on another port than the targetPort, listens on 127.0.0.1 only, hangs, or crashes on requests; a NetworkPolicy blocks the API server.",
@@ -50,9 +68,10 @@ const check: Check = defineCheck({
     }
     const evidence = { service: name, port: backend.port, path: "/", status, body: firstLine(body) };
     if ((status === 502 || status === 503) && PROXY_ERROR.test(body)) {
-      return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${firstLine(body)}); expected an HTTP answer from the application`, {
-        details:
-          "The endpoints exist but nothing accepts connections on the target port inside the pods: the application listens on another port or address (e.g. 127.0.0.1). A gateway in front answers 503 `upstream connect error … delayed connect error: 111`.",
+      return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${proxyMessage(body)}); expected an HTTP answer from the application`, {
+        details: /i\/o timeout|timed out/i.test(body)
+          ? "The API server's connection to the pod timed out: its packets are dropped on the way, not refused. Typical causes: a NetworkPolicy that selects the pods and does not admit the API server (it is not a pod, so podSelector/namespaceSelector rules never match it), or an API server that has no route to the pod network. Traffic from the gateway may still work (see the probe)."
+          : "The endpoints exist but nothing accepts connections on the target port inside the pods: the application listens on another port or address (e.g. 127.0.0.1). A gateway in front answers 503 `upstream connect error … delayed connect error: 111`.",
         evidence,
       });
     }

@@ -18,6 +18,8 @@ const check: Check = defineCheck({
   hop: "backend",
   title: "the backend has ready endpoints",
   dependsOn: ["backend.service-exists"],
+  contradiction:
+    "the endpoints changed between the checks and the request (a rollout or a restart in progress: the gateway still held a ready endpoint), or the gateway sends this route to another backend than the Service netdoctor resolved; rerun, and watch `kubectl get endpointslices -w` while it settles",
   explain: {
     meaning: "The backend Service's EndpointSlices (labelled kubernetes.io/service-name) must list at least one endpoint with conditions.ready true (an absent ready counts as ready).",
     causes: "No pod matches the Service selector (label typo, Deployment scaled to 0); the pods exist but fail their readiness probe or crash; the Service has no selector and nobody wrote EndpointSlices for it.",

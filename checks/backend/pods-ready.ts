@@ -30,6 +30,8 @@ const check: Check = defineCheck({
   hop: "backend",
   title: "the backend pods are ready",
   dependsOn: ["backend.service-exists"],
+  contradiction:
+    "some pods behind the Service are not Ready but another one answered (a rollout, a crash loop in one replica): the next request may land on the broken one once it becomes Ready, or capacity is lower than you think; look at the pods named above",
   explain: {
     meaning: "Every pod the backend Service selects should be Running and Ready; at least one must be for traffic to flow.",
     causes: "The application crashes at start (CrashLoopBackOff, exit code in lastState), the image cannot be pulled (ImagePullBackOff), a ConfigMap/Secret is missing (CreateContainerConfigError), the readiness probe fails, or the pod cannot be scheduled (Pending).",

@@ -2,7 +2,7 @@
  * backend.target-port-matches (ND804): the backend Service's targetPort is a
  * port the selected pods' containers declare.
  */
-import { defineCheck, fail, pass, skip, warn, type Check } from "../../src/index.js";
+import { defineCheck, fail, pass, skip, type Check } from "../../src/index.js";
 import { backendOfPath, findServicePort, isObject, podPorts, podsSelectedBy, sameProtocol } from "../../src/kube/helpers.js";
 
 /**
@@ -17,6 +17,8 @@ const check: Check = defineCheck({
   hop: "backend",
   title: "the Service targetPort matches a container port",
   dependsOn: ["backend.service-exists"],
+  contradiction:
+    "the application listens on the targetPort although its pod spec declares other container ports (containerPort is informational: the kubelet opens nothing); update the containerPort declaration so the manifest says what the application does, or, if a rollout is under way, the old pods still answer and the new ones will not",
   explain: {
     meaning:
       "The Service port the path uses forwards to targetPort (a number, or the name of a container port; absent = the Service port). A numeric targetPort should be a declared containerPort of the selected pods, a named one must be.",
@@ -51,12 +53,17 @@ const check: Check = defineCheck({
       if (matching.length === selected.length) return pass(`Service ${name} targetPort ${n} is a container port of ${podNames.join(", ")}`, { evidence });
       const silent = selected.filter((p) => declared(p).length === 0);
       if (silent.length === selected.length) {
-        return warn(`Service ${name} targetPort ${n}; pods ${podNames.join(", ")} declare no container ports, so it cannot be verified`, {
-          details: "containerPort declarations are informational in Kubernetes: the Service works if the application listens on the targetPort anyway. Declare the port to make it checkable.",
+        // Normal and harmless (issue 11 §2): containerPort is informational, many charts omit it; backend.answers tests the port itself.
+        return pass(`Service ${name} targetPort ${n}; pods ${podNames.join(", ")} declare no container ports (informational in Kubernetes), so the port is tested by backend.answers`, {
+          details: "containerPort declarations are informational in Kubernetes (the kubelet opens nothing for them): the Service works when the application listens on the targetPort. A numeric targetPort needs no declaration; only a named one does.",
           evidence,
         });
       }
       const wrong = selected.filter((p) => declared(p).length > 0 && !declared(p).some((x) => x.containerPort === n));
+      if (!wrong.length) {
+        // Some pods declare the port, the others declare none: nothing contradicts the targetPort.
+        return pass(`Service ${name} targetPort ${n} is a container port of ${matching.map((p) => p.metadata.name).join(", ")}; ${silent.map((p) => p.metadata.name).join(", ")} declare no container ports`, { evidence });
+      }
       return fail(`Service ${svc.metadata.name} targetPort ${n}; pods ${wrong.map((p) => p.metadata.name).join(", ")} expose ${[...new Set(wrong.map(show))].join("; ")}`, {
         details: `Service port ${sp.port} forwards to port ${n} in the pods, but their containers declare other ports. ${upstream}`,
         evidence,

@@ -43,6 +43,8 @@ const check: Check = defineCheck({
   hop: "gateway",
   title: "a listener serves the port",
   dependsOn: ["gateway.found"],
+  contradiction:
+    "the proxy still runs the configuration it had before the Gateway's listeners changed: the controller has not reconciled the proxy Service and Envoy yet, and when it does, the Service port and the listener will move and this path will stop answering; align spec.listeners[].port with the Service port and the node mapping before that happens",
   explain: {
     meaning:
       "The Gateway must have a listener whose port is the port the proxy Service receives the request on, with protocol HTTP (or HTTPS for https), a hostname that accepts the request host (exact > wildcard > none), and status conditions Accepted=True, Programmed=True, ResolvedRefs=True, Conflicted=False.",

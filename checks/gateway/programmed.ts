@@ -41,6 +41,8 @@ const check: Check = defineCheck({
   hop: "gateway",
   title: "the Gateway is Accepted and Programmed",
   dependsOn: ["gateway.found"],
+  contradiction:
+    "the Gateway's status is stale or describes a change the controller has not applied: the proxy still serves its previous configuration, and the next reconcile may take it down; fix the condition the status reports before it does",
   explain: {
     meaning: "A Gateway's controller sets status.conditions Accepted=True once it takes the Gateway and Programmed=True once the proxy has its configuration and an address.",
     causes:

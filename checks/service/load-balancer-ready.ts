@@ -80,6 +80,8 @@ const check: Check = defineCheck({
   hop: "service",
   title: "the LoadBalancer has an ingress address",
   dependsOn: ["service.receives-port"],
+  contradiction:
+    "the traffic reaches the proxy another way than the LoadBalancer address (a NodePort through the node mapping, a hostPort, a port-forward), so the missing address does not matter for this request; it matters for anything that uses the LoadBalancer address",
   explain: {
     meaning: "A Service of type LoadBalancer gets `status.loadBalancer.ingress` from its load-balancer implementation (k3s ServiceLB, cloud-provider-kind, MetalLB). Without it, `kubectl get svc` shows EXTERNAL-IP <pending>.",
     causes:

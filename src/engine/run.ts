@@ -11,7 +11,7 @@ import type { CheckResult, PathReport, ProbeReport, Report, Resolution, RunEvent
 import { isSourceError, type Sources } from "../sources/types.js";
 import { signatureHop } from "../probe/classify.js";
 import { validateRegistry } from "./registry.js";
-import { decideVerdict, summariseHops, toPathStatus, worsePath } from "./verdict.js";
+import { applicationAnswer, applyProbePrecedence, decideVerdict, evidenceBasis, summariseHops, toPathStatus, worsePath } from "./verdict.js";
 import type { Check, CheckContext, CheckOptions, CheckOutcome, FixId, PathFacts, Target } from "./types.js";
 
 /** Everything a run needs. */
@@ -207,16 +207,23 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
     const insts = [...pathInst[p]!.values()];
     const probePromise = runProbe(target, insts, input, deadline.signal, deadlineHit, execute, now);
     const results = await Promise.all(insts.map(execute));
-    const probe = await probePromise;
+    const { probe, body } = await probePromise;
     emit({ type: "probe-end", path: p, probe });
     const facts: PathFacts = {};
     for (const r of results) Object.assign(facts, r.facts);
-    const checks = results.map((r) => r.result);
+    // Evidence precedence (DESIGN §2): a probe that got the application's answer overrules a static fail.
+    const answer = applicationAnswer(probe, body, results.map((r) => r.result));
+    const checks = applyProbePrecedence(
+      results.map((r) => r.result),
+      answer,
+      new Map(pathChecks.map((c) => [c.id, c.contradiction])),
+    );
     const { status, verdict } = decideVerdict(checks, probe);
     const report: PathReport = {
       target: { url: target.url, host: target.host, port: target.port, path: target.path },
       status,
       verdict,
+      basis: evidenceBasis(probe),
       probe,
       resolution: toResolution(facts),
       hops: summariseHops(checks),
@@ -289,7 +296,9 @@ function errorResult(
 /**
  * The end-to-end probe of a path: a real HTTP request to the address the dns
  * hop resolved (or `--resolve`), with the target's Host header. It waits only
- * for the check that publishes `address`.
+ * for the check that publishes `address`. Returns the reported probe and the
+ * first bytes of the answer's body (compared with the backend's own answer by
+ * `applicationAnswer`); a probe the source did not send is reported `not-run`.
  */
 async function runProbe(
   target: Target,
@@ -299,16 +308,17 @@ async function runProbe(
   deadlineHit: Promise<"deadline">,
   execute: (i: Instance) => Promise<InstanceResult>,
   now: () => number,
-): Promise<ProbeReport> {
+): Promise<{ probe: ProbeReport; body?: string }> {
+  const notRun = (error: string) => ({ probe: { outcome: "not-run" as const, signature: null, durationMs: 0, hop: null, error } });
   const override = input.options.resolve.find((r) => r.host === target.host && r.port === target.port);
   let address = override?.address ?? (isIpLiteral(target.host) ? target.host : undefined);
   if (!address) {
     const dns = insts.filter((i) => i.check.hop === "dns");
     const done = await Promise.race([Promise.all(dns.map(execute)), deadlineHit]);
-    if (done === "deadline") return { outcome: "not-run", signature: null, durationMs: 0, hop: null, error: "deadline reached before the name resolved" };
+    if (done === "deadline") return notRun("deadline reached before the name resolved");
     address = done.map((d) => d.facts.address).find((a): a is string => typeof a === "string");
   }
-  if (!address) return { outcome: "not-run", signature: null, durationMs: 0, hop: null, error: `${target.host} did not resolve` };
+  if (!address) return notRun(`${target.host} did not resolve`);
   const t = now();
   const hostHeader = (target.scheme === "http" && target.port === 80) || (target.scheme === "https" && target.port === 443) ? target.host : `${target.host}:${target.port}`;
   const res = await Promise.race([
@@ -318,15 +328,19 @@ async function runProbe(
     ),
     deadlineHit,
   ]);
-  if (res === "deadline") return { outcome: "timeout", signature: "timeout", durationMs: Math.round(now() - t), hop: "host-port", error: "the run's deadline passed during the probe" };
+  if (res === "deadline") return { probe: { outcome: "timeout", signature: "timeout", durationMs: Math.round(now() - t), hop: "host-port", error: "the run's deadline passed during the probe" } };
+  if (res.notSent) return notRun(`${address}:${target.port} ${res.error ?? "cannot be reached from here"}`);
   const forwarderOwns = await forwarderOwnsPort(insts, execute, deadlineHit);
   return {
-    outcome: res.outcome,
-    ...(res.status !== undefined ? { status: res.status } : {}),
-    signature: res.signature,
-    durationMs: Math.round(res.durationMs),
-    hop: signatureHop(res.signature, { hasForwarder: forwarderOwns }),
-    ...(res.error ? { error: res.error } : {}),
+    probe: {
+      outcome: res.outcome,
+      ...(res.status !== undefined ? { status: res.status } : {}),
+      signature: res.signature,
+      durationMs: Math.round(res.durationMs),
+      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns }),
+      ...(res.error ? { error: res.error } : {}),
+    },
+    ...(res.body !== undefined ? { body: res.body } : {}),
   };
 }
 

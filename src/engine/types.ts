@@ -117,6 +117,14 @@ export interface Check {
   fixes?: FixId[];
   /** What it means, why it happens, how to fix it (for `netdoctor explain`). */
   explain?: { meaning: string; causes: string; fix: string; links?: string[] };
+  /**
+   * Likely reasons this check can find a failure while the end-to-end request
+   * reaches the application anyway (one sentence, e.g. "a NetworkPolicy that
+   * admits only the gateway's namespace blocks the API server"). Shown when
+   * the probe overrules the check's `fail` (DESIGN §2 evidence precedence);
+   * optional — without it a generic sentence is used.
+   */
+  contradiction?: string;
   run(ctx: CheckContext): Promise<CheckOutcome>;
 }
 

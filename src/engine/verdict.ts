@@ -52,6 +52,69 @@ export function summariseHops(checks: readonly CheckResult[]): HopSummary[] {
   });
 }
 
+/** The first non-blank line of a body, trimmed: how two answers are compared. */
+function firstLine(body: string): string {
+  return (body.split("\n").find((l) => l.trim()) ?? "").trim();
+}
+
+/**
+ * Whether the end-to-end probe got the application's answer, and how to say
+ * so ("HTTP 200"); null when it did not (DESIGN §2 evidence precedence).
+ *
+ * The application answered when the probe got 2xx/3xx (`success`), or an
+ * `http-other` answer (not a traefik or Envoy error signature) with the same
+ * status and first body line as the backend gives through the API server's
+ * service proxy (`backend.answers` evidence: `{ status, body }`, body cut to
+ * its first line). A 404 or 401 from the application itself is its answer.
+ *
+ * @param body the probe's body (first bytes), when the probe source gave one.
+ */
+export function applicationAnswer(probe: ProbeReport, body: string | undefined, checks: readonly CheckResult[]): string | null {
+  if (probe.outcome !== "http") return null;
+  if (probe.signature === "success") return `HTTP ${probe.status}`;
+  if (probe.signature !== "http-other" || body === undefined) return null;
+  const viaProxy = checks.find((c) => c.id === "backend.answers" && c.evidence && typeof c.evidence["status"] === "number");
+  if (!viaProxy) return null;
+  const ev = viaProxy.evidence!;
+  const same = ev["status"] === probe.status && firstLine(String(ev["body"] ?? "")) === firstLine(body).slice(0, 160).trim();
+  return same ? `HTTP ${probe.status}, the answer the backend gives through the API server's service proxy` : null;
+}
+
+/** Said of a contradicted check whose module gives no likely reasons of its own. */
+const GENERIC_CONTRADICTION =
+  "the finding describes state a controller is about to reconcile, or a path the request does not take (check the resolution line); it will bite when that state is reconciled or the traffic takes that path";
+
+/**
+ * Evidence precedence (DESIGN §2): when the probe got the application's answer
+ * (`answer`, from {@link applicationAnswer}), a path check that found a
+ * failure does not describe where this request stops. It becomes `warn`, its
+ * summary names the contradiction, and `overruled` records the original
+ * status, what the probe got and the likely reasons (`contradictions`: check
+ * id → the check's own sentence). Environment checks and errors are left as
+ * they are. Returns new results; the input is not changed.
+ */
+export function applyProbePrecedence(checks: readonly CheckResult[], answer: string | null, contradictions: ReadonlyMap<string, string | undefined>): CheckResult[] {
+  if (!answer) return [...checks];
+  return checks.map((c) => {
+    if (c.status !== "fail" || c.hop === "env") return c;
+    const likely = contradictions.get(c.id) ?? GENERIC_CONTRADICTION;
+    return {
+      ...c,
+      status: "warn",
+      summary: `${c.summary} — yet the end-to-end request got ${answer.split(",")[0]} from the application, so this does not stop traffic now`,
+      overruled: { was: "fail", probe: answer, likely },
+    };
+  });
+}
+
+/**
+ * What a path's status rests on: `static` when the probe was not run (the
+ * name did not resolve, the lab does not reach the address), else `probe`.
+ */
+export function evidenceBasis(probe: ProbeReport): "probe" | "static" {
+  return probe.outcome === "not-run" ? "static" : "probe";
+}
+
 /** True when the probe reached the application (2xx/3xx) or was not run. */
 function probeOk(probe: ProbeReport): boolean {
   return probe.outcome === "not-run" || probe.signature === "success";

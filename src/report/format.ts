@@ -92,6 +92,11 @@ export function verdictSentence(path: Pick<PathReport, "status" | "verdict" | "c
       return "the request passes every hop";
     case "warn": {
       const n = path.checks.filter((c) => c.status === "warn").length;
+      const overruled = path.checks.filter((c) => c.overruled);
+      if (overruled.length) {
+        // DESIGN §2 evidence precedence: the probe's answer outranks the static findings that disagree.
+        return `the request reaches the application (${overruled[0]!.overruled!.probe}); ${overruled.map((c) => c.code).join(", ")} found a failure the probe contradicts, now a warning (${n} warning${n === 1 ? "" : "s"} in all)`;
+      }
       return `the request passes every hop, with ${n} warning${n === 1 ? "" : "s"}`;
     }
     case "fail":
@@ -137,6 +142,16 @@ export function probeSentence(probe: ProbeReport): string {
   }
   if (probe.hop) s += `; points at the ${probe.hop} hop`;
   return s;
+}
+
+/**
+ * What a path's status rests on, when that needs saying: "static evidence
+ * only" when the probe could not run (DESIGN §2), with the reason; null when
+ * the probe ran.
+ */
+export function basisSentence(path: Pick<PathReport, "basis" | "probe">): string | null {
+  if (path.basis !== "static") return null;
+  return `the status rests on static evidence only: the end-to-end probe could not run${path.probe.error ? ` (${path.probe.error})` : ""}`;
 }
 
 /**

@@ -20,6 +20,7 @@
  */
 import type { CheckStatus } from "../engine/types.js";
 import {
+  basisSentence,
   evidenceLines,
   fixesFor,
   pathCounts,
@@ -66,6 +67,7 @@ function clean(s: string): string {
 
 function checkLines(c: CheckResult, verbose: boolean): string[] {
   const lines = [`${CHECK_INDENT}${textMark(c.status)} ${c.code} ${c.id}  ${c.summary}`];
+  if (c.overruled) lines.push(`${EVIDENCE_INDENT}likely: ${c.overruled.likely}`);
   const showEvidence = verbose || c.status !== "pass";
   if (showEvidence) {
     const ev = evidenceLines(c.evidence, verbose ? { width: 400 } : { max: 4, width: 160 });
@@ -113,6 +115,8 @@ export function renderPathText(path: PathReport, fixes: readonly FixReport[], op
   const through = resolutionLine(path.resolution);
   if (through) lines.push(`  Through: ${through}`);
   lines.push(`  Verdict: ${verdictSentence(path)}`);
+  const basis = basisSentence(path);
+  if (basis) lines.push(`  Evidence: ${basis}`);
   lines.push(`  Probe: ${probeSentence(path.probe)}`);
   lines.push(...fixLines(fixesFor(path.checks, fixes), "  "));
   return lines;

@@ -21,6 +21,21 @@ export interface CheckResult {
   /** Id of the check whose failure or skip blocked this one; null otherwise. */
   blockedBy: string | null;
   durationMs: number;
+  /**
+   * Present when the check found a failure but the end-to-end probe got the
+   * application's answer (DESIGN §2 evidence precedence): the check is then
+   * reported as `warn`. `was` is the status the check returned, `probe` what
+   * the probe got ("HTTP 200"), `likely` the likely reasons for the
+   * contradiction. Optional, additive to schemaVersion 1.
+   */
+  overruled?: { was: "fail"; probe: string; likely: string };
+  /**
+   * Code of the finding that causes this one (e.g. `ND502` for a LoadBalancer
+   * that stays Pending because traefik's svclb holds the port): this check is a
+   * consequence, and the headline and the offered fix name the cause.
+   * Optional, additive to schemaVersion 1.
+   */
+  causedBy?: string;
 }
 
 /** Where the path stops: the failing check on the hop closest to the client. */
@@ -67,6 +82,14 @@ export interface PathReport {
   target: { url: string; host: string; port: number; path: string };
   status: PathStatus;
   verdict: Verdict | null;
+  /**
+   * What the status rests on (DESIGN §2 evidence precedence): `probe` when the
+   * end-to-end request was sent and its answer decided or confirmed the
+   * status; `static` when the probe could not run (the name did not resolve,
+   * the lab does not reach the address), so only the static checks decided.
+   * Optional, additive to schemaVersion 1.
+   */
+  basis?: "probe" | "static";
   probe: ProbeReport;
   resolution: Resolution;
   hops: HopSummary[];

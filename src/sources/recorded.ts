@@ -185,7 +185,7 @@ function recordedPath(b: Bundle, req: HttpProbeRequest): PathReport | null {
 
 /** The recorded probe as a ProbeResult (a `not-run` probe stands for an unreachable one). */
 export function probeResultOf(p: ProbeReport): ProbeResult {
-  if (p.outcome === "not-run") return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: p.error ?? "not run in the recorded run" };
+  if (p.outcome === "not-run") return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: p.error ?? "not run in the recorded run", notSent: true };
   const status = p.status;
   const signature = p.signature ?? (p.outcome === "http" ? "http-other" : (p.outcome as ProbeSignature));
   return {

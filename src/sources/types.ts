@@ -249,6 +249,12 @@ export interface ProbeResult {
   body?: string;
   /** One line describing the transport error, when there was one. */
   error?: string;
+  /**
+   * True when no packet was sent: the address is one this source may not
+   * reach (the lab probes 127.0.0.0/8 only). The engine reports such a probe
+   * as not run, and the path's status as resting on static evidence only.
+   */
+  notSent?: boolean;
 }
 
 /** The probe source: TCP connects and HTTP requests. */

@@ -1,6 +1,6 @@
 /** The end of a path: the verdict in one sentence, the probe's signature, and the fixes offered (id + title). */
 import { Box, Text } from "ink";
-import { fixesFor, probeSentence, verdictSentence } from "../report/format.js";
+import { basisSentence, fixesFor, probeSentence, verdictSentence } from "../report/format.js";
 import type { FixReport, PathReport, ProbeReport } from "../report/types.js";
 import { useTint } from "./theme.js";
 
@@ -25,6 +25,12 @@ export function Verdict({ report, probe, fixes, listFixes = true }: VerdictProps
         <Text>
           <Text bold>Verdict: </Text>
           <Text color={tint(color)}>{verdictSentence(report)}</Text>
+        </Text>
+      ) : null}
+      {report && basisSentence(report) ? (
+        <Text>
+          <Text bold>Evidence: </Text>
+          {basisSentence(report)}
         </Text>
       ) : null}
       {probe ? (

@@ -952,12 +952,20 @@ const cases: Case[] = [
     summary: "targetPort http resolves to container port 8080",
   },
   {
-    situation: "containers declare no ports: cannot verify, warn",
+    situation: "containers declare no ports: normal for a numeric targetPort, so it passes (issue 11 §2)",
     check: targetPortMatches,
     kube: { services: [apiService(8081)], pods: [apiPod("ready", [])] },
     facts: apiBackend,
-    status: "warn",
-    summary: "declare no container ports",
+    status: "pass",
+    summary: "declare no container ports (informational in Kubernetes), so the port is tested by backend.answers",
+  },
+  {
+    situation: "one pod declares the targetPort and another declares none: passes",
+    check: targetPortMatches,
+    kube: { services: [apiService(8080)], pods: [apiPod(), { ...apiPod("ready", []), metadata: { ...apiPod().metadata, name: "openchoreo-api-7c9d5b6f8-zz9q2" } }] },
+    facts: apiBackend,
+    status: "pass",
+    summary: "openchoreo-api-7c9d5b6f8-zz9q2 declare no container ports",
   },
 
   // ---------------- backend.answers
@@ -977,6 +985,20 @@ const cases: Case[] = [
     facts: apiBackend,
     status: "fail",
     summary: "the API server's service proxy got no answer from Service openchoreo-control-plane/openchoreo-api:8080 (503: error trying to reach service",
+  },
+  {
+    situation: "service proxy: a Status object's message is quoted, not its JSON",
+    check: answers,
+    kube: healthyK3d(),
+    facts: apiBackend,
+    serviceProxy: {
+      [`${CP}/openchoreo-api:8080`]: {
+        status: 503,
+        body: '{"kind":"Status","apiVersion":"v1","metadata":{},"status":"Failure","message":"error trying to reach service: dial tcp 10.42.0.14:8080: i/o timeout","reason":"ServiceUnavailable","code":503}',
+      },
+    },
+    status: "fail",
+    summary: "(503: error trying to reach service: dial tcp 10.42.0.14:8080: i/o timeout)",
   },
 ];
 

@@ -132,7 +132,7 @@ async function tcpAttempt(lab: LabState | null, address: string, port: number, t
 async function httpAttempt(lab: LabState | null, req: HttpProbeRequest, signal: AbortSignal): Promise<ProbeResult> {
   const start = performance.now();
   const r = route(lab, req.address, req.port);
-  if ("blocked" in r) return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: LAB_GUARD_MESSAGE };
+  if ("blocked" in r) return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: LAB_GUARD_MESSAGE, notSent: true };
   if (signal.aborted) return { outcome: "timeout", signature: "timeout", durationMs: 0, error: "aborted before connecting" };
   const { Client } = await import("undici");
   const t = req.timeoutMs;
