@@ -3,8 +3,9 @@
  * directory with the `tar` library) or an already extracted directory.
  * `openBundle` validates `manifest.json` and `report.json` and loads every
  * collected file — `cluster/**.yaml`, `docker/*.json`, `host/*` — into one
- * plain value that the recorded sources (src/sources/recorded.ts) and the lab
- * (`netdoctor lab BUNDLE`, via `bundleToScenario`) serve.
+ * plain value — a RecordedRun of the snapshot model (src/snapshot/model.ts)
+ * — that the recorded sources (src/sources/recorded.ts) and the lab
+ * (`netdoctor lab BUNDLE`, via src/lab/from-bundle.ts) serve.
  *
  * A bundle that cannot be read is a usage error (exit 2): every message is
  * one line naming the file (`BUNDLE/manifest.json: not valid JSON: …`).
@@ -13,11 +14,13 @@ import { existsSync, rmSync, statSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import type { HostListener } from "../engine/types.js";
-import { KIND_INFO, type KubeKind, type KubeObject } from "../kube/types.js";
-import type { HttpAnswer, Scenario, TrafficEntry, TrafficMode } from "../lab/scenario.js";
-import type { Environment, PathReport, ProbeReport, Report } from "../report/types.js";
-import type { ContainerInspect, ContainerTop, NetworkInspect, SourceErrorCode } from "../sources/types.js";
+import type { KubeObject } from "../kube/types.js";
+import type { Environment, Report } from "../report/types.js";
+import { SnapshotError, clusterObjects, containerList, listenerList, networkList } from "../snapshot/files.js";
+import { kindIn, type BundleFailure, type BundleManifest, type RecordedRun } from "../snapshot/model.js";
+import type { ContainerTop, SourceErrorCode } from "../sources/types.js";
+
+export type { BundleFailure, BundleManifest } from "../snapshot/model.js";
 
 /** A bundle that cannot be opened: missing, not a bundle, a file that does not parse. Code `NETDOCTOR_USAGE` (exit 2). */
 export class BundleError extends Error {
@@ -28,56 +31,12 @@ export class BundleError extends Error {
   }
 }
 
-/** Something the bundle writer could not collect, normalised from `manifest.json`. */
-export interface BundleFailure {
-  /** Which source the collector read: a kube kind list, docker, host files, pod logs. */
-  source: "kube" | "docker" | "host" | "logs" | "other";
-  /** What was read: a kind plural (`events`), `version` for the whole API server, `listeners`, `containers` … */
-  subject: string;
-  /** The SourceError code the live read failed with (given by the manifest, or derived from its message: 403 → `forbidden`). */
-  code: SourceErrorCode;
-  /** One line, as recorded. */
-  message: string;
-}
-
-/** `manifest.json`, with the fields readers rely on picked out (everything else is kept in `raw`). */
-export interface BundleManifest {
-  raw: Record<string, unknown>;
-  /** netdoctor version that wrote the bundle, when recorded. */
-  toolVersion: string | null;
-  /** When the bundle was written (ISO 8601), when recorded. */
-  createdAt: string | null;
-  /** `manifest.environment` merged over `report.environment` (the manifest wins). */
-  environment: Partial<Environment> & { platform?: string };
-  /** Command-line flags of the recorded run (`resolve`, `namespace`, …): `flags` or `command.flags`, as recorded. */
-  flags: Record<string, unknown>;
-  /** What could not be collected, and why. */
-  failures: BundleFailure[];
-  /** Lower-cased text of the manifest's record of what was collected (`collected`), to ask "was kind X collected?". */
-  collectedText: string;
-}
-
-/** An opened bundle: every recorded file, parsed. */
-export interface Bundle {
+/** An opened bundle: every recorded file, parsed (the snapshot model's RecordedRun, plus where it came from). */
+export interface Bundle extends RecordedRun {
   /** What the user named (file or directory), as given. */
   source: string;
   /** The directory holding `manifest.json` (inside a temp dir for a tarball). */
   dir: string;
-  manifest: BundleManifest;
-  report: Report;
-  /** Every object under `cluster/` (Lists flattened, `events.yaml` included), in path order. */
-  objects: KubeObject[];
-  /** `docker/containers.json`, or null when it was not collected. */
-  containers: ContainerInspect[] | null;
-  networks: NetworkInspect[];
-  /** `docker/top.json` when present (container name → top answer). */
-  top: Record<string, ContainerTop>;
-  /** `host/listeners.yaml`, or null when it was not collected. */
-  listeners: HostListener[] | null;
-  /** `host/hosts` content, or null. */
-  hosts: string | null;
-  /** `host/resolver.json` as name → addresses (names that did not resolve map to []). */
-  resolver: Record<string, string[]>;
   /** `host/versions.json`, as recorded ({} when absent). */
   versions: Record<string, unknown>;
   /** The temp directory a tarball was extracted into (removed by cleanup), or null for a directory. */
@@ -126,15 +85,6 @@ export function codeFromMessage(message: string): SourceErrorCode {
 }
 
 const CODES: readonly SourceErrorCode[] = ["unreachable", "timeout", "unauthorized", "forbidden", "not-found", "unsupported", "invalid-config", "error"];
-const KINDS = Object.keys(KIND_INFO) as KubeKind[];
-
-/** The kube kind plural a collector name or subject names (`kube/events`, `cluster/_cluster/nodes`, `HTTPRoute`, `httproutes.gateway.networking.k8s.io`). */
-export function kindIn(text: string): KubeKind | null {
-  const words = text.toLowerCase().split(/[^a-z]+/).filter(Boolean);
-  for (const k of KINDS) if (words.includes(k)) return k;
-  for (const k of KINDS) if (words.includes(KIND_INFO[k].kind.toLowerCase())) return k;
-  return null;
-}
 
 /**
  * One manifest failure entry → BundleFailure. Accepts the shapes a writer may
@@ -280,13 +230,12 @@ export async function openBundle(fileOrDir: string): Promise<Bundle> {
 }
 
 async function load(source: string, root: string, shown: (rel: string) => string, tempDir: string | null, cleanup: () => Promise<void>): Promise<Bundle> {
-  const { clusterObjects, containerList, networkList, listenerList, ScenarioError } = await import("../lab/scenario.js");
-  // Collected files reuse the scenario parsers; their ScenarioError becomes a BundleError naming the bundle's file.
+  // Collected files use the snapshot parsers a scenario uses too; their SnapshotError becomes a BundleError naming the bundle's file.
   const parse = <T>(fn: () => T): T => {
     try {
       return fn();
     } catch (e) {
-      if (e instanceof ScenarioError) throw new BundleError(e.message, { cause: e });
+      if (e instanceof SnapshotError) throw new BundleError(e.message, { cause: e });
       throw e;
     }
   };
@@ -373,124 +322,4 @@ export async function openBundleForProcess(fileOrDir: string): Promise<Bundle> {
     });
   }
   return b;
-}
-
-/** Lab traffic mode for a recorded transport outcome (null: nothing to serve). */
-function modeFor(p: ProbeReport): TrafficMode | null {
-  if (p.signature === "tls") return "tls";
-  switch (p.outcome) {
-    case "http":
-      return "http";
-    case "refused":
-      return "refuse";
-    case "reset":
-      return "reset";
-    case "timeout":
-      return "hang";
-    case "empty-reply":
-      return "empty-reply";
-    default:
-      return null; // unreachable, error, not-run: the lab serves nothing there
-  }
-}
-
-/** The loopback-or-not address a recorded path's probe connected to. */
-function probeAddress(p: PathReport): string {
-  const a = p.resolution?.address ?? p.target.host;
-  return /^\d{1,3}(\.\d{1,3}){3}$/.test(a) ? a : "127.0.0.1";
-}
-
-/**
- * A bundle as a lab scenario (`netdoctor lab BUNDLE`, `--lab BUNDLE`):
- * objects from `cluster/**`, containers and networks from `docker/`,
- * listeners, hosts file and resolver from `host/`, targets from the report's
- * paths, traffic from each path's recorded probe (status and a body that
- * reproduces its signature, or the transport outcome as a mode: refused →
- * refuse, reset → reset, timeout → hang, empty reply → empty-reply; a port
- * where some paths answered and others met a reset, empty reply or hang is
- * served as a `flaky` entry), kinds
- * recorded as 403 in `apiServer.forbid`, and service-proxy answers from the
- * recorded `backend.answers`-style evidence; a proxy answer not recorded is
- * what the lab gives without one (503 from the endpoints). `expect` is the
- * recorded run's status and first verdict hop.
- */
-export async function bundleToScenario(b: Bundle): Promise<Scenario> {
-  const { recordingOf, bodyForSignature } = await import("../sources/recorded.js");
-  const rec = recordingOf(b);
-  const env = b.manifest.environment;
-  const context = typeof env.context === "string" && env.context ? env.context : "netdoctor-bundle";
-
-  const traffic: TrafficEntry[] = [];
-  const entryAt = (address: string, port: number): TrafficEntry | undefined => traffic.find((t) => t.address === address && t.port === port);
-  // Longer paths first, so that a prefix rule for `/` does not shadow `/api`.
-  const paths = [...b.report.paths].sort((x, y) => y.target.path.length - x.target.path.length);
-  for (const p of paths) {
-    const mode = modeFor(p.probe);
-    if (mode === null) continue;
-    const address = probeAddress(p);
-    let e = entryAt(address, p.target.port);
-    if (!e) {
-      e = { port: p.target.port, address, mode, respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" } };
-      traffic.push(e);
-    }
-    if (mode !== "http" || p.probe.status === undefined) continue;
-    const body = bodyForSignature(p.probe.signature, p.probe.status);
-    e.respond.push({ host: p.target.host, path: p.target.path.split("?")[0] || "/", status: p.probe.status, headers: body ? { "content-type": "text/plain" } : {}, body });
-  }
-  // One port, some paths answered and some met a reset / empty reply / hang (a flaky port: the failure does not depend on the
-  // Host header, which is sent after the connection). Served as a flaky entry failing about as often as recorded; a path whose
-  // answer was not recorded gets the port's first recorded answer when the failure misses it.
-  for (const e of traffic) {
-    const at = b.report.paths.filter((p) => probeAddress(p) === e.address && p.target.port === e.port && modeFor(p.probe) !== null);
-    const failing = at.filter((p) => ["reset", "empty-reply", "hang"].includes(modeFor(p.probe)!));
-    const answered = at.filter((p) => modeFor(p.probe) === "http" && p.probe.status !== undefined);
-    if (failing.length === 0 || answered.length === 0) continue;
-    const then = modeFor(failing[0]!.probe) as "reset" | "empty-reply" | "hang";
-    const first = e.respond.find((r) => r.host?.toLowerCase() === answered[0]!.target.host.toLowerCase());
-    e.mode = "flaky";
-    e.flaky = { every: Math.max(2, Math.round(at.length / failing.length)), then };
-    e.respond = e.respond.filter((r) => answered.some((p) => p.target.host.toLowerCase() === r.host?.toLowerCase()));
-    if (first) e.default = { status: first.status, headers: first.headers, body: first.body };
-  }
-  // Sockets the recorded run connected to that no path probe stands for (a forwarder's upstream, a node port): something accepts there.
-  for (const [key, outcome] of rec.tcp) {
-    const i = key.lastIndexOf(":");
-    const address = key.slice(0, i);
-    const port = Number(key.slice(i + 1));
-    if (outcome !== "connected" || !/^\d{1,3}(\.\d{1,3}){3}$/.test(address) || entryAt(address, port)) continue;
-    traffic.push({ port, address, mode: "http", respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" } });
-  }
-
-  const serviceProxy: Record<string, HttpAnswer> = {};
-  for (const [key, r] of rec.serviceProxy) if ("answer" in r) serviceProxy[key] = { status: r.answer.status, headers: {}, body: r.answer.body };
-
-  const forbid = new Set<string>();
-  for (const [k, code] of rec.kubeFailures) if (code === "forbidden" && k in KIND_INFO) forbid.add(k);
-  for (const f of b.manifest.failures) if (f.source === "kube" && f.code === "forbidden" && f.subject in KIND_INFO) forbid.add(f.subject);
-
-  const resolver: Record<string, string[]> = { ...b.resolver };
-  for (const [name, addrs] of rec.resolve) if (!(name in resolver) && addrs.length > 0) resolver[name] = addrs;
-
-  const verdictHop = b.report.paths.map((p) => p.verdict?.hop).find((h): h is NonNullable<typeof h> => !!h);
-  return {
-    dir: b.dir,
-    name: `bundle-${context}`,
-    description:
-      `Served from the netdoctor bundle ${b.source}${b.manifest.createdAt ? ` written ${b.manifest.createdAt}` : ""}: the recorded Kubernetes objects, Docker containers and host listeners, ` +
-      `and at each target the answer its recorded probe got (status and a body with the same signature, or the same refusal, reset, hang or empty reply). ` +
-      `Service-proxy answers come from the recorded backend checks; one not recorded is answered as the API server does when nothing listens (503).`,
-    context,
-    targets: b.report.paths.map((p) => p.target.url),
-    apiServer: { latencyMs: 0, forbid: [...forbid].sort() },
-    traffic,
-    serviceProxy,
-    expect: { status: b.report.status, ...(verdictHop ? { hop: verdictHop } : {}) },
-    objects: b.objects,
-    containers: b.containers ?? [],
-    networks: b.networks,
-    top: b.top,
-    listeners: b.listeners,
-    hosts: b.hosts,
-    resolver,
-  };
 }

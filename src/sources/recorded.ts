@@ -1,5 +1,6 @@
 /**
- * Recorded sources (DESIGN §7, §9): the four sources over an opened bundle, so
+ * Recorded sources (DESIGN §7, §9): the four sources over a recorded run (the
+ * snapshot model's RecordedRun, as an opened bundle holds it), so
  * `netdoctor --from BUNDLE` re-runs every check on the recorded data. Built on
  * `memorySources`; nothing here opens a socket or asks the system resolver.
  *
@@ -21,8 +22,7 @@
  *   `{upstreamAddress, upstream: {port}, probe: {outcome}}`) and service-proxy
  *   answers (`{service: "ns/name", port, status, body}` or `{…, error}`).
  */
-import type { Bundle } from "../bundle/read.js";
-import { kindIn } from "../bundle/read.js";
+import { kindIn, type RecordedRun } from "../snapshot/model.js";
 import { parseHostsFile } from "./live/host.js";
 import { KIND_INFO, type KindMap, type KubeKind, type KubeObject } from "../kube/types.js";
 import type { PathReport, ProbeReport } from "../report/types.js";
@@ -84,13 +84,13 @@ export function bodyForSignature(signature: ProbeSignature | null, status: numbe
 }
 
 /** Walks every check result of the report (env and per path) with its path. */
-function* checkResults(b: Bundle): Generator<{ path: PathReport | null; hop: string; evidence: Obj }> {
+function* checkResults(b: RecordedRun): Generator<{ path: PathReport | null; hop: string; evidence: Obj }> {
   for (const c of b.report.checks ?? []) if (isObj(c.evidence)) yield { path: null, hop: c.hop, evidence: c.evidence };
   for (const p of b.report.paths) for (const c of p.checks ?? []) if (isObj(c.evidence)) yield { path: p, hop: c.hop, evidence: c.evidence };
 }
 
 /** Harvest the probe, proxy, resolver and failure outcomes the report recorded (see the module comment for the shapes). */
-export function recordingOf(b: Bundle): Recording {
+export function recordingOf(b: RecordedRun): Recording {
   const rec: Recording = { tcp: new Map(), serviceProxy: new Map(), kubeFailures: new Map(), dockerFailure: null, resolve: new Map(), gitVersion: null };
   const visit = (o: Obj, depth: number): void => {
     if (typeof o["address"] === "string" && typeof o["port"] === "number" && TCP_OUTCOMES.includes(o["outcome"] as TcpResult["outcome"])) {
@@ -143,7 +143,7 @@ function kindOf(o: KubeObject): KubeKind | null {
 const BUILTIN_GROUPS = new Set(["", "apps", "discovery.k8s.io", "networking.k8s.io", "apiextensions.k8s.io"]);
 
 /** The Kubernetes part of the recorded data: lists by kind and which kinds fail with which code. */
-function kubeData(b: Bundle, rec: Recording): Pick<MemoryData, "kube" | "unavailable"> {
+function kubeData(b: RecordedRun, rec: Recording): Pick<MemoryData, "kube" | "unavailable"> {
   const kube: Partial<Record<KubeKind, KubeObject[]>> = {};
   const groupsPresent = new Set<string>();
   const crdGroups = new Set<string>();
@@ -171,7 +171,7 @@ function kubeData(b: Bundle, rec: Recording): Pick<MemoryData, "kube" | "unavail
 }
 
 /** Matches an HTTP probe request to the recorded path it stands for: host (port ignored), port and path; then host and port; then port. */
-function recordedPath(b: Bundle, req: HttpProbeRequest): PathReport | null {
+function recordedPath(b: RecordedRun, req: HttpProbeRequest): PathReport | null {
   const host = req.host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
   const paths = b.report.paths;
   const samePort = paths.filter((p) => p.target.port === req.port);
@@ -202,7 +202,7 @@ export function probeResultOf(p: ProbeReport): ProbeResult {
  * network, no resolver, no docker socket. Errors are SourceErrors with the
  * recorded codes.
  */
-export function createRecordedSources(b: Bundle): Sources {
+export function createRecordedSources(b: RecordedRun): Sources {
   const rec = recordingOf(b);
   const env = b.manifest.environment;
   const kinds = kubeData(b, rec);
