@@ -37,14 +37,18 @@ export interface RunSetup {
  * @throws UsageError (exit 2) for a kubeconfig the user named that does not load, or no target and nothing discovered; ScenarioError for a bad `--lab` scenario.
  */
 export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs: number): Promise<RunSetup> {
-  let lab: { state: { kubeconfig: string; context: string; dockerHost: string }; stateFile: string; stop(): Promise<void> } | null = null;
+  let lab: import("./lab/index.js").RunningLab | null = null;
   let env: NodeJS.ProcessEnv = process.env;
   let { kubeconfig, context, dockerHost } = flags;
+  let requested = given;
   if (flags.lab !== undefined && flags.lab !== false) {
-    const { resolveScenario, startLab } = await import("./lab/index.js");
+    const { resolveScenario, startLab, remapTargetUrl } = await import("./lab/index.js");
     const { DEFAULT_LAB_SCENARIO, builtinScenariosDir } = await import("./lab/defaults.js");
     const dir = resolveScenario(flags.lab === true ? DEFAULT_LAB_SCENARIO : flags.lab, builtinScenariosDir());
     lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
+    // The URL the user typed names the scenario's ports: map it as the scenario's own targets are (issue 11 §6).
+    const running = lab;
+    requested = given.map((t) => parseTarget(remapTargetUrl(running, t.url)));
     env = { ...process.env, KUBECONFIG: lab.state.kubeconfig, DOCKER_HOST: lab.state.dockerHost, NETDOCTOR_LAB: lab.stateFile };
     kubeconfig = flags.kubeconfig ?? lab.state.kubeconfig;
     context = flags.context ?? lab.state.context;
@@ -64,7 +68,7 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       }
     }
     const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
-    let targets = given;
+    let targets = requested;
     let discovery: DiscoveryReport | undefined;
     if (targets.length === 0) {
       // No TARGET: discover the cluster's entry points (DESIGN §3), plus the lab scenario's targets.

@@ -188,7 +188,8 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
           fixes: o.fixes ?? [],
           durationMs: Math.round(now() - t),
         });
-        emit({ type: "check-end", path: inst.path, result: r });
+        // A path check's fail is announced once the probe has decided whether it stands (evidence precedence).
+        if (inst.path === null || r.status !== "fail") emit({ type: "check-end", path: inst.path, result: r });
         return { result: r, facts: o.facts ?? {} };
       } catch (e) {
         const r = errorResult(inst.check, e, input.timeoutMs, Math.round(now() - t), result);
@@ -218,6 +219,7 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
       answer,
       new Map(pathChecks.map((c) => [c.id, c.contradiction])),
     );
+    for (const [i, r] of results.entries()) if (r.result.status === "fail") emit({ type: "check-end", path: p, result: checks[i]! });
     const { status, verdict } = decideVerdict(checks, probe);
     const report: PathReport = {
       target: { url: target.url, host: target.host, port: target.port, path: target.path },

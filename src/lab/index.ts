@@ -4,7 +4,7 @@
  */
 export { loadScenario, resolveScenario, packageRoot, ScenarioError } from "./scenario.js";
 export type { Scenario, TrafficEntry, TrafficMode, TrafficRule, HttpAnswer, Reaction } from "./scenario.js";
-export { startLab, formatEnv, hostPorts, remapScenario, synthesizeListeners } from "./lab.js";
+export { startLab, formatEnv, hostPorts, remapScenario, remapTargetUrl, synthesizeListeners } from "./lab.js";
 export type { RunningLab, LabOptions } from "./lab.js";
 export { startApiServer, LAB_USER } from "./api-server.js";
 export type { ApiServer, ApiServerConfig, ApiStats, ApiChange } from "./api-server.js";

@@ -113,6 +113,25 @@ async function extendPortMap(s: Scenario, portMap: Map<number, number>, keepPort
   }
 }
 
+/** One target URL with its port replaced through `map` when it names this host (a name, loopback, or an address of the host's own listeners). */
+function remapTargetWith(t: string, isHost: (a: string) => boolean, map: (p: number) => number): string {
+  const tp = targetPort(t);
+  if (!tp || (isIpLiteral(tp.host) && !isHost(tp.host) && tp.host !== "[::1]")) return t;
+  return t.replace(TARGET_RE, (_m, scheme: string, host: string) => `${scheme}${host}:${map(tp.port)}`);
+}
+
+/**
+ * A URL the user typed (`netdoctor --lab DIR http://api.x.localhost:8080/`),
+ * with its port mapped through the lab's host-port remapping exactly as the
+ * scenario's own `targets` are (DESIGN §8): a port the scenario publishes
+ * becomes the port the lab serves it on; any other port, and an address that
+ * is not this host (a node IP), is left as typed.
+ */
+export function remapTargetUrl(lab: Pick<RunningLab, "state" | "scenario">, url: string): string {
+  const portMap = lab.state.portMap;
+  return remapTargetWith(url, hostAddressTest(lab.scenario()), (p) => portMap[String(p)] ?? p);
+}
+
 /** The scenario with every host port replaced through `portMap` (a copy). */
 export function remapScenario(s: Scenario, portMap: Map<number, number>): Scenario {
   const map = (p: number): number => portMap.get(p) ?? p;
@@ -120,11 +139,7 @@ export function remapScenario(s: Scenario, portMap: Map<number, number>): Scenar
   const isHost = hostAddressTest(s);
   for (const c of out.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) b.HostPort = String(map(Number(b.HostPort)));
   if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, port: map(l.port), ...(l.command ? { command: remapCommand(l.command, portMap) } : {}) }));
-  out.targets = out.targets.map((t) => {
-    const tp = targetPort(t);
-    if (!tp || (isIpLiteral(tp.host) && !isHost(tp.host) && tp.host !== "[::1]")) return t;
-    return t.replace(TARGET_RE, (_m, scheme: string, host: string) => `${scheme}${host}:${map(tp.port)}`);
-  });
+  out.targets = out.targets.map((t) => remapTargetWith(t, isHost, map));
   out.traffic = out.traffic.map((e) => (isHost(e.address) ? { ...e, port: map(e.port) } : e));
   return out;
 }

@@ -143,6 +143,9 @@ export interface Report {
  * Run events, in order: `run-start`, then for env checks and each path
  * `check-start`/`check-end` (interleaved: checks run concurrently),
  * `probe-end`, `path-end`, and finally `run-end` with the whole report.
+ * A path check that found a failure gets its `check-end` after its path's
+ * `probe-end`, once evidence precedence (DESIGN §2) has decided whether the
+ * fail stands or becomes a warn.
  * `path` is the index into `report.paths`, or null for environment checks.
  */
 export type RunEvent =

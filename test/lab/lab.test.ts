@@ -3,7 +3,7 @@ import { readFile, stat } from "node:fs/promises";
 import net from "node:net";
 import { once } from "node:events";
 import { parse } from "yaml";
-import { startLab, formatEnv } from "../../src/lab/lab.js";
+import { startLab, formatEnv, remapTargetUrl } from "../../src/lab/lab.js";
 import { portIsFree, freePort } from "../../src/lab/traffic.js";
 import { loadScenario } from "../../src/lab/scenario.js";
 import type { LabState } from "../../src/lab/contract.js";
@@ -41,6 +41,20 @@ describe("startLab", () => {
       expect(kc.clusters[0].cluster.server).toBe(lab.api.url);
       expect(kc.clusters[0].cluster["certificate-authority-data"]).toBe(Buffer.from(lab.api.ca).toString("base64"));
       expect(kc.users[0].user.token).toBe(lab.api.token);
+    } finally {
+      await lab.stop();
+    }
+  });
+
+  it("maps a URL the user typed through the port remapping, as the scenario's own targets", async () => {
+    const lab = await startLab(DEMO);
+    try {
+      const lb = lab.state.portMap["8080"]!;
+      expect(remapTargetUrl(lab, "http://openchoreo.localhost:8080/console")).toBe(`http://openchoreo.localhost:${lb}/console`);
+      expect(remapTargetUrl(lab, "http://127.0.0.1:8080/")).toBe(`http://127.0.0.1:${lb}/`);
+      // A port the scenario does not publish, and a node address, stay as typed.
+      expect(remapTargetUrl(lab, "http://api.demo.localhost:9999/")).toBe("http://api.demo.localhost:9999/");
+      expect(remapTargetUrl(lab, "http://172.19.0.2:8080/")).toBe("http://172.19.0.2:8080/");
     } finally {
       await lab.stop();
     }
