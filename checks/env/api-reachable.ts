@@ -5,7 +5,7 @@
  * broken", and names the command that brings it back.
  */
 import { defineCheck, fail, isSourceError, pass, warn, type CheckContext, type ContainerInspect } from "../../src/index.js";
-import { containerName, describeState, K3D_LABELS, KIND_LABELS, labelsOf } from "../../src/host/containers.js";
+import { containerCluster, containerName, describeState, KIND_LABELS, labelsOf } from "../../src/host/containers.js";
 
 /** The one-line hint for a cluster that does not answer, from the context name and (when readable) its containers. */
 async function hintFor(ctx: CheckContext, context: string): Promise<{ hint: string; stopped: string[] }> {
@@ -19,8 +19,10 @@ async function hintFor(ctx: CheckContext, context: string): Promise<{ hint: stri
   } catch (e) {
     if (!isSourceError(e)) throw e;
   }
-  const key = flavor === "k3d" ? K3D_LABELS.cluster : KIND_LABELS.cluster;
-  const mine = containers.filter((c) => labelsOf(c)[key] === cluster);
+  const mine = containers.filter((c) => {
+    const id = containerCluster(c);
+    return id?.flavor === flavor && id.cluster === cluster;
+  });
   const stopped = mine.filter((c) => !c.State.Running).map((c) => `${containerName(c)} is ${describeState(c)}`);
   if (flavor === "k3d") {
     return { hint: `k3d: the cluster may be stopped: \`k3d cluster start ${cluster}\``, stopped };

@@ -16,7 +16,7 @@ export default defineCheck({
   title: "the cluster flavor is detected",
   after: ["env.api-reachable", "env.docker-reachable"],
   explain: {
-    meaning: "netdoctor told which kind of local cluster the context points at: k3d (containers labelled app=k3d, k3d.cluster=<name>; context k3d-<name>), kind (io.x-k8s.kind.cluster=<name>; context kind-<name>), plain k3s (version +k3s without k3d containers), or generic.",
+    meaning: "netdoctor told which kind of local cluster the context points at: k3d (containers labelled app=k3d, k3d.cluster=<name>; context k3d-<name>; k3d v1: labels component=server|worker, cluster=<name> and context <name>), kind (io.x-k8s.kind.cluster=<name>; context kind-<name>), plain k3s (version +k3sN or, before v1.17, -k3s.N, without k3d containers), or generic.",
     causes: "A warning means the context names a k3d/kind cluster whose containers are not on the Docker host netdoctor reads: the cluster was deleted and the kubeconfig kept its context, or the cluster runs in another Docker engine (Colima vs Docker Desktop).",
     fix: "Switch to the context of a running cluster (`kubectl config use-context`), or point netdoctor at the Docker engine that runs it (--docker-host).",
     links: ["https://k3d.io/stable/design/defaults/", "https://kind.sigs.k8s.io/docs/user/quick-start/"],

@@ -8,7 +8,7 @@
  * containers' arguments tells a durable fix from a temporary one.
  */
 import { defineCheck, isSourceError, pass, skip, warn, type ContainerInspect, type HelmChart } from "../../src/index.js";
-import { containerName, K3D_LABELS, labelsOf } from "../../src/host/containers.js";
+import { containerCluster, containerName } from "../../src/host/containers.js";
 import { disablesTraefik, k3dServers, k3sServerArgs } from "../../src/host/k3s.js";
 
 export default defineCheck({
@@ -43,8 +43,10 @@ export default defineCheck({
     const args = k3sServerArgs;
     const without = servers.filter((c) => !disablesTraefik(args(c)));
     const evidence = { servers: servers.map((c) => ({ container: containerName(c), disablesTraefik: disablesTraefik(args(c)) })) };
-    if (without.length === 0) return pass(`${servers.map(containerName).join(", ")} run${servers.length === 1 ? "s" : ""} k3s with --disable=traefik`, { evidence });
-    const cluster = labelsOf(without[0]!)[K3D_LABELS.cluster];
+    // k3s before --disable existed (and k3d v1/v3 docs, k3d-io/k3d#104) spelled it --no-deploy traefik.
+    const flag = servers.every((c) => args(c).some((a) => a.startsWith("--no-deploy"))) ? "--no-deploy traefik" : "--disable=traefik";
+    if (without.length === 0) return pass(`${servers.map(containerName).join(", ")} run${servers.length === 1 ? "s" : ""} k3s with ${flag}`, { evidence });
+    const cluster = containerCluster(without[0]!)?.cluster;
     return warn(`traefik is not installed, but ${without.map(containerName).join(", ")} run${without.length === 1 ? "s" : ""} k3s without --disable=traefik: k3s re-deploys traefik at the next server start and its svclb takes ports 80 and 443 again; expected --disable=traefik in the server arguments`, {
       evidence,
       details: `Deleting the HelmCharts removed traefik for now. Make it last: recreate the cluster with --disable=traefik (k3d config options.k3s.extraArgs with nodeFilters server:*, or \`k3d cluster create ${cluster} --k3s-arg "--disable=traefik@server:*"\`).`,

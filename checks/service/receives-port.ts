@@ -22,7 +22,7 @@ import {
   type ContainerInspect,
   type PathFacts,
 } from "../../src/index.js";
-import { containerName, containerRole, KIND_LABELS, labelsOf, portBindings, type PortBinding } from "../../src/host/containers.js";
+import { containerCluster, containerName, containerRole, portBindings, type PortBinding } from "../../src/host/containers.js";
 import { portTakers } from "../../src/kube/node-port.js";
 import {
   formatServicePorts,
@@ -95,8 +95,12 @@ export function kindCandidateEvidence(s: Service, port: number, appCount: number
   return why;
 }
 
-/** Container ports the kind nodes of `cluster` publish (extraPortMappings and the API), with the host side. */
-async function kindMappings(ctx: CheckContext, cluster: string | null): Promise<{ node: string; binding: PortBinding }[]> {
+/**
+ * Container ports the node containers of the path's cluster publish (kind
+ * extraPortMappings and the API; a k3d node mapped directly — k3d v1
+ * `--publish`, or `@server:0:direct`), with the host side.
+ */
+async function nodeMappings(ctx: CheckContext, container: ContainerFact): Promise<{ node: string; binding: PortBinding }[]> {
   let containers: ContainerInspect[] = [];
   try {
     containers = await ctx.docker.containers(ctx.signal);
@@ -104,9 +108,11 @@ async function kindMappings(ctx: CheckContext, cluster: string | null): Promise<
     if (!isSourceError(e)) throw e;
     return [];
   }
+  const flavor = container.role === "kind-node" ? "kind" : "k3d";
   const out: { node: string; binding: PortBinding }[] = [];
   for (const c of containers) {
-    if (containerRole(c) !== "kind-node" || (cluster !== null && labelsOf(c)[KIND_LABELS.cluster] !== cluster)) continue;
+    const id = containerCluster(c);
+    if (containerRole(c) !== container.role || id?.flavor !== flavor || (container.cluster !== null && id.cluster !== container.cluster)) continue;
     for (const b of portBindings(c)) if (!b.hostIp.includes(":")) out.push({ node: containerName(c), binding: b });
   }
   return out;
@@ -131,7 +137,8 @@ async function kindNothingTakes(
   fixes: FixId[],
 ): Promise<CheckOutcome> {
   const port = container.containerPort;
-  const mappings = await kindMappings(ctx, container.cluster);
+  const mappings = await nodeMappings(ctx, container);
+  const tool = container.role === "kind-node" ? "kind" : "k3d";
   // Unknown (Docker unreadable, node containers not seen): say nothing about which nodePorts are mapped.
   const mapped = mappings.length ? new Set(mappings.map((m) => m.binding.containerPort)) : null;
   const withNodePorts = services.filter((s) => (s.spec.type === "NodePort" || s.spec.type === "LoadBalancer") && isAppService(s));
@@ -144,10 +151,10 @@ async function kindNothingTakes(
   const nodePortText = (s: Service) =>
     (s.spec.ports ?? [])
       .filter((p) => p.nodePort)
-      .map((p) => `nodePort ${p.nodePort}${!mapped || mapped.has(p.nodePort!) ? "" : " (no kind node maps it)"}`)
+      .map((p) => `nodePort ${p.nodePort}${!mapped || mapped.has(p.nodePort!) ? "" : ` (no ${tool} node maps it)`}`)
       .join(", ");
   const nodeMaps = mappings.length
-    ? `kind nodes map ${[...new Set(mappings.map((m) => `${m.binding.hostIp || "0.0.0.0"}:${m.binding.hostPort} → ${m.binding.containerPort}`))].join(", ")}`
+    ? `${tool} nodes map ${[...new Set(mappings.map((m) => `${m.binding.hostIp || "0.0.0.0"}:${m.binding.hostPort} → ${m.binding.containerPort}`))].join(", ")}`
     : null;
   const fullEvidence = {
     ...evidence,
@@ -159,13 +166,14 @@ async function kindNothingTakes(
     const sp = (s.spec.ports ?? [])[0];
     return sp ? { service: toFact({ svc: s, sp, via: "cluster-ip", gateway: null, active: false, pod: null }) } : { service: null };
   };
-  const docsQuote = `"the kind node containerPort and the service nodePort needs to be equal" (kind docs)`;
+  const docsQuote =
+    tool === "kind" ? `"the kind node containerPort and the service nodePort needs to be equal" (kind docs)` : "a NodePort answers on every node, on exactly that port (Kubernetes Service docs)";
 
   if (needed && (needed.s.spec.type ?? "ClusterIP") === "ClusterIP") {
     const name = ref(needed.s);
     return fail(`${mapping}; Service ${name} is type ClusterIP (${needed.why.join(", ")}), so no node port reaches it; expected type NodePort with nodePort ${port}`, {
       details:
-        `kind hands the connection to node port ${port} unchanged, and kube-proxy answers on a node port only for a NodePort or LoadBalancer Service whose nodePort is ${port} (${docsQuote}). ` +
+        `${tool === "kind" ? "kind" : container.name} hands the connection to node port ${port} unchanged, and kube-proxy answers on a node port only for a NodePort or LoadBalancer Service whose nodePort is ${port} (${docsQuote}). ` +
         `A ClusterIP Service is reachable only inside the cluster. Change Service ${name} to type NodePort and pin nodePort ${port} (ports ${formatServicePorts(needed.s)}).` +
         (apps.length > 1 ? ` Other application Services: ${list(apps.filter((a) => a !== needed.s).map(ref))}.` : ""),
       evidence: fullEvidence,
@@ -174,7 +182,8 @@ async function kindNothingTakes(
     });
   }
 
-  fixes.push("kind-port-mapping");
+  // k3d cannot add a mapping to a node container (k3d v1 has no `cluster edit`; today's edits the serverlb).
+  if (tool === "kind") fixes.push("kind-port-mapping");
   const nodePortList = withNodePorts.length ? withNodePorts.map((s) => `${ref(s)} ${nodePortText(s)}`) : [];
   const summary =
     `${mapping}; no Service has nodePort ${port}; ` +
@@ -184,9 +193,9 @@ async function kindNothingTakes(
   const clusterIpCandidates = (likely.length ? likely.map((c) => c.s) : apps).filter((a) => (a.spec.type ?? "ClusterIP") === "ClusterIP");
   return fail(summary, {
     details:
-      `kind hands the connection to node port ${port} unchanged; kube-proxy only answers there for a Service whose nodePort is ${port} (${docsQuote}). No pod claims hostPort ${port} on ${container.name} either. ` +
+      `${tool === "kind" ? "kind" : container.name} hands the connection to node port ${port} unchanged; kube-proxy only answers there for a Service whose nodePort is ${port} (${docsQuote}). No pod claims hostPort ${port} on ${container.name} either. ` +
       (nodeMaps ? `${nodeMaps}. ` : "") +
-      `Pin the Service's nodePort to ${port}, or map the host port to the nodePort the Service has (kind cannot add mappings to a running node: recreate the cluster).` +
+      `Pin the Service's nodePort to ${port}, or map the host port to the nodePort the Service has (${tool === "kind" ? "kind cannot add mappings to a running node: recreate the cluster" : "a k3d node container's port mappings are fixed when it is created"}).` +
       (clusterIpCandidates.length ? ` ClusterIP Services have no nodePort at all: ${list(clusterIpCandidates.map(ref))}; if the mapping is meant for one of them, make it NodePort with nodePort ${port}.` : ""),
     evidence: fullEvidence,
     fixes: fixesOf(check, fixes),
@@ -264,8 +273,8 @@ const check: Check = defineCheck({
     if (candidates.length) {
       // The path needs the Gateway proxy when one wants the port (traefik + gateway both want 80);
       // otherwise the one actually holding it.
-      const score = (c: Candidate) => (c.gateway ? 4 : 0) + (c.active ? 2 : 0) + (c.svc ? 1 : 0);
-      const best = [...candidates].sort((a, b) => score(b) - score(a))[0]!;
+      // portTakers orders them: a Gateway proxy, a Service claiming traefik's port, then the active holder.
+      const best = candidates[0]!;
       const others = candidates.filter((c) => c !== best && c.svc !== best.svc);
       const fact = toFact(best);
       const what =
@@ -286,7 +295,8 @@ const check: Check = defineCheck({
     // Nothing takes C: name both sides.
     const fixes: FixId[] = [];
     if (port >= NODE_PORT_MIN && port <= NODE_PORT_MAX) fixes.push("service-to-nodeport");
-    if (!k3s) return kindNothingTakes(ctx, container, services, evidence, mapping, fixes);
+    // A node container that publishes the port itself (kind, or k3d v1 / `@server:0:direct`): the nodePort side decides.
+    if (!k3s || container.role === "k3d-node") return kindNothingTakes(ctx, container, services, evidence, mapping, fixes);
 
     const lbServices = services.filter((s) => s.spec.type === "LoadBalancer");
     if (lbServices.some((s) => (s.spec.ports ?? []).some((p) => p.port !== port))) fixes.push("k3d-port-mapping");

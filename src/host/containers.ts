@@ -11,6 +11,14 @@
  * - k3d labels (k3d pkg/types/types.go, pkg/client/cluster.go): `app=k3d`,
  *   `k3d.cluster=<name>`, `k3d.role=server|agent|loadbalancer|registry|noRole`;
  *   names `k3d-<cluster>-serverlb`, `k3d-<cluster>-server-<n>`.
+ * - k3d v1.x (k3d-io/k3d v1.7.0 cli/container.go createServer/createWorker):
+ *   labels `app=k3d`, `component=server|worker`, `cluster=<name>`; names
+ *   `k3d-<cluster>-server`, `k3d-<cluster>-worker-<n>` (cli/cluster.go
+ *   GetContainerName); no load balancer: `--publish` binds ports on the
+ *   server container itself (default node specifier `server`, cli/types.go).
+ * - k3d v3.x serverlb (v3.4.0 pkg/cluster/cluster.go): created with only the
+ *   default labels `app=k3d` plus `k3d.role=loadbalancer`, so its cluster is
+ *   read from the name `k3d-<cluster>-serverlb` when `k3d.cluster` is absent.
  * - kind labels (kind pkg/cluster/internal/providers/docker/constants.go):
  *   `io.x-k8s.kind.cluster=<name>`, `io.x-k8s.kind.role=control-plane|worker|external-load-balancer`.
  */
@@ -20,6 +28,8 @@ import { formatHostPort, isAnyAddress, normalizeAddress } from "./addresses.js";
 
 /** k3d label keys. */
 export const K3D_LABELS = { app: "app", cluster: "k3d.cluster", role: "k3d.role" } as const;
+/** k3d v1.x label keys (cli/container.go): `component` is `server` or `worker`. */
+export const K3D_V1_LABELS = { component: "component", cluster: "cluster" } as const;
 /** kind label keys. */
 export const KIND_LABELS = { cluster: "io.x-k8s.kind.cluster", role: "io.x-k8s.kind.role" } as const;
 
@@ -93,15 +103,37 @@ export function publishedList(c: ContainerInspect): string[] {
   return [...seen];
 }
 
-/** Role of a container in a local cluster, from its k3d / kind labels. */
-export function containerRole(c: ContainerInspect): ContainerFact["role"] {
+/**
+ * A k3d container's cluster and role, in today's terms, from the labels of
+ * any k3d era (module comment): v3+ `k3d.cluster`/`k3d.role` (cluster from the
+ * `k3d-<cluster>-serverlb` name when a v3 serverlb lacks `k3d.cluster`), v1
+ * `app=k3d` + `component=server|worker` + `cluster`. Null when not k3d's.
+ */
+export function k3dIdentity(c: ContainerInspect): { cluster: string; role: string; era: "v1" | "v3+" } | null {
   const l = labelsOf(c);
-  const k3dRole = l[K3D_LABELS.role];
-  if (l[K3D_LABELS.cluster] !== undefined && k3dRole !== undefined) {
-    if (k3dRole === "loadbalancer") return "k3d-serverlb";
-    if (k3dRole === "server" || k3dRole === "agent") return "k3d-node";
+  const role = l[K3D_LABELS.role];
+  if (role !== undefined && (l[K3D_LABELS.cluster] !== undefined || l[K3D_LABELS.app] === "k3d")) {
+    const fromName = /^k3d-(.+)-(?:serverlb|server-\d+|agent-\d+|tools)$/.exec(containerName(c))?.[1];
+    const cluster = l[K3D_LABELS.cluster] ?? fromName;
+    return cluster ? { cluster, role, era: "v3+" } : null;
+  }
+  const component = l[K3D_V1_LABELS.component];
+  const v1Cluster = l[K3D_V1_LABELS.cluster];
+  if (l[K3D_LABELS.app] === "k3d" && component !== undefined && v1Cluster) {
+    return { cluster: v1Cluster, role: component === "worker" ? "agent" : component, era: "v1" };
+  }
+  return null;
+}
+
+/** Role of a container in a local cluster, from its k3d (any era) / kind labels. */
+export function containerRole(c: ContainerInspect): ContainerFact["role"] {
+  const k3d = k3dIdentity(c);
+  if (k3d) {
+    if (k3d.role === "loadbalancer") return "k3d-serverlb";
+    if (k3d.role === "server" || k3d.role === "agent") return "k3d-node";
     return "other";
   }
+  const l = labelsOf(c);
   const kindRole = l[KIND_LABELS.role];
   if (l[KIND_LABELS.cluster] !== undefined && (kindRole === "control-plane" || kindRole === "worker")) return "kind-node";
   return "other";
@@ -109,8 +141,9 @@ export function containerRole(c: ContainerInspect): ContainerFact["role"] {
 
 /** Which local cluster a container belongs to, from its labels; null when none. */
 export function containerCluster(c: ContainerInspect): { flavor: "k3d" | "kind"; cluster: string } | null {
+  const k3d = k3dIdentity(c);
+  if (k3d) return { flavor: "k3d", cluster: k3d.cluster };
   const l = labelsOf(c);
-  if (l[K3D_LABELS.cluster]) return { flavor: "k3d", cluster: l[K3D_LABELS.cluster]! };
   if (l[KIND_LABELS.cluster]) return { flavor: "kind", cluster: l[KIND_LABELS.cluster]! };
   return null;
 }

@@ -10,10 +10,18 @@
  * - kind names contexts `kind-<cluster>` (`KINDClusterKey`) and labels nodes
  *   `io.x-k8s.kind.cluster=<cluster>`; the control plane (or the external
  *   load balancer) publishes `6443/tcp` on `127.0.0.1:<random>`.
- * - k3s reports `gitVersion` with a `+k3s<N>` suffix (e.g. `v1.31.5+k3s1`).
+ * - k3s reports `gitVersion` with a `+k3s<N>` suffix (e.g. `v1.31.5+k3s1`,
+ *   since v1.17), and before that with `-k3s.<N>` (`v1.14.6-k3s.1`, the
+ *   `rancher/k3s` image tags of k3s 0.x / v1.14–v1.16).
+ * - k3d v1.x wrote the kubeconfig from k3s' own, replacing every `default`
+ *   with the cluster name (k3d v1.7.0 cli/cluster.go createKubeConfigFile):
+ *   the context is `<cluster>` (e.g. `k3s-default`), not `k3d-<cluster>`;
+ *   `--api-port P` makes k3s listen on P (`--https-listen-port P`) and
+ *   publishes `P:P` on the server container (cli/commands.go, container.go).
  */
 import type { ContainerInspect } from "../sources/types.js";
-import { containerCluster, containerName, portBindings } from "./containers.js";
+import { containerCluster, containerName, portBindings, type PortBinding } from "./containers.js";
+import { argValue } from "../ingress/classes.js";
 
 /** Environment flavor as the report's `environment.flavor` writes it (DESIGN §4). */
 export type Flavor = "k3d" | "kind" | "k3s" | "generic" | "none";
@@ -77,12 +85,31 @@ function apiPort(server: string | null): number | null {
   }
 }
 
+/**
+ * Whether a `/version` gitVersion is k3s', of any era: `v1.33.4+k3s1`,
+ * `v1.18.3+k3s1`, `v1.14.6-k3s.1` (module comment). Case-sensitive, as k3s
+ * writes it.
+ */
+export function isK3sVersion(gitVersion: string | null | undefined): boolean {
+  return !!gitVersion && /[+-]k3s\.?\d/.test(gitVersion);
+}
+
+/**
+ * Whether a binding publishes a cluster's API server: container port 6443,
+ * or the port a k3d v1 server was told to listen on (`--https-listen-port`).
+ */
+function publishesApi(c: ContainerInspect, b: PortBinding): boolean {
+  if (b.containerPort === 6443) return true;
+  const listen = argValue([...(c.Args ?? c.Config.Cmd ?? [])], "--https-listen-port");
+  return listen !== undefined && Number(listen) === b.containerPort;
+}
+
 /** Detect the flavor (rules in the module comment). Context naming wins over the API-port match; k3s over generic. */
 export function detectFlavor(input: FlavorInput): FlavorResult {
   const clusters = input.containers ? dockerClusters(input.containers) : [];
   const seen = clusters.map(({ flavor, cluster }) => ({ flavor, cluster }));
   const names = (d: DockerCluster) => d.containers.map(containerName);
-  const isK3s = input.gitVersion?.includes("+k3s") ?? false;
+  const isK3s = isK3sVersion(input.gitVersion);
   const versionNote = input.gitVersion ? [`version ${input.gitVersion}`] : [];
   if (input.context === null) {
     return { flavor: "none", cluster: null, basis: ["no kubeconfig context"], containers: [], warning: null, seen };
@@ -102,10 +129,22 @@ export function detectFlavor(input: FlavorInput): FlavorResult {
       };
     }
   }
+  // k3d v1: the context is the cluster's name itself.
+  const v1 = clusters.find((d) => d.flavor === "k3d" && d.cluster === input.context);
+  if (v1) {
+    return {
+      flavor: "k3d",
+      cluster: v1.cluster,
+      basis: [`context ${input.context} names k3d cluster ${v1.cluster} (k3d v1 kubeconfig)`, ...versionNote],
+      containers: names(v1),
+      warning: null,
+      seen,
+    };
+  }
   const port = apiPort(input.server);
   if (port !== null) {
     for (const d of clusters) {
-      const publisher = d.containers.find((c) => portBindings(c).some((b) => b.containerPort === 6443 && b.hostPort === port));
+      const publisher = d.containers.find((c) => portBindings(c).some((b) => publishesApi(c, b) && b.hostPort === port));
       if (publisher) {
         return {
           flavor: d.flavor,

@@ -4,7 +4,7 @@
  * are disabled for good.
  */
 import type { ContainerInspect } from "../sources/types.js";
-import { K3D_LABELS, labelsOf } from "./containers.js";
+import { k3dIdentity } from "./containers.js";
 
 /**
  * True when k3s server arguments disable the packaged traefik:
@@ -29,7 +29,7 @@ export function k3sServerArgs(c: ContainerInspect): string[] {
   return [...(c.Args ?? c.Config.Cmd ?? [])];
 }
 
-/** The k3d server containers (label `k3d.role=server`) among `containers`. */
+/** The k3d server containers (label `k3d.role=server`, or k3d v1's `component=server`) among `containers`. */
 export function k3dServers(containers: readonly ContainerInspect[]): ContainerInspect[] {
-  return containers.filter((c) => labelsOf(c)[K3D_LABELS.role] === "server" && labelsOf(c)[K3D_LABELS.cluster] !== undefined);
+  return containers.filter((c) => k3dIdentity(c)?.role === "server");
 }

@@ -20,6 +20,12 @@
  *   `--providers.kubernetesingress.ingressclass` it also serves Ingresses
  *   without a class; k3s deploys it as Service kube-system/traefik labelled
  *   `app.kubernetes.io/name=traefik` (../shared/reference/real-world-facts.md §2.1).
+ *   k3s up to v1.20 packaged traefik 1.7 from the stable/traefik chart
+ *   (`traefik-1.81.0.tgz`; k3s pkg/server isHelmChartTraefikV1), labelled
+ *   `app=traefik`, `release=traefik`, `chart=traefik-1.81.0`; traefik 1.7
+ *   has no IngressClass support and serves Ingresses without the
+ *   `kubernetes.io/ingress.class` annotation or with `traefik`
+ *   (docs.traefik.io/v1.7/configuration/backends/kubernetes).
  */
 import type { Ingress, IngressClass, KubeObject, Pod } from "../kube/types.js";
 
@@ -57,6 +63,10 @@ export function ingressImplementationOf(obj: KubeObject): IngressImplementation 
   // Jobs carry component=admission-webhook and are not the data plane).
   if (name === "ingress-nginx" && (l["app.kubernetes.io/component"] ?? "controller") === "controller") return "ingress-nginx";
   if (name === "traefik") return "traefik";
+  // traefik 1.x from the stable/traefik chart k3s packaged until v1.20 (HelmChart spec.chart
+  // traefik-1.81.0.tgz, image rancher/library-traefik:1.7.x): labels app=traefik,
+  // chart=traefik-1.81.0, release=traefik, heritage=Helm — no app.kubernetes.io/* labels.
+  if (l["app"] === "traefik" && (l["release"] !== undefined || l["chart"]?.startsWith("traefik-"))) return "traefik";
   return null;
 }
 

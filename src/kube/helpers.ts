@@ -258,9 +258,52 @@ export function podPorts(pod: Pod): PodPort[] {
   return (pod.spec.containers ?? []).flatMap((c) => (c.ports ?? []).map((p) => ({ ...p, container: c.name })));
 }
 
-/** Container ports of a pod that claim `hostPort` on the node (`hostPort` set and equal to `port`). */
+/**
+ * Container ports of a pod that claim `port` on its node: `hostPort` equal to
+ * `port`, or — for a `hostNetwork: true` pod — a declared `containerPort`
+ * equal to `port` (the pod listens in the node's own network namespace; the
+ * API server defaults `hostPort` to `containerPort` for such pods, core/v1
+ * SetDefaults_Pod, and the scheduler's NodePorts filter counts them).
+ */
 export function hostPortsOf(pod: Pod, port: number, protocol = "TCP"): PodPort[] {
-  return podPorts(pod).filter((p) => p.hostPort === port && sameProtocol(p.protocol, protocol));
+  const hostNetwork = pod.spec.hostNetwork === true;
+  return podPorts(pod).filter((p) => (p.hostPort === port || (hostNetwork && !p.hostPort && p.containerPort === port)) && sameProtocol(p.protocol, protocol));
+}
+
+/**
+ * The workload that owns a pod, as `kubectl describe` names it ("Controlled
+ * By"), with a ReplicaSet followed up to its Deployment: a ReplicaSet named
+ * `<deployment>-<pod-template-hash>` (the Deployment controller's naming,
+ * apps/v1) is reported as that Deployment. Null for a bare pod.
+ */
+export function workloadOf(pod: Pod): { kind: string; namespace: string; name: string } | null {
+  const owner = ownerOf(pod);
+  if (!owner) return null;
+  const namespace = pod.metadata.namespace ?? "default";
+  const hash = pod.metadata.labels?.["pod-template-hash"];
+  if (owner.kind === "ReplicaSet" && hash && owner.name.endsWith(`-${hash}`)) {
+    return { kind: "Deployment", namespace, name: owner.name.slice(0, -hash.length - 1) };
+  }
+  return { kind: owner.kind, namespace, name: owner.name };
+}
+
+/**
+ * The node a pod runs on, or — for a DaemonSet pod not yet scheduled — the
+ * node its DaemonSet made it for: the DaemonSet controller pins each pod with
+ * a required node affinity `matchFields: metadata.name In [<node>]` (k8s
+ * pkg/controller/daemon/util ReplaceDaemonSetPodNodeNameNodeAffinity; seen in
+ * `kubectl get pod svclb-… -o yaml`). Null when neither is set.
+ */
+export function podNode(pod: Pod): string | null {
+  if (pod.spec.nodeName) return pod.spec.nodeName;
+  const affinity = pod.spec["affinity"] as
+    | { nodeAffinity?: { requiredDuringSchedulingIgnoredDuringExecution?: { nodeSelectorTerms?: { matchFields?: { key: string; operator: string; values?: string[] }[] }[] } } }
+    | undefined;
+  for (const term of affinity?.nodeAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.nodeSelectorTerms ?? []) {
+    const f = (term.matchFields ?? []).find((m) => m.key === "metadata.name" && m.operator === "In" && m.values?.length === 1);
+    if (f) return f.values![0]!;
+  }
+  return null;
 }
 
 /**
@@ -284,12 +327,36 @@ export const SVCLB_NAME_LABEL = "svccontroller.k3s.cattle.io/svcname";
 /** Label on svclb DaemonSets and pods naming the Service namespace (k3s servicelb.go `svcNamespaceLabel`). */
 export const SVCLB_NAMESPACE_LABEL = "svccontroller.k3s.cattle.io/svcnamespace";
 
-/** The Service a svclb pod or DaemonSet serves, from its labels, or null when it is not a svclb object. */
+/**
+ * The Service a svclb pod or DaemonSet serves, from its labels, or null when
+ * it is not a svclb object. Without `…/svcnamespace` (k3s before ServiceLB
+ * moved to kube-system: DaemonSet `svclb-<svc>` created in the Service's own
+ * namespace, labelled only `svccontroller.k3s.cattle.io/svcname`; k3s
+ * pkg/servicelb/controller.go `newDaemonSet`), the Service is in the
+ * object's own namespace.
+ */
 export function svclbServiceOf(obj: KubeObject): { namespace: string; name: string } | null {
   const l = obj.metadata.labels ?? {};
   const name = l[SVCLB_NAME_LABEL];
   if (!name) return null;
-  return { namespace: l[SVCLB_NAMESPACE_LABEL] ?? "default", name };
+  return { namespace: l[SVCLB_NAMESPACE_LABEL] ?? obj.metadata.namespace ?? "default", name };
+}
+
+/**
+ * Where a svclb pod forwards: the Service's ClusterIPs and port from its
+ * klipper-lb environment — `DEST_IPS` (space-separated, k3s ≥ v1.21) or the
+ * older single `DEST_IP` (k3s pkg/servicelb/controller.go), and `DEST_PORT`.
+ * Null when the pod has neither.
+ */
+export function svclbDestination(pod: Pod): { ips: string[]; port: number | null; variable: "DEST_IPS" | "DEST_IP" } | null {
+  for (const c of pod.spec.containers ?? []) {
+    const env = new Map((c.env ?? []).map((e) => [e.name, e.value ?? ""]));
+    const variable = env.has("DEST_IPS") ? "DEST_IPS" : env.has("DEST_IP") ? "DEST_IP" : null;
+    if (!variable) continue;
+    const port = Number(env.get("DEST_PORT"));
+    return { ips: env.get(variable)!.split(/\s+/).filter(Boolean), port: Number.isInteger(port) && port > 0 ? port : null, variable };
+  }
+  return null;
 }
 
 /**
@@ -297,14 +364,21 @@ export function svclbServiceOf(obj: KubeObject): { namespace: string; name: stri
  * labelled `svccontroller.k3s.cattle.io/svcname=<svc>` and
  * `…/svcnamespace=<ns>`, in any namespace (the svclb namespace defaults to
  * kube-system but is configurable). DaemonSet name `svclb-<svc[:48]>-<uid[:8]>`
- * (k3s pkg/cloudprovider/servicelb.go `generateName`).
+ * (k3s pkg/cloudprovider/servicelb.go `generateName`); before that,
+ * `svclb-<svc>` in the Service's namespace with the labels on the pod
+ * template only (k3s pkg/servicelb/controller.go `newDaemonSet`).
  */
 export function svclbFor(svc: { namespace: string; name: string }, daemonSets: DaemonSet[], pods: Pod[]): { daemonSets: DaemonSet[]; pods: Pod[] } {
   const mine = (o: KubeObject) => {
     const s = svclbServiceOf(o);
     return s !== null && s.name === svc.name && s.namespace === svc.namespace;
   };
-  return { daemonSets: daemonSets.filter(mine), pods: pods.filter(mine) };
+  // Older k3s labels only the pod template, not the DaemonSet itself: read the template's labels in the DaemonSet's namespace.
+  const template = (d: DaemonSet): KubeObject => {
+    const labels = (d.spec as { template?: { metadata?: { labels?: Record<string, string> } } }).template?.metadata?.labels;
+    return { ...d, metadata: { ...d.metadata, labels: { ...labels, ...d.metadata.labels } } };
+  };
+  return { daemonSets: daemonSets.filter((d) => mine(d) || mine(template(d))), pods: pods.filter(mine) };
 }
 
 // ---------------------------------------------------------------- Gateway proxy Services

@@ -39,11 +39,19 @@ export interface NodePortQuery {
   container: string;
 }
 
+/** Whether a Service is k3s' packaged traefik (`kube-system/traefik`, k3s manifests/traefik.yaml). */
+export function isBundledTraefik(svc: Service | null): boolean {
+  return !!svc && svc.metadata.namespace === "kube-system" && svc.metadata.name === "traefik";
+}
+
 /**
  * Every object that takes `q.port` on the nodes, best first: the proxy of a
  * Gateway before anything else (it is what a request to that port is meant
- * for when traefik also wants it), then objects actually holding the port,
- * then Services before bare pods — the order service.receives-port picks by.
+ * for when traefik also wants it), then a LoadBalancer Service that asks
+ * ServiceLB for a port k3s' packaged traefik holds (someone created it for
+ * that port; traefik is there by default — k3d-io/k3d#104), then objects
+ * actually holding the port, then Services before bare pods — the order
+ * service.receives-port picks by.
  */
 export function portTakers(q: NodePortQuery, services: readonly Service[], pods: readonly Pod[], daemonSets: readonly DaemonSet[]): PortTaker[] {
   const k3s = q.role === "k3d-serverlb" || q.role === "k3d-node";
@@ -79,6 +87,8 @@ export function portTakers(q: NodePortQuery, services: readonly Service[], pods:
     }
     if (!found) out.push({ service: null, servicePort: null, via: "hostport", gateway: null, active: true, pod });
   }
-  const score = (t: PortTaker) => (t.gateway ? 4 : 0) + (t.active ? 2 : 0) + (t.service ? 1 : 0);
+  const traefikCompetes = out.some((t) => t.via === "svclb" && isBundledTraefik(t.service));
+  const claimsFromTraefik = (t: PortTaker) => traefikCompetes && t.via === "svclb" && !isBundledTraefik(t.service);
+  const score = (t: PortTaker) => (t.gateway ? 8 : 0) + (claimsFromTraefik(t) ? 4 : 0) + (t.active ? 2 : 0) + (t.service ? 1 : 0);
   return out.map((t, i) => ({ t, i })).sort((a, b) => score(b.t) - score(a.t) || a.i - b.i).map((x) => x.t);
 }

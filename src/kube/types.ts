@@ -102,7 +102,14 @@ export interface ContainerStatus {
 }
 
 export interface Pod extends KubeObject {
-  spec: { nodeName?: string; containers: Container[]; initContainers?: Container[]; [key: string]: unknown };
+  spec: {
+    nodeName?: string;
+    /** The pod shares the node's network namespace: its container ports are ports of the node. */
+    hostNetwork?: boolean;
+    containers: Container[];
+    initContainers?: Container[];
+    [key: string]: unknown;
+  };
   status?: {
     phase?: "Pending" | "Running" | "Succeeded" | "Failed" | "Unknown";
     conditions?: Condition[];

@@ -115,3 +115,40 @@ describe("the default lab scenario", () => {
     expect((await runCli(["--lab", "k3d-openchoreo-healthy", "--json", "--fail-on", "warn"])).code).toBe(0);
   });
 });
+
+describe("older k3d and k3s, and whoever holds the node port (issue 10 §3, §4)", () => {
+  const run = async (name: string) => {
+    const r = await runCli(["--lab", join(scenariosDir, name), "--json"]);
+    return JSON.parse(r.stdout) as Report;
+  };
+  const check = (report: Report, id: string) => report.paths[0]!.checks.find((c) => c.id === id)!;
+
+  it("names traefik 1.x's svclb pod and its node as the holder of port 80 on k3d v3 with k3s v1.18", async () => {
+    const report = await run("k3d-v3-svclb-traefik1-conflict");
+    expect(report.environment).toMatchObject({ flavor: "k3d", cluster: "demo" });
+    const free = check(report, "service.port-free");
+    expect(free.status).toBe("fail");
+    expect(free.summary).toBe(
+      "svclb pod default/svclb-backend-service-zjnx4 is Pending for node k3d-demo-server-0: port 80 is held by svclb-traefik-7k2nq (Service kube-system/traefik) on node k3d-demo-server-0; expected port 80 free for Service default/backend-service",
+    );
+    expect(JSON.stringify(free.evidence)).toContain('"DEST_IP":"10.43.76.12"');
+    expect(report.paths[0]!.resolution.service).toMatchObject({ namespace: "default", name: "backend-service", port: 80 });
+    expect(report.paths[0]!.probe.signature).toBe("traefik-404");
+  });
+
+  it("says the healthy k3d v3 cluster keeps traefik off with --no-deploy traefik", async () => {
+    const report = await run("k3d-v3-svclb-no-traefik-healthy");
+    const stays = report.checks.find((c) => c.id === "env.traefik-stays-disabled")!;
+    expect(stays.status).toBe("pass");
+    expect(stays.summary).toBe("k3d-demo-server-0 runs k3s with --no-deploy traefik");
+  });
+
+  it("detects a k3d v1 cluster from its context, labels and -k3s.N version, and the NodePort on another node", async () => {
+    const report = await run("k3d-v1-nodeport-workers-healthy");
+    expect(report.environment).toMatchObject({ flavor: "k3d", cluster: "k3s-default", context: "k3s-default" });
+    const flavor = report.checks.find((c) => c.id === "env.cluster-flavor-detected")!;
+    expect(flavor.summary).toContain("version v1.14.6-k3s.1");
+    expect(report.paths[0]!.resolution.container).toMatchObject({ name: "k3d-k3s-default-worker-0", containerPort: 30080 });
+    expect(report.paths[0]!.resolution.service).toMatchObject({ namespace: "default", name: "nginx", type: "NodePort" });
+  });
+});

@@ -503,7 +503,7 @@ const cases: Case[] = [
     kube: healthyK3d(),
     facts: { service: svcFact() },
     status: "pass",
-    summary: "no other pod holds hostPort 8080",
+    summary: "no other pod holds port 8080",
   },
   {
     situation: "NodePort path on kind: ServiceLB port sharing does not apply",
