@@ -8,7 +8,7 @@ import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
-import type { Report, RunEvent, RunListener } from "../report/types.js";
+import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
 import { withClusterOptions, type OnAction, type RunFlags } from "./run-options.js";
 
@@ -216,6 +216,7 @@ async function diagnoseBundle(
     const namespace = flags.namespace ?? (typeof recordedFlags["namespace"] === "string" ? recordedFlags["namespace"] : null);
     const hostAddress = flags.hostAddress ?? recorded.environment?.hostAddress ?? "127.0.0.1";
     const discovery = given.length === 0 ? recorded.discovery : undefined;
+    const recording: RecordingInfo = { bundle: from, recordedAt: bundle.manifest.createdAt, recordedBy: bundle.manifest.toolVersion };
     return await report(run.mode, flags, async (onEvent) => {
       const { runDiagnosis } = await import("../engine/run.js");
       const { describeFixes } = await import("../fixes/catalog.js");
@@ -228,8 +229,11 @@ async function diagnoseBundle(
         toolVersion: toolVersion(),
         describeFixes,
         onEvent: (e) => {
-          if (discovery && e.type === "run-start") e = { ...e, discovery };
-          if (discovery && e.type === "run-end") e.report.discovery = discovery;
+          if (e.type === "run-start") e = { ...e, recording, ...(discovery ? { discovery } : {}) };
+          if (e.type === "run-end") {
+            e.report.recording = recording;
+            if (discovery) e.report.discovery = discovery;
+          }
           onEvent(e);
         },
       });

@@ -7,7 +7,7 @@
  */
 import { HOPS } from "../engine/types.js";
 import type { CheckStatus, FixId, Hop, ReportHop } from "../engine/types.js";
-import type { CheckResult, FixReport, HopSummary, PathReport, ProbeReport, Report, Resolution } from "./types.js";
+import type { CheckResult, FixReport, HopSummary, PathReport, ProbeReport, RecordingInfo, Report, Resolution } from "./types.js";
 
 /** Hops as reports order them: `env` first, then the path hops from the client inward (DESIGN §2). */
 export const REPORT_HOPS: readonly ReportHop[] = ["env", ...HOPS];
@@ -231,4 +231,15 @@ export function pathCounts(report: Pick<Report, "paths">): { pass: number; warn:
 /** Hop type guard: a path hop (not `env`). */
 export function isPathHop(hop: string): hop is Hop {
   return (HOPS as readonly string[]).includes(hop);
+}
+
+/**
+ * The one line that says a report is an offline analysis (`--from BUNDLE`):
+ * "offline analysis of bundle B, recorded 2026-11-22 10:00 UTC by netdoctor
+ * 0.1.0: probes show their recorded outcomes; nothing was sent to the cluster".
+ */
+export function recordingSentence(r: RecordingInfo): string {
+  const when = r.recordedAt ? `recorded ${r.recordedAt.replace("T", " ").replace(/(\d\d:\d\d):\d\d(\.\d+)?Z$/, "$1 UTC")}` : "recording time unknown";
+  const by = r.recordedBy ? ` by netdoctor ${r.recordedBy}` : "";
+  return `Offline analysis of bundle ${r.bundle}, ${when}${by}: probes show their recorded outcomes; nothing was sent to the cluster`;
 }

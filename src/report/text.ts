@@ -27,6 +27,7 @@ import {
   pathHops,
   probeSentence,
   problemChecks,
+  recordingSentence,
   resolutionLine,
   verdictSentence,
   worstStatus,
@@ -146,6 +147,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   const lines = [head.join("  ")];
   const where = [`API server ${env.apiServer ?? "none"}`, `docker ${env.dockerHost ?? "none"}`, `host address ${env.hostAddress}`];
   lines.push(where.join("  "));
+  if (report.recording) lines.push(recordingSentence(report.recording));
   if (report.discovery) lines.push(...discoveryLines(report.discovery, verbose));
   const envLines = envBlock(report, verbose);
   if (envLines.length) lines.push("", ...envLines);
@@ -186,6 +188,7 @@ export function createTextReporter(write: (s: string) => void, opts: TextOptions
     switch (event.type) {
       case "run-start": {
         targets = event.targets;
+        if (event.recording) write(clean(recordingSentence(event.recording)) + "\n");
         if (event.discovery) for (const l of discoveryLines(event.discovery, true)) write(clean(l) + "\n");
         const n = event.targets.length;
         write(clean(`netdoctor: diagnosing ${n} target${n === 1 ? "" : "s"} (${event.checks.length} checks)`) + "\n");

@@ -137,6 +137,22 @@ export interface Report {
   fixes: FixReport[];
   /** Present when the targets were discovered (no TARGET given). */
   discovery?: DiscoveryReport;
+  /** Present for `--from BUNDLE`: this is an offline analysis of a recording, not of the cluster as it is now. */
+  recording?: RecordingInfo;
+}
+
+/**
+ * Where an offline analysis (`--from BUNDLE`) got its data: the bundle as
+ * named, when it was recorded and by which netdoctor. Probes in such a run
+ * report their recorded outcomes; nothing was sent to the cluster.
+ */
+export interface RecordingInfo {
+  /** The bundle as the user named it (a .tar.gz or an extracted directory). */
+  bundle: string;
+  /** When the bundle was written (ISO 8601, from its manifest), or null when it does not say. */
+  recordedAt: string | null;
+  /** The netdoctor version that wrote it, or null when it does not say. */
+  recordedBy: string | null;
 }
 
 /**
@@ -158,6 +174,8 @@ export type RunEvent =
       environment?: Partial<Environment>;
       /** What discovery found, when the targets were discovered; optional. */
       discovery?: DiscoveryReport;
+      /** For `--from BUNDLE`: the recording analysed; optional. */
+      recording?: RecordingInfo;
     }
   | { type: "check-start"; path: number | null; id: string }
   | { type: "check-end"; path: number | null; result: CheckResult }

@@ -14,7 +14,7 @@
  */
 import { useEffect, useMemo, useRef, useSyncExternalStore } from "react";
 import { Box, Text, useApp, useInput, useStdin } from "ink";
-import { pathCounts } from "../report/format.js";
+import { pathCounts, recordingSentence } from "../report/format.js";
 import type { Report } from "../report/types.js";
 import { createFixController } from "./fix-controller.js";
 import { panelKeys, type TuiFixer } from "./fix-panel.js";
@@ -56,6 +56,18 @@ function Header({ state }: { state: UiState }): React.JSX.Element {
       {env.context ? <Text>{`  ${env.context}`}</Text> : null}
       {env.flavor ? <Text dimColor>{` (${env.flavor})`}</Text> : null}
       {env.apiServer ? <Text dimColor>{`  ${env.apiServer}`}</Text> : null}
+    </Box>
+  );
+}
+
+/** Under the header of an offline analysis (`--from BUNDLE`): which recording, and when it was made. */
+function RecordingLine({ state }: { state: UiState }): React.JSX.Element | null {
+  if (!state.recording) return null;
+  return (
+    <Box>
+      <Text color="yellow" wrap="wrap">
+        {recordingSentence(state.recording)}
+      </Text>
     </Box>
   );
 }
@@ -162,6 +174,7 @@ export function App({ store, interactive, onQuit, color = true, fixer, onReport 
     <ColorContext.Provider value={color}>
       <Box flexDirection="column">
         <Header state={state} />
+        <RecordingLine state={state} />
         <DiscoveryLine state={state} />
         {state.env.length > 0 ? (
           <Box flexDirection="column" marginTop={1}>

@@ -8,7 +8,7 @@
  */
 import type { CheckStatus, ReportHop } from "../engine/types.js";
 import { hopIndex, worstStatus } from "../report/format.js";
-import type { CheckResult, DiscoveryReport, Environment, FixReport, PathReport, ProbeReport, Report, RunEvent } from "../report/types.js";
+import type { CheckResult, DiscoveryReport, Environment, RecordingInfo, FixReport, PathReport, ProbeReport, Report, RunEvent } from "../report/types.js";
 import { closedPanel, reduceFixPanel, type FixAction, type FixPanel } from "./fix-panel.js";
 
 /** One check as the view knows it: declared at run-start, then started, then finished with a result. */
@@ -36,6 +36,8 @@ export interface UiState {
   environment: Partial<Environment>;
   /** What discovery found when no target was given (from run-start, then the report); null otherwise. */
   discovery: DiscoveryReport | null;
+  /** For `--from BUNDLE`: the recording this is an offline analysis of (from run-start, then the report); null otherwise. */
+  recording: RecordingInfo | null;
   version: string | null;
   /** Environment checks (hop `env`). */
   env: UiCheck[];
@@ -65,6 +67,7 @@ export const initialState: UiState = {
   phase: "waiting",
   environment: {},
   discovery: null,
+  recording: null,
   version: null,
   env: [],
   paths: [],
@@ -156,6 +159,7 @@ export function reduce(state: UiState, action: Action): UiState {
         phase: "running",
         environment: { ...action.environment },
         discovery: action.discovery ?? null,
+        recording: action.recording ?? null,
         env: decl(null),
         paths: action.targets.map((t, i) => ({ target: copyTarget(t), checks: decl(i), probe: null, report: null })),
       };
@@ -192,6 +196,7 @@ export function reduce(state: UiState, action: Action): UiState {
         phase: "done",
         environment: r.environment,
         discovery: r.discovery ?? state.discovery,
+        recording: r.recording ?? state.recording,
         version: r.tool.version,
         env: withResults(state.env, r.checks),
         paths,

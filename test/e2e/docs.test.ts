@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checks } from "../../checks/index.js";
@@ -10,6 +10,16 @@ describe("the README stays true", () => {
 
   it("lists every check code, id, hop and title", () => {
     for (const c of checks) expect(table).toContain(`| ${c.code} | ${c.hop} | \`${c.id}\` | ${c.title} |`);
+  });
+
+  it("is self-contained: every link and file it names is in the repository", () => {
+    const links = [...readme.matchAll(/\]\(([^)#]+)(#[^)]*)?\)/g)].map((m) => m[1]!);
+    expect(links.length).toBeGreaterThan(0);
+    for (const l of links) {
+      expect(l, l).not.toMatch(/^(\.\.\/|\/|[a-z]+:)/);
+      expect(existsSync(join(root, l)), l).toBe(true);
+    }
+    expect(readme).not.toMatch(/\.\.\/shared\//);
   });
 
   it("gives the two fresh-machine commands, and CI runs the README's test command", () => {

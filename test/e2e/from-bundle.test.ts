@@ -134,6 +134,13 @@ describe("a bundle written by netdoctor bundle", () => {
     await b.cleanup();
     const r = await runCli(["--from", file, "--json"]);
     expect(r.stderr).toBe("");
-    expect(diagnosis(JSON.parse(r.stdout) as Report)).toEqual(diagnosis(recorded));
+    const replay = JSON.parse(r.stdout) as Report;
+    expect(diagnosis(replay)).toEqual(diagnosis(recorded));
+    // It says it is an offline analysis of a recording, and when that was made.
+    expect(replay.recording).toEqual({ bundle: file, recordedAt: b.manifest.createdAt, recordedBy: b.manifest.toolVersion });
+    expect(replay.recording?.recordedAt).toMatch(/^\d{4}-\d\d-\d\dT/);
+    const text = await runCli(["--from", file], { CI: "true" });
+    const when = replay.recording!.recordedAt!.slice(0, 16).replace("T", " ");
+    expect(text.stdout.split("\n").slice(0, 3).join("\n")).toContain(`Offline analysis of bundle ${file}, recorded ${when} UTC by netdoctor `);
   });
 });
