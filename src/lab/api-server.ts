@@ -51,10 +51,32 @@ export interface ApiChange {
   object: KubeObject;
 }
 
-/** Request counters: total, and per URL path (query excluded). */
+/** Request counters: total, and per URL path (query excluded), and how the requests overlapped in time. */
 export interface ApiStats {
   requests: number;
   byPath: Record<string, number>;
+  /**
+   * Round trips on the critical path: the longest chain of requests where
+   * each arrived after the answer to the one before was sent — the number
+   * of sequential waits a client spent on the API server (what injected
+   * latency multiplies). Requests still unanswered are left out.
+   */
+  roundTrips: number;
+  /** Most requests the server held at once (arrived, not yet answered). */
+  maxInFlight: number;
+}
+
+/** The longest chain of non-overlapping intervals (greedy by end time: the classic interval-scheduling optimum). */
+export function criticalPathLength(intervals: { start: number; end: number }[]): number {
+  let n = 0;
+  let lastEnd = -Infinity;
+  for (const i of [...intervals].sort((a, b) => a.end - b.end)) {
+    if (i.start >= lastEnd) {
+      n++;
+      lastEnd = i.end;
+    }
+  }
+  return n;
 }
 
 /** A running API stand-in. */
@@ -266,7 +288,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
   let cfg = config;
   const store = new Store();
   store.load(cfg.objects);
-  let stats: ApiStats = { requests: 0, byPath: {} };
+  let stats = { requests: 0, byPath: {} as Record<string, number>, intervals: [] as { start: number; end: number }[], inFlight: 0, maxInFlight: 0 };
   const timers = new Set<NodeJS.Timeout>();
 
   const send = (res: http.ServerResponse, code: number, body: unknown, contentType = "application/json"): void => {
@@ -422,8 +444,26 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
 
   async function handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    stats.requests++;
-    stats.byPath[url.pathname] = (stats.byPath[url.pathname] ?? 0) + 1;
+    const counted = stats;
+    counted.requests++;
+    counted.byPath[url.pathname] = (counted.byPath[url.pathname] ?? 0) + 1;
+    const start = performance.now();
+    counted.inFlight++;
+    counted.maxInFlight = Math.max(counted.maxInFlight, counted.inFlight);
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      counted.inFlight--;
+      counted.intervals.push({ start, end: performance.now() });
+    };
+    // The answer counts as sent when the handler ends it (a client may read it and ask again before "finish" fires).
+    const endResponse = res.end.bind(res) as (...a: unknown[]) => http.ServerResponse;
+    res.end = ((...a: unknown[]) => {
+      end();
+      return endResponse(...a);
+    }) as typeof res.end;
+    res.once("close", end);
     if (cfg.latencyMs > 0) {
       await new Promise<void>((resolve) => {
         const t = setTimeout(() => {
@@ -669,9 +709,9 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
     port,
     token,
     ca: tls.cert,
-    stats: () => ({ requests: stats.requests, byPath: { ...stats.byPath } }),
+    stats: () => ({ requests: stats.requests, byPath: { ...stats.byPath }, roundTrips: criticalPathLength(stats.intervals), maxInFlight: stats.maxInFlight }),
     resetStats: () => {
-      stats = { requests: 0, byPath: {} };
+      stats = { requests: 0, byPath: {}, intervals: [], inFlight: 0, maxInFlight: 0 };
     },
     objects: () => structuredClone(store.all()),
     reconfigure: (c) => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { loadScenario, type Scenario } from "../../src/lab/scenario.js";
-import { startApiServer, type ApiServer } from "../../src/lab/api-server.js";
+import { criticalPathLength, startApiServer, type ApiServer } from "../../src/lab/api-server.js";
 import { DEMO, kube } from "./helpers.js";
 
 let scenario: Scenario;
@@ -146,9 +146,28 @@ describe("auth, RBAC and latency", () => {
       await kube(slow, "GET", "/api/v1/services");
       await kube(slow, "GET", "/api/v1/services");
       await kube(slow, "GET", "/apis");
-      expect(slow.stats()).toEqual({ requests: 3, byPath: { "/api/v1/services": 2, "/apis": 1 } });
+      expect(slow.stats()).toEqual({ requests: 3, byPath: { "/api/v1/services": 2, "/apis": 1 }, roundTrips: 3, maxInFlight: 1 });
     } finally {
       await slow.close();
+    }
+  });
+
+  it("counts round trips as the longest chain of requests each sent after the answer before it", () => {
+    // Three at once, then one after them: 2. Overlapping chains do not add up.
+    expect(criticalPathLength([{ start: 0, end: 10 }, { start: 1, end: 12 }, { start: 2, end: 11 }, { start: 13, end: 20 }])).toBe(2);
+    expect(criticalPathLength([{ start: 0, end: 10 }, { start: 5, end: 15 }, { start: 11, end: 20 }, { start: 16, end: 30 }])).toBe(2);
+    expect(criticalPathLength([{ start: 0, end: 1 }, { start: 2, end: 3 }, { start: 4, end: 5 }])).toBe(3);
+    expect(criticalPathLength([])).toBe(0);
+  });
+
+  it("forgets counts and round trips on reset", async () => {
+    const api2 = await startApiServer(config(scenario));
+    try {
+      await kube(api2, "GET", "/version");
+      api2.resetStats();
+      expect(api2.stats()).toEqual({ requests: 0, byPath: {}, roundTrips: 0, maxInFlight: 0 });
+    } finally {
+      await api2.close();
     }
   });
 });
