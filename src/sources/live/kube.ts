@@ -1,28 +1,22 @@
 /**
  * The live Kubernetes source (DESIGN §7): kubeconfig loading as kubectl does
- * it, lists of every KubeKind through @kubernetes/client-node's typed APIs
- * (CoreV1Api, AppsV1Api, DiscoveryV1Api, NetworkingV1Api,
- * ApiextensionsV1Api) and CustomObjectsApi (gateway.networking.k8s.io,
- * helm.cattle.io), paginated, memoised per kind, as plain JSON.
+ * it, lists of every KubeKind (`GET /api/v1/pods?limit=500`, `GET
+ * /apis/GROUP/VERSION/PLURAL`, paginated with `continue`), memoised per
+ * kind, as plain JSON — exactly what `kubectl get -o json` prints, plus
+ * `apiVersion`/`kind` on every item (kubectl adds them to list items too).
  *
- * Plain JSON: client-node 1.x deserialises answers into model classes that
- * drop fields its models do not know and turn times into `Date`s (a
- * round trip through `ObjectSerializer.serialize` rewrites
- * `2024-05-01T10:00:00Z` as `2024-05-01T10:00:00.000Z`). So the typed APIs
- * build and authenticate each request, and a per-request middleware keeps
- * the API server's own JSON text, which is parsed as is — exactly what
- * `kubectl get -o json` prints, plus `apiVersion`/`kind` on every item
- * (kubectl adds them to list items too).
+ * Requests go through ./kube-http.ts (node:https, one keep-alive agent,
+ * every kubeconfig auth form); no generated API client is loaded, so a run
+ * starts in a fraction of the time @kubernetes/client-node's models take to
+ * load (issue 12).
  */
 import { readFileSync } from "node:fs";
-import { Agent as HttpAgent } from "node:http";
-import { Agent as HttpsAgent } from "node:https";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import type * as K8s from "@kubernetes/client-node";
 import { parse as parseYaml } from "yaml";
 import { KIND_INFO, type KindMap, type KubeKind } from "../../kube/types.js";
 import { memoiser, raceSignal } from "./memo.js";
+import { createKubeHttp, type KubeHttp, type KubeHttpRequest } from "./kube-http.js";
 import { SourceError, type KubeInfo, type KubeSource, type KubeStats, type ServiceProxyResult } from "../types.js";
 import { refText, type KubeWriter, type ObjectRef, type PatchType } from "../kube-writer.js";
 import type { KubeObject } from "../../kube/types.js";
@@ -184,56 +178,16 @@ export function loadKubeconfig(opts: { kubeconfig?: string; context?: string; en
   return { files, contextName, clusterName, userName, namespace, cluster: cluster as Raw & { server: string }, user: merged.users.get(userName) ?? {} };
 }
 
-/** Typed API clients of one run. */
-interface Apis {
-  k8s: typeof K8s;
-  core: K8s.CoreV1Api;
-  apps: K8s.AppsV1Api;
-  discovery: K8s.DiscoveryV1Api;
-  networking: K8s.NetworkingV1Api;
-  apiext: K8s.ApiextensionsV1Api;
-  custom: K8s.CustomObjectsApi;
-  version: K8s.VersionApi;
-}
-
-type Page = { limit: number; _continue?: string };
-type Lister = (a: Apis, page: Page, options: K8s.ConfigurationOptions) => Promise<unknown>;
-
-/** The typed list call of each kind, across all namespaces. */
-const LISTERS: Record<KubeKind, Lister> = {
-  namespaces: (a, p, o) => a.core.listNamespace(p, o),
-  nodes: (a, p, o) => a.core.listNode(p, o),
-  services: (a, p, o) => a.core.listServiceForAllNamespaces(p, o),
-  endpointslices: (a, p, o) => a.discovery.listEndpointSliceForAllNamespaces(p, o),
-  pods: (a, p, o) => a.core.listPodForAllNamespaces(p, o),
-  events: (a, p, o) => a.core.listEventForAllNamespaces(p, o),
-  deployments: (a, p, o) => a.apps.listDeploymentForAllNamespaces(p, o),
-  daemonsets: (a, p, o) => a.apps.listDaemonSetForAllNamespaces(p, o),
-  ingresses: (a, p, o) => a.networking.listIngressForAllNamespaces(p, o),
-  ingressclasses: (a, p, o) => a.networking.listIngressClass(p, o),
-  customresourcedefinitions: (a, p, o) => a.apiext.listCustomResourceDefinition(p, o),
-  gatewayclasses: custom("gatewayclasses"),
-  gateways: custom("gateways"),
-  httproutes: custom("httproutes"),
-  referencegrants: custom("referencegrants"),
-  helmcharts: custom("helmcharts"),
-};
-
-function custom(kind: KubeKind): Lister {
+/** The collection path of a kind across all namespaces: `/api/v1/pods`, `/apis/gateway.networking.k8s.io/v1/httproutes`. */
+function listPath(kind: KubeKind): string {
   const info = KIND_INFO[kind];
-  return (a, p, o) => a.custom.listClusterCustomObject({ group: info.group, version: info.version, plural: kind, ...p }, o);
+  return info.group ? `/apis/${info.group}/${info.version}/${kind}` : `/api/${info.version}/${kind}`;
 }
 
 /** `plural.group/version` (core: `plural/v1`), as users see a resource. */
 function resourceName(kind: KubeKind): string {
   const info = KIND_INFO[kind];
   return info.group ? `${kind}.${info.group}/${info.version}` : `${kind}/${info.version}`;
-}
-
-/** What one exchange with the API server left behind. */
-interface Captured {
-  status?: number;
-  text?: string;
 }
 
 /** The `message` of a Kubernetes `Status` body, if it is one. */
@@ -262,8 +216,8 @@ const NETWORK_REASONS: Record<string, string> = {
 
 /**
  * Build the live Kubernetes source. The kubeconfig is read when the source
- * is created (so `info()` can answer synchronously); @kubernetes/client-node
- * is imported on the first request. Every method throws only SourceError.
+ * is created (so `info()` can answer synchronously); certificate and token
+ * files on the first request. Every method throws only SourceError.
  */
 export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
   const timeoutMs = opts.requestTimeoutMs ?? 10_000;
@@ -286,97 +240,31 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     stats.byKind[key] = (stats.byKind[key] ?? 0) + 1;
   };
 
-  let apis: Promise<Apis> | undefined;
-  let sharedAgent: HttpAgent | undefined;
-  const getApis = () =>
-    (apis ??= (async () => {
-      const cfg = config();
-      const k8s = await import("@kubernetes/client-node");
-      const kc = new k8s.KubeConfig();
-      // client-node refuses http:// servers unless insecure-skip-tls-verify is set; kubectl does not (TLS does not apply).
-      const cluster = cfg.cluster.server.startsWith("http:") ? { ...cfg.cluster, "insecure-skip-tls-verify": true } : cfg.cluster;
-      const userName = cfg.userName || "netdoctor-anonymous";
-      try {
-        kc.loadFromString(
-          JSON.stringify({
-            apiVersion: "v1",
-            kind: "Config",
-            clusters: [{ name: cfg.clusterName, cluster }],
-            users: [{ name: userName, user: cfg.user }],
-            contexts: [{ name: cfg.contextName, context: { cluster: cfg.clusterName, user: userName, namespace: cfg.namespace } }],
-            "current-context": cfg.contextName,
-          }),
-        );
-      } catch (err) {
-        throw configError(`kubeconfig ${cfg.files.join(delimiter)}: ${(err as Error).message}`, err);
-      }
-      return {
-        k8s,
-        core: kc.makeApiClient(k8s.CoreV1Api),
-        apps: kc.makeApiClient(k8s.AppsV1Api),
-        discovery: kc.makeApiClient(k8s.DiscoveryV1Api),
-        networking: kc.makeApiClient(k8s.NetworkingV1Api),
-        apiext: kc.makeApiClient(k8s.ApiextensionsV1Api),
-        custom: kc.makeApiClient(k8s.CustomObjectsApi),
-        version: kc.makeApiClient(k8s.VersionApi),
-      };
-    })().catch((err: unknown) => {
-      apis = undefined;
-      throw err;
-    }));
+  let transport: KubeHttp | undefined;
+  const http = (): KubeHttp => (transport ??= createKubeHttp(config(), opts.env ?? process.env));
 
   /**
-   * One HTTP exchange through a typed API call. Returns the status and raw
-   * body text; throws SourceError for transport failures and aborts.
+   * One HTTP exchange with the API server. Returns the status and raw body
+   * text; throws SourceError for transport failures, auth set-up failures
+   * and aborts.
    */
-  async function exchange(
-    what: string,
-    countKey: string,
-    signal: AbortSignal,
-    call: (a: Apis, options: K8s.ConfigurationOptions) => Promise<unknown>,
-    rewriteUrl?: (url: string) => string,
-    headers?: Record<string, string>,
-  ): Promise<{ status: number; text: string }> {
-    const a = await getApis();
-    const server = config().cluster.server;
+  async function exchange(what: string, countKey: string, signal: AbortSignal, req: KubeHttpRequest): Promise<{ status: number; text: string }> {
+    const t = http();
+    const server = t.server;
     if (signal.aborted) throw new SourceError("timeout", "kube", countKey, `${what}: aborted: the run's deadline passed`);
     const deadline = AbortSignal.timeout(timeoutMs);
     const attempt = AbortSignal.any([signal, deadline]);
-    const captured: Captured = {};
-    const pre = async (ctx: K8s.RequestContext) => {
-      ctx.setSignal(attempt);
-      const agent = ctx.getAgent() as HttpAgent | undefined;
-      // Reuse one keep-alive connection for the run (client-node builds a fresh agent, hence a fresh TLS handshake, per request).
-      if (!sharedAgent && agent && (agent.constructor === HttpAgent || agent.constructor === HttpsAgent)) {
-        const Ctor = agent.constructor as typeof HttpAgent;
-        sharedAgent = new Ctor({ ...(agent as unknown as { options: object }).options, keepAlive: true });
-      }
-      if (sharedAgent && agent && agent.constructor === sharedAgent.constructor) ctx.setAgent(sharedAgent);
-      if (rewriteUrl) ctx.setUrl(rewriteUrl(ctx.getUrl()));
-      for (const [k, v] of Object.entries(headers ?? {})) ctx.setHeaderParam(k, v);
-      count(countKey);
-      return ctx;
-    };
-    const post = async (rsp: K8s.ResponseContext) => {
-      captured.status = rsp.httpStatusCode;
-      captured.text = await rsp.body.text();
-      // Hand the generated deserialiser an empty object: the raw text above is what we return.
-      return new a.k8s.ResponseContext(rsp.httpStatusCode, { "content-type": "application/json" }, { text: async () => "{}", binary: async () => Buffer.from("{}") });
-    };
-    // The ObjectParam APIs call the Observable APIs directly, so call-time middleware is the Observable kind.
-    const middleware: K8s.ObservableMiddleware = { pre: (ctx) => new a.k8s.Observable(pre(ctx)), post: (rsp) => new a.k8s.Observable(post(rsp)) };
+    count(countKey);
     try {
-      await call(a, { middleware: [middleware], middlewareMergeStrategy: "append" });
+      return await t.request(req, attempt);
     } catch (err) {
-      if (captured.status === undefined) {
-        if (attempt.aborted) {
-          const msg = deadline.aborted ? `no answer from the API server at ${server} within ${timeoutMs} ms` : "aborted: the run's deadline passed";
-          throw new SourceError("timeout", "kube", countKey, `${what}: ${msg}`, { cause: err });
-        }
-        throw transportError(err, server, countKey, what);
+      if (err instanceof SourceError && err.code !== "timeout") throw err;
+      if (attempt.aborted) {
+        const msg = deadline.aborted ? `no answer from the API server at ${server} within ${timeoutMs} ms` : "aborted: the run's deadline passed";
+        throw new SourceError("timeout", "kube", countKey, `${what}: ${msg}`, { cause: err });
       }
+      throw transportError(err, server, countKey, what);
     }
-    return { status: captured.status!, text: captured.text ?? "" };
   }
 
   /** A non-2xx answer of the API server as a SourceError. */
@@ -408,9 +296,9 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     const items: KindMap[K][] = [];
     let cont: string | undefined;
     do {
-      const page: Page = { limit: pageSize, ...(cont ? { _continue: cont } : {}) };
+      const query = `?limit=${pageSize}${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`;
       const what = `list ${resourceName(kind)}`;
-      const { status, text } = await exchange(what, kind, signal, (a, o) => LISTERS[kind](a, page, o));
+      const { status, text } = await exchange(what, kind, signal, { method: "GET", path: listPath(kind) + query });
       if (status < 200 || status > 299) throw httpError(status, text, kind, what, kind);
       const list = parseJson(text, kind, what) as { items?: Raw[] | null; metadata?: { continue?: string } };
       for (const item of list.items ?? []) items.push({ apiVersion, kind: info.kind, ...item } as unknown as KindMap[K]);
@@ -433,11 +321,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     return `${base}${ns}/${plural}${withName ? `/${encodeURIComponent(ref.name)}` : ""}`;
   }
 
-  /**
-   * One write (or GET) of one object. The typed CustomObjectsApi call builds
-   * and authenticates the request; its URL is rewritten to the object's own
-   * path, so core kinds (`/api/v1/…`) go the same way as custom ones.
-   */
+  /** One write (or GET) of one object at its own path (the collection for create). */
   async function objectCall(
     verb: "get" | "delete" | "patch" | "create",
     ref: ObjectRef,
@@ -447,28 +331,8 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
   ): Promise<{ status: number; text: string; what: string }> {
     const what = `${verb} ${refText(ref)}`;
     const path = objectPath(ref, verb !== "create");
-    const p = { group: "netdoctor.invalid", version: "v1", namespace: ref.namespace || "_", plural: "objects", name: ref.name || "_" };
-    const rewrite = (url: string) => new URL(url).origin + basePath(config().cluster.server) + path;
-    const headers = contentType ? { "Content-Type": contentType } : undefined;
-    const { status, text } = await exchange(
-      what,
-      "write",
-      signal,
-      (a, o) => {
-        switch (verb) {
-          case "get":
-            return a.custom.getNamespacedCustomObject(p, o);
-          case "delete":
-            return a.custom.deleteNamespacedCustomObject({ ...p, body: body as object }, o);
-          case "patch":
-            return a.custom.patchNamespacedCustomObject({ ...p, body: body as object }, o);
-          case "create":
-            return a.custom.createNamespacedCustomObject({ ...p, body: body as object }, o);
-        }
-      },
-      rewrite,
-      headers,
-    );
+    const method = ({ get: "GET", delete: "DELETE", patch: "PATCH", create: "POST" } as const)[verb];
+    const { status, text } = await exchange(what, "write", signal, { method, path, ...(body !== undefined ? { body: JSON.stringify(body), contentType: contentType ?? "application/json" } : {}) });
     return { status, text, what };
   }
 
@@ -513,13 +377,13 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     version(signal) {
       return memoise("version", signal, async () => {
         const what = "GET /version";
-        const { status, text } = await exchange(what, "version", signal, (a, o) => a.version.getCode({}, o));
+        const { status, text } = await exchange(what, "version", signal, { method: "GET", path: "/version" });
         if (status < 200 || status > 299) throw httpError(status, text, "version", what);
         return parseJson(text, "version", what) as { gitVersion: string };
       });
     },
     list(kind, signal) {
-      if (!(kind in LISTERS)) return Promise.reject(new SourceError("error", "kube", String(kind), `unknown resource kind ${String(kind)}`));
+      if (!(kind in KIND_INFO)) return Promise.reject(new SourceError("error", "kube", String(kind), `unknown resource kind ${String(kind)}`));
       return memoise(kind, signal, () => fetchAll(kind, signal));
     },
     async serviceProxy(namespace, name, port, path, signal): Promise<ServiceProxyResult> {
@@ -527,13 +391,7 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
       const rel = path.replace(/^\/+/, "");
       const suffix = `/api/v1/namespaces/${encodeURIComponent(namespace)}/services/${encodeURIComponent(name)}:${encodeURIComponent(String(port))}/proxy/${encodePath(rel)}`;
       const { status, text } = await raceSignal(
-        exchange(
-          what,
-          "proxy",
-          signal,
-          (a, o) => a.core.connectGetNamespacedServiceProxyWithPath({ namespace, name: `${name}:${port}`, path: rel || "/" }, o),
-          (url) => new URL(url).origin + basePath(config().cluster.server) + suffix,
-        ),
+        exchange(what, "proxy", signal, { method: "GET", path: suffix, accept: "*/*" }),
         signal,
         () => aborted("proxy"),
       );
@@ -544,7 +402,11 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     async podLogs(namespace, pod, container, tailLines, signal): Promise<string> {
       const what = `GET log of pod ${namespace}/${pod} container ${container}`;
       const { status, text } = await raceSignal(
-        exchange(what, "logs", signal, (a, o) => a.core.readNamespacedPodLog({ namespace, name: pod, container, tailLines }, o)),
+        exchange(what, "logs", signal, {
+          method: "GET",
+          path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods/${encodeURIComponent(pod)}/log?container=${encodeURIComponent(container)}&tailLines=${tailLines}`,
+          accept: "*/*",
+        }),
         signal,
         () => aborted("logs"),
       );
@@ -554,15 +416,6 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     stats: () => ({ requests: stats.requests, byKind: { ...stats.byKind } }),
     writer: () => writer,
   };
-}
-
-/** Path prefix of a server URL (`https://h/k8s/clusters/c` → `/k8s/clusters/c`), without trailing slash. */
-function basePath(server: string): string {
-  try {
-    return new URL(server).pathname.replace(/\/+$/, "");
-  } catch {
-    return "";
-  }
 }
 
 /** Percent-encode each segment of a path, keeping `/` and a query string as they are. */
