@@ -1,9 +1,13 @@
 // Bundles the CLI with esbuild so start-up reads a few files instead of
-// thousands (@kubernetes/client-node alone ships ~2,800 modules). Code
+// hundreds. Code
 // splitting keeps lazily imported parts (Ink/React, the lab, sources) in
 // chunks loaded only when used. Output: dist/bundle/cli.js, dist/bundle/index.js
 // (the plugin API the package exports) and shared chunks.
+import { rmSync } from "node:fs";
 import { build } from "esbuild";
+
+// Chunk names carry content hashes: start empty so no stale chunk is shipped.
+rmSync("dist/bundle", { recursive: true, force: true });
 
 await build({
   // cli: the command; index: the public check API (`import { defineCheck } from "netdoctor"`).
@@ -18,9 +22,8 @@ await build({
   logLevel: "warning",
   chunkNames: "chunks/[name]-[hash]",
   // Optional native / dev-only modules stay outside: loaded from node_modules if
-  // ever needed. undici too: its CommonJS named exports do not survive esbuild's
-  // dynamic-import interop, and it loads in ~25 ms on its own.
-  external: ["ssh2", "cpu-features", "react-devtools-core", "undici"],
+  // ever needed.
+  external: ["ssh2", "cpu-features", "react-devtools-core"],
   banner: {
     js: [
       'import { createRequire as __ndCreateRequire } from "node:module";',

@@ -1,9 +1,14 @@
 /**
- * The live Docker source (DESIGN §7): dockerode against the resolved docker
- * host (unix socket, tcp with optional TLS, ssh). Every read is memoised for
- * the run; every error is a SourceError with one line for users.
+ * The live Docker source (DESIGN §7): Engine API reads against the resolved
+ * docker host. Unix sockets, named pipes and tcp (with optional TLS) are
+ * read with plain `node:http`/`node:https` (a handful of GETs per run need
+ * no client library); `ssh://` hosts go through dockerode, whose ssh2
+ * support runs `docker system dial-stdio` on the remote side. Every read is
+ * memoised for the run; every error is a SourceError with one line for users.
  */
 import { readFileSync } from "node:fs";
+import http from "node:http";
+import https from "node:https";
 import { join } from "node:path";
 import type Dockerode from "dockerode";
 import { memoiser } from "./memo.js";
@@ -119,67 +124,155 @@ export function dockerError(err: unknown, host: string, subject: string, aborted
   return new SourceError("error", "docker", subject, `${subject}: ${detail}`, { cause: err });
 }
 
+/** Reads of the Engine API the source needs, by path (`/containers/json?all=1`). */
+interface Engine {
+  get(path: string, signal: AbortSignal): Promise<unknown>;
+}
+
 /**
- * Build the live Docker source. dockerode is imported on first use. Reads
- * are memoised: `version`, `containers` and `networks` once per run, `top`
- * once per container; concurrent callers share one request. A failed read
- * is not cached when it was an abort.
+ * The Engine API over node:http for `unix://`, `npipe://` and `tcp://`
+ * hosts (docker-modem's options: `socketPath`, or host/port/protocol with
+ * TLS material). A non-2xx answer rejects with dockerode's error shape
+ * (`statusCode`, `json.message`), so `dockerError` reads both the same way.
+ */
+function plainEngine(options: Dockerode.DockerOptions): Engine {
+  const tls = options.protocol === "https";
+  const agentOptions = { keepAlive: true, ...(tls ? { ca: options.ca, cert: options.cert, key: options.key } : {}) } as https.AgentOptions;
+  const agent = tls ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
+  return {
+    get: (path, signal) =>
+      new Promise((resolve, reject) => {
+        const req = (tls ? https : http).request(
+          {
+            ...(options.socketPath ? { socketPath: options.socketPath } : { host: options.host, port: options.port }),
+            path,
+            method: "GET",
+            headers: { accept: "application/json", host: "docker" },
+            agent,
+            signal,
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on("data", (d: Buffer) => chunks.push(d));
+            res.on("error", reject);
+            res.on("end", () => {
+              const text = Buffer.concat(chunks).toString("utf8");
+              const status = res.statusCode ?? 0;
+              let json: unknown = undefined;
+              try {
+                json = text ? JSON.parse(text) : undefined;
+              } catch {
+                // not JSON: `_ping` answers `OK`; other non-JSON answers are judged by the caller
+              }
+              if (status < 200 || status > 299) {
+                const message = (json as { message?: string } | undefined)?.message ?? text.split("\n")[0] ?? "";
+                reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json: json ?? null, reason: message }));
+              } else resolve(json === undefined ? text : json);
+            });
+          },
+        );
+        req.on("error", reject);
+        req.end();
+      }),
+  };
+}
+
+/** The Engine API through dockerode (ssh:// hosts). */
+function dockerodeEngine(options: Dockerode.DockerOptions, timeoutMs: number): Engine {
+  let client: Promise<Dockerode> | undefined;
+  const docker = () => (client ??= import("dockerode").then(({ default: Docker }) => new Docker({ ...options, timeout: timeoutMs })));
+  return {
+    async get(path, signal) {
+      const d = await docker();
+      const modem = (d as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
+      const [p, q] = path.split("?");
+      return new Promise((resolve, reject) =>
+        modem.dial({ path: p, method: "GET", options: Object.fromEntries(new URLSearchParams(q ?? "")), statusCodes: { 200: true, 400: "bad parameter", 404: "not found", 500: "server error" }, abortSignal: signal }, (err, data) =>
+          err ? reject(err) : resolve(data),
+        ),
+      );
+    },
+  };
+}
+
+/** Throw unless `value` is what the Engine API answers at `path` (an array for lists, an object otherwise). */
+function engineShape<T>(value: unknown, array: boolean, host: string, subject: string): T {
+  const ok = array ? Array.isArray(value) : value !== null && typeof value === "object" && !Array.isArray(value);
+  if (!ok) throw new SourceError("error", "docker", subject, `${subject}: ${host} does not answer like a Docker Engine (GET ${subject} gave ${array ? "no list" : "no object"})`);
+  return value as T;
+}
+
+/**
+ * Build the live Docker source. Reads are memoised: `version`,
+ * `containers` and `networks` once per run, `top` once per container;
+ * concurrent callers share one request. A failed read is not cached when it
+ * was an abort.
  */
 export function createDockerSource(opts: DockerSourceOptions): DockerSource {
   const host = opts.host;
   const timeoutMs = opts.requestTimeoutMs ?? 10_000;
-  let client: Promise<Dockerode> | undefined;
-  const docker = () =>
-    (client ??= (async () => {
+  let engine: Engine | undefined;
+  const getEngine = (): Engine => {
+    if (!engine) {
       const options = dockerodeOptions(host, opts.env);
-      const { default: Docker } = await import("dockerode");
-      return new Docker({ ...options, timeout: timeoutMs });
-    })());
+      engine = options.protocol === "ssh" ? dockerodeEngine(options, timeoutMs) : plainEngine(options);
+    }
+    return engine;
+  };
 
-  /** Run one request with the run's signal plus the per-request timeout, normalising errors. */
-  async function call<T>(subject: string, signal: AbortSignal, fn: (d: Dockerode, abortSignal: AbortSignal) => Promise<T>): Promise<T> {
-    const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+  /** One GET with the run's signal plus the per-request timeout, normalising errors. */
+  async function get<T>(subject: string, path: string, signal: AbortSignal, array: boolean): Promise<T> {
     if (signal.aborted) throw dockerError(undefined, host, subject, true);
+    const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    let value: unknown;
     try {
-      return await fn(await docker(), abortSignal);
+      value = await getEngine().get(path, abortSignal);
     } catch (err) {
       if ((err as { name?: string }).name === "SourceError") throw err;
       throw dockerError(err, host, subject, abortSignal.aborted);
     }
+    return engineShape<T>(value, array, host, subject);
   }
 
   const memoise = memoiser((key) => dockerError(undefined, host, key, true));
 
+  const id = (x: string) => encodeURIComponent(x);
   return {
     host: () => host,
     version: (signal) =>
       memoise("version", signal, async () => {
-        // dockerode accepts `{ abortSignal }` on ping and version (lib/docker.js) though its types omit it.
-        await call("ping", signal, (d, abortSignal) => (d.ping as (o: object) => Promise<unknown>)({ abortSignal }));
-        return call("version", signal, (d, abortSignal) => (d.version as (o: object) => Promise<{ Version: string; ApiVersion: string; Os?: string }>)({ abortSignal }));
+        if (signal.aborted) throw dockerError(undefined, host, "ping", true);
+        const ping = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+        try {
+          await getEngine().get("/_ping", ping);
+        } catch (err) {
+          if ((err as { name?: string }).name === "SourceError") throw err;
+          throw dockerError(err, host, "ping", ping.aborted);
+        }
+        const v = await get<{ Version: string; ApiVersion: string; Os?: string }>("version", "/version", signal, false);
+        if (typeof v.Version !== "string" || typeof v.ApiVersion !== "string") throw new SourceError("error", "docker", "version", `version: ${host} does not answer like a Docker Engine (no Version/ApiVersion in GET /version)`);
+        return v;
       }),
     containers: (signal) =>
       memoise("containers", signal, async () => {
-        const list = await call("containers", signal, (d, abortSignal) => d.listContainers({ all: true, abortSignal }));
+        const list = await get<{ Id: string }[]>("containers", "/containers/json?all=1", signal, true);
         const inspected = await Promise.all(
           list.map((c) =>
-            call(`container ${c.Id.slice(0, 12)}`, signal, (d, abortSignal) => d.getContainer(c.Id).inspect({ abortSignal }) as unknown as Promise<ContainerInspect>).catch(
-              (err: SourceError) => {
-                if (err.code === "not-found") return null; // removed between list and inspect
-                throw err;
-              },
-            ),
+            get<ContainerInspect>(`container ${String(c.Id).slice(0, 12)}`, `/containers/${id(c.Id)}/json`, signal, false).catch((err: SourceError) => {
+              if (err.code === "not-found") return null; // removed between list and inspect
+              throw err;
+            }),
           ),
         );
         return inspected.filter((c): c is ContainerInspect => c !== null);
       }),
-    top: (id, signal) => memoise(`top ${id}`, signal, () => call(`top ${id}`, signal, (d, abortSignal) => d.getContainer(id).top({ abortSignal }) as Promise<ContainerTop>)),
+    top: (cid, signal) => memoise(`top ${cid}`, signal, () => get<ContainerTop>(`top ${cid}`, `/containers/${id(cid)}/top`, signal, false)),
     networks: (signal) =>
       memoise("networks", signal, async () => {
-        const list = (await call("networks", signal, (d, abortSignal) => d.listNetworks({ abortSignal }))) as { Id: string }[];
+        const list = await get<{ Id: string }[]>("networks", "/networks", signal, true);
         const inspected = await Promise.all(
           list.map((n) =>
-            call(`network ${n.Id.slice(0, 12)}`, signal, (d) => d.getNetwork(n.Id).inspect() as unknown as Promise<NetworkInspect>).catch((err: SourceError) => {
+            get<NetworkInspect>(`network ${String(n.Id).slice(0, 12)}`, `/networks/${id(n.Id)}`, signal, false).catch((err: SourceError) => {
               if (err.code === "not-found") return null;
               throw err;
             }),
@@ -189,5 +282,3 @@ export function createDockerSource(opts: DockerSourceOptions): DockerSource {
       }),
   };
 }
-
-/** Reject with SourceError `timeout` as soon as `signal` aborts, without cancelling the shared request. */

@@ -1,10 +1,13 @@
 /**
  * The live probe source (DESIGN §7): TCP connects with `node:net` and HTTP(S)
- * requests with undici, each attempt on its own connection with an explicit
+ * requests with `node:http`/`node:https` (no pool: one probe, one
+ * connection; loads in no time, unlike a client with its own parser), each attempt on its own connection with an explicit
  * Host header and one per-attempt timeout, never through a proxy from the
  * environment. Under the lab (DESIGN §8) it opens connections only to
  * 127.0.0.0/8 and ::1.
  */
+import { request as httpRequest } from "node:http";
+import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { isIP } from "node:net";
 import { performance } from "node:perf_hooks";
@@ -71,7 +74,7 @@ function outcomeOf(signature: ProbeSignature): ProbeResult["outcome"] {
   }
 }
 
-/** Flatten undici's header map (arrays joined with `, `, as HTTP allows). */
+/** Flatten node:http's header map (arrays joined with `, `, as HTTP allows). */
 function flatHeaders(headers: Record<string, string | string[] | undefined>): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [k, v] of Object.entries(headers)) if (v !== undefined) out[k] = Array.isArray(v) ? v.join(", ") : v;
@@ -123,60 +126,78 @@ async function tcpAttempt(lab: LabState | null, address: string, port: number, t
 }
 
 /**
- * One HTTP(S) request on a dedicated undici Client: explicit Host header,
- * connect/headers/body timeouts and an overall deadline all equal to
- * `timeoutMs`, at most 4 KiB of body read, TLS certificates not verified
- * (a probe asks "does it answer", not "is it trusted"). Never throws:
- * transport failures become outcomes through `classifyError`.
+ * node:http's error for a connection the server closed (FIN) before a byte
+ * of answer: `ECONNRESET` "socket hang up", without the `syscall` a real
+ * TCP reset (`read ECONNRESET`) carries. curl 52 "Empty reply from server".
+ */
+function isEmptyReply(err: unknown): boolean {
+  const e = err as NodeJS.ErrnoException;
+  return e?.code === "ECONNRESET" && e.message === "socket hang up" && e.syscall === undefined;
+}
+
+/**
+ * One HTTP(S) request on its own connection (node:http/https, no agent, no
+ * pool): explicit Host header, one deadline of `timeoutMs` for connect,
+ * headers and body, at most 4 KiB of body read, TLS certificates not
+ * verified (a probe asks "does it answer", not "is it trusted"), SNI from the
+ * Host header (none for IP literals). Never throws: transport failures
+ * become outcomes through `classifyError`.
  */
 async function httpAttempt(lab: LabState | null, req: HttpProbeRequest, signal: AbortSignal): Promise<ProbeResult> {
   const start = performance.now();
   const r = route(lab, req.address, req.port);
   if ("blocked" in r) return { outcome: "unreachable", signature: "unreachable", durationMs: 0, error: LAB_GUARD_MESSAGE, notSent: true };
   if (signal.aborted) return { outcome: "timeout", signature: "timeout", durationMs: 0, error: "aborted before connecting" };
-  const { Client } = await import("undici");
   const t = req.timeoutMs;
-  const hostPart = isIP(r.address) === 6 ? `[${r.address}]` : r.address;
-  const client = new Client(`${req.scheme}://${hostPart}:${r.port}`, {
-    connectTimeout: t,
-    headersTimeout: t,
-    bodyTimeout: t,
-    pipelining: 1,
-    connect: { rejectUnauthorized: false, servername: serverName(req.host) },
-  });
   const deadline = AbortSignal.timeout(t);
   const attempt = AbortSignal.any([signal, deadline]);
+  const request = req.scheme === "https" ? httpsRequest : httpRequest;
   try {
-    const res = await client.request({
-      path: req.path || "/",
-      method: (req.method ?? "GET") as "GET",
-      headers: { host: req.host, "user-agent": "netdoctor", accept: "*/*" },
-      signal: attempt,
+    const { status, headers, body } = await new Promise<{ status: number; headers: Record<string, string>; body: string }>((resolve, reject) => {
+      const cr = request(
+        {
+          hostname: r.address.replace(/^\[|\]$/g, ""),
+          port: r.port,
+          path: req.path || "/",
+          method: req.method ?? "GET",
+          headers: { host: req.host, "user-agent": "netdoctor", accept: "*/*" },
+          agent: false,
+          signal: attempt,
+          ...(req.scheme === "https" ? { rejectUnauthorized: false, servername: serverName(req.host) ?? "" } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          let finished = false;
+          // The body broke off after the status line, or we stopped reading: the answer so far stands.
+          const finish = () => {
+            if (finished) return;
+            finished = true;
+            resolve({ status: res.statusCode ?? 0, headers: flatHeaders(res.headers), body: Buffer.concat(chunks).subarray(0, PROBE_BODY_LIMIT_BYTES).toString("utf8") });
+            res.destroy();
+          };
+          res.on("data", (chunk: Buffer) => {
+            chunks.push(chunk);
+            size += chunk.length;
+            if (size >= PROBE_BODY_LIMIT_BYTES) finish();
+          });
+          res.on("end", finish);
+          res.on("error", finish);
+          res.on("close", finish);
+        },
+      );
+      cr.on("error", reject);
+      cr.end();
     });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    try {
-      for await (const chunk of res.body as AsyncIterable<Buffer>) {
-        chunks.push(chunk);
-        size += chunk.length;
-        if (size >= PROBE_BODY_LIMIT_BYTES) break;
-      }
-    } catch {
-      // The body broke off after the status line: the answer so far stands.
-    }
-    const body = Buffer.concat(chunks).subarray(0, PROBE_BODY_LIMIT_BYTES).toString("utf8");
-    const headers = flatHeaders(res.headers);
-    return { outcome: "http", status: res.statusCode, signature: classifyHttp(res.statusCode, headers, body), durationMs: since(start), headers, body };
+    return { outcome: "http", status, signature: classifyHttp(status, headers, body), durationMs: since(start), headers, body };
   } catch (err) {
-    let signature = classifyError(err);
-    let error = oneLine(err);
+    let signature = isEmptyReply(err) ? "empty-reply" : classifyError(err);
+    let error = isEmptyReply(err) ? "the server closed the connection without answering" : oneLine(err);
     if (attempt.aborted) {
       signature = "timeout";
       error = deadline.aborted ? `no answer within ${t} ms` : "aborted: the run's deadline passed";
     }
     return { outcome: outcomeOf(signature), signature, durationMs: since(start), error };
-  } finally {
-    client.destroy().catch(() => undefined);
   }
 }
 
