@@ -55,7 +55,7 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
     dockerHost = flags.dockerHost ?? lab.state.dockerHost;
   }
   try {
-    const { createLiveSources } = await import("./sources/live/index.js");
+    const { createLiveSources, startReads } = await import("./sources/live/index.js");
     const { deriveHostAddress } = await import("./sources/docker-host.js");
     const liveOptions = { kubeconfig, context, dockerHost, env };
     const live = await createLiveSources(liveOptions);
@@ -67,6 +67,8 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
         throw new UsageError((e as Error).message);
       }
     }
+    // Every read the run will make starts now, in parallel: discovery and checks join them (one round trip, not one per check).
+    startReads(live.sources, AbortSignal.timeout(timeoutMs));
     const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
     let targets = requested;
     let discovery: DiscoveryReport | undefined;
@@ -84,7 +86,11 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       targets = found.entryPoints.map((e) => parseTarget(e.url));
     }
     const started = lab;
-    return { live, hostAddress, targets, discovery, freshSources: () => createLiveSources(liveOptions), stop: async () => void (await started?.stop()) };
+    return { live, hostAddress, targets, discovery, freshSources: () => {
+        const fresh = createLiveSources(liveOptions);
+        startReads(fresh.sources, AbortSignal.timeout(timeoutMs));
+        return fresh;
+      }, stop: async () => void (await started?.stop()) };
   } catch (e) {
     await lab?.stop();
     throw e;

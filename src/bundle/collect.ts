@@ -138,7 +138,7 @@ export async function collectBundle(rawTargets: string[], flags: BundleFlags, pr
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
   try {
-    const { diagnoseFor } = await import("../fixes/runner.js");
+    const { diagnoseFor } = await import("../fixes/diagnose-for.js");
     const createdAt = new Date().toISOString();
     const { report } = await diagnoseFor({
       checks,

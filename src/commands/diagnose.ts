@@ -117,7 +117,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
       mode,
       flags,
       async (onEvent) => {
-        const { diagnoseFor } = await import("../fixes/runner.js");
+        const { diagnoseFor } = await import("../fixes/diagnose-for.js");
         try {
           const d = await diagnoseFor({
             checks,

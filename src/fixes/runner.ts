@@ -16,30 +16,8 @@ import { FIX_PLUGINS } from "./index.js";
 import { FixError, type FixContext, type FixOptions, type FixOutcome, type FixPlan, type FixRunner, type PathState } from "./types.js";
 import { markUndone, openJournal, restoreEntries } from "./undo.js";
 
-/** One diagnosis the runner works on: the report, the facts of each path, and the (memoised) sources it read. */
-export interface Diagnosis {
-  report: Report;
-  facts: PathFacts[];
-  sources: Sources;
-}
-
-/** What diagnoseFor needs: the engine's run input; the report's fixes are described from the catalogue. */
-export type DiagnoseInput = Omit<import("../engine/run.js").RunInput, "describeFixes">;
-
-/** Run the engine with the fix catalogue and keep the facts of each path (what fixes plan from). Used by every command that diagnoses. */
-export async function diagnoseFor(input: DiagnoseInput): Promise<Diagnosis> {
-  const { runDiagnosis } = await import("../engine/run.js");
-  const { describeFixes } = await import("./catalog.js");
-  let facts: PathFacts[] = [];
-  const report = await runDiagnosis({
-    ...input,
-    describeFixes: (recommended, paths, f) => {
-      facts = f;
-      return describeFixes(recommended, paths, f);
-    },
-  });
-  return { report, facts, sources: input.sources };
-}
+export { diagnoseFor, type DiagnoseInput, type Diagnosis } from "./diagnose-for.js";
+import type { Diagnosis } from "./diagnose-for.js";
 
 /** What createFixRunner needs. */
 export interface FixRunnerInput {

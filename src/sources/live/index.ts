@@ -1,13 +1,15 @@
 /**
  * The live sources of a diagnosis run (DESIGN §7), wired from the CLI
- * options. Client libraries (@kubernetes/client-node, dockerode, execa,
- * undici) are imported only when a source first needs them, so importing
+ * options. Client libraries (dockerode for ssh:// Docker hosts, execa for
+ * macOS listeners, proxy agents) are imported only when a source first needs them, so importing
  * this module is cheap; the CLI should still import it with `await import()`
  * so `--version` and `--help` never load it.
  */
+import { setMaxListeners } from "node:events";
 import { homedir } from "node:os";
 import type { LabState } from "../../lab/contract.js";
 import { resolveDockerHost, type ResolvedDockerHost } from "../docker-host.js";
+import type { KubeKind } from "../../kube/types.js";
 import type { Sources } from "../types.js";
 import { createDockerSource } from "./docker.js";
 import { createHostSource } from "./host.js";
@@ -61,4 +63,58 @@ export function createLiveSources(opts: LiveSourceOptions = {}): LiveSources {
     dockerHost: resolved.host,
     dockerHostFrom: resolved,
   };
+}
+
+/**
+ * The resource kinds a diagnosis lists (every check's reads together):
+ * all KubeKinds but `customresourcedefinitions`, which only bundles read.
+ * test/sources/live-index.test.ts keeps this in step with what a lab
+ * diagnosis actually reads.
+ */
+export const DIAGNOSIS_KINDS: readonly KubeKind[] = [
+  "namespaces",
+  "nodes",
+  "services",
+  "endpointslices",
+  "pods",
+  "events",
+  "deployments",
+  "daemonsets",
+  "ingresses",
+  "ingressclasses",
+  "gatewayclasses",
+  "gateways",
+  "httproutes",
+  "referencegrants",
+  "helmcharts",
+];
+
+/**
+ * Start, all at once, every read a diagnosis makes of the API server and the
+ * Docker daemon (`/version`, each list of DIAGNOSIS_KINDS, the Docker
+ * version, containers and networks) and the host's listeners and hosts
+ * file, so checks and discovery find them in flight instead of asking one
+ * after another (issue 12: one round trip instead of one per check that
+ * waited on another). The reads are the sources' memoised ones: a later
+ * caller shares the same request. Failures are left for those callers to
+ * see; nothing here rejects unobserved. `signal`: the run's deadline.
+ */
+export function startReads(sources: Sources, signal: AbortSignal): void {
+  const quiet = (p: Promise<unknown>) => void p.catch(() => undefined);
+  setMaxListeners(0, signal); // one listener per read in flight, by design
+  let kube = true;
+  try {
+    sources.kube.info();
+  } catch {
+    kube = false; // no kubeconfig: every kube read would fail the same way, and checks say so
+  }
+  if (kube) {
+    quiet(sources.kube.version(signal));
+    for (const kind of DIAGNOSIS_KINDS) quiet(sources.kube.list(kind, signal));
+  }
+  quiet(sources.docker.version(signal));
+  quiet(sources.docker.containers(signal));
+  quiet(sources.docker.networks(signal));
+  quiet(sources.host.listeners(signal));
+  quiet(sources.host.hostsFile(signal));
 }
