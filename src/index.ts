@@ -8,3 +8,4 @@ export * from "./engine/define.js";
 export * from "./kube/types.js";
 export type * from "./sources/types.js";
 export { SourceError, isSourceError } from "./sources/types.js";
+export { describeRequestFlags, hostHeaderOf, matchHeadersOf, methodOf, routingHostOf } from "./engine/request.js";

@@ -6,6 +6,7 @@
  * Shared by `netdoctor` and `netdoctor bundle`.
  */
 import { UsageError } from "./errors.js";
+import { parseRequestOptions, withRequest } from "./engine/request.js";
 import { parseTarget } from "./engine/target.js";
 import type { Target } from "./engine/types.js";
 import type { DiscoveryReport } from "./report/types.js";
@@ -18,6 +19,10 @@ export interface RunSetupFlags {
   context?: string;
   dockerHost?: string;
   hostAddress?: string;
+  /** `-H` values (validated here, before the lab starts). */
+  header?: string[];
+  /** `-X` value. */
+  request?: string;
 }
 
 /** A run ready for the engine; `stop()` stops the lab (when one was started). */
@@ -37,6 +42,8 @@ export interface RunSetup {
  * @throws UsageError (exit 2) for a kubeconfig the user named that does not load, or no target and nothing discovered; ScenarioError for a bad `--lab` scenario.
  */
 export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs: number): Promise<RunSetup> {
+  // -H / -X apply to every target, given or discovered, as curl applies them to every URL.
+  const request = parseRequestOptions(flags.header, flags.request);
   let lab: import("./lab/index.js").RunningLab | null = null;
   let env: NodeJS.ProcessEnv = process.env;
   let { kubeconfig, context, dockerHost } = flags;
@@ -83,8 +90,12 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
         throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
       }
       discovery = { summary: found.summary, entryPoints: found.entryPoints };
-      targets = found.entryPoints.map((e) => parseTarget(e.url));
+      targets = withScenarioRequests(
+        found.entryPoints.map((e) => parseTarget(e.url)),
+        live.lab?.requests ?? [],
+      );
     }
+    targets = targets.map((t) => withRequest(t, request));
     const started = lab;
     return { live, hostAddress, targets, discovery, freshSources: () => {
         const fresh = createLiveSources(liveOptions);
@@ -95,4 +106,19 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
     await lab?.stop();
     throw e;
   }
+}
+
+/**
+ * Discovered targets with the request options the lab scenario gives its
+ * targets (`targets: [{url, method, headers}]`): a target whose URL a
+ * scenario request names becomes one target per such request, in the
+ * scenario's order; the others stay as they are.
+ */
+export function withScenarioRequests(targets: Target[], requests: readonly { url: string; method?: string; headers?: string[] }[]): Target[] {
+  if (!requests.length) return targets;
+  const parsed = requests.map((r) => ({ url: parseTarget(r.url).url, options: parseRequestOptions(r.headers ?? [], r.method) }));
+  return targets.flatMap((t) => {
+    const mine = parsed.filter((r) => r.url === t.url);
+    return mine.length ? mine.map((r) => withRequest(t, r.options)) : [t];
+  });
 }

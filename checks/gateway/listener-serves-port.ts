@@ -2,7 +2,7 @@
  * gateway.listener-serves-port (ND604): a listener of the Gateway serves the
  * port (and host) of the request. Publishes `facts.gateway` with `listener`.
  */
-import { defineCheck, fail, pass, skip, warn, type Check, type Condition, type Listener } from "../../src/index.js";
+import { defineCheck, fail, pass, routingHostOf, skip, warn, type Check, type Condition, type Listener } from "../../src/index.js";
 import { formatCondition, getCondition, isObject, listenerHostnameScore, proxyContainerPort, ref } from "../../src/kube/helpers.js";
 
 /** Plain explanations of listener condition reasons (Gateway API v1 gateway_types.go, real-world-facts §5.2). */
@@ -88,7 +88,8 @@ const check: Check = defineCheck({
     }
 
     // Listener isolation: exact hostname > longest wildcard > no hostname (Gateway API listener ordering).
-    const host = ctx.target?.host ?? null;
+    // The Host header selects the listener (a -H 'Host: …' included), not the name connected to.
+    const host = ctx.target ? routingHostOf(ctx.target) : null;
     let chosen: Listener | null = null;
     if (host) {
       const ranked = usable.map((l) => ({ l, score: listenerHostnameScore(l.hostname, host) })).filter((x) => x.score >= 0).sort((a, b) => b.score - a.score);

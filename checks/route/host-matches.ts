@@ -12,7 +12,7 @@
  * api.openchoreo.localhost" instead of a 404.
  */
 import { defineCheck, fail, pass, skip, type BackendFact, type CheckOutcome, type Gateway, type Namespace, type RouteFact } from "../../src/index.js";
-import { describeMatch, predictRoute, type ClosestRoute, type RoutePrediction } from "../../src/gateway/index.js";
+import { describeMatch, predictRoute, requestSpecFor, type ClosestRoute, type RoutePrediction } from "../../src/gateway/index.js";
 import { flavorOf, loadWorld, nn, serviceLabel, statusNote, type StatusNote } from "./common.js";
 
 const ENVOY_404 = "A probe of this path gets Envoy's 404 with an empty body (route_not_found, response flag NR).";
@@ -96,8 +96,9 @@ export default defineCheck({
     const loaded = await loadWorld(ctx, fact, true);
     const gwRef = `${fact.namespace}/${fact.name}`;
     if (!loaded.gateway || !loaded.world) return skip(`not applicable: Gateway ${gwRef} not found`, { facts: { route: null, backend: null } });
-    const { host, path, scheme } = ctx.target;
-    const p = predictRoute(loaded.world, { port: fact.port, host, path, scheme }, { flavor: flavorOf(fact) });
+    const { path, scheme } = ctx.target;
+    // The Host header (a -H 'Host: …' included), method and headers the probe sends are what Envoy routes on.
+    const p = predictRoute(loaded.world, requestSpecFor(ctx.target, fact.port), { flavor: flavorOf(fact) });
     const shown = `${p.request.host}${path}`;
     const evidence: Record<string, unknown> = {
       gateway: gwRef,

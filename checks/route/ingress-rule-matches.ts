@@ -8,6 +8,7 @@ import {
   fail,
   isSourceError,
   pass,
+  routingHostOf,
   skip,
   warn,
   type BackendFact,
@@ -78,7 +79,7 @@ const check: Check = defineCheck({
       ctx.kube.list("services", ctx.signal),
     ]);
     const cfg: IngressControllerConfig = { implementation: ic.implementation, controller: ic.controller, annotationClasses: ic.annotationClasses, watchWithoutClass: ic.watchWithoutClass };
-    const p = predictIngress(cfg, ingresses, classes, { host: ctx.target.host, path: ctx.target.path });
+    const p = predictIngress(cfg, ingresses, classes, { host: routingHostOf(ctx.target), path: ctx.target.path });
     const controller = `${ic.implementation} (${ic.classNames.length ? `class ${ic.classNames.join(", ")}` : ic.controller})`;
     const evidence: Record<string, unknown> = {
       controller: ic,

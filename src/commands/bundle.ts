@@ -8,11 +8,11 @@
 import { resolve } from "node:path";
 import type { Command } from "commander";
 import type { BundleFlags } from "../bundle/collect.js";
-import { withClusterOptions, type OnAction } from "./run-options.js";
+import { withClusterOptions, withRequestOptions, type OnAction } from "./run-options.js";
 
 /** Define `netdoctor bundle` on `cmd` (a fresh subcommand). */
 export function defineBundle(cmd: Command, onAction: OnAction): Command {
-  return withClusterOptions(cmd)
+  return withRequestOptions(withClusterOptions(cmd))
     .description("diagnose, then write a redacted bug-report bundle (tar.gz): report, cluster objects, pod logs, docker and host state")
     .argument("[target...]", "URL or host:port (default: the discovered entry points)")
     .option("-o, --output <file>", "write the bundle here (default: netdoctor-bundle-<context>-<UTC time>.tar.gz in the current directory)")
@@ -27,7 +27,7 @@ export function defineBundle(cmd: Command, onAction: OnAction): Command {
     .action((targets: string[], flags: BundleFlags) => onAction(bundleCommand(targets, flags)));
 }
 
-/** The command line as recorded in manifest.json: flag values that carry no secret (file paths, names, numbers). */
+/** The command line as recorded in manifest.json: flag values that carry no secret (file paths, names, numbers), and -H/-X (redacted like every file). */
 function recordedFlags(flags: BundleFlags): Record<string, unknown> {
   const out: Record<string, unknown> = {
     timeout: flags.timeout,
@@ -39,6 +39,9 @@ function recordedFlags(flags: BundleFlags): Record<string, unknown> {
     if (flags[k] !== undefined) out[k] = flags[k];
   }
   if (flags.resolve.length) out["resolve"] = flags.resolve;
+  // -H / -X, so `--from` replays the same request (credential header values are redacted with the rest of the bundle).
+  if (flags.header.length) out["header"] = flags.header;
+  if (flags.request !== undefined) out["request"] = flags.request;
   return out;
 }
 

@@ -6,11 +6,12 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
+import { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } from "../engine/request.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
-import { withClusterOptions, type OnAction, type RunFlags } from "./run-options.js";
+import { withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
 
 /** Options of the diagnose command, as parsed. */
 export interface DiagnoseFlags extends RunFlags {
@@ -25,7 +26,7 @@ export interface DiagnoseFlags extends RunFlags {
 
 /** Give the root command its diagnose arguments, options and action (`netdoctor [TARGET...]`). */
 export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
-  return withClusterOptions(cmd)
+  return withRequestOptions(withClusterOptions(cmd))
     .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
     .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout")
     .option("--timeout <seconds>", "deadline for the whole run", "20")
@@ -95,6 +96,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
   const resolve = flags.resolve.map(parseResolve);
   let targets: Target[] = rawTargets.map(parseTarget);
+  parseRequestOptions(flags.header, flags.request); // a bad -H / -X is a usage error before anything runs
   const mode = chooseMode(flags);
 
   const { loadChecks } = await import("../load-checks.js");
@@ -208,9 +210,18 @@ async function diagnoseBundle(
     const { createRecordedSources } = await import("../sources/recorded.js");
     const sources = createRecordedSources(bundle);
     const recorded = bundle.report;
-    const targets = given.length > 0 ? given : recorded.paths.map((p) => parseTarget(p.target.url));
-    if (targets.length === 0) throw new UsageError(`${from}: the bundle's report.json has no paths, and no target was given`);
     const recordedFlags = bundle.manifest.flags;
+    // The request each path recorded (-H/-X, DESIGN §9) is replayed; -H/-X given now replace the recorded flags.
+    const now = parseRequestOptions(flags.header, flags.request);
+    const asRecorded = parseRequestOptions(
+      Array.isArray(recordedFlags["header"]) ? recordedFlags["header"].filter((h): h is string => typeof h === "string") : [],
+      typeof recordedFlags["request"] === "string" ? recordedFlags["request"] : undefined,
+    );
+    const targets =
+      given.length > 0
+        ? given.map((t) => withRequest(t, isPlainRequest(now) ? asRecorded : now))
+        : recorded.paths.map((p) => withRequest(withRequest(parseTarget(p.target.url), requestFromRecord(p.target)), now));
+    if (targets.length === 0) throw new UsageError(`${from}: the bundle's report.json has no paths, and no target was given`);
     const recordedResolve = Array.isArray(recordedFlags["resolve"]) ? recordedFlags["resolve"].filter((r): r is string => typeof r === "string").map(parseResolve) : [];
     const resolve = run.resolve.length > 0 ? run.resolve : recordedResolve;
     const namespace = flags.namespace ?? (typeof recordedFlags["namespace"] === "string" ? recordedFlags["namespace"] : null);

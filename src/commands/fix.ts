@@ -22,7 +22,7 @@ import type { Diagnosis } from "../fixes/runner.js";
 import type { FixOutcome, FixPlan, PlanStep } from "../fixes/types.js";
 import type { Sources } from "../sources/types.js";
 import { toolVersion } from "../version.js";
-import { withClusterOptions, type OnAction, type RunFlags } from "./run-options.js";
+import { withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
 
 /** Options of `netdoctor fix`, as parsed. */
 export interface FixFlags extends RunFlags {
@@ -38,7 +38,7 @@ export interface FixFlags extends RunFlags {
 
 /** Define `netdoctor fix` on `cmd` (a fresh subcommand). */
 export function defineFix(cmd: Command, onAction: OnAction): Command {
-  return withClusterOptions(cmd)
+  return withRequestOptions(withClusterOptions(cmd))
     .description("diagnose, then plan the fixes the failing checks recommend (or the FIX-IDs named), ask, apply, re-check and report before → after")
     .argument("[fix-or-target...]", "fix ids (remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry) and/or URLs")
     .option("-y, --yes", "apply without asking (needed when stdin is not a terminal)")

@@ -39,7 +39,7 @@ export async function labCommand(scenario: string | undefined, flags: LabFlags):
         ...env.trimEnd().split("\n").map((l) => `  ${l}`),
         "",
         "then kubectl, docker and netdoctor talk to the lab:",
-        ...lab.state.targets.map((t) => `  netdoctor ${t}`),
+        ...labCommandLines(lab.state),
         "",
       ].join("\n"),
     );
@@ -51,4 +51,16 @@ export async function labCommand(scenario: string | undefined, flags: LabFlags):
   });
   await lab.stop();
   return 0;
+}
+
+/** One `netdoctor URL [-X M] [-H …]` line per scenario target (a URL with several requests gets a line for each). */
+function labCommandLines(state: { targets: string[]; requests?: { url: string; method?: string; headers?: string[] }[] }): string[] {
+  const lines: string[] = [];
+  const quote = (s: string) => (/^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);
+  for (const url of new Set(state.targets)) {
+    const requests = (state.requests ?? []).filter((r) => r.url === url);
+    if (!requests.length) lines.push(`  netdoctor ${url}`);
+    for (const r of requests) lines.push(`  netdoctor ${[url, ...(r.method ? ["-X", r.method] : []), ...(r.headers ?? []).flatMap((h) => ["-H", quote(h)])].join(" ")}`);
+  }
+  return lines;
 }

@@ -6,8 +6,16 @@
  */
 import type { Command } from "commander";
 
+/** `-H` / `-X` as commander parses them (validated by `parseRequestOptions`, src/engine/request.ts). */
+export interface RequestFlags {
+  /** `-H/--header 'Name: value'`, repeatable, in order. */
+  header: string[];
+  /** `-X/--request METHOD`. */
+  request?: string;
+}
+
 /** Options every command that runs a diagnosis takes (diagnose, bundle, fix), as parsed. */
-export interface RunFlags {
+export interface RunFlags extends RequestFlags {
   json?: boolean;
   context?: string;
   kubeconfig?: string;
@@ -37,4 +45,15 @@ export function withClusterOptions(c: Command): Command {
     .option("--docker-host <url>", "Docker host (default: DOCKER_HOST, then the current docker context, then the platform socket)")
     .option("--host-address <addr>", "where host-published ports are reached (default: from the docker host)")
     .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, []);
+}
+
+/**
+ * curl's request options (DESIGN §3) for every command that sends the
+ * target request (diagnose, bundle, fix, watch): the probe sends them and
+ * route matching uses them.
+ */
+export function withRequestOptions(c: Command): Command {
+  return c
+    .option("-H, --header <header>", "send this request header, as curl: 'Name: value' (repeatable); route matching uses it, and 'Host: x' replaces the Host header", collect, [])
+    .option("-X, --request <method>", "send the request with this method, as curl (default GET); route matching uses it");
 }

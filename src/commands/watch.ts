@@ -16,17 +16,19 @@ import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
 import { performance } from "node:perf_hooks";
 import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
+import { describeRequestFlags, extraHeadersOf, hostHeaderOf, parseRequestOptions, withRequest } from "../engine/request.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
+import { withScenarioRequests } from "../run-setup.js";
 import type { Target } from "../engine/types.js";
 import { UsageError } from "../errors.js";
 import { formatHostPort } from "../host/addresses.js";
 import type { LabState } from "../lab/contract.js";
 import type { WatchTui } from "../ui/run-watch.js";
 import type { StoppedBy, WatchSummary } from "../watch/summary.js";
-import { collect, type OnAction } from "./run-options.js";
+import { collect, withRequestOptions, type OnAction, type RequestFlags } from "./run-options.js";
 
 /** Options of the watch command, as commander parses them (strings until validated here). */
-export interface WatchFlags {
+export interface WatchFlags extends RequestFlags {
   interval: string;
   concurrency: string;
   count: string;
@@ -40,7 +42,7 @@ export interface WatchFlags {
 
 /** Define `netdoctor watch` on `cmd` (a fresh subcommand). */
 export function defineWatch(cmd: Command, onAction: OnAction): Command {
-  return cmd
+  return withRequestOptions(cmd)
     .description("send repeated requests to one target with N concurrent clients; report success rate, latency percentiles and error signatures")
     .argument("[target]", "URL (http://api.openchoreo.localhost:8080/path) or host:port; with --lab, default: the scenario's first target")
     .option("--interval <ms>", "pause of each client between its requests", "200")
@@ -89,11 +91,6 @@ function labTarget(target: Target, lab: LabState): Target {
   return parseTarget(target.url.replace(/^(\w+:\/\/(?:\[[^\]]+\]|[^/:]+)):\d+/, `$1:${served}`));
 }
 
-/** Host header as curl sends it: the port only when it is not the scheme's default. */
-function hostHeader(t: Target): string {
-  const host = t.host.includes(":") ? `[${t.host}]` : t.host;
-  return (t.scheme === "http" && t.port === 80) || (t.scheme === "https" && t.port === 443) ? host : `${host}:${t.port}`;
-}
 
 /**
  * Run `netdoctor watch`. Resolves to the exit code.
@@ -107,6 +104,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
   const timeoutMs = seconds("--timeout", flags.timeout);
   const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
   const overrides = flags.resolve.map(parseResolve);
+  const requestOptions = parseRequestOptions(flags.header, flags.request);
   let target = rawTarget === undefined ? undefined : parseTarget(rawTarget);
   const useLab = flags.lab !== undefined && flags.lab !== false;
   if (!target && !useLab) throw new UsageError("watch needs a TARGET, e.g. netdoctor watch http://api.openchoreo.localhost:8080/ (or --lab)");
@@ -132,7 +130,8 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
       else {
         const first = lab.state.targets[0];
         if (!first) throw new UsageError(`scenario ${lab.state.scenario} declares no target: pass one`);
-        target = parseTarget(first);
+        // The scenario's first target, with the request options the scenario gives it.
+        target = withScenarioRequests([parseTarget(first)], lab.state.requests ?? [])[0]!;
       }
     }
     const t = target!;
@@ -157,7 +156,8 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
     let tui: WatchTui | null = null;
     const viewState = (done: WatchSummary | null) => ({ ...header, ...stats.snapshot(), aborted: done?.aborted ?? 0, done: done !== null, durationMs: done?.durationMs ?? null, stoppedBy: done?.stoppedBy ?? null });
     if (mode === "text") {
-      process.stdout.write(`netdoctor watch ${t.url} → ${address} (${resolved.via}): ${count} requests, ${concurrency} client${concurrency === 1 ? "" : "s"}, ${intervalMs} ms apart\n`);
+      const flagsText = describeRequestFlags(t);
+      process.stdout.write(`netdoctor watch ${t.url}${flagsText ? ` ${flagsText}` : ""} → ${address} (${resolved.via}): ${count} requests, ${concurrency} client${concurrency === 1 ? "" : "s"}, ${intervalMs} ms apart\n`);
       timers.push(
         setInterval(() => {
           if (!changed) return;
@@ -180,7 +180,17 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
 
     const outcome = await runWatchLoop({
       probe,
-      request: { scheme: t.scheme, address: resolved.address, port: t.port, host: hostHeader(t), path: t.path, timeoutMs: probeTimeoutMs },
+      request: {
+        scheme: t.scheme,
+        address: resolved.address,
+        port: t.port,
+        host: hostHeaderOf(t),
+        path: t.path,
+        ...(t.method !== undefined ? { method: t.method } : {}),
+        ...(extraHeadersOf(t).length ? { headers: extraHeadersOf(t) } : {}),
+        ...(t.headers?.some((h) => h.name.toLowerCase() === "host") ? { servername: t.host } : {}),
+        timeoutMs: probeTimeoutMs,
+      },
       count,
       concurrency,
       intervalMs,
@@ -197,6 +207,8 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
     const summary: WatchSummary = {
       schemaVersion: 1,
       target: t.url,
+      ...(t.method !== undefined ? { method: t.method } : {}),
+      ...(t.headers?.length ? { headers: t.headers } : {}),
       address,
       via: resolved.via,
       concurrency,

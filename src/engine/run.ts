@@ -12,6 +12,7 @@ import { isSourceError, type Sources } from "../sources/types.js";
 import { signatureHop } from "../probe/classify.js";
 import { validateRegistry } from "./registry.js";
 import { applicationAnswer, applyProbePrecedence, decideVerdict, evidenceBasis, summariseHops, toPathStatus, worsePath } from "./verdict.js";
+import { extraHeadersOf, hostHeaderOf, reportTarget } from "./request.js";
 import type { Check, CheckContext, CheckOptions, CheckOutcome, FixId, PathFacts, Target } from "./types.js";
 
 /** Everything a run needs. */
@@ -222,7 +223,7 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
     for (const [i, r] of results.entries()) if (r.result.status === "fail") emit({ type: "check-end", path: p, result: checks[i]! });
     const { status, verdict } = decideVerdict(checks, probe);
     const report: PathReport = {
-      target: { url: target.url, host: target.host, port: target.port, path: target.path },
+      target: reportTarget(target),
       status,
       verdict,
       basis: evidenceBasis(probe),
@@ -322,10 +323,19 @@ async function runProbe(
   }
   if (!address) return notRun(`${target.host} did not resolve`);
   const t = now();
-  const hostHeader = (target.scheme === "http" && target.port === 80) || (target.scheme === "https" && target.port === 443) ? target.host : `${target.host}:${target.port}`;
   const res = await Promise.race([
     input.sources.probe.http(
-      { scheme: target.scheme, address, port: target.port, host: hostHeader, path: target.path, timeoutMs: input.options.probeTimeoutMs },
+      {
+        scheme: target.scheme,
+        address,
+        port: target.port,
+        host: hostHeaderOf(target),
+        path: target.path,
+        ...(target.method !== undefined ? { method: target.method } : {}),
+        ...(extraHeadersOf(target).length ? { headers: extraHeadersOf(target) } : {}),
+        ...(target.headers?.some((h) => h.name.toLowerCase() === "host") ? { servername: target.host } : {}),
+        timeoutMs: input.options.probeTimeoutMs,
+      },
       signal,
     ),
     deadlineHit,

@@ -46,6 +46,22 @@ export interface Target {
   port: number;
   /** Path with query, always starting with `/`. */
   path: string;
+  /** `-X/--request`: the method sent and matched, upper-case; absent = GET (not given). */
+  method?: string;
+  /**
+   * `-H/--header`, in the order given, names as typed; absent = none. A
+   * `Host` entry replaces the Host header sent and is the host route
+   * matching uses; the connection still goes to `host` (src/engine/request.ts).
+   */
+  headers?: RequestHeader[];
+}
+
+/** One request header as `-H` gave it. */
+export interface RequestHeader {
+  /** As typed (header names are case-insensitive, RFC 9110 §5.1). */
+  name: string;
+  /** Trimmed; may be empty (`-H 'Name;'`). */
+  value: string;
 }
 
 /** A `--resolve HOST:PORT:ADDR` override, as curl takes it. */

@@ -11,6 +11,8 @@
  * Pure functions: no I/O, never throw.
  */
 import type { Gateway, HTTPRoute, HTTPRouteMatch, Listener, Namespace, ReferenceGrant, Service } from "../kube/types.js";
+import { hostHeaderOf, matchHeadersOf } from "../engine/request.js";
+import type { Target } from "../engine/types.js";
 import { attachRoute, type RouteAttachment } from "./attach.js";
 import { checkBackendRefs, primaryBackend, type BackendRefCheck } from "./backend.js";
 import { bestHostKey, editDistance, hostKeyMatches, hostKeyRank, isWildcard, looksLikeTypo, normalizeHost } from "./hostname.js";
@@ -55,6 +57,23 @@ export interface RequestSpec {
   headers?: Record<string, string>;
   /** When given, only listeners of the matching protocol (http → HTTP, https → HTTPS) take the request; otherwise both. */
   scheme?: "http" | "https";
+}
+
+/**
+ * The request a target sends, as prediction takes it, arriving on `port`
+ * (the listener / Service port): the Host header it carries (a `-H 'Host:
+ * …'` included), its path with query, its method and its headers
+ * (src/engine/request.ts). The same request the probe sends.
+ */
+export function requestSpecFor(target: Target, port: number): RequestSpec {
+  return {
+    port,
+    host: hostHeaderOf(target),
+    path: target.path,
+    scheme: target.scheme,
+    ...(target.method !== undefined ? { method: target.method } : {}),
+    headers: matchHeadersOf(target),
+  };
 }
 
 /** Knobs for implementation differences (Part C) and Host handling (A6). */

@@ -15,6 +15,8 @@ export interface LabState {
   dir: string;
   /** Targets of the scenario with host ports remapped. */
   targets: string[];
+  /** Targets written with request options (`{url, method, headers}`), URLs remapped as in `targets`; absent when none. */
+  requests?: { url: string; method?: string; headers?: string[] }[];
   /** kubeconfig file the lab wrote (points at the API stand-in). */
   kubeconfig: string;
   /** Context name in that kubeconfig. */

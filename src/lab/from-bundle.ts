@@ -2,6 +2,7 @@
  * A bug-report bundle as a lab scenario (`netdoctor lab BUNDLE`, `--lab
  * BUNDLE`, DESIGN §9): the bundle's snapshot served as it was recorded.
  */
+import { headerFlags } from "../engine/request.js";
 import { KIND_INFO } from "../kube/types.js";
 import type { PathReport, ProbeReport } from "../report/types.js";
 import type { Bundle } from "../bundle/read.js";
@@ -67,7 +68,18 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
     }
     if (mode !== "http" || p.probe.status === undefined) continue;
     const body = bodyForSignature(p.probe.signature, p.probe.status);
-    e.respond.push({ host: p.target.host, path: p.target.path.split("?")[0] || "/", status: p.probe.status, headers: body ? { "content-type": "text/plain" } : {}, body });
+    // A path recorded with -X / -H answers only that request (another method or header set gets the port's default).
+    const sent = (p.target.headers ?? []).filter((h) => h.name.toLowerCase() !== "host");
+    const hostSent = p.target.headers?.find((h) => h.name.toLowerCase() === "host")?.value.replace(/:\d+$/, "");
+    e.respond.push({
+      host: hostSent ?? p.target.host,
+      path: p.target.path.split("?")[0] || "/",
+      ...(p.target.method ? { method: p.target.method } : {}),
+      ...(sent.length ? { requestHeaders: Object.fromEntries(sent.map((h) => [h.name, h.value])) } : {}),
+      status: p.probe.status,
+      headers: body ? { "content-type": "text/plain" } : {},
+      body,
+    });
   }
   // One port, some paths answered and some met a reset / empty reply / hang (a flaky port: the failure does not depend on the
   // Host header, which is sent after the connection). Served as a flaky entry failing about as often as recorded; a path whose
@@ -103,6 +115,10 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
   const resolver: Record<string, string[]> = { ...b.resolver };
   for (const [name, addrs] of rec.resolve) if (!(name in resolver) && addrs.length > 0) resolver[name] = addrs;
 
+  // Paths recorded with -X / -H are served as scenario targets with those request options.
+  const requests = b.report.paths
+    .filter((p) => p.target.method !== undefined || p.target.headers?.length)
+    .map((p) => ({ url: p.target.url, ...(p.target.method ? { method: p.target.method } : {}), ...(p.target.headers?.length ? { headers: headerFlags(p.target.headers) } : {}) }));
   const verdictHop = b.report.paths.map((p) => p.verdict?.hop).find((h): h is NonNullable<typeof h> => !!h);
   return {
     dir: b.dir,
@@ -113,6 +129,7 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
       `Service-proxy answers come from the recorded backend checks; one not recorded is answered as the API server does when nothing listens (503).`,
     context,
     targets: b.report.paths.map((p) => p.target.url),
+    ...(requests.length ? { requests } : {}),
     apiServer: { latencyMs: 0, forbid: [...forbid].sort() },
     traffic,
     serviceProxy,

@@ -140,6 +140,7 @@ export function remapScenario(s: Scenario, portMap: Map<number, number>): Scenar
   for (const c of out.containers) for (const { b } of bindingsOf(c)) if (Number(b.HostPort) > 0) b.HostPort = String(map(Number(b.HostPort)));
   if (out.listeners) out.listeners = out.listeners.map((l) => ({ ...l, port: map(l.port), ...(l.command ? { command: remapCommand(l.command, portMap) } : {}) }));
   out.targets = out.targets.map((t) => remapTargetWith(t, isHost, map));
+  if (out.requests) out.requests = out.requests.map((r) => ({ ...r, url: remapTargetWith(r.url, isHost, map) }));
   out.traffic = out.traffic.map((e) => (isHost(e.address) ? { ...e, port: map(e.port) } : e));
   return out;
 }
@@ -259,6 +260,7 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
       scenario: s.name,
       dir: s.dir,
       targets: s.targets,
+      ...(s.requests ? { requests: s.requests } : {}),
       kubeconfig: files.kubeconfig,
       context: s.context,
       dockerHost: docker!.host,

@@ -12,6 +12,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { Reader, SnapshotError, clusterObjects, containerList, listenerList, networkList, parseJsonFile, parseYamlFile, readText, type Obj } from "../snapshot/files.js";
 import type { ClusterSnapshot } from "../snapshot/model.js";
+import { parseRequestOptions, type RequestOptions } from "../engine/request.js";
 import type { HostListener } from "../engine/types.js";
 import type { KubeObject } from "../kube/types.js";
 import type { ContainerInspect, ContainerTop, NetworkInspect } from "../sources/types.js";
@@ -40,10 +41,17 @@ export interface HttpAnswer {
   body: string;
 }
 
-/** An HTTP answer for requests whose Host (port ignored, case-insensitive) and path prefix match. Absent host/path match anything. */
+/**
+ * An HTTP answer for requests whose Host (port ignored, case-insensitive),
+ * path prefix, method and request headers match. Absent conditions match anything.
+ */
 export interface TrafficRule extends HttpAnswer {
   host?: string;
   path?: string;
+  /** The request method (case-insensitive), e.g. `POST`. */
+  method?: string;
+  /** Request headers that must be present with exactly these values (names case-insensitive). `headers` is the answer's. */
+  requestHeaders?: Record<string, string>;
 }
 
 /** What happens at one host-published port (or at a non-loopback `address:port` the probe source may ask for). */
@@ -133,6 +141,38 @@ export function fieldsMatch(fields: Record<string, FieldValue> | undefined, obj:
   return true;
 }
 
+/** A scenario target with request options (DESIGN §3 `-H`/`-X`), as `targets: [{url, method, headers}]` writes it. */
+export interface ScenarioRequest {
+  url: string;
+  /** `-X`, upper-case; absent = GET. */
+  method?: string;
+  /** `-H` values (`Name: value`), in order. */
+  headers?: string[];
+}
+
+/**
+ * One `targets` entry: a URL string, or a mapping `{url, method?, headers?}`
+ * where `headers` is a list of `Name: value` strings or a mapping of names to
+ * values. Validated as `-H`/`-X` are. @throws ScenarioError naming the field.
+ */
+function targetEntry(r: Reader, v: unknown, field: string): { url: string; request?: ScenarioRequest } {
+  if (typeof v === "string") return { url: v };
+  const o = r.obj(v, field);
+  const url = r.str(o.url, `${field}.url`);
+  let headers: string[] = [];
+  if (o.headers !== undefined && o.headers !== null) {
+    headers = Array.isArray(o.headers) ? r.strs(o.headers, `${field}.headers`) : Object.entries(r.strMap(o.headers, `${field}.headers`)).map(([k, val]) => (val === "" ? `${k};` : `${k}: ${val}`));
+  }
+  const method = o.method === undefined || o.method === null ? undefined : r.str(o.method, `${field}.method`);
+  let parsed: RequestOptions;
+  try {
+    parsed = parseRequestOptions(headers, method);
+  } catch (e) {
+    throw new ScenarioError(`${r.file}: ${field}: ${(e as Error).message}`);
+  }
+  return { url, request: { url, ...(parsed.method ? { method: parsed.method } : {}), ...(headers.length ? { headers } : {}) } };
+}
+
 /** A loaded scenario: the cluster snapshot the lab serves, plus what the lab does around it. */
 export interface Scenario extends ClusterSnapshot {
   /** Absolute scenario directory. */
@@ -141,7 +181,14 @@ export interface Scenario extends ClusterSnapshot {
   description: string;
   /** kubeconfig context name the lab generates. */
   context: string;
+  /** Target URLs (each `targets` entry's URL, in order). */
   targets: string[];
+  /**
+   * The `targets` entries written as mappings (`{url, method, headers}`):
+   * the request options to send to that URL (`headers` as `-H` values).
+   * Absent when every entry is a plain URL.
+   */
+  requests?: ScenarioRequest[];
   apiServer: { latencyMs: number; forbid: string[] };
   traffic: TrafficEntry[];
   /** Answers of the API server's service proxy, by `namespace/name:port`. */
@@ -196,6 +243,8 @@ function trafficEntry(r: Reader, v: unknown, field: string): TrafficEntry {
       const rule: TrafficRule = answer(r, ro, f);
       if (ro.host !== undefined && ro.host !== null) rule.host = r.str(ro.host, `${f}.host`);
       if (ro.path !== undefined && ro.path !== null) rule.path = r.str(ro.path, `${f}.path`);
+      if (ro.method !== undefined && ro.method !== null) rule.method = r.str(ro.method, `${f}.method`);
+      if (ro.requestHeaders !== undefined && ro.requestHeaders !== null) rule.requestHeaders = r.strMap(ro.requestHeaders, `${f}.requestHeaders`);
       return rule;
     }),
     default: answer(r, o.default, `${field}.default`, NOT_FOUND),
@@ -291,7 +340,7 @@ async function loadScenarioFiles(dir: string): Promise<Scenario> {
     name,
     description: r.optStr(top.description, "description", ""),
     context: r.optStr(top.context, "context", name),
-    targets: top.targets === undefined || top.targets === null ? [] : r.strs(top.targets, "targets"),
+    targets: [],
     apiServer: {
       latencyMs: apiServerRaw.latencyMs === undefined ? 0 : r.num(apiServerRaw.latencyMs, "apiServer.latencyMs"),
       forbid: apiServerRaw.forbid === undefined || apiServerRaw.forbid === null ? [] : r.strs(apiServerRaw.forbid, "apiServer.forbid"),
@@ -307,6 +356,12 @@ async function loadScenarioFiles(dir: string): Promise<Scenario> {
     hosts: null,
     resolver,
   };
+  if (top.targets !== undefined && top.targets !== null) {
+    const entries = r.arr(top.targets, "targets").map((t, i) => targetEntry(r, t, `targets[${i}]`));
+    scenario.targets = entries.map((e) => e.url);
+    const requests = entries.flatMap((e) => (e.request ? [e.request] : []));
+    if (requests.length) scenario.requests = requests;
+  }
   if (top.reactions !== undefined && top.reactions !== null) {
     scenario.reactions = r.arr(top.reactions, "reactions").map((x, i) => {
       const o = r.obj(x, `reactions[${i}]`);

@@ -62,10 +62,36 @@ function hostMatches(rule: string, host: string): boolean {
   return r === host;
 }
 
-/** The answer for a request: first rule whose host (port ignored) and path prefix match, else the entry's default. */
-export function pickAnswer(entry: TrafficEntry, host: string | undefined, path: string): HttpAnswer {
+/** The request as a rule sees it: method (default GET) and headers (names lower-case, as node:http gives them). */
+export interface RuleRequest {
+  method?: string;
+  headers?: Record<string, string | string[] | undefined>;
+}
+
+/** Whether every header a rule names has that exact value (names case-insensitive; the first value of a repeated header). */
+function headersMatch(want: Record<string, string> | undefined, got: RuleRequest["headers"]): boolean {
+  for (const [name, value] of Object.entries(want ?? {})) {
+    const v = got?.[name.toLowerCase()];
+    const first = Array.isArray(v) ? v[0] : v;
+    if (first === undefined || first.split(",")[0]!.trim() !== value) return false;
+  }
+  return true;
+}
+
+/**
+ * The answer for a request: the first rule whose host (port ignored), path
+ * prefix, method and headers match, else the entry's default.
+ */
+export function pickAnswer(entry: TrafficEntry, host: string | undefined, path: string, req: RuleRequest = {}): HttpAnswer {
   const h = hostOnly(host);
-  const rule = entry.respond.find((r: TrafficRule) => (r.host === undefined || hostMatches(r.host, h)) && (r.path === undefined || path.startsWith(r.path)));
+  const method = (req.method ?? "GET").toUpperCase();
+  const rule = entry.respond.find(
+    (r: TrafficRule) =>
+      (r.host === undefined || hostMatches(r.host, h)) &&
+      (r.path === undefined || path.startsWith(r.path)) &&
+      (r.method === undefined || r.method.toUpperCase() === method) &&
+      headersMatch(r.requestHeaders, req.headers),
+  );
   return rule ?? entry.default;
 }
 
@@ -113,7 +139,7 @@ class Slot {
     readonly bound: { address: string; port: number },
   ) {
     this.http = http.createServer((req, res) => {
-      const a = pickAnswer(this.entry, req.headers.host, req.url ?? "/");
+      const a = pickAnswer(this.entry, req.headers.host, req.url ?? "/", { method: req.method, headers: req.headers });
       req.resume();
       const headers: Record<string, string | number> = { ...a.headers };
       if (!Object.keys(headers).some((k) => k.toLowerCase() === "content-length")) headers["Content-Length"] = Buffer.byteLength(a.body);

@@ -19,6 +19,7 @@
  * ```
  */
 import type { CheckStatus } from "../engine/types.js";
+import { describeTarget } from "./request-text.js";
 import {
   basisSentence,
   evidenceLines,
@@ -107,7 +108,7 @@ function envBlock(report: Report, verbose: boolean): string[] {
 /** The block of one path: header, hop rows (with the checks to look at), verdict, probe, fixes. */
 export function renderPathText(path: PathReport, fixes: readonly FixReport[], opts: TextOptions = {}): string[] {
   const verbose = opts.verbose ?? false;
-  const lines = [`${path.target.url}  ${path.status.toUpperCase()}`];
+  const lines = [`${describeTarget(path.target)}  ${path.status.toUpperCase()}`];
   for (const hop of pathHops(path)) {
     lines.push(`  ${textMark(hop.status)} ${hop.hop.padEnd(HOP_WIDTH)} ${hop.summary}`);
     const shown = verbose ? path.checks.filter((c) => c.hop === hop.hop) : problemChecks(path.checks, hop.hop);
@@ -205,7 +206,7 @@ export function createTextReporter(write: (s: string) => void, opts: TextOptions
         write(clean(`probe  ${where(event.path)}  ${probeSentence(event.probe)}`) + "\n");
         return;
       case "path-end":
-        write(clean(`path   ${event.report.target.url}  ${event.report.status.toUpperCase()}`) + "\n");
+        write(clean(`path   ${describeTarget(event.report.target)}  ${event.report.status.toUpperCase()}`) + "\n");
         return;
       case "run-end":
         write("\n" + renderText(event.report, opts));

@@ -79,7 +79,8 @@ export interface HopSummary {
 }
 
 export interface PathReport {
-  target: { url: string; host: string; port: number; path: string };
+  /** `method` and `headers` only when `-X` / `-H` were given (additive, DESIGN §3). */
+  target: { url: string; host: string; port: number; path: string; method?: string; headers?: { name: string; value: string }[] };
   status: PathStatus;
   verdict: Verdict | null;
   /**

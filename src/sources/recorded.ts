@@ -170,12 +170,24 @@ function kubeData(b: RecordedRun, rec: Recording): Pick<MemoryData, "kube" | "un
   return { kube: kube as MemoryData["kube"], unavailable };
 }
 
-/** Matches an HTTP probe request to the recorded path it stands for: host (port ignored), port and path; then host and port; then port. */
+/** The method and headers of a request, as one comparable key (a plain GET is `GET`). */
+function requestKey(method: string | undefined, headers: readonly { name: string; value: string }[] | undefined): string {
+  return JSON.stringify([method ?? "GET", (headers ?? []).filter((h) => h.name.toLowerCase() !== "host").map((h) => [h.name.toLowerCase(), h.value])]);
+}
+
+/**
+ * Matches an HTTP probe request to the recorded path it stands for: host
+ * (port ignored), port, path, method and headers; then host, port and path;
+ * then host and port; then port.
+ */
 function recordedPath(b: RecordedRun, req: HttpProbeRequest): PathReport | null {
   const host = req.host.replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
   const paths = b.report.paths;
   const samePort = paths.filter((p) => p.target.port === req.port);
+  const hostOf = (p: PathReport) => (p.target.headers?.find((h) => h.name.toLowerCase() === "host")?.value ?? p.target.host).replace(/:\d+$/, "").replace(/^\[|\]$/g, "").toLowerCase();
+  const key = requestKey(req.method, req.headers);
   return (
+    samePort.find((p) => hostOf(p) === host && p.target.path === req.path && requestKey(p.target.method, p.target.headers) === key) ??
     samePort.find((p) => p.target.host.toLowerCase() === host && p.target.path === req.path) ??
     samePort.find((p) => p.target.host.toLowerCase() === host) ??
     samePort.find((p) => p.resolution?.address === req.address) ??

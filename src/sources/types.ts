@@ -234,7 +234,15 @@ export interface HttpProbeRequest {
   /** Host header value, sent as given (may include a port). */
   host: string;
   path: string;
+  /** Default GET. */
   method?: string;
+  /**
+   * Headers besides Host, in order, names as given (`-H`); a `user-agent`
+   * or `accept` here replaces the probe's own, as in curl. Default none.
+   */
+  headers?: { name: string; value: string }[];
+  /** TLS server name (SNI); default: the name in `host`. curl names the URL's host even when `-H 'Host: …'` differs. */
+  servername?: string;
   timeoutMs: number;
 }
 

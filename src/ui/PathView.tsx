@@ -6,6 +6,7 @@
  */
 import { Box, Text } from "ink";
 import type { FixId } from "../engine/types.js";
+import { describeTarget } from "../report/request-text.js";
 import { hopFixIds } from "./fix-panel.js";
 import { HopRow } from "./HopRow.js";
 import { Spinner } from "./Spinner.js";
@@ -36,7 +37,7 @@ export function PathView({ state, index, cursorKey, cursor, compact = false, off
   return (
     <Box flexDirection="column" marginTop={1}>
       <Box>
-        <Text bold>{path.target.url}</Text>
+        <Text bold>{describeTarget(path.target)}</Text>
         <Text>{"  "}</Text>
         {status ? (
           <Text bold color={tint(color)}>

@@ -23,7 +23,7 @@ export interface UiCheck {
 
 /** One diagnosed path: its target, its checks in declaration order, and its end results once known. */
 export interface UiPath {
-  target: { url: string; host: string; port: number; path: string };
+  target: { url: string; host: string; port: number; path: string; method?: string; headers?: { name: string; value: string }[] };
   checks: UiCheck[];
   probe: ProbeReport | null;
   /** The path's report, from `path-end` (or `run-end`); null while the path runs. */
@@ -100,7 +100,7 @@ export interface HopView {
 }
 
 function copyTarget(t: UiPath["target"]): UiPath["target"] {
-  return { url: t.url, host: t.host, port: t.port, path: t.path };
+  return { url: t.url, host: t.host, port: t.port, path: t.path, ...(t.method !== undefined ? { method: t.method } : {}), ...(t.headers?.length ? { headers: t.headers.map((h) => ({ ...h })) } : {}) };
 }
 
 function setCheck(list: UiCheck[], id: string, hop: ReportHop | undefined, update: (c: UiCheck) => UiCheck): UiCheck[] {

@@ -15,6 +15,10 @@ export interface WatchSummary {
   schemaVersion: 1;
   /** The target URL as parsed (`http://host:port/path`). */
   target: string;
+  /** `-X` when given (upper-case); absent for a plain GET. */
+  method?: string;
+  /** `-H` when given, in order (`[{name, value}]`); absent when none. */
+  headers?: { name: string; value: string }[];
   /** `address:port` every request went to (IPv6 in brackets). */
   address: string;
   /** How the address was found: literal, --resolve, rfc6761 (*.localhost) or resolver. */

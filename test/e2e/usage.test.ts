@@ -56,6 +56,19 @@ describe("bad input gets one clear line and exit 2", () => {
     expectOneLineError(r, /only http:\/\/ and https:\/\//);
   });
 
+  it.each([
+    ["diagnose", ["http://localhost:8080/", "-H", "nocolon", "--json"], /^netdoctor: invalid -H "nocolon": expected 'Name: value'/],
+    ["diagnose", ["http://localhost:8080/", "-X", "GE T", "--json"], /^netdoctor: invalid -X "GE T": expected an HTTP method/],
+    ["diagnose --from", ["--from", join(tmp, "missing-bundle.tar.gz"), "--header", "x canary: 1"], /^netdoctor: invalid -H "x canary: 1": "x canary" is not a valid header name/],
+    ["bundle", ["bundle", "http://localhost:8080/", "-H", "Content-Length: 3"], /^netdoctor: invalid -H "Content-Length: 3": netdoctor sets Content-Length itself/],
+    ["watch", ["watch", "http://localhost:8080/", "--request", "CONNECT", "--json"], /^netdoctor: invalid -X "CONNECT": CONNECT opens a tunnel/],
+    ["fix", ["fix", "http://localhost:8080/", "-H", "Host: a", "-H", "host: b", "--dry-run"], /^netdoctor: invalid -H: more than one Host header/],
+  ])("rejects a malformed -H or an invalid -X of %s before it runs", async (_cmd, args, pattern) => {
+    const r = await runCli(args);
+    expectOneLineError(r, pattern);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+  });
+
   it("prints the version and help quickly and without loading a cluster", async () => {
     const v = await runCli(["--version"]);
     expect(v.code).toBe(0);

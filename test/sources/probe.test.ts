@@ -90,6 +90,33 @@ describe("live probe source: HTTP", () => {
     vi.unstubAllEnvs();
   });
 
+  it("sends the method and the -H headers in order, repeated names included, replacing its own user-agent", async () => {
+    let seen: { method?: string; raw: string[] } = { raw: [] };
+    const port = await httpServer((r, res) => {
+      seen = { method: r.method, raw: r.rawHeaders };
+      res.end("ok");
+    });
+    const headers = [
+      { name: "Version", value: "two" },
+      { name: "x-canary", value: "true" },
+      { name: "x-canary", value: "again" },
+      { name: "User-Agent", value: "curl/8.5.0" },
+    ];
+    const result = await createProbeSource({ lab: null }).http(req(port, { method: "POST", headers }), signal());
+    expect(result.signature).toBe("success");
+    expect(seen.method).toBe("POST");
+    const pairs: string[] = [];
+    for (let i = 0; i < seen.raw.length; i += 2) pairs.push(`${seen.raw[i]!.toLowerCase()}: ${seen.raw[i + 1]}`);
+    expect(pairs.filter((p) => !p.startsWith("connection") && !p.startsWith("content-length"))).toEqual([
+      "host: api.openchoreo.localhost:8080",
+      "accept: */*",
+      "version: two",
+      "x-canary: true",
+      "x-canary: again",
+      "user-agent: curl/8.5.0",
+    ]);
+  });
+
   it("reads at most 4 KiB of a large body", async () => {
     const port = await httpServer((_r, res) => {
       res.writeHead(200);

@@ -80,9 +80,17 @@ function openchoreo(): Required<Pick<Kube, "namespaces" | "gateways" | "httprout
 
 const GATEWAY: GatewayFact = { namespace: CP, name: "gateway-default", className: "kgateway", listener: "http", port: 8080, implementation: "kgateway" };
 
+/** A target for `url`; `hostOverride` is sent as `-H 'Host: …'` (the Host Envoy routes on). */
 function target(url: string, hostOverride?: string): Target {
   const u = new URL(url);
-  return { url, scheme: "http", host: hostOverride ?? u.hostname, port: Number(u.port || 80), path: `${u.pathname}${u.search}` };
+  return {
+    url,
+    scheme: "http",
+    host: u.hostname,
+    port: Number(u.port || 80),
+    path: `${u.pathname}${u.search}`,
+    ...(hostOverride ? { headers: [{ name: "Host", value: hostOverride }] } : {}),
+  };
 }
 
 function ctxFor(data: MemoryData, t: Target | null, facts: PathFacts): CheckContext {
@@ -134,6 +142,26 @@ describe("route.host-matches", () => {
     const r = await runRoute(openchoreo(), "http://api.openchoreo.localhost:8080/", { hostOverride: "API.OpenChoreo.Localhost:8080" });
     expect(r.hostMatches.status).toBe("pass");
     expect(r.hostMatches.summary).toContain("serves api.openchoreo.localhost/ → Service openchoreo-api:8080");
+  });
+
+  it("routes a -H Host to another HTTPRoute than the URL's host names, as Envoy routes on the Host header", async () => {
+    const r = await runRoute(openchoreo(), "http://127.0.0.1:8080/", { hostOverride: "openchoreo.localhost" });
+    expect(r.hostMatches.status).toBe("pass");
+    expect(r.hostMatches.facts).toMatchObject({ route: { name: "backstage", rule: 0 }, backend: { name: "backstage", port: 7007 } });
+  });
+
+  it("routes on the method and headers the request sends, and names what a request without them misses", async () => {
+    const k = openchoreo();
+    routeOf(k, "openchoreo-api").spec.rules![0]!.matches = [{ path: { type: "PathPrefix", value: "/" }, method: "POST", headers: [{ name: "env", value: "canary" }] }];
+    const t = target("http://api.openchoreo.localhost:8080/");
+    const data: MemoryData = { kube: k };
+    const sent = await hostMatches.run(ctxFor(data, { ...t, method: "POST", headers: [{ name: "Env", value: "canary" }] }, { gateway: GATEWAY }));
+    expect(sent.status).toBe("pass");
+    expect(sent.summary).toBe("HTTPRoute openchoreo-control-plane/openchoreo-api rule 0 (PathPrefix /, POST, header env=canary) serves api.openchoreo.localhost/ → Service openchoreo-api:8080");
+    const plain = await hostMatches.run(ctxFor(data, t, { gateway: GATEWAY }));
+    expect(plain.status).toBe("fail");
+    expect(plain.summary).toContain("matches GET /");
+    expect(plain.summary).toContain("rule 0: method GET, the match wants POST; header env: canary is missing");
   });
 
   it("fails on a hostname typo and names the typo among the closest routes", async () => {

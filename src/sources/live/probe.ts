@@ -81,6 +81,22 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out;
 }
 
+/**
+ * The header list a probe sends, flat (`[name, value, …]`, as node:http
+ * takes it in `rawHeaders` form, so repeated names and their order survive): Host first, then
+ * `user-agent: netdoctor` and `accept: *\/*` unless the request names them,
+ * then the request's headers as given.
+ */
+export function requestHeaders(req: HttpProbeRequest): string[] {
+  const extra = req.headers ?? [];
+  const has = (n: string) => extra.some((h) => h.name.toLowerCase() === n);
+  const out = ["host", req.host];
+  if (!has("user-agent")) out.push("user-agent", "netdoctor");
+  if (!has("accept")) out.push("accept", "*/*");
+  for (const h of extra) out.push(h.name, h.value);
+  return out;
+}
+
 /** The SNI server name for a Host header value: the name without port; none for IP literals. */
 function serverName(host: string): string | undefined {
   const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
@@ -160,10 +176,10 @@ async function httpAttempt(lab: LabState | null, req: HttpProbeRequest, signal: 
           port: r.port,
           path: req.path || "/",
           method: req.method ?? "GET",
-          headers: { host: req.host, "user-agent": "netdoctor", accept: "*/*" },
+          headers: requestHeaders(req),
           agent: false,
           signal: attempt,
-          ...(req.scheme === "https" ? { rejectUnauthorized: false, servername: serverName(req.host) ?? "" } : {}),
+          ...(req.scheme === "https" ? { rejectUnauthorized: false, servername: serverName(req.servername ?? req.host) ?? "" } : {}),
         },
         (res) => {
           const chunks: Buffer[] = [];
