@@ -93,6 +93,7 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       targets = withScenarioRequests(
         found.entryPoints.map((e) => parseTarget(e.url)),
         live.lab?.requests ?? [],
+        live.lab?.targets ?? [],
       );
     }
     targets = targets.map((t) => withRequest(t, request));
@@ -112,13 +113,22 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
  * Discovered targets with the request options the lab scenario gives its
  * targets (`targets: [{url, method, headers}]`): a target whose URL a
  * scenario request names becomes one target per such request, in the
- * scenario's order; the others stay as they are.
+ * scenario's order — preceded by the plain request when the scenario also
+ * lists that URL as a plain string (`scenarioTargets` holds every entry's
+ * URL); the others stay as they are.
  */
-export function withScenarioRequests(targets: Target[], requests: readonly { url: string; method?: string; headers?: string[] }[]): Target[] {
+export function withScenarioRequests(
+  targets: Target[],
+  requests: readonly { url: string; method?: string; headers?: string[] }[],
+  scenarioTargets: readonly string[] = [],
+): Target[] {
   if (!requests.length) return targets;
   const parsed = requests.map((r) => ({ url: parseTarget(r.url).url, options: parseRequestOptions(r.headers ?? [], r.method) }));
+  const listed = scenarioTargets.map((u) => parseTarget(u).url);
   return targets.flatMap((t) => {
     const mine = parsed.filter((r) => r.url === t.url);
-    return mine.length ? mine.map((r) => withRequest(t, r.options)) : [t];
+    if (!mine.length) return [t];
+    const plain = listed.filter((u) => u === t.url).length > mine.length;
+    return [...(plain ? [t] : []), ...mine.map((r) => withRequest(t, r.options))];
   });
 }

@@ -48,7 +48,14 @@ function expectation(p: RoutePrediction, top: ClosestRoute | undefined, path: st
   const host = p.request.host;
   const id = top ? `HTTPRoute ${top.namespace}/${top.name}` : "";
   const listener = p.listener ? `listener ${p.listener.name} on port ${p.listener.port}` : `a listener on port ${p.request.port}`;
-  if (p.outcome === "no-rule") return `expected a rule whose match covers ${path}`;
+  if (p.outcome === "no-rule") {
+    // A rule that misses only by method, header or query: the request (-X, -H, the URL's query) is as much the suspect as the route.
+    const req = `${p.request.method} ${path}`;
+    if (top?.kind === "method") return `expected a rule that takes ${req}, or the request sent with the method the rule wants (-X)`;
+    if (top?.kind === "header") return `expected a rule that takes ${req} with the headers sent, or the request sent with the header the rule wants (-H)`;
+    if (top?.kind === "query") return `expected a rule that takes ${req}, or the query parameter the rule wants in the URL`;
+    return `expected a rule whose match covers ${path}`;
+  }
   if (p.outcome === "no-listener-hostname") return `expected a listener with hostname ${host}, a wildcard covering it, or none`;
   switch (top?.kind) {
     case "not-attached": {

@@ -131,7 +131,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
         const first = lab.state.targets[0];
         if (!first) throw new UsageError(`scenario ${lab.state.scenario} declares no target: pass one`);
         // The scenario's first target, with the request options the scenario gives it.
-        target = withScenarioRequests([parseTarget(first)], lab.state.requests ?? [])[0]!;
+        target = withScenarioRequests([parseTarget(first)], lab.state.requests ?? [], lab.state.targets)[0]!;
       }
     }
     const t = target!;

@@ -6,9 +6,19 @@ import type { Report } from "../../src/report/types.js";
 import { validateReport } from "../../src/report/schema.js";
 import { runCli, scenariosDir } from "./cli.js";
 
-/** Per-target expectations (`expect.paths[]`): matched on host and path (ports are remapped by the lab). */
+/** The `-X`/`-H` a scenario target sends (`targets: [{url, method, headers}]`, `expect.paths[].request`). */
+interface RequestExpect {
+  method?: string;
+  headers?: string[];
+}
+
+/**
+ * Per-target expectations (`expect.paths[]`): matched on host and path (ports are remapped by the lab), and on
+ * the request options (`request`; absent = the plain GET of that URL).
+ */
 interface PathExpect {
   url: string;
+  request?: RequestExpect;
   status?: "pass" | "warn" | "fail";
   hop?: string | null;
   route?: { kind?: string; namespace?: string; name: string; rule?: number } | null;
@@ -27,9 +37,26 @@ interface Expect {
 const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => {
-    const meta = parse(readFileSync(join(scenariosDir, d.name, "scenario.yaml"), "utf8")) as { name: string; expect: Expect; targets: string[] };
-    return { name: d.name, dir: join(scenariosDir, d.name), expect: meta.expect, targets: meta.targets };
+    const meta = parse(readFileSync(join(scenariosDir, d.name, "scenario.yaml"), "utf8")) as { name: string; expect: Expect; targets: (string | ({ url: string } & RequestExpect))[] };
+    const targets = meta.targets.map((t) => (typeof t === "string" ? { url: t } : t));
+    return { name: d.name, dir: join(scenariosDir, d.name), expect: meta.expect, targets };
   });
+
+/**
+ * The report path for a URL (host and path; the lab remaps ports) sent with exactly these request options:
+ * the method (absent = none given) and the `-H` values, as the report's `target.method` / `target.headers` record them.
+ */
+function pathFor(report: Report, url: string, request: RequestExpect) {
+  const u = new URL(url);
+  const headers = (request.headers ?? []).map((h) => h.replace(/\s*:\s*/, ": "));
+  return report.paths.find(
+    (p) =>
+      p.target.host === u.hostname &&
+      p.target.path === `${u.pathname}${u.search}` &&
+      (p.target.method ?? null) === (request.method?.toUpperCase() ?? null) &&
+      JSON.stringify((p.target.headers ?? []).map((h) => `${h.name}: ${h.value}`)) === JSON.stringify(headers),
+  );
+}
 
 describe("every lab scenario through the built CLI", () => {
   it("has at least the eight foundation scenarios", () => {
@@ -46,8 +73,7 @@ describe("every lab scenario through the built CLI", () => {
     expect(r.code).toBe(s.expect.status === "fail" ? 1 : 0);
     // With no target, the lab run diagnoses the scenario's targets and every entry point discovery finds.
     for (const t of s.targets) {
-      const u = new URL(t);
-      expect(report.paths.some((p) => p.target.host === u.hostname && p.target.path === `${u.pathname}${u.search}`), `a path for ${t}`).toBe(true);
+      expect(pathFor(report, t.url, t), `a path for ${t.url} ${JSON.stringify(t)}`).toBeDefined();
     }
     if (s.expect.hop) {
       const hops = report.paths.map((p) => p.verdict?.hop);
@@ -56,9 +82,8 @@ describe("every lab scenario through the built CLI", () => {
     if (s.expect.status === "pass") for (const p of report.paths) expect(p.verdict).toBeNull();
     for (const fix of s.expect.fixes ?? []) expect(report.fixes.map((f) => f.id)).toContain(fix);
     for (const want of s.expect.paths ?? []) {
-      const u = new URL(want.url);
-      const path = report.paths.find((p) => p.target.host === u.hostname && p.target.path === `${u.pathname}${u.search}`);
-      expect(path, `a path for ${want.url}`).toBeDefined();
+      const path = pathFor(report, want.url, want.request ?? {});
+      expect(path, `a path for ${want.url} ${JSON.stringify(want.request ?? {})}`).toBeDefined();
       if (want.status) expect(path!.status, want.url).toBe(want.status);
       if (want.hop !== undefined) expect(path!.verdict?.hop ?? null, want.url).toBe(want.hop);
       if (want.route !== undefined) want.route === null ? expect(path!.resolution.route, want.url).toBeNull() : expect(path!.resolution.route, want.url).toMatchObject(want.route);
