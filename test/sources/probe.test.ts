@@ -107,13 +107,14 @@ describe("live probe source: HTTP", () => {
     expect(seen.method).toBe("POST");
     const pairs: string[] = [];
     for (let i = 0; i < seen.raw.length; i += 2) pairs.push(`${seen.raw[i]!.toLowerCase()}: ${seen.raw[i + 1]}`);
-    expect(pairs.filter((p) => !p.startsWith("connection") && !p.startsWith("content-length"))).toEqual([
+    expect(pairs.filter((p) => !p.startsWith("connection"))).toEqual([
       "host: api.openchoreo.localhost:8080",
       "accept: */*",
       "version: two",
       "x-canary: true",
       "x-canary: again",
       "user-agent: curl/8.5.0",
+      "content-length: 0",
     ]);
   });
 

@@ -81,11 +81,16 @@ function flatHeaders(headers: Record<string, string | string[] | undefined>): Re
   return out;
 }
 
+/** Methods node:http sends without a body framing header; any other method would go out chunked. */
+const NO_BODY_FRAMING = new Set(["GET", "HEAD", "DELETE", "OPTIONS", "TRACE", "CONNECT"]);
+
 /**
- * The header list a probe sends, flat (`[name, value, …]`, as node:http
- * takes it in `rawHeaders` form, so repeated names and their order survive): Host first, then
- * `user-agent: netdoctor` and `accept: *\/*` unless the request names them,
- * then the request's headers as given.
+ * The header list a probe sends, flat (`[name, value, …]`, node:http's
+ * `rawHeaders` form, so repeated names and their order survive): Host
+ * first, then `user-agent: netdoctor` and `accept: *\/*` unless the request
+ * names them, then the request's headers as given, then `content-length: 0`
+ * for a method such as POST (the probe sends no body; without it node:http
+ * would frame the empty body as chunked).
  */
 export function requestHeaders(req: HttpProbeRequest): string[] {
   const extra = req.headers ?? [];
@@ -94,6 +99,7 @@ export function requestHeaders(req: HttpProbeRequest): string[] {
   if (!has("user-agent")) out.push("user-agent", "netdoctor");
   if (!has("accept")) out.push("accept", "*/*");
   for (const h of extra) out.push(h.name, h.value);
+  if (!NO_BODY_FRAMING.has((req.method ?? "GET").toUpperCase())) out.push("content-length", "0");
   return out;
 }
 
