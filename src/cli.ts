@@ -9,6 +9,7 @@
 import { Command, CommanderError } from "commander";
 import { defineBundle } from "./commands/bundle.js";
 import { defineCatalog } from "./commands/catalog.js";
+import { defineCompletion } from "./commands/completion.js";
 import { defineDiagnose } from "./commands/diagnose.js";
 import { defineFix } from "./commands/fix.js";
 import { defineForwards } from "./commands/forwards.js";
@@ -37,6 +38,7 @@ function program(onAction: OnAction): Command {
   defineUndo(cmd.command("undo"), onAction);
   defineForwards(cmd.command("forwards"), onAction);
   defineCatalog(cmd, onAction);
+  defineCompletion(cmd); // last: it reads every command and option defined above
   return cmd;
 }
 
