@@ -31,6 +31,7 @@ import gatewayProgrammed from "./gateway/programmed.js";
 import gatewayListenerServesPort from "./gateway/listener-serves-port.js";
 import gatewayProxyReady from "./gateway/proxy-ready.js";
 import gatewayIngressControllerReady from "./gateway/ingress-controller-ready.js";
+import gatewayHostportProxyReached from "./gateway/hostport-proxy-reached.js";
 import routeHostMatches from "./route/host-matches.js";
 import routeAccepted from "./route/accepted.js";
 import routeRefsResolved from "./route/refs-resolved.js";
@@ -69,6 +70,7 @@ export const checks: readonly Check[] = [
   gatewayListenerServesPort, // ND604
   gatewayProxyReady, // ND605
   gatewayIngressControllerReady, // ND606
+  gatewayHostportProxyReached, // ND607
   routeHostMatches, // ND701
   routeAccepted, // ND702
   routeRefsResolved, // ND703

@@ -5,6 +5,7 @@
  * svclb / hostPort pods are not Pending for want of it on a node the path
  * reaches.
  */
+import { nodesReached } from "../../src/host/containers.js";
 import { defineCheck, fail, fixesOf, isSourceError, pass, skip, type Check, type FixId, type KubeEvent, type Pod, type Service } from "../../src/index.js";
 import {
   formatEvent,
@@ -96,19 +97,25 @@ const check: Check = defineCheck({
         ? svclbFor(svc, daemonSets, pods)
         : { daemonSets: [], pods: podsSelectedBy(pods, svc.namespace, service?.spec.selector).filter((p) => hostPortsOf(p, port).length > 0) };
     const mineSet = new Set(mine.pods);
+    // On several nodes only the nodes the connection reaches matter (a kind node container, a k3d v3/v4 serverlb's servers).
+    const containers = ctx.facts.container ? await ctx.docker.containers(ctx.signal).catch((e: unknown) => (isSourceError(e) ? null : Promise.reject(e))) : null;
+    const reached = ctx.facts.container ? nodesReached(ctx.facts.container, containers) : null;
+    const isReached = (node: string | null) => !reached || node === null || reached.includes(node);
     const what = svc.via === "svclb" ? "svclb pod" : "pod";
 
     // Other pods holding the port while running: svclb pods of other Services, hostPort pods, hostNetwork pods.
-    const holders = pods.filter((p) => !mineSet.has(p) && p.status?.phase === "Running" && !p.metadata["deletionTimestamp"] && hostPortsOf(p, port).length > 0);
+    const holders = pods.filter((p) => !mineSet.has(p) && p.status?.phase === "Running" && !p.metadata["deletionTimestamp"] && hostPortsOf(p, port).length > 0 && isReached(podNode(p)));
 
     // Own pods Pending because the port is taken: event first, PodScheduled condition as fallback.
     const blocked: { pod: Pod; node: string | null; message: string; event: KubeEvent | null }[] = [];
+    const unreachedBlocked: { pod: Pod; node: string | null }[] = [];
     for (const p of mine.pods) {
       if (p.status?.phase !== "Pending") continue;
       const ev = podEvents(events, p).find((e) => e.reason === "FailedScheduling" && NO_FREE_PORTS.test(e.message ?? "")) ?? null;
       const cond = getCondition(p.status?.conditions, "PodScheduled");
       const msg = ev?.message ?? (cond?.status === "False" && NO_FREE_PORTS.test(cond.message ?? "") ? cond.message! : null);
-      if (msg) blocked.push({ pod: p, node: podNode(p), message: msg, event: ev });
+      if (msg && !isReached(podNode(p))) unreachedBlocked.push({ pod: p, node: podNode(p) });
+      else if (msg) blocked.push({ pod: p, node: podNode(p), message: msg, event: ev });
     }
 
     const evidence = {
@@ -119,13 +126,18 @@ const check: Check = defineCheck({
       pods: mine.pods.map((p) => ({ pod: ref(p), phase: p.status?.phase ?? "Unknown", node: podNode(p) })),
       holders: holders.map((p) => holderEvidence(p, port)),
       events: blocked.map((b) => (b.event ? formatEvent(b.event) : `PodScheduled=False: ${b.message}`)),
+      nodesReached: reached,
+      pendingOnUnreachedNodes: unreachedBlocked.map((b) => ({ pod: ref(b.pod), node: b.node })),
     };
 
     if (!holders.length && !blocked.length) {
+      const elsewhere = unreachedBlocked.length
+        ? `; Pending for ${unreachedBlocked.map((b) => `node ${b.node}`).join(", ")}, which the path does not reach (${reached!.join(", ")})`
+        : "";
       return pass(
-        mine.pods.length
-          ? `no other pod holds port ${port}; ${what}s of Service ${svc.namespace}/${svc.name}: ${mine.pods.map((p) => `${p.metadata.name} ${p.status?.phase ?? "Unknown"}${podNode(p) ? ` on ${podNode(p)}` : ""}`).join(", ")}`
-          : `no other pod holds port ${port} (Service ${svc.namespace}/${svc.name} has no ${what}s yet; see service.load-balancer-ready)`,
+        (mine.pods.length
+          ? `no other pod holds port ${port}${reached ? ` on ${reached.join(", ")}` : ""}; ${what}s of Service ${svc.namespace}/${svc.name}: ${mine.pods.map((p) => `${p.metadata.name} ${p.status?.phase ?? "Unknown"}${podNode(p) ? ` on ${podNode(p)}` : ""}`).join(", ")}`
+          : `no other pod holds port ${port} (Service ${svc.namespace}/${svc.name} has no ${what}s yet; see service.load-balancer-ready)`) + elsewhere,
         { evidence },
       );
     }

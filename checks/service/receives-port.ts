@@ -22,13 +22,18 @@ import {
   type ContainerInspect,
   type PathFacts,
 } from "../../src/index.js";
-import { containerCluster, containerName, containerRole, portBindings, type PortBinding } from "../../src/host/containers.js";
-import { portTakers } from "../../src/kube/node-port.js";
+import { containerCluster, containerName, containerRole, nodesReached, portBindings, type PortBinding } from "../../src/host/containers.js";
+import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port.js";
+import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import {
   formatServicePorts,
   gatewayOfService,
+  hostPortsOf,
+  podsSelectedBy,
   proxyServicesOf,
   ref,
+  resolveTargetPort,
+  workloadOf,
 } from "../../src/kube/helpers.js";
 
 /** Default NodePort range of kube-apiserver (`--service-node-port-range`, default 30000-32767). */
@@ -62,7 +67,7 @@ function list(items: string[]): string {
   return items.length > LIST_MAX ? `${items.slice(0, LIST_MAX).join(", ")} … and ${items.length - LIST_MAX} more` : items.join(", ");
 }
 
-function toFact(c: Candidate): ServiceFact | null {
+function toFact(c: Candidate, proxy: ServiceFact["proxy"] = null): ServiceFact | null {
   if (!c.svc || !c.sp) return null;
   return {
     namespace: c.svc.metadata.namespace ?? "default",
@@ -72,7 +77,46 @@ function toFact(c: Candidate): ServiceFact | null {
     nodePort: c.sp.nodePort ?? null,
     targetPort: c.sp.targetPort ?? null,
     via: c.via,
+    ...(proxy ? { proxy } : {}),
   };
+}
+
+/**
+ * Nothing takes port C on the nodes the connection reaches, but a pod holds
+ * it as hostPort (or hostNetwork) on another node: the usual multi-node
+ * mistake — kind maps the port on one node container, the ingress proxy was
+ * scheduled on another (kubernetes-sigs/kind#758, kubernetes/ingress-nginx#8874);
+ * a k3d v3/v4 serverlb forwards to server nodes only while the proxy runs on
+ * an agent. Names the pod, its owner and both nodes; publishes the Service
+ * that selects the pod (via hostport), so the later hops still resolve.
+ */
+function offNode(container: ContainerFact, reached: readonly string[], off: Pod[], services: Service[], evidence: Record<string, unknown>, mapping: string): CheckOutcome {
+  const port = container.containerPort;
+  const pod = off[0]!;
+  const w = workloadOf(pod);
+  const owner = w ? ` (${w.kind} ${w.namespace}/${w.name})` : "";
+  const ns = pod.metadata.namespace ?? "default";
+  const svc = services.find((s) => (s.metadata.namespace ?? "default") === ns && podsSelectedBy([pod], ns, s.spec.selector).length > 0) ?? null;
+  const sp = svc ? ((svc.spec.ports ?? []).find((p) => hostPortsOf(pod, port, container.protocol).some((h) => h.containerPort === resolveTargetPort(p, pod))) ?? null) : null;
+  const proxy = entryProxy([pod]);
+  const where = reached.length ? reached.join(", ") : "no node";
+  const k3dServersOnly = container.role === "k3d-serverlb";
+  const summary =
+    `${mapping}; nothing takes port ${port} on ${k3dServersOnly ? `its upstream node${reached.length === 1 ? "" : "s"} ${where}` : `node ${where}`}: ` +
+    `pod ${ref(pod)}${owner} holds port ${port} on node ${pod.spec.nodeName}${off.length > 1 ? ` (and ${off.length - 1} more on other nodes)` : ""}, which the ${k3dServersOnly ? "serverlb does not forward to" : "port mapping does not reach"}; expected it on ${where}`;
+  const details = k3dServersOnly
+    ? `k3d v3/v4's serverlb forwards each port to the server nodes named in its SERVERS environment (${where}), not to agents (k3d proxy/templates/nginx.tmpl). Run the pod on a server node (a nodeSelector on node-role.kubernetes.io/master), or recreate the cluster with a k3d whose @loadbalancer forwards to agents too (v5).`
+    : `A hostPort or hostNetwork pod answers only on the node it runs on, and ${container.name} is the only node the host port reaches ("it works only if the pod has been deployed onto the node where I configured the extraPortMappings", kubernetes-sigs/kind#758). ` +
+      `Pin the pod to ${container.name} — kind's ingress guide labels that node ingress-ready=true (kubeadmConfigPatches: InitConfiguration on the control-plane, JoinConfiguration on a worker) and the controller selects it with nodeSelector ingress-ready: "true" — or map the port on ${pod.spec.nodeName} (kind cannot add mappings to a running node: recreate the cluster).`;
+  const fact: ServiceFact | null =
+    svc && sp
+      ? { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", port: sp.port, nodePort: sp.nodePort ?? null, targetPort: sp.targetPort ?? null, via: "hostport", ...(proxy ? { proxy } : {}) }
+      : null;
+  return fail(summary, {
+    details,
+    evidence: { ...evidence, offNode: off.map((p) => ({ pod: ref(p), owner: workloadOf(p), node: p.spec.nodeName ?? null, proxy: proxyOfPod(p) })) },
+    facts: { service: fact },
+  });
 }
 
 /** Namespaces of cluster add-ons, not of the application (kind, k3s, kubeadm defaults). */
@@ -243,8 +287,12 @@ const check: Check = defineCheck({
     // svclb DaemonSets are optional evidence; the pods carry the same labels.
     const daemonSets = k3s ? await ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))) : [];
 
+    // Which nodes the connection reaches: the node container itself, or the serverlb's upstreams when it names them.
+    const containers = await ctx.docker.containers(ctx.signal).catch((e: unknown) => (isSourceError(e) ? null : Promise.reject(e)));
+    const reached = nodesReached(container, containers);
+
     // What takes C on the nodes: svclb (k3s ServiceLB), a nodePort, or a hostPort pod — best first.
-    const candidates: Candidate[] = portTakers({ port, protocol, role: container.role, container: container.name }, services, pods, daemonSets).map((t) => ({
+    const candidates: Candidate[] = portTakers({ port, protocol, role: container.role, container: container.name, nodes: reached }, services, pods, daemonSets).map((t) => ({
       svc: t.service,
       sp: t.servicePort,
       via: t.via,
@@ -258,6 +306,7 @@ const check: Check = defineCheck({
       node: container.name,
       role: container.role,
       port,
+      nodesReached: reached,
       candidates: candidates.map((c) => ({
         service: c.svc ? ref(c.svc) : null,
         type: c.svc?.spec.type ?? null,
@@ -276,21 +325,28 @@ const check: Check = defineCheck({
       // portTakers orders them: a Gateway proxy, a Service claiming traefik's port, then the active holder.
       const best = candidates[0]!;
       const others = candidates.filter((c) => c !== best && c.svc !== best.svc);
-      const fact = toFact(best);
+      const proxy = entryProxy(best.pod ? [best.pod] : podsSelectedBy(pods, best.svc!.metadata.namespace ?? "default", best.svc!.spec.selector));
+      const fact = toFact(best, proxy);
+      const on = best.pod?.spec.nodeName ? ` on node ${best.pod.spec.nodeName}` : "";
+      const proxyNote = proxy && !best.gateway ? `; its pods run ${proxyName(proxy.implementation)}: the path's ingress proxy, not its backend` : "";
       const what =
         best.via === "svclb"
           ? `LoadBalancer Service ${ref(best.svc!)} takes it through k3s ServiceLB (svclb, port ${port})`
           : best.via === "nodeport"
             ? `${best.svc!.spec.type} Service ${ref(best.svc!)} takes it as nodePort ${port} (port ${best.sp!.port})`
             : best.svc
-              ? `pod ${ref(best.pod!)} takes it as hostPort ${port} (Service ${ref(best.svc)} port ${best.sp!.port})`
-              : `pod ${ref(best.pod!)} takes it as hostPort ${port} (no Service selects it)`;
+              ? `pod ${ref(best.pod!)} takes it as hostPort ${port} (Service ${ref(best.svc)} port ${best.sp!.port})${on}`
+              : `pod ${ref(best.pod!)} takes it as hostPort ${port} (no Service selects it)${on}`;
       const details = others.length
         ? `Other objects also want port ${port}: ${list(others.map((c) => (c.svc ? `Service ${ref(c.svc)} (${c.via})` : `pod ${ref(c.pod!)} (hostPort)`)))}. ` +
           `The path needs ${best.svc ? `Service ${ref(best.svc)}` : `pod ${ref(best.pod!)}`}${best.gateway ? ` (proxy of Gateway ${best.gateway})` : ""}; service.port-free reports whether another LoadBalancer holds the port.`
         : undefined;
-      return pass(`${mapping}; ${what}`, { details, evidence, facts: { service: fact } });
+      return pass(`${mapping}; ${what}${proxyNote}`, { details, evidence: { ...evidence, proxy }, facts: { service: fact } });
     }
+
+    // Nothing takes C on the nodes the connection reaches, but a pod holds it on another node.
+    const off = offNodeHolders(port, protocol, reached, pods);
+    if (off.length) return offNode(container, reached!, off, services, evidence, mapping);
 
     // Nothing takes C: name both sides.
     const fixes: FixId[] = [];

@@ -216,6 +216,12 @@ export interface ServiceFact {
   targetPort: number | string | null;
   /** How the node hands the port to the Service. */
   via: "svclb" | "nodeport" | "hostport" | "loadbalancer-ip" | "cluster-ip";
+  /**
+   * Set when the pods behind the entry are a gateway / ingress data-plane
+   * proxy (recognised from their images, src/kube/proxies.ts): the entry is
+   * the proxy of the path, not its application. Absent or null otherwise.
+   */
+  proxy?: { implementation: string; image: string; pods: string[]; nodes: string[] } | null;
 }
 
 /** The Gateway (and listener) behind the entry Service. */

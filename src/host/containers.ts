@@ -166,3 +166,42 @@ export function describeState(c: ContainerInspect): string {
   const err = s.Error ? `: ${s.Error}` : "";
   return `${s.Restarting && status !== "restarting" ? "restarting" : status}${code}${err}`;
 }
+
+/** `NAME=value` of a container's environment, or undefined. */
+function envOf(c: ContainerInspect, name: string): string | undefined {
+  const hit = (c.Config?.Env ?? []).find((e) => e.startsWith(`${name}=`));
+  return hit === undefined ? undefined : hit.slice(name.length + 1);
+}
+
+/**
+ * The nodes a k3d serverlb forwards container port `port` to, when its
+ * container says so. k3d v3/v4 pass them in the environment — `SERVERS=<server
+ * names, comma-separated>`, `PORTS=6443,<ports>` (`UDP_PORTS` for UDP) — and
+ * proxy/templates/nginx.tmpl renders one `upstream server_nodes_<port>` with
+ * every **server** (agents are not upstreams; k3d-io/k3d v3.0.0
+ * pkg/cluster/cluster.go, v4.4.8 pkg/client/cluster.go). A port not in
+ * `PORTS` has no upstream at all: `[]`. Null when the container does not say:
+ * k3d v5 keeps the upstreams in /etc/confd/values.yaml, and `@loadbalancer`
+ * defaults to every server and agent (real-world-facts §1.6, §1.7).
+ */
+export function serverlbUpstreams(c: ContainerInspect, port: number, protocol = "tcp"): string[] | null {
+  const servers = envOf(c, "SERVERS");
+  if (servers === undefined) return null;
+  const ports = envOf(c, protocol.toLowerCase() === "udp" ? "UDP_PORTS" : "PORTS");
+  if (ports !== undefined && !ports.split(",").map((p) => p.trim()).includes(String(port))) return [];
+  return servers.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * The nodes a connection to the container's published port can reach: the
+ * node container itself (kind node, k3d node mapped directly), the serverlb's
+ * upstream nodes when its container names them (`serverlbUpstreams`), else
+ * null — every node (k3d v5 serverlb). Node names are the container names
+ * (kind and k3d set the hostname to the container name).
+ */
+export function nodesReached(fact: ContainerFact, containers: readonly ContainerInspect[] | null): string[] | null {
+  if (fact.role === "kind-node" || fact.role === "k3d-node") return [fact.name];
+  if (fact.role !== "k3d-serverlb" || !containers) return null;
+  const c = containers.find((x) => (fact.id && x.Id === fact.id) || containerName(x) === fact.name);
+  return c ? serverlbUpstreams(c, fact.containerPort, fact.protocol) : null;
+}

@@ -475,11 +475,13 @@ export function listenerHostnameScore(listenerHostname: string | undefined, host
  * neither is known — also when a route was found but selected no backend, and
  * when the entry Service is an ingress controller (ingress-nginx, traefik)
  * whose Ingress rule was not resolved: the controller is not the application
- * (the route hop reports why no rule serves the request).
+ * (the route hop reports why no rule serves the request), and when the entry
+ * is a data-plane proxy of another implementation (`facts.service.proxy`).
  */
 export function backendOfPath(facts: PathFacts): (BackendFact & { from: "route" | "entry-service" }) | null {
   if (facts.backend) return { ...facts.backend, from: "route" };
-  if (!facts.gateway && !facts.ingressController && !facts.route && facts.service) {
+  // A proxy at the entry (Contour's Envoy on hostPort 80, …) is the gateway of the path, never its backend.
+  if (!facts.gateway && !facts.ingressController && !facts.route && facts.service && !facts.service.proxy) {
     return { namespace: facts.service.namespace, name: facts.service.name, port: facts.service.port, from: "entry-service" };
   }
   return null;

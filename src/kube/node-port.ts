@@ -11,6 +11,7 @@
  */
 import type { ContainerFact } from "../engine/types.js";
 import type { DaemonSet, Pod, Service, ServicePort } from "./types.js";
+import { proxyOfPod } from "./proxies.js";
 import { gatewayOfService, hostPortsOf, resolveTargetPort, sameProtocol, serviceSelects, svclbFor, svclbServiceOf, type GatewayOfService } from "./helpers.js";
 
 /** One object that takes container port C on the nodes. */
@@ -37,6 +38,11 @@ export interface NodePortQuery {
   role: ContainerFact["role"];
   /** Container name: the node name for k3d / kind node containers (hostname = container name). */
   container: string;
+  /**
+   * The nodes the connection can reach (src/host/containers.ts `nodesReached`);
+   * null or absent: a k3d serverlb reaches every node, a node container itself only.
+   */
+  nodes?: readonly string[] | null;
 }
 
 /** Whether a Service is k3s' packaged traefik (`kube-system/traefik`, k3s manifests/traefik.yaml). */
@@ -55,7 +61,8 @@ export function isBundledTraefik(svc: Service | null): boolean {
  */
 export function portTakers(q: NodePortQuery, services: readonly Service[], pods: readonly Pod[], daemonSets: readonly DaemonSet[]): PortTaker[] {
   const k3s = q.role === "k3d-serverlb" || q.role === "k3d-node";
-  const onNode = (p: Pod) => q.role === "k3d-serverlb" || !p.spec.nodeName || p.spec.nodeName === q.container;
+  const reached = q.nodes ?? (q.role === "k3d-serverlb" ? null : [q.container]);
+  const onNode = (p: Pod) => !reached || !p.spec.nodeName || reached.includes(p.spec.nodeName);
   const running = (p: Pod) => p.status?.phase === "Running" && !p.metadata["deletionTimestamp"];
   const out: PortTaker[] = [];
   for (const svc of services) {
@@ -91,4 +98,30 @@ export function portTakers(q: NodePortQuery, services: readonly Service[], pods:
   const claimsFromTraefik = (t: PortTaker) => traefikCompetes && t.via === "svclb" && !isBundledTraefik(t.service);
   const score = (t: PortTaker) => (t.gateway ? 8 : 0) + (claimsFromTraefik(t) ? 4 : 0) + (t.active ? 2 : 0) + (t.service ? 1 : 0);
   return out.map((t, i) => ({ t, i })).sort((a, b) => score(b.t) - score(a.t) || a.i - b.i).map((x) => x.t);
+}
+
+/**
+ * Running pods that take `port` on a node the connection does not reach
+ * (hostPort or hostNetwork, svclb pods included): the proxy a user expects on
+ * the path when it runs on another node than the kind node with the mapping
+ * (kubernetes-sigs/kind#758), or on a k3d agent the v3/v4 serverlb does not
+ * forward to. Empty when every node is reached.
+ */
+export function offNodeHolders(port: number, protocol: string, reached: readonly string[] | null, pods: readonly Pod[]): Pod[] {
+  if (!reached) return [];
+  return pods.filter(
+    (p) => p.status?.phase === "Running" && !p.metadata["deletionTimestamp"] && !!p.spec.nodeName && !reached.includes(p.spec.nodeName) && hostPortsOf(p, port, protocol).length > 0,
+  );
+}
+
+/** The proxy behind an entry (its Service's pods, or the hostPort pod), as `ServiceFact.proxy`; null when they are not a known proxy. */
+export function entryProxy(pods: readonly Pod[]): { implementation: string; image: string; pods: string[]; nodes: string[] } | null {
+  const hits = pods.map((p) => ({ p, proxy: proxyOfPod(p) })).filter((x) => x.proxy);
+  if (!hits.length) return null;
+  return {
+    implementation: hits[0]!.proxy!.implementation,
+    image: hits[0]!.proxy!.image,
+    pods: hits.map((x) => `${x.p.metadata.namespace ?? "default"}/${x.p.metadata.name}`),
+    nodes: [...new Set(hits.map((x) => x.p.spec.nodeName).filter((n): n is string => !!n))],
+  };
 }

@@ -141,7 +141,7 @@ describe("the default lab scenario", () => {
   });
 });
 
-describe("older k3d and k3s, and whoever holds the node port (issue 10 §3, §4)", () => {
+describe("older k3d and k3s, whoever holds the node port, several nodes (issue 10 §3, §4, §6)", () => {
   const run = async (name: string) => {
     const r = await runCli(["--lab", join(scenariosDir, name), "--json"]);
     return JSON.parse(r.stdout) as Report;
@@ -175,5 +175,26 @@ describe("older k3d and k3s, and whoever holds the node port (issue 10 §3, §4)
     expect(flavor.summary).toContain("version v1.14.6-k3s.1");
     expect(report.paths[0]!.resolution.container).toMatchObject({ name: "k3d-k3s-default-worker-0", containerPort: 30080 });
     expect(report.paths[0]!.resolution.service).toMatchObject({ namespace: "default", name: "nginx", type: "NodePort" });
+  });
+
+  it("names the node a kind ingress controller was scheduled on when the port mapping reaches another one", async () => {
+    const report = await run("kind-multinode-ingress-on-worker");
+    const p = report.paths[0]!;
+    expect(p.verdict).toMatchObject({ hop: "service", checkId: "service.receives-port" });
+    expect(p.verdict!.summary).toMatch(
+      /^kind-control-plane maps host \d+ → node port 80; nothing takes port 80 on node kind-control-plane: pod ingress-nginx\/ingress-nginx-controller-5d9b7f6c4d-x7kqp \(Deployment ingress-nginx\/ingress-nginx-controller\) holds port 80 on node kind-worker2, which the port mapping does not reach; expected it on kind-control-plane$/,
+    );
+    expect(check(report, "gateway.hostport-proxy-reached")).toMatchObject({ status: "fail" });
+    expect(check(report, "gateway.hostport-proxy-reached").summary).toContain("runs on kind-worker2; kind-control-plane reaches kind-control-plane only");
+    expect(p.probe.signature).toBe("empty-reply");
+  });
+
+  it("recognises the hostPort ingress controller on the mapped node as the path's proxy, and the app behind the Ingress as the backend", async () => {
+    const report = await run("kind-multinode-ingress-healthy");
+    const p = report.paths[0]!;
+    expect(check(report, "gateway.hostport-proxy-reached")).toMatchObject({ status: "pass" });
+    expect(check(report, "gateway.hostport-proxy-reached").summary).toContain("is the ingress proxy of this path, on node kind-control-plane");
+    expect(p.resolution.service).toMatchObject({ namespace: "ingress-nginx", name: "ingress-nginx-controller" });
+    expect(p.resolution.backend).toMatchObject({ namespace: "default", name: "web", port: 80 });
   });
 });

@@ -10,14 +10,16 @@ import type { CheckContext, PathFacts } from "../../src/engine/types.js";
 import type { HelmChart, KubeEvent, Pod, Service } from "../../src/kube/types.js";
 import type { ContainerInspect } from "../../src/sources/types.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
-import { containerCluster, containerRole, k3dIdentity } from "../../src/host/containers.js";
+import { containerCluster, containerRole, k3dIdentity, nodesReached, serverlbUpstreams } from "../../src/host/containers.js";
 import { detectFlavor, isK3sVersion } from "../../src/host/flavor.js";
 import { k3dServers } from "../../src/host/k3s.js";
-import { hostPortsOf, podNode, svclbDestination, svclbFor, svclbServiceOf, workloadOf } from "../../src/kube/helpers.js";
-import { portTakers } from "../../src/kube/node-port.js";
+import { backendOfPath, hostPortsOf, podNode, svclbDestination, svclbFor, svclbServiceOf, workloadOf } from "../../src/kube/helpers.js";
+import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port.js";
+import { imageRepository, proxyOfPod } from "../../src/kube/proxies.js";
 import { ingressImplementationOf } from "../../src/ingress/classes.js";
 import portFree from "../../checks/service/port-free.js";
 import receivesPort from "../../checks/service/receives-port.js";
+import hostportProxyReached from "../../checks/gateway/hostport-proxy-reached.js";
 
 const T0 = "2021-01-12T09:14:03Z";
 
@@ -158,6 +160,7 @@ const envoyPod = (node: string, suffix = "x8k2p") =>
     `envoy-${suffix}`,
     {
       containers: [
+        { name: "shutdown-manager", image: "ghcr.io/projectcontour/contour:v1.33.0", command: ["/bin/contour"], args: ["envoy", "shutdown-manager"] },
         {
           name: "envoy",
           image: "docker.io/envoyproxy/envoy:distroless-v1.35.8",
@@ -336,5 +339,104 @@ describe("service.port-free names whoever holds the port", () => {
     const out = await portFree.run(ctxFor(kube, { container: serverlb, service: { namespace: "default", name: "backend-service", type: "LoadBalancer", port: 80, nodePort: 30837, targetPort: 8080, via: "svclb" } }));
     expect(out.status).toBe("pass");
     expect(out.summary).toBe("no other pod holds port 80; svclb pods of Service default/backend-service: svclb-backend-service-zjnx4 Running on k3d-demo-server-0");
+  });
+});
+
+// ---------------------------------------------------------------- several nodes (issue 10 §6)
+
+describe("which nodes a published port reaches", () => {
+  const lb = (env: string[]) => inspect("k3d-demo-serverlb", { app: "k3d", "k3d.role": "loadbalancer" }, { "80/tcp": [{ HostIp: "0.0.0.0", HostPort: "8080" }] }, { Config: { Image: "docker.io/rancher/k3d-proxy:v3.4.0", Labels: { app: "k3d", "k3d.role": "loadbalancer" }, Env: env } });
+  it.each([
+    ["a k3d v3/v4 serverlb: its SERVERS, agents left out", ["SERVERS=k3d-demo-server-0,k3d-demo-server-1", "PORTS=6443,80"], 80, ["k3d-demo-server-0", "k3d-demo-server-1"]],
+    ["a port the v3/v4 serverlb does not proxy", ["SERVERS=k3d-demo-server-0", "PORTS=6443,443"], 80, []],
+    ["a k3d v5 serverlb (upstreams in /etc/confd/values.yaml): every node", ["PATH=/usr/local/sbin"], 80, null],
+  ] as const)("reads %s", (_what, env, port, want) => {
+    const c = lb([...env]);
+    expect(serverlbUpstreams(c, port)).toEqual(want);
+    expect(nodesReached({ ...serverlb, id: c.Id, containerPort: port }, [c])).toEqual(want);
+  });
+  it("reaches only the node container itself on kind and for a directly mapped k3d node", () => {
+    expect(nodesReached({ ...serverlb, name: "kind-control-plane", role: "kind-node" }, null)).toEqual(["kind-control-plane"]);
+    expect(nodesReached({ ...serverlb, name: "k3d-k3s-default-worker-0", role: "k3d-node" }, null)).toEqual(["k3d-k3s-default-worker-0"]);
+  });
+  it("lists the hostPort pods on nodes the connection does not reach", () => {
+    const pods = [envoyPod("kind-worker2"), envoyPod("kind-control-plane", "q9z4t")];
+    expect(offNodeHolders(80, "tcp", ["kind-control-plane"], pods).map((p) => p.metadata.name)).toEqual(["envoy-x8k2p"]);
+    expect(offNodeHolders(80, "tcp", null, pods)).toEqual([]);
+  });
+});
+
+describe("a proxy at the entry is the gateway of the path, never its backend", () => {
+  it.each([
+    ["Contour's Envoy DaemonSet pod (named by its Envoy image)", envoyPod("kind-worker"), "contour", "docker.io/envoyproxy/envoy:distroless-v1.35.8"],
+    ["ingress-nginx's controller with a digest", { ...hostNetworkPod, spec: { containers: [{ name: "controller", image: "registry.k8s.io/ingress-nginx/controller:v1.5.1@sha256:4ba73c697770664c1e00e9f968de14e08f606ff961c76e5d7033a4a9c593c629" }] } }, "ingress-nginx", "registry.k8s.io/ingress-nginx/controller:v1.5.1@sha256:4ba73c697770664c1e00e9f968de14e08f606ff961c76e5d7033a4a9c593c629"],
+    ["k3s' traefik 1.x", { ...hostNetworkPod, spec: { containers: [{ name: "traefik", image: "rancher/library-traefik:1.7.19" }] } }, "traefik", "rancher/library-traefik:1.7.19"],
+  ] as const)("recognises %s", (_what, p, implementation, image) => {
+    expect(proxyOfPod(p as Pod)).toEqual({ implementation, image });
+  });
+  it("does not take an application's nginx for a proxy", () => {
+    expect(proxyOfPod(hostNetworkPod)).toBeNull();
+    expect(imageRepository("localhost:5000/team/nginx:1.27")).toBe("team/nginx");
+  });
+  it("gives no backend when the entry Service is a proxy, and the entry Service when it is the application", () => {
+    const service = { namespace: "projectcontour", name: "envoy", type: "LoadBalancer", port: 80, nodePort: 31380, targetPort: 8080, via: "hostport" as const };
+    expect(backendOfPath({ service: { ...service, proxy: entryProxy([envoyPod("kind-control-plane")]) } })).toBeNull();
+    expect(backendOfPath({ service })).toMatchObject({ namespace: "projectcontour", name: "envoy", from: "entry-service" });
+  });
+});
+
+describe("service.receives-port on several nodes", () => {
+  const kindCp = { ...serverlb, name: "kind-control-plane", role: "kind-node" as const, cluster: "kind", hostPort: 80, containerPort: 80 };
+  const contourSvc: Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "envoy", namespace: "projectcontour", labels: { app: "envoy" } },
+    spec: { type: "LoadBalancer", externalTrafficPolicy: "Local", selector: { app: "envoy" }, ports: [{ name: "http", port: 80, targetPort: 8080, nodePort: 31380, protocol: "TCP" }, { name: "https", port: 443, targetPort: 8443, nodePort: 31443, protocol: "TCP" }] },
+  };
+  it("fails when the hostPort proxy runs on another node than the kind node with the mapping, naming both nodes", async () => {
+    const out = await receivesPort.run(ctxFor({ services: [contourSvc], pods: [envoyPod("kind-worker2")] }, { container: kindCp }));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "kind-control-plane maps host 80 → node port 80; nothing takes port 80 on node kind-control-plane: pod projectcontour/envoy-x8k2p (DaemonSet projectcontour/envoy) holds port 80 on node kind-worker2, which the port mapping does not reach; expected it on kind-control-plane",
+    );
+    expect(out.facts?.service).toMatchObject({ namespace: "projectcontour", name: "envoy", via: "hostport", proxy: { implementation: "contour", nodes: ["kind-worker2"] } });
+  });
+  it("passes when it runs on the mapped node, names the node, and marks the entry as a proxy", async () => {
+    const out = await receivesPort.run(ctxFor({ services: [contourSvc], pods: [envoyPod("kind-control-plane")] }, { container: kindCp }));
+    expect(out.status).toBe("pass");
+    expect(out.summary).toContain("pod projectcontour/envoy-x8k2p takes it as hostPort 80 (Service projectcontour/envoy port 80) on node kind-control-plane");
+    expect(out.summary).toContain("its pods run Contour's Envoy: the path's ingress proxy, not its backend");
+  });
+});
+
+describe("gateway.hostport-proxy-reached", () => {
+  const kindCp = { ...serverlb, name: "kind-control-plane", role: "kind-node" as const, cluster: "kind", hostPort: 80, containerPort: 80 };
+  const fact = (nodes: string[]) => ({
+    namespace: "projectcontour",
+    name: "envoy",
+    type: "LoadBalancer",
+    port: 80,
+    nodePort: 31380,
+    targetPort: 8080,
+    via: "hostport" as const,
+    proxy: { implementation: "contour", image: "docker.io/envoyproxy/envoy:distroless-v1.35.8", pods: nodes.map((n) => `projectcontour/envoy-${n}`), nodes },
+  });
+  it("names Contour's Envoy as the ingress proxy of the path on the node the port reaches", async () => {
+    const out = await hostportProxyReached.run(ctxFor({}, { container: kindCp, service: fact(["kind-control-plane", "kind-worker"]) }));
+    expect(out.status).toBe("pass");
+    expect(out.summary).toBe(
+      "Contour's Envoy (Service projectcontour/envoy, docker.io/envoyproxy/envoy:distroless-v1.35.8) is the ingress proxy of this path, on node kind-control-plane, which kind-control-plane reaches",
+    );
+  });
+  it("fails when every proxy pod runs on a node the port does not reach, naming the nodes", async () => {
+    const out = await hostportProxyReached.run(ctxFor({}, { container: kindCp, service: fact(["kind-worker2"]) }));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "Contour's Envoy (Service projectcontour/envoy, docker.io/envoyproxy/envoy:distroless-v1.35.8) runs on kind-worker2; kind-control-plane reaches kind-control-plane only; expected a proxy pod on kind-control-plane",
+    );
+  });
+  it("does not apply to a proxy reached through its LoadBalancer or NodePort, which answers on every node", async () => {
+    const out = await hostportProxyReached.run(ctxFor({}, { container: kindCp, service: { ...fact(["kind-worker2"]), via: "nodeport" } }));
+    expect(out.status).toBe("skip");
   });
 });
