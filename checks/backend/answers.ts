@@ -2,7 +2,7 @@
  * backend.answers (ND805): the backend answers HTTP through the API server's
  * service proxy.
  */
-import { defineCheck, fail, isSourceError, pass, skip, warn, type Check } from "../../src/index.js";
+import { defineCheck, fail, isSourceError, pass, skip, type Check } from "../../src/index.js";
 import { backendOfPath } from "../../src/kube/helpers.js";
 
 /** Bodies the API server's service proxy writes when it cannot reach the Service (apiserver proxy error handler). */
@@ -69,6 +69,7 @@ const check: Check = defineCheck({
     const evidence = { service: name, port: backend.port, path: "/", status, body: firstLine(body) };
     if ((status === 502 || status === 503) && PROXY_ERROR.test(body)) {
       return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${proxyMessage(body)}); expected an HTTP answer from the application`, {
+        causedBy: ["backend.target-port-matches"],
         details: /i\/o timeout|timed out/i.test(body)
           ? "The API server's connection to the pod timed out: its packets are dropped on the way, not refused. Typical causes: a NetworkPolicy that selects the pods and does not admit the API server (it is not a pod, so podSelector/namespaceSelector rules never match it), or an API server that has no route to the pod network. Traffic from the gateway may still work (see the probe)."
           : "The endpoints exist but nothing accepts connections on the target port inside the pods: the application listens on another port or address (e.g. 127.0.0.1). A gateway in front answers 503 `upstream connect error … delayed connect error: 111`.",
@@ -76,7 +77,8 @@ const check: Check = defineCheck({
       });
     }
     if (status >= 500) {
-      return warn(`Service ${name}:${backend.port} answered ${status} to GET / (${firstLine(body) || "empty body"}); the application is reachable but reports an error`, { evidence });
+      // Reachable is what this check tests; the application's answer to the path you asked for is the probe's (issue 11 §2: no warning about /).
+      return pass(`Service ${name}:${backend.port} answered ${status} to GET / through the API server (${firstLine(body) || "empty body"}): the application is reachable; the end-to-end probe tests the path you asked for`, { evidence });
     }
     return pass(`Service ${name}:${backend.port} answered ${status} to GET / through the API server`, { evidence });
   },

@@ -60,6 +60,7 @@ const check: Check = defineCheck({
     }
     if (notReady.length) {
       return fail(`Service ${name} has no ready endpoints; not ready: ${names(notReady)}; expected at least one ready endpoint`, {
+        causedBy: ["backend.pods-ready"],
         details: `The pods behind the Service exist but are not Ready (failing readiness probe, crashing or starting): see backend.pods-ready. ${signature}`,
         evidence,
       });

@@ -127,6 +127,7 @@ const check: Check = defineCheck({
       implementation: implementationOfController(cls?.spec.controllerName) ?? "other",
     };
     return warn(`Gateway ${ref(gw)} has a listener on port ${port} but no proxy Service; expected its controller to create one (class ${className ?? "<none>"})`, {
+      causedBy: ["gateway.class-accepted", "gateway.programmed"],
       details:
         `Nothing takes port ${port} on the nodes because the Gateway's proxy Service does not exist. The controller of GatewayClass ${className ?? "<none>"} creates it once it accepts and programs the Gateway: ` +
         "gateway.class-accepted and gateway.programmed say why it has not." +

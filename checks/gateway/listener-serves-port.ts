@@ -128,7 +128,11 @@ const check: Check = defineCheck({
     if (targetMismatch) return fail(`${targetMismatch}; expected targetPort ${expectedTarget}`, { evidence, facts: published });
     const which = chosen ? `listener ${show(chosen)}` : `listeners ${usable.map(show).join(", ")} (host unknown)`;
     if (statuses.some(({ st }) => !st)) {
-      return warn(`Gateway ${name} ${which} serves port ${fact.port}, but the controller reported no status for it; expected listener conditions (see gateway.programmed)`, { evidence, facts: published });
+      return warn(`Gateway ${name} ${which} serves port ${fact.port}, but the controller reported no status for it; expected listener conditions (see gateway.programmed)`, {
+        evidence,
+        facts: published,
+        causedBy: ["gateway.class-accepted", "gateway.programmed"],
+      });
     }
     // Envoy Gateway binds listener ports below 1024 at +10000 inside the pod: say so, it explains targetPort 10080.
     const shift = chosen && expectedTarget !== null && expectedTarget !== chosen.port ? ` (Envoy binds it at container port ${expectedTarget}${svc ? `, Service ${svc.namespace}/${svc.name} targetPort ${svc.targetPort}` : ""})` : "";

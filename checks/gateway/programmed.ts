@@ -67,6 +67,7 @@ const check: Check = defineCheck({
       return fail(`Gateway ${name} has no status conditions: no controller has processed it; expected Accepted=True and Programmed=True from the controller of GatewayClass ${gw.spec.gatewayClassName}`, {
         details: REASONS["Pending"],
         evidence,
+        causedBy: ["gateway.class-accepted"],
       });
     }
     if (accepted?.status !== "True" || programmed?.status !== "True") {
@@ -78,15 +79,25 @@ const check: Check = defineCheck({
       const addressOnly = accepted?.status === "True" && programmed?.reason === "AddressNotAssigned";
       const via = ctx.facts.service?.via;
       if (addressOnly && (via === "nodeport" || via === "hostport")) {
-        return warn(summary, { details: `${details ?? ""} This path reaches the proxy through ${via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : "a hostPort pod"}, which works without an address.`.trim(), evidence });
+        return warn(summary, {
+          details: `${details ?? ""} This path reaches the proxy through ${via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : "a hostPort pod"}, which works without an address.`.trim(),
+          evidence,
+          causedBy: ["service.load-balancer-ready"],
+        });
       }
-      return fail(summary, { details, evidence });
+      // No address: the LoadBalancer is not ready (e.g. its svclb pods Pending); otherwise the class may be the cause.
+      const causedBy = programmed?.reason === "AddressNotAssigned" ? ["service.load-balancer-ready", "gateway.class-accepted"] : ["gateway.class-accepted"];
+      return fail(summary, { details, evidence, causedBy });
     }
     const stale = [accepted, programmed].some((c) => typeof c.observedGeneration === "number" && typeof gw.metadata.generation === "number" && c.observedGeneration < gw.metadata.generation);
     if (stale) {
       return warn(
         `Gateway ${name} is Accepted and Programmed, but for generation ${Math.min(accepted.observedGeneration ?? 0, programmed.observedGeneration ?? 0)} while the spec is at generation ${gw.metadata.generation}; expected the controller to catch up`,
-        { details: "The controller has not processed the latest change to the Gateway: it may be stuck, restarting or not running any more. The status describes an older spec.", evidence },
+        {
+          details:
+            "The controller has not processed the latest change to the Gateway: it may be stuck, restarting or not running any more. The status describes an older spec, and the proxy still runs it. If this persists beyond a few seconds, look at the controller's pods and logs (the controller of the GatewayClass, e.g. `kubectl -n kgateway-system logs deploy/kgateway`).",
+          evidence,
+        },
       );
     }
     return pass(`Gateway ${name} is Accepted and Programmed${addresses.length ? ` (address ${addresses.join(", ")})` : ""}`, { evidence });

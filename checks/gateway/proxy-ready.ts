@@ -31,6 +31,7 @@ const check: Check = defineCheck({
     const proxies: Service[] = pathSvc ? [pathSvc] : proxyServicesOf(fact, services);
     if (!proxies.length) {
       return fail(`Gateway ${name} has no proxy Service or pods; expected its controller to create an Envoy Deployment and Service`, {
+      causedBy: ["gateway.class-accepted", "gateway.programmed"],
         details: "The controller creates the proxy once it accepts and programs the Gateway: see gateway.class-accepted and gateway.programmed.",
         evidence: { gateway: name },
       });
@@ -50,6 +51,7 @@ const check: Check = defineCheck({
     };
     if (!selected.length) {
       return fail(`Service ${ref(svc)} selector ${formatSelector(svc.spec.selector)} matches no pods; expected the Envoy proxy pods of Gateway ${name}`, {
+      causedBy: ["gateway.class-accepted", "gateway.programmed"],
         details: "Without proxy pods the Service has no endpoints: connections to it are refused. The controller should create the proxy Deployment; check its logs and gateway.programmed.",
         evidence,
       });

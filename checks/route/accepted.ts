@@ -80,6 +80,7 @@ export default defineCheck({
         details:
           "No controller has written a status.parents entry for this parentRef. Either no controller owns the Gateway (wrong gatewayClassName, controller not installed or not running) or it has not reached this route yet. Until it does, the data plane has no route and requests get 404.",
         evidence,
+        causedBy: ["gateway.class-accepted", "gateway.programmed"],
       });
     }
     const pending = first((c) => c.pending);
@@ -87,13 +88,14 @@ export default defineCheck({
       return warn(`HTTPRoute ${routeRef} is not yet Accepted by Gateway ${gwRef}: ${cond(pending.accepted)}; expected Accepted=True`, {
         details: "Accepted is Unknown: the controller has not decided. It is usually still starting, or the Gateway itself is not accepted.",
         evidence,
+        causedBy: ["gateway.class-accepted", "gateway.programmed"],
       });
     }
     const stale = first((c) => c.stale);
     if (stale) {
       const observed = Math.min(...(stale.status?.conditions ?? []).map((c) => c.observedGeneration ?? Number.POSITIVE_INFINITY));
       return warn(`status of HTTPRoute ${routeRef} for Gateway ${gwRef} is stale (observedGeneration ${observed} < generation ${route.metadata.generation}); expected the controller to have processed generation ${route.metadata.generation}`, {
-        details: "The controller has not processed the latest change to this route: the data plane may still run the previous spec. A controller that stays behind is stuck or crash-looping.",
+        details: "The controller has not processed the latest change to this route: the data plane may still run the previous spec. A controller that stays behind is stuck or crash-looping: if it persists beyond a few seconds, look at the controller's pods and logs.",
         evidence,
       });
     }

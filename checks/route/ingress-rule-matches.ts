@@ -137,7 +137,8 @@ const check: Check = defineCheck({
       .filter((x): x is string => !!x)
       .join("\n");
     if (!ref) {
-      return warn(`${head}, but its backend is not a Service (resource backend); netdoctor cannot follow it`, { details: details || undefined, evidence, facts: { route, backend: null } });
+      // A resource backend (e.g. a StorageBucket) is valid Ingress and nothing the user must act on: the backend hop does not apply (issue 11 §2).
+      return pass(`${head} → a resource backend (not a Service); the backend hop does not apply`, { details: details || undefined, evidence, facts: { route, backend: null } });
     }
     if (portNote) {
       return warn(`${head}${to}, but ${portNote}; ${ic.implementation} answers 503 for it`, { details: details || undefined, evidence, facts: { route, backend: null } });

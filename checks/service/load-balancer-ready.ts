@@ -137,11 +137,14 @@ const check: Check = defineCheck({
           : "no svclb DaemonSet exists for it (ServiceLB disabled with --disable=servicelb?)";
     const summary = `Service ${name} has no LoadBalancer ingress (${svclbText}); expected an address from k3s ServiceLB`;
     const evidence = { service: name, ingress: [], via: fact.via, svclbDaemonSets: lb.daemonSets.map((d) => d.metadata.name), svclbPods: states };
-    if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.`, evidence });
+    // svclb pods that are not Ready are most often Pending because another LoadBalancer holds the port (service.port-free).
+    const causedBy = notReady.length ? ["service.port-free"] : [];
+    if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.`, evidence, causedBy });
     return fail(summary, {
       details:
         "k3s ServiceLB (klipper-lb) publishes the IPs of the nodes whose svclb pods are Ready as the Service's LoadBalancer ingress; until one is Ready, nothing forwards the Service port on the nodes.",
       evidence,
+      causedBy,
     });
   },
 });

@@ -385,6 +385,8 @@ const check: Check = defineCheck({
         },
         fixes: fixesOf(check, orphan ? fixes.filter((f) => f !== "k3d-port-mapping") : fixes),
         facts: { service: null },
+        // The Gateway without a proxy Service is the cause, when gateway.found reports it.
+        ...(orphan ? { causedBy: ["gateway.found", "gateway.proxy-ready"] } : {}),
       },
     );
   },

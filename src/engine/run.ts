@@ -11,7 +11,7 @@ import type { CheckResult, PathReport, ProbeReport, Report, Resolution, RunEvent
 import { isSourceError, type Sources } from "../sources/types.js";
 import { signatureHop } from "../probe/classify.js";
 import { validateRegistry } from "./registry.js";
-import { applicationAnswer, applyProbePrecedence, decideVerdict, evidenceBasis, summariseHops, toPathStatus, worsePath } from "./verdict.js";
+import { applicationAnswer, applyProbePrecedence, decideVerdict, evidenceBasis, linkCauses, NO_LINKS, summariseHops, toPathStatus, withRootCause, worsePath, type CauseLinks } from "./verdict.js";
 import { extraHeadersOf, hostHeaderOf, reportTarget } from "./request.js";
 import type { Check, CheckContext, CheckOptions, CheckOutcome, FixId, PathFacts, Target } from "./types.js";
 
@@ -47,6 +47,8 @@ interface Instance {
 interface InstanceResult {
   result: CheckResult;
   facts: Partial<PathFacts>;
+  /** The outcome's cause links (check ids), resolved after the path's checks and probe finished. */
+  links?: CauseLinks;
 }
 
 /** A counting semaphore: at most `limit` holders at once. */
@@ -191,7 +193,8 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
         });
         // A path check's fail is announced once the probe has decided whether it stands (evidence precedence).
         if (inst.path === null || r.status !== "fail") emit({ type: "check-end", path: inst.path, result: r });
-        return { result: r, facts: o.facts ?? {} };
+        const links: CauseLinks = { causedBy: o.causedBy ?? [], causes: o.causes ?? [] };
+        return { result: r, facts: o.facts ?? {}, links };
       } catch (e) {
         const r = errorResult(inst.check, e, input.timeoutMs, Math.round(now() - t), result);
         emit({ type: "check-end", path: inst.path, result: r });
@@ -215,13 +218,19 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
     for (const r of results) Object.assign(facts, r.facts);
     // Evidence precedence (DESIGN §2): a probe that got the application's answer overrules a static fail.
     const answer = applicationAnswer(probe, body, results.map((r) => r.result));
-    const checks = applyProbePrecedence(
+    const overruled = applyProbePrecedence(
       results.map((r) => r.result),
       answer,
       new Map(pathChecks.map((c) => [c.id, c.contradiction])),
     );
+    // Root causes lead (issue 11 §3): link consequences to their causes, then name the root in the verdict.
+    const envDoneNow = await envResults;
+    const envLinks = new Map(envDoneNow.map((r) => [r.result.id, r.links ?? NO_LINKS]));
+    const checks = linkCauses(overruled, new Map(results.map((r) => [r.result.id, r.links ?? NO_LINKS])), envDoneNow.map((r) => r.result), envLinks);
     for (const [i, r] of results.entries()) if (r.result.status === "fail") emit({ type: "check-end", path: p, result: checks[i]! });
-    const { status, verdict } = decideVerdict(checks, probe);
+    const decided = decideVerdict(checks, probe);
+    const status = decided.status;
+    const verdict = decided.verdict ? withRootCause(decided.verdict, checks, envDoneNow.map((r) => r.result)) : null;
     const report: PathReport = {
       target: reportTarget(target),
       status,

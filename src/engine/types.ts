@@ -114,6 +114,21 @@ export interface CheckOutcome {
   facts?: Partial<PathFacts>;
   /** Fix ids this outcome recommends (a subset of the check's `fixes`). */
   fixes?: FixId[];
+  /**
+   * Check ids that may cause this finding, in order of preference (e.g.
+   * `["service.port-free"]` for a LoadBalancer whose svclb pods are Pending).
+   * After the run the engine links the first of them that found a problem on
+   * the same path (or in the environment) as this check's `causedBy`.
+   * Optional; ignored on a pass or skip.
+   */
+  causedBy?: string[];
+  /**
+   * Check ids whose findings this one causes (the other direction, for a check
+   * that runs after its consequence, e.g. an ingress controller Pending on no
+   * labelled node causes "no hostPort 80 on the node"). Linked only when the
+   * consequence found a problem and names no cause of its own. Optional.
+   */
+  causes?: string[];
 }
 
 /** A check: data plus one function (DESIGN §6, contract). */

@@ -154,3 +154,84 @@ export function decideVerdict(checks: readonly CheckResult[], probe: ProbeReport
   if (errored) return { status: "fail", verdict: { hop: errored.hop as Hop, checkId: errored.id, code: errored.code, summary: errored.summary } };
   return { status, verdict: null };
 }
+
+/** The cause links a check's outcome declared (check ids), as the engine keeps them until the path is done. */
+export interface CauseLinks {
+  causedBy: readonly string[];
+  causes: readonly string[];
+}
+
+/** No links. */
+export const NO_LINKS: CauseLinks = { causedBy: [], causes: [] };
+
+/** A finding a reader must look at: the only statuses that can cause or be caused. */
+function isFinding(s: CheckStatus): boolean {
+  return s === "fail" || s === "warn" || s === "error";
+}
+
+/**
+ * Root causes lead (issue 11 §3): set `causedBy` (the cause's code) on each
+ * path check that is a consequence of another finding. A check's own
+ * `causedBy` candidates (check ids, in order of preference) are tried first:
+ * the first one that found a problem on this path, or in the environment,
+ * is its cause. Then each finding's `causes` links the named checks that
+ * found a problem and have no cause yet. A check never causes itself.
+ * Returns new results; the input is not changed.
+ */
+export function linkCauses(
+  checks: readonly CheckResult[],
+  links: ReadonlyMap<string, CauseLinks>,
+  envChecks: readonly CheckResult[] = [],
+  envLinks: ReadonlyMap<string, CauseLinks> = new Map(),
+): CheckResult[] {
+  const all = new Map<string, CheckResult>();
+  for (const c of envChecks) all.set(c.id, c);
+  for (const c of checks) all.set(c.id, c);
+  const cause = new Map<string, string>(); // consequence id → cause id
+  for (const c of checks) {
+    if (!isFinding(c.status)) continue;
+    const hit = (links.get(c.id)?.causedBy ?? []).find((id) => id !== c.id && all.has(id) && isFinding(all.get(id)!.status));
+    if (hit) cause.set(c.id, hit);
+  }
+  const causers = [...checks, ...envChecks];
+  for (const r of causers) {
+    if (!isFinding(r.status)) continue;
+    for (const id of (links.get(r.id) ?? envLinks.get(r.id))?.causes ?? []) {
+      const c = checks.find((x) => x.id === id);
+      if (c && c.id !== r.id && isFinding(c.status) && !cause.has(c.id)) cause.set(c.id, r.id);
+    }
+  }
+  // Break cycles: a link whose cause leads back to the consequence is dropped.
+  for (const id of [...cause.keys()]) {
+    const seen = new Set([id]);
+    let at = cause.get(id);
+    while (at && !seen.has(at)) {
+      seen.add(at);
+      at = cause.get(at);
+    }
+    if (at === id) cause.delete(id);
+  }
+  return checks.map((c) => {
+    const by = cause.get(c.id);
+    return by ? { ...c, causedBy: all.get(by)!.code } : c;
+  });
+}
+
+/**
+ * The verdict with `rootCause` when its check is a consequence: the end of
+ * the `causedBy` chain through the path's and the environment's checks.
+ */
+export function withRootCause(verdict: Verdict, checks: readonly CheckResult[], envChecks: readonly CheckResult[] = []): Verdict {
+  const byCode = new Map<string, CheckResult>();
+  for (const c of [...envChecks, ...checks]) byCode.set(c.code, c);
+  let at = checks.find((c) => c.id === verdict.checkId);
+  const seen = new Set<string>();
+  while (at?.causedBy && !seen.has(at.code)) {
+    seen.add(at.code);
+    const next = byCode.get(at.causedBy);
+    if (!next) break;
+    at = next;
+  }
+  if (!at || at.id === verdict.checkId) return verdict;
+  return { ...verdict, rootCause: { hop: at.hop, checkId: at.id, code: at.code, summary: at.summary } };
+}

@@ -86,6 +86,11 @@ export function pathHops(path: Pick<PathReport, "hops" | "checks">): HopSummary[
  */
 export function verdictSentence(path: Pick<PathReport, "status" | "verdict" | "checks">): string {
   const v = path.verdict;
+  if (v?.rootCause) {
+    // Root causes lead (issue 11 §3): the headline names the cause; where the request stops follows.
+    const r = v.rootCause;
+    return `root cause ${r.code} ${r.checkId} — ${r.summary}; so the request stops at the ${v.hop} hop (${v.code} ${v.checkId}: ${v.summary})`;
+  }
   if (v) return `the request stops at the ${v.hop} hop — ${v.summary} (${v.code} ${v.checkId})`;
   switch (path.status) {
     case "pass":
@@ -161,7 +166,11 @@ export function basisSentence(path: Pick<PathReport, "basis" | "probe">): string
  */
 export function fixesFor(checks: readonly CheckResult[], fixes: readonly FixReport[]): FixReport[] {
   const ids: FixId[] = [];
-  for (const c of problemChecks(checks)) for (const id of c.fixes) if (!ids.includes(id)) ids.push(id);
+  // Root causes lead (issue 11 §3): the fixes of findings that cause others come first.
+  const causes = new Set(checks.map((c) => c.causedBy).filter((x): x is string => !!x));
+  const problems = problemChecks(checks);
+  const ordered = [...problems.filter((c) => causes.has(c.code) && !c.causedBy), ...problems];
+  for (const c of ordered) for (const id of c.fixes) if (!ids.includes(id)) ids.push(id);
   return ids.map(
     (id) => fixes.find((f) => f.id === id) ?? { id, title: id, risk: "safe", forChecks: [], steps: [], applied: false },
   );

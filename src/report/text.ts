@@ -67,8 +67,9 @@ function clean(s: string): string {
   return s.replace(/[\x00-\x09\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`);
 }
 
-function checkLines(c: CheckResult, verbose: boolean): string[] {
+function checkLines(c: CheckResult, verbose: boolean, ids: ReadonlyMap<string, string> = new Map()): string[] {
   const lines = [`${CHECK_INDENT}${textMark(c.status)} ${c.code} ${c.id}  ${c.summary}`];
+  if (c.causedBy) lines.push(`${EVIDENCE_INDENT}caused by ${c.causedBy}${ids.has(c.causedBy) ? ` ${ids.get(c.causedBy)}` : ""}`);
   if (c.overruled) lines.push(`${EVIDENCE_INDENT}likely: ${c.overruled.likely}`);
   const showEvidence = verbose || c.status !== "pass";
   if (showEvidence) {
@@ -109,10 +110,11 @@ function envBlock(report: Report, verbose: boolean): string[] {
 export function renderPathText(path: PathReport, fixes: readonly FixReport[], opts: TextOptions = {}): string[] {
   const verbose = opts.verbose ?? false;
   const lines = [`${describeTarget(path.target)}  ${path.status.toUpperCase()}`];
+  const ids = new Map(path.checks.map((c) => [c.code, c.id]));
   for (const hop of pathHops(path)) {
     lines.push(`  ${textMark(hop.status)} ${hop.hop.padEnd(HOP_WIDTH)} ${hop.summary}`);
     const shown = verbose ? path.checks.filter((c) => c.hop === hop.hop) : problemChecks(path.checks, hop.hop);
-    for (const c of shown) lines.push(...checkLines(c, verbose));
+    for (const c of shown) lines.push(...checkLines(c, verbose, ids));
   }
   const through = resolutionLine(path.resolution);
   if (through) lines.push(`  Through: ${through}`);

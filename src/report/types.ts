@@ -44,6 +44,12 @@ export interface Verdict {
   checkId: string;
   code: string;
   summary: string;
+  /**
+   * When the verdict's check is a consequence (`causedBy`), the finding at the
+   * end of that chain: the headline and the offered fix name it. Optional,
+   * additive to schemaVersion 1.
+   */
+  rootCause?: { hop: ReportHop; checkId: string; code: string; summary: string };
 }
 
 /** The end-to-end probe's outcome, as reported. */

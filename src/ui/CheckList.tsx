@@ -18,7 +18,7 @@ export function CheckList({ checks }: CheckListProps): React.JSX.Element {
           <Box flexShrink={1}>
             <Text wrap="truncate-end">
               {c.title}
-              {c.result ? <Text dimColor>{`  ${c.result.code} ${c.id} — ${c.result.summary}`}</Text> : <Text dimColor>{`  ${c.id}`}</Text>}
+              {c.result ? <Text dimColor>{`  ${c.result.code} ${c.id} — ${c.result.summary}${c.result.causedBy ? ` (caused by ${c.result.causedBy})` : ""}`}</Text> : <Text dimColor>{`  ${c.id}`}</Text>}
             </Text>
           </Box>
         </Box>

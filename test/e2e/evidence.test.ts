@@ -31,3 +31,26 @@ describe("evidence precedence through the CLI", () => {
     expect(r.stdout).not.toContain("FAIL");
   });
 });
+
+describe("root causes lead through the CLI", () => {
+  it("marks the traefik conflict's pending LoadBalancer and unprogrammed Gateway as consequences of ND502", async () => {
+    const r = await runCli(["--lab", "k3d-openchoreo-traefik-conflict", "http://api.openchoreo.localhost:8080/", "--json"]);
+    const p = (JSON.parse(r.stdout) as Report).paths[0]!;
+    const by = (id: string) => p.checks.find((c) => c.id === id)!;
+    expect(by("service.port-free").causedBy).toBeUndefined();
+    expect(by("service.load-balancer-ready")).toMatchObject({ status: "fail", causedBy: "ND502" });
+    expect(by("gateway.programmed")).toMatchObject({ status: "fail", causedBy: "ND503" });
+    expect(p.verdict).toMatchObject({ checkId: "service.port-free" });
+    expect(p.verdict!.rootCause).toBeUndefined();
+  });
+
+  it("headlines a missing GatewayClass as the root cause of a port no Service takes, in JSON and text", async () => {
+    const json = JSON.parse((await runCli(["--lab", "k3d-gateway-not-programmed", "--json"])).stdout) as Report;
+    const p = json.paths[0]!;
+    expect(p.verdict).toMatchObject({ hop: "service", checkId: "service.receives-port", rootCause: { hop: "gateway", checkId: "gateway.class-accepted", code: "ND602" } });
+    expect(p.checks.find((c) => c.id === "service.receives-port")!.causedBy).toBe("ND601");
+    const text = (await runCli(["--lab", "k3d-gateway-not-programmed"])).stdout;
+    expect(text).toMatch(/Verdict: root cause ND602 gateway\.class-accepted — GatewayClass kgateway does not exist.*; so the request stops at the service hop \(ND501/);
+    expect(text).toContain("caused by ND601 gateway.found");
+  });
+});

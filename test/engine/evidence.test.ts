@@ -7,7 +7,8 @@
  */
 import { describe, expect, it } from "vitest";
 import { runDiagnosis, type RunInput } from "../../src/engine/run.js";
-import { applicationAnswer, applyProbePrecedence, decideVerdict } from "../../src/engine/verdict.js";
+import { applicationAnswer, applyProbePrecedence, decideVerdict, linkCauses, withRootCause, type CauseLinks } from "../../src/engine/verdict.js";
+import { fixesFor } from "../../src/report/format.js";
 import { parseTarget } from "../../src/engine/target.js";
 import { defineCheck, fail, pass } from "../../src/engine/define.js";
 import type { Check, CheckOutcome, Hop } from "../../src/engine/types.js";
@@ -126,5 +127,45 @@ describe("evidence precedence in a run", () => {
     expect(path).toMatchObject({ status: "fail", basis: "static", probe: { outcome: "not-run", signature: null } });
     expect(path.probe.error).toContain("not reachable from the lab");
     expect(renderText(r)).toContain("Evidence: the status rests on static evidence only: the end-to-end probe could not run (127.0.0.1:8080 not reachable from the lab)");
+  });
+});
+
+describe("root causes lead", () => {
+  const links = (m: Record<string, Partial<CauseLinks>>) => new Map(Object.entries(m).map(([k, v]) => [k, { causedBy: v.causedBy ?? [], causes: v.causes ?? [] }]));
+  const coded = (id: string, hop: CheckResult["hop"], status: CheckResult["status"], code: string): CheckResult => ({ ...res(id, hop, status), code });
+
+  it("links a consequence to the first candidate cause that found a problem", () => {
+    const checks = [coded("service.port-free", "service", "fail", "ND502"), coded("service.load-balancer-ready", "service", "fail", "ND503"), coded("gateway.class-accepted", "gateway", "pass", "ND602"), coded("gateway.programmed", "gateway", "fail", "ND603")];
+    const out = linkCauses(checks, links({ "service.load-balancer-ready": { causedBy: ["service.port-free"] }, "gateway.programmed": { causedBy: ["gateway.class-accepted", "service.load-balancer-ready"] } }));
+    expect(out.map((c) => c.causedBy ?? null)).toEqual([null, "ND502", null, "ND503"]);
+  });
+
+  it("links the other way for a cause that names its consequences, and never a passing check", () => {
+    const checks = [coded("service.receives-port", "service", "fail", "ND501"), coded("gateway.ingress-controller-ready", "gateway", "fail", "ND606"), coded("route.accepted", "route", "pass", "ND702")];
+    const out = linkCauses(checks, links({ "gateway.ingress-controller-ready": { causes: ["service.receives-port", "route.accepted"] } }));
+    expect(out.map((c) => c.causedBy ?? null)).toEqual(["ND606", null, null]);
+  });
+
+  it("drops a link that would close a cycle", () => {
+    const checks = [coded("backend.endpoints-ready", "backend", "fail", "ND802"), coded("backend.pods-ready", "backend", "fail", "ND803")];
+    const out = linkCauses(checks, links({ "backend.endpoints-ready": { causedBy: ["backend.pods-ready"] }, "backend.pods-ready": { causedBy: ["backend.endpoints-ready"] } }));
+    expect(out.filter((c) => c.causedBy).length).toBeLessThan(2);
+  });
+
+  it("names the end of the chain as the verdict's root cause", () => {
+    const checks = linkCauses(
+      [coded("service.receives-port", "service", "fail", "ND501"), coded("gateway.found", "gateway", "warn", "ND601"), coded("gateway.class-accepted", "gateway", "fail", "ND602")],
+      links({ "service.receives-port": { causedBy: ["gateway.found"] }, "gateway.found": { causedBy: ["gateway.class-accepted"] } }),
+    );
+    const { verdict } = decideVerdict(checks, probe({ outcome: "reset", status: undefined, signature: "reset", hop: "container" }));
+    expect(withRootCause(verdict!, checks)).toMatchObject({ checkId: "service.receives-port", rootCause: { checkId: "gateway.class-accepted", code: "ND602", hop: "gateway" } });
+  });
+
+  it("offers the root cause's fixes first", () => {
+    const checks: CheckResult[] = [
+      { ...coded("service.receives-port", "service", "fail", "ND501"), fixes: ["k3d-port-mapping"], causedBy: "ND502" },
+      { ...coded("service.port-free", "service", "fail", "ND502"), fixes: ["remove-traefik"] },
+    ];
+    expect(fixesFor(checks, []).map((f) => f.id)).toEqual(["remove-traefik", "k3d-port-mapping"]);
   });
 });
