@@ -32,6 +32,13 @@ export interface RunSetup {
   targets: Target[];
   /** Set when the targets were discovered (no TARGET given). */
   discovery: DiscoveryReport | undefined;
+  /**
+   * The run's one deadline (`--timeout`), started once the environment is
+   * ready (with `--lab`: once the lab serves): discovery (at most half of
+   * it) and the engine both spend it, so a run without TARGET ends by
+   * `--timeout` too, not after twice as long. Pass it as the engine's `signal`.
+   */
+  deadline: AbortSignal;
   /** New live sources with the same options (nothing memoised): what a re-check after a fix reads. */
   freshSources(): RunSetup["live"];
   stop(): Promise<void>;
@@ -62,8 +69,17 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
     dockerHost = flags.dockerHost ?? lab.state.dockerHost;
   }
   try {
-    const { createLiveSources, startReads } = await import("./sources/live/index.js");
-    const { deriveHostAddress } = await import("./sources/docker-host.js");
+    // Modules first: loading code is netdoctor starting, not time spent waiting for the cluster.
+    const [{ createLiveSources, startReads }, { deriveHostAddress }, { discover }] = await Promise.all([
+      import("./sources/live/index.js"),
+      import("./sources/docker-host.js"),
+      import("./discovery/discover.js"),
+      import("./engine/run.js"),
+      import("./fixes/runner.js"),
+      import("./fixes/catalog.js"),
+    ]);
+    const deadline = AbortSignal.timeout(timeoutMs);
+    const deadlineAt = performance.now() + timeoutMs;
     const liveOptions = { kubeconfig, context, dockerHost, env };
     const live = await createLiveSources(liveOptions);
     // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
@@ -75,21 +91,34 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       }
     }
     // Every read the run will make starts now, in parallel: discovery and checks join them (one round trip, not one per check).
-    startReads(live.sources, AbortSignal.timeout(timeoutMs));
+    // The run's reads start now, on the run's one deadline.
+    startReads(live.sources, deadline);
     const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
     let targets = requested;
     let discovery: DiscoveryReport | undefined;
     if (targets.length === 0) {
       // No TARGET: discover the cluster's entry points (DESIGN §3), plus the lab scenario's targets.
-      const { discover } = await import("./discovery/discover.js");
-      const found = await discover(live.sources, { hostAddress, signal: AbortSignal.timeout(timeoutMs), scenarioTargets: live.lab?.targets ?? [] });
-      if (found.flavor === "none" && !live.lab) {
+      // Discovery may spend at most half the time left, so the checks always have time to say what is wrong (a hung API server).
+      // (A timer of our own: an AbortSignal.timeout() held only by AbortSignal.any() may be collected before it fires.)
+      const discoveryEnd = new AbortController();
+      const endDiscovery = () => discoveryEnd.abort(deadline.reason);
+      const halfTimer = setTimeout(endDiscovery, Math.max(0, Math.ceil((deadlineAt - performance.now()) / 2)));
+      deadline.addEventListener("abort", endDiscovery, { once: true });
+      const discoverySignal = discoveryEnd.signal;
+      const found = await discover(live.sources, { hostAddress, signal: discoverySignal, scenarioTargets: live.lab?.targets ?? [] }).finally(() => {
+        clearTimeout(halfTimer);
+        deadline.removeEventListener("abort", endDiscovery);
+      });
+      if (discoverySignal.aborted && found.entryPoints.length === 0) {
+        // Out of time before anything was found: the report says so (the checks say why), not a usage error.
+        discovery = { summary: `discovery did not finish in its half of the time left (--timeout ${timeoutMs / 1000} s): ${found.summary}`, entryPoints: [] };
+      } else if (found.flavor === "none" && !live.lab) {
         throw new UsageError("no target: pass a URL such as http://api.openchoreo.localhost:8080/ (or --lab to try the built-in lab)");
-      }
-      if (found.entryPoints.length === 0) {
+      } else if (found.entryPoints.length === 0) {
         throw new UsageError(`no target, and no entry point found (${found.summary}): pass a URL such as http://api.openchoreo.localhost:8080/`);
+      } else {
+        discovery = { summary: found.summary, entryPoints: found.entryPoints };
       }
-      discovery = { summary: found.summary, entryPoints: found.entryPoints };
       targets = withScenarioRequests(
         found.entryPoints.map((e) => parseTarget(e.url)),
         live.lab?.requests ?? [],
@@ -98,11 +127,19 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
     }
     targets = targets.map((t) => withRequest(t, request));
     const started = lab;
-    return { live, hostAddress, targets, discovery, freshSources: () => {
+    return {
+      live,
+      hostAddress,
+      targets,
+      discovery,
+      deadline,
+      freshSources: () => {
         const fresh = createLiveSources(liveOptions);
         startReads(fresh.sources, AbortSignal.timeout(timeoutMs));
         return fresh;
-      }, stop: async () => void (await started?.stop()) };
+      },
+      stop: async () => void (await started?.stop()),
+    };
   } catch (e) {
     await lab?.stop();
     throw e;

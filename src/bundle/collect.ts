@@ -146,6 +146,7 @@ export async function collectBundle(rawTargets: string[], flags: BundleFlags, pr
       sources: live.sources,
       options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
       timeoutMs,
+      signal: run.deadline,
       toolVersion: toolVersion(),
       onEvent: (e) => {
         if (discovery && e.type === "run-end") e.report.discovery = discovery;

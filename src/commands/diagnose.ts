@@ -105,7 +105,12 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
   if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks, timeoutMs, probeTimeoutMs, resolve });
 
-  const { setupRun } = await import("../run-setup.js");
+  // Load what the run and its reporter need before the deadline starts: loading code is not waiting for the cluster.
+  const [{ setupRun }] = await Promise.all([
+    import("../run-setup.js"),
+    import("../fixes/runner.js"),
+    mode === "json" ? import("../report/json.js") : mode === "text" ? import("../report/text.js") : import("../ui/run-tui.js"),
+  ]);
   const run = await setupRun(targets, flags, timeoutMs);
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
@@ -127,6 +132,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
             sources: live.sources,
             options: { resolve, hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
             timeoutMs,
+            signal: run.deadline,
             toolVersion: toolVersion(),
             // Discovery rides on the run's own events, so every reporter sees it first (run-start) and in the report (run-end).
             onEvent: (e) => {

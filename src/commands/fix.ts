@@ -168,16 +168,18 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
   const run = await setupRun(given, flags, timeoutMs);
   try {
     const { createRunFixRunner, diagnoseFor, offeredFixes } = await import("../fixes/runner.js");
-    const diagnoseWith = (sources: Sources, targets: Target[]): Promise<Diagnosis> =>
+    // The first diagnosis shares the run's deadline with discovery; each re-check after a fix has a deadline of its own.
+    const diagnoseWith = (sources: Sources, targets: Target[], signal?: AbortSignal): Promise<Diagnosis> =>
       diagnoseFor({
         checks,
         targets,
         sources,
         options: { resolve, hostAddress: run.hostAddress, namespace: flags.namespace ?? null, probeTimeoutMs },
         timeoutMs,
+        ...(signal ? { signal } : {}),
         toolVersion: toolVersion(),
       });
-    const initial = await diagnoseWith(run.live.sources, run.targets);
+    const initial = await diagnoseWith(run.live.sources, run.targets, run.deadline);
     const runner = createRunFixRunner(run, initial, diagnoseWith, {
       options: { ...(flags.address ? { address: flags.address } : {}), ...(port ? { port } : {}) },
       settleMs,

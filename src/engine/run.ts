@@ -23,8 +23,14 @@ export interface RunInput {
   targets: readonly Target[];
   sources: Sources;
   options: CheckOptions;
-  /** Deadline of the whole run in milliseconds (`--timeout`); checks still running then end as `error`. */
+  /** Deadline of the whole run in milliseconds (`--timeout`); checks still running then end as `error` ("deadline: …"). */
   timeoutMs: number;
+  /**
+   * The command's own deadline or interrupt, when it started counting before
+   * the engine (discovery spent part of `--timeout`; Ctrl-C): when it aborts,
+   * the run ends as at its deadline. The run ends at whichever comes first.
+   */
+  signal?: AbortSignal;
   /** Most checks in flight at once (default 16). */
   concurrency?: number;
   toolVersion: string;
@@ -105,6 +111,10 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
   // Every source call listens on the one run signal: lift Node's default cap of 10 listeners.
   setMaxListeners(0, deadline.signal);
   const timer = setTimeout(() => deadline.abort(new Error("deadline")), input.timeoutMs);
+  const outer = input.signal;
+  const onOuterAbort = () => deadline.abort(new Error("deadline"));
+  if (outer?.aborted) onOuterAbort();
+  else outer?.addEventListener("abort", onOuterAbort, { once: true });
   const deadlineHit = new Promise<"deadline">((resolve) => deadline.signal.addEventListener("abort", () => resolve("deadline"), { once: true }));
   const sem = semaphore(input.concurrency ?? 16);
 
@@ -247,6 +257,7 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
 
   const [envDone, pathDone] = await Promise.all([envResults, Promise.all(paths)]);
   clearTimeout(timer);
+  outer?.removeEventListener("abort", onOuterAbort);
 
   const envChecksOut = envDone.map((r) => r.result);
   let status = envChecksOut.reduce((s, c) => worsePath(s, toPathStatus(c.status)), "pass" as Report["status"]);
@@ -277,6 +288,11 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
   return report;
 }
 
+/** `1500` → `"1.5"`, `20000` → `"20"`: seconds as the user typed them. */
+function formatSeconds(ms: number): string {
+  return String(Math.round(ms / 100) / 10);
+}
+
 /** Thrown inside the engine when the run's deadline passes. */
 class DeadlineError extends Error {
   override readonly name = "DeadlineError";
@@ -290,7 +306,7 @@ function errorResult(
   result: (check: Check, extra: Partial<CheckResult> & Pick<CheckResult, "status" | "summary">) => CheckResult,
 ): CheckResult {
   if (e instanceof DeadlineError) {
-    return result(check, { status: "error", summary: `did not finish before the run's deadline (--timeout ${Math.round(timeoutMs / 1000)} s)`, durationMs });
+    return result(check, { status: "error", summary: `deadline: did not finish before the run's deadline (--timeout ${formatSeconds(timeoutMs)} s)`, durationMs });
   }
   if (isSourceError(e)) {
     // A kind or a source that cannot be read degrades the checks that need it (DESIGN §7).

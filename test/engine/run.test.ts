@@ -273,3 +273,31 @@ describe("target parsing", () => {
     expect(() => parseResolve("x:80")).toThrow(/HOST:PORT:ADDR/);
   });
 });
+
+describe("check engine under an outer deadline", () => {
+  it("ends every check as error: deadline when the command's own deadline already passed", async () => {
+    const ctl = new AbortController();
+    ctl.abort();
+    const i = input([mk("dns.name-resolves", "dns", pass("ok")), mk("env.kubeconfig-loaded", "env", pass("ok"))], { signal: ctl.signal, timeoutMs: 200 });
+    const report = await runDiagnosis(i);
+    for (const c of [...report.checks, ...report.paths[0]!.checks]) {
+      expect(c.status).toBe("error");
+      expect(c.summary).toBe("deadline: did not finish before the run's deadline (--timeout 0.2 s)");
+    }
+    expect(report.status).toBe("fail");
+  });
+
+  it("ends the run when the outer signal aborts while a check hangs", async () => {
+    const ctl = new AbortController();
+    const hang = () => new Promise<CheckOutcome>(() => undefined);
+    const i = input([mk("dns.name-resolves", "dns", hang)], {
+      signal: ctl.signal,
+      onEvent: (e) => {
+        if (e.type === "check-start") ctl.abort();
+      },
+    });
+    const report = await runDiagnosis(i);
+    expect(byId(report.paths[0]!.checks, "dns.name-resolves")).toMatchObject({ status: "error" });
+    expect(byId(report.paths[0]!.checks, "dns.name-resolves").summary).toMatch(/^deadline: /);
+  });
+});

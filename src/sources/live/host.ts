@@ -260,8 +260,9 @@ export interface HostSourceOptions {
   env?: NodeJS.ProcessEnv;
 }
 
-/** Reject with SourceError `timeout` when `signal` aborts first. */
+/** Reject with SourceError `timeout` when `signal` aborts first; a late answer of `p` is dropped (observed), never thrown unobserved. */
 function withSignal<T>(p: Promise<T>, signal: AbortSignal, subject: string): Promise<T> {
+  p.catch(() => undefined);
   if (signal.aborted) return Promise.reject(new SourceError("timeout", "host", subject, `${subject}: aborted: the run's deadline passed`));
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(new SourceError("timeout", "host", subject, `${subject}: aborted: the run's deadline passed`));
