@@ -46,6 +46,24 @@ function program(onAction: OnAction): Command {
  * Run the CLI with `argv` (without node and script). Resolves to the exit code.
  */
 export async function main(argv: string[]): Promise<number> {
+  // Under --json every run prints one JSON document: the command's, or the error document (src/lifecycle.ts).
+  const end = argv.indexOf("--");
+  const json = (end === -1 ? argv : argv.slice(0, end)).includes("--json");
+  const { installProcessGuards, runCleanups, wroteToStdout, errorDocument, errorCodeOf } = await import("./lifecycle.js");
+  const removeGuards = installProcessGuards({ json });
+  const failed = (code: string, message: string, exitCode: number): number => {
+    if (json && !wroteToStdout()) process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode), null, 2)}\n`);
+    return exitCode;
+  };
+  try {
+    return await runMain(argv, failed, errorCodeOf);
+  } finally {
+    await runCleanups();
+    removeGuards();
+  }
+}
+
+async function runMain(argv: string[], failed: (code: string, message: string, exitCode: number) => number, errorCodeOf: (e: unknown) => string): Promise<number> {
   let action: Promise<number> | null = null;
   const cmd = program((p) => {
     action = p;
@@ -68,15 +86,17 @@ export async function main(argv: string[]): Promise<number> {
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-      return 2; // commander already printed the one-line error
+      // commander already printed the one-line error
+      return failed("usage", e.message.replace(/^error: /, "").split("\n")[0] ?? e.message, 2);
     }
     if (isUserFacingError(e)) {
-      process.stderr.write(`netdoctor: ${e.message.split("\n")[0]}\n`);
-      return 2;
+      const message = e.message.split("\n")[0] ?? "";
+      process.stderr.write(`netdoctor: ${message}\n`);
+      return failed(errorCodeOf(e), message, 2);
     }
-    const message = e instanceof Error ? e.message : String(e);
-    process.stderr.write(`netdoctor: could not run: ${message.split("\n")[0]}\n`);
+    const message = `could not run: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
+    process.stderr.write(`netdoctor: ${message}\n`);
     if (process.env["NETDOCTOR_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return 2;
+    return failed("error", message, 2);
   }
 }

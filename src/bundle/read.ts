@@ -12,6 +12,7 @@
  */
 import { existsSync, rmSync, statSync } from "node:fs";
 import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
+import { onExitCleanup } from "../lifecycle.js";
 import os from "node:os";
 import path from "node:path";
 import type { KubeObject } from "../kube/types.js";
@@ -199,26 +200,31 @@ export async function openBundle(fileOrDir: string): Promise<Bundle> {
   const st = await stat(abs).catch(() => null);
   if (!st) throw new BundleError(`${fileOrDir}: no such bundle file or directory`);
   let tmp: string | null = null;
-  let root: string | null;
+  let root: string | null = null;
   if (st.isDirectory()) {
     root = await findRoot(abs);
   } else {
     tmp = await mkdtemp(path.join(os.tmpdir(), "netdoctor-bundle-"));
-    try {
-      const tar = await import("tar");
-      await tar.x({ file: abs, cwd: tmp, strict: true, preservePaths: false });
-    } catch (e) {
-      await rm(tmp, { recursive: true, force: true });
-      throw new BundleError(`${fileOrDir}: not a readable .tar.gz bundle: ${firstLine((e as Error).message)}`, { cause: e });
-    }
-    root = await findRoot(tmp);
   }
+  const dir = tmp;
   let cleaned = false;
+  // Ctrl-C, SIGHUP or a crash while the bundle is open: its extracted files go with the process.
+  const forget = dir === null ? () => undefined : onExitCleanup(`the extracted bundle in ${dir}`, () => removeTree(dir));
   const cleanup = async (): Promise<void> => {
-    if (cleaned || tmp === null) return;
+    if (cleaned || dir === null) return;
     cleaned = true;
-    await rm(tmp, { recursive: true, force: true });
+    await removeTree(dir);
+    forget();
   };
+  if (dir !== null) {
+    try {
+      await extract(abs, dir);
+    } catch (e) {
+      await cleanup();
+      throw new BundleError(`${fileOrDir}: not a readable .tar.gz bundle (truncated or not a tarball): ${firstLine((e as Error).message)}`, { cause: e });
+    }
+    root = await findRoot(dir);
+  }
   try {
     if (root === null) throw new BundleError(`${path.join(fileOrDir, "manifest.json")}: missing (not a netdoctor bundle)`);
     const shown = (rel: string): string => path.join(fileOrDir, path.relative(tmp ?? abs, path.join(root!, rel)));
@@ -227,6 +233,22 @@ export async function openBundle(fileOrDir: string): Promise<Bundle> {
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * Extract a .tar.gz into `dir` with node-tar, strictly (a truncated archive
+ * or a bad entry is an error). Waits until every entry was written or
+ * abandoned: node-tar may still be writing files when the stream errors, and
+ * removing the directory under it fails with ENOTEMPTY.
+ */
+async function extract(file: string, dir: string): Promise<void> {
+  const tar = await import("tar");
+  await tar.x({ file, cwd: dir, strict: true, preservePaths: false });
+}
+
+/** Remove a directory tree, retrying while a writer that just failed still closes its files (ENOTEMPTY, EBUSY). */
+async function removeTree(dir: string): Promise<void> {
+  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
 }
 
 async function load(source: string, root: string, shown: (rel: string) => string, tempDir: string | null, cleanup: () => Promise<void>): Promise<Bundle> {

@@ -17,6 +17,7 @@
  * timestamps and durations inside manifest.json and report.json.
  */
 import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
+import { onExitCleanup } from "../lifecycle.js";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify as stringifyYaml } from "yaml";
@@ -189,6 +190,7 @@ export function bundleFileName(context: string | null, at: Date, redacted: boole
 export async function writeTarGz(files: Map<string, string>, out: string): Promise<number> {
   const tar = await import("tar");
   const staging = await mkdtemp(join(tmpdir(), "netdoctor-bundle-"));
+  const forget = onExitCleanup(`the bundle's staging dir ${staging}`, () => rm(staging, { recursive: true, force: true, maxRetries: 3 }));
   try {
     for (const [path, content] of files) {
       const full = join(staging, path);
@@ -200,6 +202,7 @@ export async function writeTarGz(files: Map<string, string>, out: string): Promi
     await tar.create({ gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: FIXED_MTIME, noDirRecurse: true }, [...files.keys()]);
     return (await stat(out)).size;
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await rm(staging, { recursive: true, force: true, maxRetries: 3 });
+    forget();
   }
 }

@@ -22,7 +22,7 @@ export function defineLab(cmd: Command, onAction: OnAction): Command {
     .action((scenario: string | undefined, flags: LabFlags) => onAction(labCommand(scenario, flags)));
 }
 
-/** Start the lab, print how to use it, wait for SIGINT/SIGTERM, stop it. */
+/** Start the lab, print how to use it, wait for SIGINT/SIGTERM/SIGHUP, stop it. */
 export async function labCommand(scenario: string | undefined, flags: LabFlags): Promise<number> {
   const { resolveScenario, startLab, formatEnv } = await import("../lab/index.js");
   const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, builtinScenariosDir());
@@ -44,11 +44,13 @@ export async function labCommand(scenario: string | undefined, flags: LabFlags):
       ].join("\n"),
     );
   }
+  // Ctrl-C, SIGTERM or SIGHUP (the terminal closed) stop the lab and remove its files.
+  const { onInterrupt } = await import("../lifecycle.js");
+  let stopListening = () => undefined as void;
   await new Promise<void>((resolve) => {
-    const done = () => resolve();
-    process.once("SIGINT", done);
-    process.once("SIGTERM", done);
+    stopListening = onInterrupt(() => resolve());
   });
+  stopListening();
   await lab.stop();
   return 0;
 }

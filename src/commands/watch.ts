@@ -112,8 +112,8 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
 
   // One deadline for the whole run (lab start, resolution, requests), and Ctrl-C.
   const interrupt = new AbortController();
-  const onSigint = () => interrupt.abort();
-  process.once("SIGINT", onSigint);
+  const { onInterrupt } = await import("../lifecycle.js");
+  const stopListening = onInterrupt(() => interrupt.abort());
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = AbortSignal.any([deadline, interrupt.signal]);
   // Each client listens on the run's signal while a request or a pause is under way.
@@ -235,7 +235,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
     return summaryMod.watchExitCode(summary);
   } finally {
     for (const timer of timers) clearInterval(timer);
-    process.removeListener("SIGINT", onSigint);
+    stopListening();
     await lab?.stop();
   }
 }

@@ -7,6 +7,7 @@
  * and the ports are free.
  */
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
+import { onExitCleanup } from "../lifecycle.js";
 import { randomBytes } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -225,6 +226,8 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
   const original = typeof scenarioOrDir === "string" ? await loadScenario(scenarioOrDir) : scenarioOrDir;
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), "netdoctor-lab-")));
+  // Ctrl-C, SIGHUP, a crash: the lab's files (kubeconfig with its token) go with the process.
+  const forget = onExitCleanup(`the lab's files in ${stateDir}`, () => stop());
   await mkdir(stateDir, { recursive: true });
   const portMap = new Map<number, number>();
   await extendPortMap(original, portMap, options.keepPorts ?? false);
@@ -249,6 +252,7 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     stopped = true;
     await Promise.all([api?.close(), docker?.close(), traffic?.close()]);
     if (ownDir) await rm(stateDir, { recursive: true, force: true });
+    forget();
   };
 
   const apiConfig = (s: Scenario) => ({ objects: s.objects, latencyMs: s.apiServer.latencyMs, forbid: s.apiServer.forbid, serviceProxy: s.serviceProxy, logsRoot: s.dir });

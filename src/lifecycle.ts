@@ -1,0 +1,218 @@
+/**
+ * How a netdoctor process ends when it does not end normally — SIGINT,
+ * SIGTERM, SIGHUP, a write error on stdout (ENOSPC), a crash — so that
+ * nothing is left behind (issue 14 §5): every temp dir and lab registered
+ * with {@link onExitCleanup} is removed, a note registered with
+ * {@link onInterruptNote} says what a command had already changed (a fix
+ * half applied: `netdoctor undo` restores it), and under `--json` stdout
+ * still carries one JSON document (the error document, {@link errorDocument}).
+ *
+ * Exit codes: 128 + signal number for a signal (SIGHUP 129, SIGINT 130,
+ * SIGTERM 143, as shells report them); 2 for a crash or an unwritable stdout
+ * ("netdoctor could not run", DESIGN §3).
+ *
+ * A late answer is not a crash: a SourceError rejected after every caller
+ * stopped waiting for it (the run's deadline passed) is dropped.
+ */
+import { isSourceError } from "./sources/types.js";
+
+/** The JSON error document under `--json` (schema/error.schema.json): printed on stdout for every failure that has no document of its own. */
+export interface ErrorDocument {
+  schemaVersion: 1;
+  error: {
+    /** `usage` (bad input, exit 2), `scenario`, `registry`, `plugin`, `interrupted`, `output`, `crash`. */
+    code: string;
+    /** One line, as printed on stderr (without the `netdoctor: ` prefix). */
+    message: string;
+    /** The process's exit code. */
+    exitCode: number;
+    /** What a command had done when it was interrupted (e.g. a fix applied, and how to undo it). */
+    notes?: string[];
+  };
+}
+
+/** The error document for `code` / `message` / `exitCode`. */
+export function errorDocument(code: string, message: string, exitCode: number, notes: string[] = []): ErrorDocument {
+  return { schemaVersion: 1, error: { code, message, exitCode, ...(notes.length ? { notes } : {}) } };
+}
+
+/** `NETDOCTOR_USAGE` → `usage`, `NETDOCTOR_SCENARIO` → `scenario`; anything else → `crash`. */
+export function errorCodeOf(e: unknown): string {
+  const code = typeof e === "object" && e !== null ? (e as { code?: unknown }).code : undefined;
+  if (typeof code === "string" && code.startsWith("NETDOCTOR_")) return code.slice("NETDOCTOR_".length).toLowerCase().replace(/_/g, "-");
+  return "crash";
+}
+
+interface Registered {
+  what: string;
+  run: () => unknown;
+}
+
+const cleanups: Registered[] = [];
+const interruptHandlers = new Set<(signal: NodeJS.Signals) => void>();
+const notes = new Set<() => string[]>();
+
+/**
+ * Register what must be undone if the process ends abnormally (remove a temp
+ * dir, stop a lab). Returns the function that unregisters it — call it once
+ * the thing was cleaned up normally.
+ */
+export function onExitCleanup(what: string, run: () => unknown): () => void {
+  const entry = { what, run };
+  cleanups.push(entry);
+  return () => {
+    const i = cleanups.indexOf(entry);
+    if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+/**
+ * Register a command that ends itself on an interrupt (the lab command stops
+ * its lab and exits 0; watch prints its summary). While one is registered, the
+ * first SIGINT/SIGTERM/SIGHUP goes to it; a second one ends the process.
+ */
+export function onInterrupt(handler: (signal: NodeJS.Signals) => void): () => void {
+  interruptHandlers.add(handler);
+  return () => void interruptHandlers.delete(handler);
+}
+
+/** Register lines to print when the process is interrupted (what was applied so far, how to undo it). */
+export function onInterruptNote(lines: () => string[]): () => void {
+  notes.add(lines);
+  return () => void notes.delete(lines);
+}
+
+/** Run every registered cleanup once, newest first; each may take at most `limitMs` (a cleanup that hangs does not keep the process alive). */
+export async function runCleanups(limitMs = 2000): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      await Promise.race([
+        Promise.resolve().then(c.run),
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, limitMs);
+          timer.unref();
+        }),
+      ]);
+    } catch (e) {
+      process.stderr.write(`netdoctor: could not clean up ${c.what}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/** Options of {@link installProcessGuards}. */
+export interface GuardOptions {
+  /** `--json` was given: failures print the error document on stdout. */
+  json: boolean;
+  /** Ends the process (default `process.exit`); tests replace it. */
+  exit?: (code: number) => void;
+}
+
+const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
+
+let stdoutWritten = false;
+/** True once anything was written to stdout through {@link trackStdout}'s wrapper (a document, or part of one). */
+export function wroteToStdout(): boolean {
+  return stdoutWritten;
+}
+
+/** Note every write to stdout, so a failure prints its JSON error document only when no document was printed. */
+function trackStdout(): () => void {
+  const original = process.stdout.write;
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (chunk !== undefined && chunk !== null && (chunk as { length?: number }).length !== 0) stdoutWritten = true;
+    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = original;
+  };
+}
+
+/**
+ * Install the handlers that end the process cleanly on SIGINT, SIGTERM,
+ * SIGHUP, an uncaught exception (a write error on stdout such as ENOSPC
+ * arrives as one, from bin/netdoctor.js) and an unhandled rejection (a late
+ * SourceError is dropped). Returns the function that removes them.
+ */
+export function installProcessGuards(o: GuardOptions): () => void {
+  const exit = o.exit ?? ((code: number) => process.exit(code));
+  let ending = false;
+  let interrupted = false;
+
+  const end = async (code: string, message: string, exitCode: number, opts: { stdoutBroken?: boolean; stack?: string } = {}): Promise<void> => {
+    if (ending) return;
+    ending = true;
+    const lines = [...notes].flatMap((n) => {
+      try {
+        return n();
+      } catch {
+        return [];
+      }
+    });
+    const err = (s: string) => {
+      try {
+        process.stderr.write(s);
+      } catch {
+        // stderr is gone too: nothing more to say.
+      }
+    };
+    err(`netdoctor: ${message}\n`);
+    for (const l of lines) err(`  ${l}\n`);
+    if (opts.stack && process.env["NETDOCTOR_DEBUG"]) err(`${opts.stack}\n`);
+    if (o.json && !stdoutWritten && !opts.stdoutBroken) {
+      try {
+        process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode, lines), null, 2)}\n`);
+      } catch {
+        // stdout cannot be written: stderr said it.
+      }
+    }
+    await runCleanups();
+    exit(exitCode);
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    const exitCode = SIGNAL_EXIT[signal] ?? 130;
+    if (ending) {
+      // A second signal while cleaning up: stop now.
+      exit(exitCode);
+      return;
+    }
+    if (interruptHandlers.size > 0 && !interrupted) {
+      interrupted = true;
+      for (const h of interruptHandlers) h(signal);
+      return;
+    }
+    void end("interrupted", `interrupted (${signal})`, exitCode);
+  };
+  const onException = (e: unknown) => {
+    const errno = e as NodeJS.ErrnoException;
+    if (errno && typeof errno.code === "string" && typeof errno.syscall === "string" && errno.syscall === "write") {
+      void end("output", `cannot write the output: ${errno.code}${errno.message ? ` (${errno.message.split("\n")[0]})` : ""}`, 2, { stdoutBroken: true });
+      return;
+    }
+    const message = e instanceof Error ? e.message.split("\n")[0] : String(e);
+    void end("crash", `crashed: ${message} (please report this as a netdoctor bug)`, 2, { stack: e instanceof Error ? e.stack : undefined });
+  };
+  const onRejection = (reason: unknown) => {
+    if (isSourceError(reason)) {
+      // A late answer: every caller stopped waiting (the run's deadline passed). Dropped.
+      if (process.env["NETDOCTOR_DEBUG"]) process.stderr.write(`netdoctor: dropped a late answer: ${reason.message}\n`);
+      return;
+    }
+    onException(reason);
+  };
+
+  const signals = Object.keys(SIGNAL_EXIT) as NodeJS.Signals[];
+  for (const s of signals) process.on(s, onSignal);
+  process.on("uncaughtException", onException);
+  process.on("unhandledRejection", onRejection);
+  const untrack = trackStdout();
+  return () => {
+    for (const s of signals) process.off(s, onSignal);
+    process.off("uncaughtException", onException);
+    process.off("unhandledRejection", onRejection);
+    untrack();
+  };
+}
