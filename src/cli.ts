@@ -50,7 +50,8 @@ export async function main(argv: string[]): Promise<number> {
   const end = argv.indexOf("--");
   const json = (end === -1 ? argv : argv.slice(0, end)).includes("--json");
   const { installProcessGuards, runCleanups, wroteToStdout, errorDocument, errorCodeOf } = await import("./lifecycle.js");
-  const removeGuards = installProcessGuards({ json });
+  // Installed for the life of the process: a timer or a child that outlives the command is still cleaned up after.
+  installProcessGuards({ json });
   const failed = (code: string, message: string, exitCode: number): number => {
     if (json && !wroteToStdout()) process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode), null, 2)}\n`);
     return exitCode;
@@ -59,7 +60,6 @@ export async function main(argv: string[]): Promise<number> {
     return await runMain(argv, failed, errorCodeOf);
   } finally {
     await runCleanups();
-    removeGuards();
   }
 }
 

@@ -84,6 +84,7 @@ export function onInterruptNote(lines: () => string[]): () => void {
 
 /** Run every registered cleanup once, newest first; each may take at most `limitMs` (a cleanup that hangs does not keep the process alive). */
 export async function runCleanups(limitMs = 2000): Promise<void> {
+  if (process.env["NETDOCTOR_DEBUG"]) writeErr(`netdoctor: cleaning up at ${Math.round(performance.now())}: ${cleanups.map((c) => c.what).join(", ") || "nothing"}\n`);
   for (const c of cleanups.splice(0).reverse()) {
     let timer: NodeJS.Timeout | undefined;
     try {
@@ -95,9 +96,10 @@ export async function runCleanups(limitMs = 2000): Promise<void> {
         }),
       ]);
     } catch (e) {
-      process.stderr.write(`netdoctor: could not clean up ${c.what}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
+      writeErr(`netdoctor: could not clean up ${c.what}: ${e instanceof Error ? e.message.split("\n")[0] : String(e)}\n`);
     } finally {
       clearTimeout(timer);
+      if (process.env["NETDOCTOR_DEBUG"]) writeErr(`netdoctor: cleaned up ${c.what} at ${Math.round(performance.now())}\n`);
     }
   }
 }
@@ -113,20 +115,43 @@ export interface GuardOptions {
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
 let stdoutWritten = false;
+/** Set once the process is ending abnormally: the run may still be going and must not print a second document (nor errors about what the cleanup removed). */
+let stdoutClosed = false;
 /** True once anything was written to stdout through {@link trackStdout}'s wrapper (a document, or part of one). */
 export function wroteToStdout(): boolean {
   return stdoutWritten;
 }
 
-/** Note every write to stdout, so a failure prints its JSON error document only when no document was printed. */
-function trackStdout(): () => void {
-  const original = process.stdout.write;
+const originalWrite = { stdout: process.stdout.write, stderr: process.stderr.write };
+
+/** Write to stderr even once the process is ending (the run's own output is muted then). */
+function writeErr(s: string): void {
+  try {
+    (originalWrite.stderr as (s: string) => boolean).call(process.stderr, s);
+  } catch {
+    // stderr is gone too: nothing more to say.
+  }
+}
+
+/**
+ * Note every write to stdout, so a failure prints its JSON error document
+ * only when no document was printed; mute stdout and stderr once the process
+ * is ending (the interrupted run may still print a report or an error about
+ * files the cleanup just removed).
+ */
+function trackOutput(): () => void {
   process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (stdoutClosed) return true;
     if (chunk !== undefined && chunk !== null && (chunk as { length?: number }).length !== 0) stdoutWritten = true;
-    return (original as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
+    return (originalWrite.stdout as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof process.stdout.write;
+  process.stderr.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
+    if (stdoutClosed) return true;
+    return (originalWrite.stderr as (...a: unknown[]) => boolean).call(this, ...args);
+  } as typeof process.stderr.write;
   return () => {
-    process.stdout.write = original;
+    process.stdout.write = originalWrite.stdout;
+    process.stderr.write = originalWrite.stderr;
   };
 }
 
@@ -151,23 +176,19 @@ export function installProcessGuards(o: GuardOptions): () => void {
         return [];
       }
     });
-    const err = (s: string) => {
-      try {
-        process.stderr.write(s);
-      } catch {
-        // stderr is gone too: nothing more to say.
-      }
-    };
+    const err = writeErr;
     err(`netdoctor: ${message}\n`);
     for (const l of lines) err(`  ${l}\n`);
     if (opts.stack && process.env["NETDOCTOR_DEBUG"]) err(`${opts.stack}\n`);
     if (o.json && !stdoutWritten && !opts.stdoutBroken) {
       try {
-        process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode, lines), null, 2)}\n`);
+        (originalWrite.stdout as (s: string) => boolean).call(process.stdout, `${JSON.stringify(errorDocument(code, message, exitCode, lines), null, 2)}\n`);
       } catch {
         // stdout cannot be written: stderr said it.
       }
     }
+    // The run may still be going while the cleanups run: nothing more of it is printed.
+    stdoutClosed = true;
     await runCleanups();
     exit(exitCode);
   };
@@ -208,7 +229,7 @@ export function installProcessGuards(o: GuardOptions): () => void {
   for (const s of signals) process.on(s, onSignal);
   process.on("uncaughtException", onException);
   process.on("unhandledRejection", onRejection);
-  const untrack = trackStdout();
+  const untrack = trackOutput();
   return () => {
     for (const s of signals) process.off(s, onSignal);
     process.off("uncaughtException", onException);

@@ -13,11 +13,50 @@ import type { RunSetup } from "../run-setup.js";
 import { stopForward } from "./forwards.js";
 import { netdoctorHome } from "./home.js";
 import { FIX_PLUGINS } from "./index.js";
-import { FixError, type FixContext, type FixOptions, type FixOutcome, type FixPlan, type FixRunner, type PathState } from "./types.js";
+import { FixError, type FixContext, type FixOptions, type FixOutcome, type FixPlan, type FixRunner, type PathState, type UndoEntry } from "./types.js";
 import { markUndone, openJournal, restoreEntries } from "./undo.js";
+import { onInterruptNote } from "../lifecycle.js";
 
 export { diagnoseFor, type DiagnoseInput, type Diagnosis } from "./diagnose-for.js";
 import type { Diagnosis } from "./diagnose-for.js";
+
+/** One undo entry as the user reads it: `deleted HelmChart kube-system/traefik`, `appended to /etc/hosts`. */
+export function describeEntry(e: UndoEntry): string {
+  switch (e.type) {
+    case "deleted":
+    case "patched":
+    case "created":
+      return `${e.type} ${e.ref.kind} ${e.ref.namespace ? `${e.ref.namespace}/` : ""}${e.ref.name}`;
+    case "forward-started":
+      return `started forward ${e.forwardId}`;
+    case "process-stopped":
+      return `stopped pid ${e.pid} (${e.command})`;
+    case "file-appended":
+      return `appended ${JSON.stringify(e.line)} to ${e.file}`;
+  }
+}
+
+/**
+ * The lines an interrupted `fix` prints for one fix it touched: what it
+ * changed (as recorded before each change) and the `netdoctor undo` command
+ * that restores it.
+ */
+export function interruptNote(fixId: string, undoId: string | null, entries: UndoEntry[], done: boolean): string[] {
+  if (entries.length === 0 || undoId === null) return done ? [] : [`${fixId} was interrupted before it changed anything`];
+  const what = entries.map(describeEntry).join("; ");
+  return [
+    done ? `${fixId} was applied: ${what}` : `${fixId} was interrupted while applying; changed so far (as recorded): ${what}`,
+    `netdoctor undo ${undoId} restores it`,
+  ];
+}
+
+/** A fix this runner started applying: its undo record once opened, and what it recorded. */
+interface Touched {
+  fixId: string;
+  undoId: string | null;
+  entries: () => UndoEntry[];
+  done: boolean;
+}
 
 /** What createFixRunner needs. */
 export interface FixRunnerInput {
@@ -85,6 +124,15 @@ export function createFixRunner(input: FixRunnerInput): FixRunner & { current():
   const intervalMs = input.recheckIntervalMs ?? 2_000;
   const stepMs = input.stepTimeoutMs ?? 60_000;
 
+  // What this runner changed, for the note an interrupt prints (issue 14 §5: say what was applied and how to undo it).
+  const touched: Touched[] = [];
+  let noted = false;
+  const ensureInterruptNote = () => {
+    if (noted) return;
+    noted = true;
+    onInterruptNote(() => touched.flatMap((t) => interruptNote(t.fixId, t.undoId, t.entries(), t.done)));
+  };
+
   const context = (pathIndex: number, signal: AbortSignal): FixContext => {
     const path = current.report.paths[pathIndex];
     if (!path) throw new FixError(`no path ${pathIndex}`);
@@ -148,8 +196,14 @@ export function createFixRunner(input: FixRunnerInput): FixRunner & { current():
       if (plan.refusal) return { outcome: { ...outcome, error: plan.refusal }, report: current.report };
       if (!plan.automatic) return { outcome: { ...outcome, error: `${fix.id} is applied by hand: follow the steps of the plan` }, report: current.report };
 
+      // Ctrl-C (or SIGTERM, SIGHUP) from here on — registered before the first await, so from the moment the plan was shown: say what was changed and how to restore it.
+      const applying: Touched = { fixId: fix.id, undoId: null, entries: () => [], done: false };
+      touched.push(applying);
+      ensureInterruptNote();
       const ctx = context(pathIndex, AbortSignal.timeout(stepMs));
       const journal = await openJournal(input.home, fix.id, { ...kubeIdentity(), target: outcome.target });
+      applying.undoId = journal.id;
+      applying.entries = () => journal.record_().entries;
       input.onProgress?.("applying", 0);
       try {
         await fix.apply(ctx, plan, journal);
@@ -164,10 +218,12 @@ export function createFixRunner(input: FixRunnerInput): FixRunner & { current():
           else outcome.undoId = journal.id;
         }
         await journal.discardIfEmpty();
+        if (!outcome.undoId) touched.splice(touched.indexOf(applying), 1);
         return { outcome: { ...outcome, error }, report: current.report };
       }
       outcome.applied = true;
       outcome.undoId = (await journal.discardIfEmpty()) ? null : journal.id;
+      applying.done = true;
 
       // Re-check: diagnose again (fresh sources) until the checks the fix was for pass, or settleMs passed.
       const targets = [...input.targets];

@@ -226,8 +226,20 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
   const original = typeof scenarioOrDir === "string" ? await loadScenario(scenarioOrDir) : scenarioOrDir;
   const ownDir = options.stateDir === undefined;
   const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), "netdoctor-lab-")));
-  // Ctrl-C, SIGHUP, a crash: the lab's files (kubeconfig with its token) go with the process.
-  const forget = onExitCleanup(`the lab's files in ${stateDir}`, () => stop());
+  let api: ApiServer | null = null;
+  let docker: DockerApi | null = null;
+  let traffic: Traffic | null = null;
+  // One stop, however many callers (the command's finally, an interrupt's cleanup): each waits until the files are gone.
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      // The files (kubeconfig and token) go first, not after the servers closed: a connection still
+      // handshaking can hold a close back, and an interrupted process does not wait for it forever.
+      await Promise.all([ownDir ? rm(stateDir, { recursive: true, force: true, maxRetries: 3 }) : undefined, api?.close(), docker?.close(), traffic?.close()]);
+      forget();
+    })());
+  // Ctrl-C, SIGHUP, a crash — even while the lab is starting: its files go with the process.
+  const forget = onExitCleanup(`the lab's files in ${stateDir}`, stop);
   await mkdir(stateDir, { recursive: true });
   const portMap = new Map<number, number>();
   await extendPortMap(original, portMap, options.keepPorts ?? false);
@@ -241,18 +253,6 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     nsswitch: path.join(stateDir, "nsswitch.conf"),
     resolvConf: path.join(stateDir, "resolv.conf"),
     socket: path.join(stateDir, "docker.sock"),
-  };
-
-  let api: ApiServer | null = null;
-  let docker: DockerApi | null = null;
-  let traffic: Traffic | null = null;
-  let stopped = false;
-  const stop = async (): Promise<void> => {
-    if (stopped) return;
-    stopped = true;
-    await Promise.all([api?.close(), docker?.close(), traffic?.close()]);
-    if (ownDir) await rm(stateDir, { recursive: true, force: true });
-    forget();
   };
 
   const apiConfig = (s: Scenario) => ({ objects: s.objects, latencyMs: s.apiServer.latencyMs, forbid: s.apiServer.forbid, serviceProxy: s.serviceProxy, logsRoot: s.dir });

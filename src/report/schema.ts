@@ -41,6 +41,11 @@ export function fixSchemaPath(): string {
   return join(packageRoot(), "schema", "fix.schema.json");
 }
 
+/** Absolute path of `schema/error.schema.json` (the `--json` error document, src/lifecycle.ts). */
+export function errorSchemaPath(): string {
+  return join(packageRoot(), "schema", "error.schema.json");
+}
+
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(file = reportSchemaPath()): ValidateFunction {
@@ -108,4 +113,12 @@ export function validateReport(report: unknown, schemaFile?: string): ReportVali
  */
 export function validateFixDocument(doc: unknown): ReportValidation {
   return validateReport(doc, fixSchemaPath());
+}
+
+/**
+ * Validate a `--json` error document (`{schemaVersion: 1, error: {code, message, exitCode}}`) against `schema/error.schema.json`.
+ * @throws Error when the schema file cannot be found or read (a packaging bug).
+ */
+export function validateErrorDocument(doc: unknown): ReportValidation {
+  return validateReport(doc, errorSchemaPath());
 }

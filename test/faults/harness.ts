@@ -5,14 +5,15 @@
  * Helpers build the faults: hung and garbage servers, kubeconfigs, scenario
  * variants.
  */
-import { cpSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, expect } from "vitest";
 import { parse, stringify } from "yaml";
-import { runCli, scenariosDir, type CliResult } from "../e2e/cli.js";
+import { root, runCli, scenariosDir, type CliResult } from "../e2e/cli.js";
 
 /** Scratch directories of this test file (kubeconfigs, scenario variants). */
 export function scratch(prefix = "netdoctor-fault-"): string {
@@ -120,4 +121,83 @@ export function scenarioVariant(name: string, edit: (s: Record<string, unknown>)
   edit(s);
   writeFileSync(file, stringify(s));
   return dir;
+}
+
+/** A CLI run in progress: wait for its output, signal it, collect its end. */
+export interface LiveRun {
+  pid: number;
+  /** Resolves once `pattern` appeared on stdout or stderr (what the user saw so far). */
+  waitFor(pattern: RegExp): Promise<void>;
+  /** Resolves once an entry whose name starts with `prefix` appeared in the run's TMPDIR. */
+  waitForTemp(prefix: string): Promise<void>;
+  kill(signal: NodeJS.Signals): void;
+  done: Promise<FaultRun>;
+}
+
+/** Start the CLI with a fresh TMPDIR (as {@link runFault}); `stdout` may be a file descriptor to write to instead of a pipe (e.g. /dev/full). */
+export function startFault(args: string[], env: Record<string, string | undefined> = {}, opts: { stdoutFd?: number } = {}): LiveRun {
+  const tmp = scratch("netdoctor-fault-tmp-");
+  const base: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) {
+    if (v === undefined || ["KUBECONFIG", "DOCKER_HOST", "NETDOCTOR_LAB", "CI", "FORCE_COLOR"].includes(k)) continue;
+    base[k] = v;
+  }
+  for (const [k, v] of Object.entries({ HOME: scratch("netdoctor-fault-home-"), ...env, TMPDIR: tmp })) if (v !== undefined) base[k] = v;
+  const child = spawn(process.execPath, [join(root, "bin", "netdoctor.js"), ...args], {
+    env: base,
+    cwd: root,
+    stdio: ["pipe", opts.stdoutFd ?? "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  const waiters: { pattern: RegExp; resolve: () => void }[] = [];
+  const check = () => {
+    for (const w of [...waiters]) {
+      if (w.pattern.test(stdout) || w.pattern.test(stderr)) {
+        waiters.splice(waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  };
+  child.stdout?.on("data", (d: Buffer) => {
+    stdout += d.toString();
+    check();
+  });
+  child.stderr!.on("data", (d: Buffer) => {
+    stderr += d.toString();
+    check();
+  });
+  child.stdin!.end();
+  const done = new Promise<FaultRun>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      for (const w of waiters.splice(0)) w.resolve();
+      resolve({ code: code ?? (signal ? -1 : null), stdout, stderr, leftBehind: readdirSync(tmp) });
+    });
+  });
+  return {
+    pid: child.pid!,
+    waitFor: (pattern) =>
+      new Promise<void>((resolve) => {
+        waiters.push({ pattern, resolve });
+        check();
+      }),
+    waitForTemp: (prefix) =>
+      new Promise<void>((resolve) => {
+        const has = () => readdirSync(tmp).some((e) => e.startsWith(prefix));
+        if (has()) return resolve();
+        const w = watch(tmp, () => {
+          if (has()) {
+            w.close();
+            resolve();
+          }
+        });
+        void done.then(() => {
+          w.close();
+          resolve();
+        });
+      }),
+    kill: (signal) => void child.kill(signal),
+    done,
+  };
 }
