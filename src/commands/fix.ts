@@ -81,23 +81,58 @@ function editDistance(a: string, b: string): number {
   return prev[b.length]!;
 }
 
+/** The fix ids a word most likely meant: within 3 edits, or a part of the id (`traefik` → remove-traefik, `nodeport` → service-to-nodeport). */
+export function fixSuggestions(word: string): FixId[] {
+  const w = word.toLowerCase();
+  const byDistance = (ids: FixId[]) => ids.map((id) => ({ id, d: editDistance(w, id) })).sort((a, b) => a.d - b.d).map((x) => x.id);
+  const strong = FIX_IDS.filter((id) => editDistance(w, id) <= 3 || (w.length >= 4 && id.includes(w)));
+  if (strong.length > 0) return byDistance(strong);
+  return byDistance(FIX_IDS.filter((id) => id.split("-").some((part) => part.length >= 4 && w.includes(part))));
+}
+
 /**
- * `[FIX-ID...] [TARGET...]`: words naming a fix are fix ids, the rest targets.
- * A bare hyphenated word within 3 edits of a fix id (`remove-trafik`) is a
- * mistyped fix, not a host name (`my-app` stays a target).
- * @throws UsageError for a mistyped fix id
+ * Whether `word` names a target explicitly: a URL with a scheme, `host:port`,
+ * a dotted host name (`api.openchoreo.localhost`), an IP address, or
+ * `localhost`. A bare single word (`traefik`, `my-app`) is not: in `fix` it
+ * is far likelier a mistyped or half-remembered fix id than a host, and a fix
+ * must not act on a guess (a hosts entry for `traefik`).
+ */
+function explicitTarget(word: string): boolean {
+  const w = word.trim();
+  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(w)) return true;
+  if (/^\[[0-9a-f:.]+\](:\d+)?$/i.test(w)) return true;
+  if (/:\d+(\/.*)?$/.test(w)) return true;
+  const host = w.split("/")[0]!;
+  return host.includes(".") || host.toLowerCase() === "localhost";
+}
+
+/**
+ * `[FIX-ID...] [TARGET...]`: words naming a fix are fix ids; explicit
+ * targets (URL, `host:port`, dotted host name) are targets. Anything else is a
+ * usage error with a did-you-mean: `fix traefik` is refused, not taken as the
+ * host `traefik`.
+ * @throws UsageError for a word that is neither a fix id nor an explicit target
  */
 export function splitFixArgs(args: string[], known: (id: string) => id is FixId): { ids: FixId[]; targets: Target[] } {
   const ids: FixId[] = [];
   const targets: Target[] = [];
+  const fixes = `fixes: ${FIX_IDS.join(", ")}`;
   for (const a of args) {
     if (known(a)) {
       if (!ids.includes(a)) ids.push(a);
-    } else if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(a) && FIX_IDS.some((id) => editDistance(a, id) <= 3)) {
-      throw new UsageError(`unknown fix ${JSON.stringify(a)} (fixes: ${FIX_IDS.join(", ")})`);
-    } else {
-      targets.push(parseTarget(a));
+      continue;
     }
+    const suggestions = fixSuggestions(a);
+    const meant = suggestions.length > 0 ? `: did you mean ${suggestions.join(" or ")}?` : "";
+    if (/^[a-z0-9]+(-[a-z0-9]+)+$/.test(a) && FIX_IDS.some((id) => editDistance(a, id) <= 3)) {
+      throw new UsageError(`unknown fix ${JSON.stringify(a)}${meant} (${fixes})`);
+    }
+    if (!explicitTarget(a)) {
+      throw new UsageError(
+        `${JSON.stringify(a)} is neither a fix id nor a target${meant} (${fixes}; a target is a URL or host:port, e.g. http://${a.toLowerCase()}:80/)`,
+      );
+    }
+    targets.push(parseTarget(a));
   }
   return { ids, targets };
 }

@@ -31,7 +31,14 @@ export const hostsEntry: Fix = {
       plan.automatic = false;
       return plan;
     }
-    plan.steps.push({ action: "append-file", file, line, command: `echo "${line}" | sudo tee -a ${file}` });
+    // What is written, exactly: one line at the end of this one file (consent is to this, nothing broader).
+    plan.steps.push({
+      action: "append-file",
+      file,
+      line,
+      command: `echo "${line}" | sudo tee -a ${file}`,
+      note: `changes only ${file}: adds this one line at its end (after a newline if the file lacks a final one); a copy of the file is kept in the undo record first`,
+    });
     try {
       await access(file, constants.W_OK);
     } catch {

@@ -65,7 +65,15 @@ describe("netdoctor fix hosts-entry on host-hosts-entry-missing", () => {
     expect(doc.schemaVersion).toBe(1);
     expect(doc.fixes).toHaveLength(1);
     const f = doc.fixes[0]!;
-    expect(f.plan).toEqual([{ action: "append-file", file: hostsFile, line: LINE, command: `echo "${LINE}" | sudo tee -a ${hostsFile}` }]);
+    expect(f.plan).toEqual([
+      {
+        action: "append-file",
+        file: hostsFile,
+        line: LINE,
+        command: `echo "${LINE}" | sudo tee -a ${hostsFile}`,
+        note: `changes only ${hostsFile}: adds this one line at its end (after a newline if the file lacks a final one); a copy of the file is kept in the undo record first`,
+      },
+    ]);
     expect(f.target).toMatch(/^http:\/\/console\.platform\.test:\d+\/$/);
     expect(f.before).toEqual({ status: "fail", verdict: expect.objectContaining({ hop: "dns", checkId: "dns.name-resolves", code: "ND101" }) });
     expect(f.notes).toEqual([]);
@@ -105,7 +113,9 @@ describe("netdoctor fix hosts-entry on host-hosts-entry-missing", () => {
     const original = await readFile(hostsFile, "utf8");
     const r = await runCli(["fix", "hosts-entry", "--dry-run"], env);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain(`  1. append-file ${hostsFile}: ${LINE}\n       $ echo "${LINE}" | sudo tee -a ${hostsFile}\n  --dry-run: nothing was changed\n`);
+    expect(r.stdout).toContain(
+      `  1. append-file ${hostsFile}: ${LINE}\n       $ echo "${LINE}" | sudo tee -a ${hostsFile}\n       changes only ${hostsFile}: adds this one line at its end (after a newline if the file lacks a final one); a copy of the file is kept in the undo record first\n  --dry-run: nothing was changed\n`,
+    );
     expect(await readFile(hostsFile, "utf8")).toBe(original);
     await expect(readdir(join(home, "undo"))).rejects.toThrow(/ENOENT/);
   });

@@ -178,7 +178,7 @@ describe("netdoctor fix: usage", () => {
   it("names an unknown fix id in one line (exit 2)", async () => {
     const r = await runCli(["fix", "remove-trafik", "--lab", "k3d-openchoreo-traefik-conflict"], { NETDOCTOR_HOME: home });
     expect(r.code).toBe(2);
-    expect(r.stderr).toBe('netdoctor: unknown fix "remove-trafik" (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry)\n');
+    expect(r.stderr).toBe('netdoctor: unknown fix "remove-trafik": did you mean remove-traefik? (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry)\n');
   });
 
   it("says a named fix is not recommended when no failing check asks for it, and changes nothing (exit 1)", async () => {

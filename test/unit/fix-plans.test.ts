@@ -612,7 +612,15 @@ describe("hosts-entry plan", () => {
     await writeFile(file, "127.0.0.1 localhost\n");
     const plan = await hostsEntry.plan(ctxFor({ url, data: { hosts: { path: file, entries: [{ address: "127.0.0.1", names: ["localhost"] }] } } }));
     expect(plan).toMatchObject({ fixId: "hosts-entry", refusal: null, automatic: true, notes: [] });
-    expect(plan.steps).toEqual([{ action: "append-file", file, line: "127.0.0.1 console.platform.test", command: `echo "127.0.0.1 console.platform.test" | sudo tee -a ${file}` }]);
+    expect(plan.steps).toEqual([
+      {
+        action: "append-file",
+        file,
+        line: "127.0.0.1 console.platform.test",
+        command: `echo "127.0.0.1 console.platform.test" | sudo tee -a ${file}`,
+        note: `changes only ${file}: adds this one line at its end (after a newline if the file lacks a final one); a copy of the file is kept in the undo record first`,
+      },
+    ]);
   });
 
   it.each([
@@ -699,9 +707,11 @@ describe("splitFixArgs", () => {
     { args: ["http://app.localhost:8080/x", "service-to-nodeport"], ids: ["service-to-nodeport"], targets: ["http://app.localhost:8080/x"] },
     { args: ["localhost:8080"], ids: [], targets: ["http://localhost:8080/"] },
     { args: ["my-app:8080"], ids: [], targets: ["http://my-app:8080/"] },
-    // A hyphenated host name far from every fix id is a target, not a typo.
-    { args: ["my-app"], ids: [], targets: ["http://my-app:80/"] },
+    // A dotted host name is a target even when hyphenated; a single label names one with its port.
+    { args: ["my-app:80"], ids: [], targets: ["http://my-app:80/"] },
     { args: ["api.openchoreo-dev.localhost"], ids: [], targets: ["http://api.openchoreo-dev.localhost:80/"] },
+    { args: ["127.0.0.1"], ids: [], targets: ["http://127.0.0.1:80/"] },
+    { args: ["https://traefik/"], ids: [], targets: ["https://traefik:443/"] },
     { args: ["localhost"], ids: [], targets: ["http://localhost:80/"] },
   ])("splits $args into fix ids $ids and targets $targets", ({ args, ids, targets }) => {
     const r = splitFixArgs(args, isFixId);
@@ -716,7 +726,23 @@ describe("splitFixArgs", () => {
     } catch (e) {
       err = e;
     }
-    expect(err).toMatchObject({ code: "NETDOCTOR_USAGE", message: `unknown fix "${word}" (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry)` });
+    expect(err).toMatchObject({ code: "NETDOCTOR_USAGE" });
+    expect((err as Error).message).toMatch(new RegExp(`^unknown fix "${word}": did you mean [a-z-]+\\? \\(fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry\\)$`));
+  });
+
+  it.each([
+    ["traefik", "remove-traefik"],
+    ["nodeport", "service-to-nodeport"],
+    ["socat", "socat-forward"],
+    ["hosts", "hosts-entry"],
+  ])("refuses the bare word %s instead of taking it as a host, and suggests %s", (word, meant) => {
+    expect(() => splitFixArgs([word], isFixId)).toThrow(expect.objectContaining({ code: "NETDOCTOR_USAGE", message: expect.stringContaining(`"${word}" is neither a fix id nor a target: did you mean ${meant}?`) }));
+  });
+
+  it("refuses a bare word that resembles no fix, naming both ways to write what was meant", () => {
+    expect(() => splitFixArgs(["my-app"], isFixId)).toThrow(
+      '"my-app" is neither a fix id nor a target (fixes: remove-traefik, service-to-nodeport, socat-forward, kind-port-mapping, k3d-port-mapping, hosts-entry; a target is a URL or host:port, e.g. http://my-app:80/)',
+    );
   });
 });
 
