@@ -32,6 +32,25 @@ async function hintFor(ctx: CheckContext, context: string): Promise<{ hint: stri
   return { hint: `kind: the node container may be stopped: \`docker start ${name}\``, stopped };
 }
 
+/** The TLS error code (DEPTH_ZERO_SELF_SIGNED_CERT, ERR_TLS_CERT_ALTNAME_INVALID, ERR_SSL_WRONG_VERSION_NUMBER, …) somewhere in an error's cause chain, or null. Source: Node's tls/openssl error codes. */
+export function tlsFailureCode(err: unknown): string | null {
+  let e: unknown = err;
+  for (let depth = 0; depth < 6 && e; depth++) {
+    const c = (e as { code?: unknown }).code;
+    if (typeof c === "string" && /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS|ERR_SSL|EPROTO/.test(c)) return c;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return null;
+}
+
+/** The hint for a TLS failure: the server answers, but not with the certificate this kubeconfig trusts — not a stopped cluster. */
+function tlsHint(code: string, context: string): string {
+  const m = /^(k3d|kind)-(.+)$/.exec(context);
+  const reexport = m ? (m[1] === "k3d" ? `\`k3d kubeconfig merge ${m[2]} --kubeconfig-switch-context\`` : `\`kind export kubeconfig --name ${m[2]}\``) : "re-export the cluster's kubeconfig";
+  if (/ERR_SSL_WRONG_VERSION_NUMBER|EPROTO/.test(code)) return `the server at this address does not speak TLS (${code}): the kubeconfig's server port may belong to another program; ${reexport}`;
+  return `the API server's TLS certificate is not the one the kubeconfig trusts (${code}): the cluster was re-created or the kubeconfig is another cluster's; ${reexport}`;
+}
+
 export default defineCheck({
   id: "env.api-reachable",
   code: "ND002",
@@ -56,10 +75,16 @@ export default defineCheck({
           evidence: { server: info.server, code: e.code },
         });
       }
-      const { hint, stopped } = e.code === "unauthorized" ? { hint: "the kubeconfig's credentials were rejected: re-export the kubeconfig of this cluster", stopped: [] } : await hintFor(ctx, info.context);
+      const tls = tlsFailureCode(e);
+      const { hint, stopped } =
+        e.code === "unauthorized"
+          ? { hint: "the kubeconfig's credentials were rejected: re-export the kubeconfig of this cluster", stopped: [] }
+          : tls
+            ? { hint: tlsHint(tls, info.context), stopped: [] }
+            : await hintFor(ctx, info.context);
       const observed = stopped.length ? `; ${stopped.join(", ")}` : "";
       const why = e.message.includes(e.code) ? e.message : `${e.code}: ${e.message}`;
-      return fail(`API server ${info.server} does not answer (${why})${observed}; ${hint}`, {
+      return fail(`API server ${info.server} ${tls ? "answers, but the TLS handshake failed" : "does not answer"} (${why})${observed}; ${hint}`, {
         details:
           "Every cluster-side check (service, gateway, route, backend) is skipped while the API server does not answer. The client-side hops still run, so a stopped load balancer or missing port mapping is still reported.",
         evidence: { server: info.server, context: info.context, code: e.code, message: e.message, stoppedContainers: stopped },
