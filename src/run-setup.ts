@@ -7,7 +7,7 @@
  */
 import { UsageError } from "./errors.js";
 import { parseRequestOptions, withRequest } from "./engine/request.js";
-import { parseTarget } from "./engine/target.js";
+import { parseHostAddress, parseTarget } from "./engine/target.js";
 import type { Target } from "./engine/types.js";
 import type { DiscoveryReport } from "./report/types.js";
 
@@ -51,6 +51,8 @@ export interface RunSetup {
 export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs: number): Promise<RunSetup> {
   // -H / -X apply to every target, given or discovered, as curl applies them to every URL.
   const request = parseRequestOptions(flags.header, flags.request);
+  // Input first, before a lab starts or the cluster is read.
+  const hostAddressFlag = flags.hostAddress === undefined ? undefined : parseHostAddress(flags.hostAddress);
   let lab: import("./lab/index.js").RunningLab | null = null;
   let env: NodeJS.ProcessEnv = process.env;
   let { kubeconfig, context, dockerHost } = flags;
@@ -90,10 +92,9 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
         throw new UsageError((e as Error).message);
       }
     }
-    // Every read the run will make starts now, in parallel: discovery and checks join them (one round trip, not one per check).
-    // The run's reads start now, on the run's one deadline.
+    // Every read the run will make starts now, in parallel, on the run's one deadline: discovery and checks join them (one round trip, not one per check).
     startReads(live.sources, deadline);
-    const hostAddress = flags.hostAddress ?? deriveHostAddress(live.dockerHost);
+    const hostAddress = hostAddressFlag ?? deriveHostAddress(live.dockerHost);
     let targets = requested;
     let discovery: DiscoveryReport | undefined;
     if (targets.length === 0) {

@@ -7,7 +7,7 @@ import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
 import { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } from "../engine/request.js";
-import { parseResolve, parseTarget } from "../engine/target.js";
+import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
@@ -231,7 +231,7 @@ async function diagnoseBundle(
     const recordedResolve = Array.isArray(recordedFlags["resolve"]) ? recordedFlags["resolve"].filter((r): r is string => typeof r === "string").map(parseResolve) : [];
     const resolve = run.resolve.length > 0 ? run.resolve : recordedResolve;
     const namespace = flags.namespace ?? (typeof recordedFlags["namespace"] === "string" ? recordedFlags["namespace"] : null);
-    const hostAddress = flags.hostAddress ?? recorded.environment?.hostAddress ?? "127.0.0.1";
+    const hostAddress = (flags.hostAddress !== undefined ? parseHostAddress(flags.hostAddress) : undefined) ?? recorded.environment?.hostAddress ?? "127.0.0.1";
     const discovery = given.length === 0 ? recorded.discovery : undefined;
     const recording: RecordingInfo = { bundle: from, recordedAt: bundle.manifest.createdAt, recordedBy: bundle.manifest.toolVersion };
     return await report(run.mode, flags, async (onEvent) => {

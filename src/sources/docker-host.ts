@@ -35,11 +35,25 @@ function dockerConfigDir(env: NodeJS.ProcessEnv, home: string): string {
   return env.DOCKER_CONFIG || join(home, ".docker");
 }
 
+/** A docker CLI configuration that names a context netdoctor cannot use: a usage error (exit 2), never a silent fallback to another daemon. */
+export class DockerContextError extends Error {
+  override readonly name = "DockerContextError";
+  readonly code = "NETDOCTOR_USAGE";
+}
+
+/** Read a JSON file: `undefined` when it does not exist; DockerContextError when it cannot be read or parsed. */
 function readJson(file: string): unknown {
+  let text: string;
   try {
-    return JSON.parse(readFileSync(file, "utf8"));
-  } catch {
-    return undefined;
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+    throw new DockerContextError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  try {
+    return JSON.parse(text) as unknown;
+  } catch (e) {
+    throw new DockerContextError(`${file} is not valid JSON: ${(e as Error).message.split("\n")[0]}`);
   }
 }
 
@@ -50,16 +64,26 @@ function readJson(file: string): unknown {
  * the endpoint is `Endpoints.docker.Host` in
  * `<config>/contexts/meta/<sha256 hex of the name>/meta.json`
  * (docker/cli cli/context/store/metadatastore.go).
+ * @throws DockerContextError (exit 2) when the named context does not exist,
+ * its meta.json or config.json is unreadable or not JSON, or it has no
+ * docker endpoint — the docker CLI refuses these too
+ * (`context "x": context not found`) instead of using another daemon.
  */
 export function currentContextEndpoint(env: NodeJS.ProcessEnv, home: string): { context: string; host: string } | null {
   const dir = dockerConfigDir(env, home);
-  const config = readJson(join(dir, "config.json")) as { currentContext?: unknown } | undefined;
+  const configFile = join(dir, "config.json");
+  const config = env.DOCKER_CONTEXT ? undefined : (readJson(configFile) as { currentContext?: unknown } | undefined);
+  if (config !== undefined && (typeof config !== "object" || config === null)) throw new DockerContextError(`${configFile}: expected a JSON object`);
   const name = env.DOCKER_CONTEXT || (typeof config?.currentContext === "string" ? config.currentContext : "");
   if (!name || name === "default") return null;
+  const from = env.DOCKER_CONTEXT ? "DOCKER_CONTEXT" : `currentContext in ${configFile}`;
   const digest = createHash("sha256").update(name).digest("hex");
-  const meta = readJson(join(dir, "contexts", "meta", digest, "meta.json")) as { Endpoints?: { docker?: { Host?: unknown } } } | undefined;
-  const host = meta?.Endpoints?.docker?.Host;
-  return typeof host === "string" && host ? { context: name, host } : null;
+  const metaFile = join(dir, "contexts", "meta", digest, "meta.json");
+  const meta = readJson(metaFile) as { Endpoints?: { docker?: { Host?: unknown } } } | undefined;
+  if (meta === undefined) throw new DockerContextError(`docker context "${name}" (${from}) does not exist: no ${metaFile}; see docker context ls, or pass --docker-host`);
+  const host = typeof meta === "object" && meta !== null ? meta.Endpoints?.docker?.Host : undefined;
+  if (typeof host !== "string" || !host) throw new DockerContextError(`docker context "${name}" (${from}) has no docker endpoint (Endpoints.docker.Host in ${metaFile}); pass --docker-host`);
+  return { context: name, host };
 }
 
 /**
@@ -82,8 +106,9 @@ export function platformSocket(platform: string, home: string): string {
 /**
  * Resolve the docker host as the docker CLI does: `--docker-host`, then
  * `DOCKER_HOST`, then the current docker context's endpoint, then the
- * platform socket. Never throws; a bad value surfaces when the Docker
- * source first connects.
+ * platform socket. A bad host value surfaces when the Docker source first
+ * connects.
+ * @throws DockerContextError for a docker context that is named but broken (no silent fallback).
  */
 export function resolveDockerHost(opts: ResolveDockerHostOptions): ResolvedDockerHost {
   if (opts.flag) return { host: opts.flag, from: "flag" };

@@ -56,6 +56,34 @@ describe("docker host resolution", () => {
     expect(resolveDockerHost({ env: process.env, home: homeWithContext("default"), platform: "linux" })).toEqual({ host: "unix:///var/run/docker.sock", from: "socket" });
   });
 
+  it("refuses a DOCKER_CONTEXT that does not exist instead of falling back to the default socket", () => {
+    vi.stubEnv("DOCKER_HOST", "");
+    vi.stubEnv("DOCKER_CONTEXT", "colimaa");
+    vi.stubEnv("DOCKER_CONFIG", "");
+    const home = homeWithContext(undefined);
+    expect(() => resolveDockerHost({ env: process.env, home })).toThrow(expect.objectContaining({ code: "NETDOCTOR_USAGE", message: expect.stringMatching(/^docker context "colimaa" \(DOCKER_CONTEXT\) does not exist: no .*meta\.json; see docker context ls, or pass --docker-host$/) }));
+  });
+
+  it("refuses a current context whose meta.json is not JSON, and a config.json that is not JSON", () => {
+    vi.stubEnv("DOCKER_HOST", "");
+    vi.stubEnv("DOCKER_CONTEXT", "");
+    vi.stubEnv("DOCKER_CONFIG", "");
+    const home = homeWithContext("colima");
+    writeFileSync(join(home, ".docker", "contexts", "meta", createHash("sha256").update("colima").digest("hex"), "meta.json"), "{");
+    expect(() => resolveDockerHost({ env: process.env, home })).toThrow(/meta\.json is not valid JSON/);
+    writeFileSync(join(home, ".docker", "config.json"), "not json");
+    expect(() => resolveDockerHost({ env: process.env, home })).toThrow(/config\.json is not valid JSON/);
+  });
+
+  it("refuses a context without a docker endpoint", () => {
+    vi.stubEnv("DOCKER_HOST", "");
+    vi.stubEnv("DOCKER_CONTEXT", "");
+    vi.stubEnv("DOCKER_CONFIG", "");
+    const home = homeWithContext("colima");
+    writeFileSync(join(home, ".docker", "contexts", "meta", createHash("sha256").update("colima").digest("hex"), "meta.json"), JSON.stringify({ Name: "colima", Endpoints: {} }));
+    expect(() => resolveDockerHost({ env: process.env, home })).toThrow(/has no docker endpoint/);
+  });
+
   it("finds Colima's socket on macOS when it is the one that exists", () => {
     const home = mkdtempSync(join(tmpdir(), "nd-home-"));
     mkdirSync(join(home, ".colima", "default"), { recursive: true });
