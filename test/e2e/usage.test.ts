@@ -6,10 +6,15 @@ import { runCli } from "./cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "netdoctor-usage-"));
 
-/** One line on stderr, exit 2, no stack trace, nothing on stdout. */
+/** One line on stderr, exit 2, no stack trace; on stdout nothing, or under --json only the JSON error document with that line. */
 function expectOneLineError(r: { code: number | null; stdout: string; stderr: string }, pattern: RegExp) {
   expect(r.code).toBe(2);
-  expect(r.stdout).toBe("");
+  if (r.stdout !== "") {
+    const doc = JSON.parse(r.stdout) as { schemaVersion: number; error: { code: string; message: string; exitCode: number } };
+    expect(doc.schemaVersion).toBe(1);
+    expect(doc.error.exitCode).toBe(2);
+    expect(r.stderr).toContain(doc.error.message);
+  }
   expect(r.stderr).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
 }
