@@ -4,6 +4,7 @@
  */
 import { defineCheck, fail, pass, skip, type Check } from "../../src/index.js";
 import { formatCondition, getCondition, isObject } from "../../src/kube/helpers.js";
+import { implementationOfControllerName, implementationTitle } from "../../src/gateway/implementations.js";
 
 /** Plain explanations of GatewayClass `Accepted` reasons (Gateway API v1 gatewayclass_types.go). */
 const REASONS: Record<string, string> = {
@@ -13,6 +14,12 @@ const REASONS: Record<string, string> = {
   Unsupported: "the controller does not support this class (e.g. an unsupported Gateway API version)",
   UnsupportedVersion: "the installed Gateway API CRD version is not supported by the controller",
 };
+
+/** The implementation a controllerName belongs to, in words ("the controller" for one netdoctor does not know). */
+function controllerTitle(controllerName: string): string {
+  const id = implementationOfControllerName(controllerName);
+  return id && id !== "other" ? implementationTitle(id) : "the controller";
+}
 
 /**
  * Why this matters: a Gateway is only programmed by the controller whose
@@ -51,14 +58,14 @@ const check: Check = defineCheck({
     const conds = cls.status?.conditions ?? [];
     const accepted = getCondition(conds, "Accepted");
     if (!conds.length) {
-      return fail(`GatewayClass ${className} has no status: no controller has acted on it (is kgateway / Envoy Gateway installed? controllerName ${cls.spec.controllerName}); expected Accepted=True`, { evidence });
+      return fail(`GatewayClass ${className} has no status: no controller has acted on it (is ${controllerTitle(cls.spec.controllerName)} installed and running? controllerName ${cls.spec.controllerName}); expected Accepted=True`, { evidence });
     }
     if (accepted?.status === "True") return pass(`GatewayClass ${className} is Accepted by ${cls.spec.controllerName}`, { evidence });
     const why = accepted?.reason ? REASONS[accepted.reason] : undefined;
     const waiting = accepted?.reason === "Pending" || accepted?.message === "Waiting for controller";
     return fail(
       accepted
-        ? `GatewayClass ${className} is ${formatCondition(accepted)}${waiting ? `: no controller ${cls.spec.controllerName} is running (is kgateway / Envoy Gateway installed?)` : ""}; expected Accepted=True`
+        ? `GatewayClass ${className} is ${formatCondition(accepted)}${waiting ? `: no controller ${cls.spec.controllerName} is running (is ${controllerTitle(cls.spec.controllerName)} installed?)` : ""}; expected Accepted=True`
         : `GatewayClass ${className} has no Accepted condition; expected Accepted=True from ${cls.spec.controllerName}`,
       { details: why ? `${accepted!.reason}: ${why}.` : undefined, evidence },
     );

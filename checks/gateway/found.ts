@@ -2,8 +2,23 @@
  * gateway.found (ND601): the Gateway behind the entry Service. Publishes
  * `facts.gateway`.
  */
-import { defineCheck, fail, isSourceError, pass, skip, warn, type Check, type Gateway, type GatewayClass, type GatewayFact, type Service } from "../../src/index.js";
-import { gatewayOfService, implementationOfController, isObject, proxyServicesOf, ref } from "../../src/kube/helpers.js";
+import {
+  defineCheck,
+  fail,
+  isSourceError,
+  pass,
+  skip,
+  warn,
+  type Check,
+  type CheckContext,
+  type CheckOutcome,
+  type Gateway,
+  type GatewayClass,
+  type GatewayFact,
+  type Service,
+} from "../../src/index.js";
+import { gatewayOfService, implementationOfController, isObject, podsSelectedBy, proxyServicesOf, ref } from "../../src/kube/helpers.js";
+import { implementationOf, implementationTitle, listenerPortFor, ownServiceGateways } from "../../src/gateway/implementations.js";
 
 /** The listener name when exactly one listener of `gw` uses `port`, else null. */
 function uniqueListener(gw: Gateway, port: number): string | null {
@@ -19,6 +34,47 @@ async function classesOrNone(list: () => Promise<GatewayClass[]>): Promise<Gatew
     if (isSourceError(e)) return [];
     throw e;
   }
+}
+
+/**
+ * The Gateway behind `svc` when `svc` is the controller's own Service of an
+ * implementation that serves every Gateway of its classes through it
+ * (traefik: listeners bind to entryPoints by the port inside the pod, so the
+ * listener port is the container port the Service port targets). Null when
+ * `svc` is not such a Service or no Gateway of its classes exists.
+ */
+async function ownServiceGateway(ctx: CheckContext, svc: Service, servicePort: number): Promise<CheckOutcome | null> {
+  const sp = (svc.spec.ports ?? []).find((p) => p.port === servicePort);
+  if (!sp) return null;
+  const [gateways, classes, pods] = await Promise.all([
+    ctx.kube.list("gateways", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))),
+    classesOrNone(() => ctx.kube.list("gatewayclasses", ctx.signal)),
+    ctx.kube.list("pods", ctx.signal),
+  ]);
+  const ns = svc.metadata.namespace ?? "default";
+  const selected = podsSelectedBy(pods, ns, svc.spec.selector);
+  const probe = ownServiceGateways(svc, sp.port, gateways, classes);
+  if (!probe) return null;
+  const listenerPort = listenerPortFor(probe.implementation.id, sp, selected);
+  const found = ownServiceGateways(svc, listenerPort, gateways, classes)!;
+  const gw = found.onPort[0] ?? found.gateways[0]!;
+  const className = gw.spec.gatewayClassName ?? null;
+  const fact: GatewayFact = {
+    namespace: gw.metadata.namespace ?? "default",
+    name: gw.metadata.name,
+    className,
+    listener: uniqueListener(gw, listenerPort),
+    port: listenerPort,
+    implementation: found.implementation.id,
+  };
+  const via = `Service ${ref(svc)} port ${sp.port} → container port ${listenerPort}`;
+  const evidence = { service: ref(svc), servicePort: sp.port, listenerPort, gateway: ref(gw), gateways: found.gateways.map(ref), className, implementation: found.implementation.id, portMapping: found.implementation.portMapping };
+  const others = found.gateways.length > 1 ? ` (other ${found.implementation.title} Gateways: ${found.gateways.filter((g) => g !== gw).map(ref).join(", ")})` : "";
+  return pass(`${via} is ${found.implementation.title}, the proxy of Gateway ${ref(gw)} (class ${className ?? "<none>"})${others}`, {
+    details: `${found.implementation.title} serves every Gateway of its classes through its own Service: ${found.implementation.portMapping}. So this request is for a listener on port ${listenerPort}.`,
+    evidence,
+    facts: { gateway: fact },
+  });
 }
 
 /**
@@ -38,7 +94,7 @@ const check: Check = defineCheck({
   after: ["service.receives-port", "gateway.ingress-controller-ready"],
   explain: {
     meaning:
-      "Gateway controllers create a proxy Deployment and Service per Gateway and label them: kgateway with gateway.networking.k8s.io/gateway-name (Service named after the Gateway, in its namespace), Envoy Gateway with gateway.envoyproxy.io/owning-gateway-name/-namespace (Service envoy-<ns>-<gw>-<hash> in envoy-gateway-system). This check follows those labels from the entry Service to its Gateway.",
+      "Gateway controllers create a proxy Service per Gateway and label it: kgateway, Istio (<gw>-istio) and NGINX Gateway Fabric (<gw>-nginx) with gateway.networking.k8s.io/gateway-name in the Gateway's namespace, Envoy Gateway with gateway.envoyproxy.io/owning-gateway-name/-namespace (envoy-<ns>-<gw>-<hash> in envoy-gateway-system), Cilium with io.cilium.gateway/owning-gateway (cilium-gateway-<gw>), Contour's provisioner with projectcontour.io/owning-gateway-name (envoy-<gw>). traefik serves its Gateways through its own Service. This check follows those labels from the entry Service to its Gateway, and names the implementation from the GatewayClass's controllerName; an implementation netdoctor does not know is diagnosed from the Gateway's status and addresses and reported as generic.",
     causes:
       "The Service is not a Gateway proxy (an application exposed directly, or an ingress controller such as ingress-nginx or traefik: then this check is skipped and gateway.ingress-controller-ready and route.ingress-rule-matches follow the Ingress path); the Gateway the labels name was deleted; or the controller never created the proxy Service (controller not installed, wrong gatewayClassName).",
     fix: "If a Gateway should be behind the port, check gateway.class-accepted and gateway.programmed for why its controller did not create the proxy.",
@@ -57,7 +113,12 @@ const check: Check = defineCheck({
       const svc = services.find((s) => isObject(s, svcFact.namespace, svcFact.name));
       const name = `${svcFact.namespace}/${svcFact.name}`;
       const owner = svc ? gatewayOfService(svc) : null;
-      if (!owner) return skip(`not applicable: Service ${name} is not a Gateway proxy`, { facts: { gateway: null } });
+      if (!owner) {
+        // A controller whose own Service is the proxy of all its Gateways (traefik as a Gateway API provider).
+        const shared = svc ? await ownServiceGateway(ctx, svc, svcFact.port) : null;
+        if (shared) return shared;
+        return skip(`not applicable: Service ${name} is not a Gateway proxy`, { facts: { gateway: null } });
+      }
       const [gateways, classes] = await Promise.all([ctx.kube.list("gateways", ctx.signal), classesOrNone(() => ctx.kube.list("gatewayclasses", ctx.signal))]);
       const gw = gateways.find((g) => isObject(g, owner.namespace, owner.name));
       if (!gw) {
@@ -69,17 +130,18 @@ const check: Check = defineCheck({
       }
       const className = gw.spec.gatewayClassName ?? null;
       const cls = classes.find((c) => c.metadata.name === className);
-      const implementation = implementationOfController(cls?.spec.controllerName) ?? owner.implementation;
+      const implementation = implementationOf(className, classes, owner);
       const fact: GatewayFact = {
         namespace: owner.namespace,
         name: owner.name,
         className,
         listener: uniqueListener(gw, svcFact.port),
         port: svcFact.port,
-        implementation: owner.implementation === "other" ? implementation : owner.implementation,
+        implementation,
       };
-      return pass(`Service ${name} is the proxy of Gateway ${ref(gw)} (class ${className ?? "<none>"}, ${fact.implementation})`, {
-        evidence: { service: name, gateway: ref(gw), className, controllerName: cls?.spec.controllerName ?? null, implementation: fact.implementation },
+      const generic = implementation === "other" ? `; generic: ${cls?.spec.controllerName ?? "unknown controller"} is not an implementation netdoctor knows, so only the Gateway's status and addresses are diagnosed` : "";
+      return pass(`Service ${name} is the proxy of Gateway ${ref(gw)} (class ${className ?? "<none>"}, ${implementationTitle(implementation)})${generic}`, {
+        evidence: { service: name, gateway: ref(gw), className, controllerName: cls?.spec.controllerName ?? null, implementation, labelledBy: owner.implementation },
         facts: { gateway: fact },
       });
     }
@@ -106,7 +168,7 @@ const check: Check = defineCheck({
           className: gw.spec.gatewayClassName ?? null,
           listener: uniqueListener(gw, port),
           port,
-          implementation: implementationOfController(cls?.spec.controllerName) ?? gatewayOfService(proxy)?.implementation ?? "other",
+          implementation: implementationOf(gw.spec.gatewayClassName, classes, gatewayOfService(proxy)),
         };
         return pass(`Gateway ${ref(gw)} listens on port ${port} (proxy Service ${ref(proxy)}); the entry Service itself was not resolved`, {
           evidence: { port, gateway: ref(gw), proxyService: ref(proxy) },
@@ -124,7 +186,7 @@ const check: Check = defineCheck({
       className,
       listener: uniqueListener(gw, port),
       port,
-      implementation: implementationOfController(cls?.spec.controllerName) ?? "other",
+      implementation: implementationOf(className, classes),
     };
     return warn(`Gateway ${ref(gw)} has a listener on port ${port} but no proxy Service; expected its controller to create one (class ${className ?? "<none>"})`, {
       causedBy: ["gateway.class-accepted", "gateway.programmed"],

@@ -14,6 +14,9 @@ import {
   type Check,
   type CheckContext,
   type Deployment,
+  type Gateway,
+  type GatewayClass,
+  type Ingress,
   type IngressClass,
   type IngressControllerFact,
   type Pod,
@@ -31,6 +34,7 @@ import {
   podsSelectedBy,
   ref,
 } from "../../src/kube/helpers.js";
+import { listenerPortFor, ownServiceGateways, ownServiceImplementations } from "../../src/gateway/implementations.js";
 import { classesOfController, controllerConfig, ingressImplementationOf, podArgs, type IngressImplementation } from "../../src/ingress/index.js";
 
 /** Label kind's ingress guide puts on the node that runs ingress-nginx (kind docs "Ingress", kubeadmConfigPatches node-labels). */
@@ -60,6 +64,34 @@ interface Entry {
   via: string;
 }
 
+/**
+ * When the entry Service is the controller's own Service of a Gateway API
+ * provider (traefik with providers.kubernetesGateway) and the request is for
+ * one of its Gateways — a Gateway of its classes listens on the entryPoint
+ * port, or no Ingress names the request host — a phrase naming that Gateway;
+ * else null (the Ingress path).
+ */
+async function servesGatewayHere(ctx: CheckContext, svc: Service, servicePort: number, pods: Pod[]): Promise<string | null> {
+  if (!ownServiceImplementations(svc).length) return null;
+  const sp = (svc.spec.ports ?? []).find((p) => p.port === servicePort);
+  if (!sp) return null;
+  const unavailable: Record<string, string> = {};
+  const [gateways, classes, ingresses] = await Promise.all([
+    soft<Gateway>(ctx.kube.list("gateways", ctx.signal), "gateways", unavailable),
+    soft<GatewayClass>(ctx.kube.list("gatewayclasses", ctx.signal), "gatewayclasses", unavailable),
+    soft<Ingress>(ctx.kube.list("ingresses", ctx.signal), "ingresses", unavailable),
+  ]);
+  const first = ownServiceGateways(svc, sp.port, gateways, classes);
+  if (!first) return null;
+  const listenerPort = listenerPortFor(first.implementation.id, sp, podsSelectedBy(pods, svc.metadata.namespace ?? "default", svc.spec.selector));
+  const owned = ownServiceGateways(svc, listenerPort, gateways, classes)!;
+  const host = ctx.target?.host;
+  const ingressNamesHost = host !== undefined && ingresses.some((i) => (i.spec?.rules ?? []).some((r) => r.host === host));
+  if (!owned.onPort.length && ingressNamesHost) return null;
+  const gw = owned.onPort[0] ?? owned.gateways[0]!;
+  return `${owned.implementation.title}, the proxy of Gateway ${ref(gw)} (GatewayClass ${gw.spec.gatewayClassName}), not an Ingress path`;
+}
+
 /** The ingress controller at the entry of the path, or a skip reason. */
 async function findEntry(ctx: CheckContext): Promise<Entry | string> {
   const svcFact = ctx.facts.service;
@@ -69,6 +101,8 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
     const name = `${svcFact.namespace}/${svcFact.name}`;
     const impl = svc ? ingressImplementationOf(svc) : null;
     if (!svc || !impl) return `not applicable: Service ${name} is not an ingress controller`;
+    const gatewayPath = await servesGatewayHere(ctx, svc, svcFact.port, pods);
+    if (gatewayPath) return `not applicable: Service ${name} is ${gatewayPath}; see gateway.found`;
     return {
       implementation: impl,
       namespace: svcFact.namespace,

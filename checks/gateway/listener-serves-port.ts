@@ -3,7 +3,8 @@
  * port (and host) of the request. Publishes `facts.gateway` with `listener`.
  */
 import { defineCheck, fail, pass, routingHostOf, skip, warn, type Check, type Condition, type Listener } from "../../src/index.js";
-import { formatCondition, getCondition, isObject, listenerHostnameScore, proxyContainerPort, ref } from "../../src/kube/helpers.js";
+import { formatCondition, getCondition, isObject, listenerHostnameScore, ref } from "../../src/kube/helpers.js";
+import { gatewayImplementation, proxyContainerPorts } from "../../src/gateway/implementations.js";
 
 /** Plain explanations of listener condition reasons (Gateway API v1 gateway_types.go, real-world-facts §5.2). */
 const REASONS: Record<string, string> = {
@@ -66,7 +67,10 @@ const check: Check = defineCheck({
     const evidence: Record<string, unknown> = { gateway: ref(gw), port: fact.port, listeners: all.map(show), listenerStatus: gw.status?.listeners ?? [] };
     if (!onPort.length) {
       return fail(`Gateway ${name} has no listener on port ${fact.port}; listeners: ${all.map(show).join(", ") || "none"}`, {
-        details: `The proxy receives the request on port ${fact.port} (the Service port) but the Gateway asks it to listen on other ports, so nothing answers there. Align spec.listeners[].port with the Service port and the node mapping.`,
+        details:
+          gatewayImplementation(fact.implementation)?.listenerPortIs === "container-port"
+            ? `${gatewayImplementation(fact.implementation)!.title} binds a listener to the entryPoint with the same port inside its pod (${gatewayImplementation(fact.implementation)!.portMapping}); the request reaches the entryPoint on port ${fact.port}, so a listener must use port ${fact.port}, not the Service port. The controller reports the other listeners PortUnavailable ("Cannot find entryPoint for Gateway").`
+            : `The proxy receives the request on port ${fact.port} (the Service port) but the Gateway asks it to listen on other ports, so nothing answers there. Align spec.listeners[].port with the Service port and the node mapping.`,
         evidence,
         facts: noListener,
       });
@@ -106,12 +110,15 @@ const check: Check = defineCheck({
     }
     const published = { gateway: { ...fact, listener: chosen?.name ?? null } };
 
-    // For Envoy Gateway, the Service targetPort must be the shifted container port Envoy binds (80 → 10080).
+    // The Service targetPort must be a container port the implementation's proxy binds for the listener
+    // (Envoy Gateway 80 → 10080, kgateway and Contour 80 → 8080; implementations table).
     const svc = ctx.facts.service;
-    const expectedTarget = chosen ? proxyContainerPort(chosen.port, fact.implementation) : null;
+    const impl = gatewayImplementation(fact.implementation);
+    const allowed = chosen ? proxyContainerPorts(chosen.port, fact.implementation) : null;
+    const expectedTarget = allowed?.[0] ?? null;
     const targetMismatch =
-      svc && fact.implementation === "envoy-gateway" && typeof svc.targetPort === "number" && expectedTarget !== null && svc.targetPort !== expectedTarget
-        ? `Service ${svc.namespace}/${svc.name} port ${svc.port} targets ${svc.targetPort}, but Envoy Gateway binds listener port ${chosen!.port} at container port ${expectedTarget}`
+      svc && impl && allowed && typeof svc.targetPort === "number" && !allowed.includes(svc.targetPort)
+        ? `Service ${svc.namespace}/${svc.name} port ${svc.port} targets ${svc.targetPort}, but ${impl.title} binds listener port ${chosen!.port} at container port ${allowed.join(" or ")}`
         : null;
 
     const checked = chosen ? [chosen] : usable;
@@ -125,7 +132,13 @@ const check: Check = defineCheck({
         facts: published,
       });
     }
-    if (targetMismatch) return fail(`${targetMismatch}; expected targetPort ${expectedTarget}`, { evidence, facts: published });
+    if (targetMismatch) {
+      return fail(`${targetMismatch}; expected targetPort ${allowed!.join(" or ")}`, {
+        details: `${impl!.title} maps ports this way: ${impl!.portMapping}. A Service whose targetPort is another port sends the connection to a port nothing listens on in the proxy pod (connection refused or reset).`,
+        evidence,
+        facts: published,
+      });
+    }
     const which = chosen ? `listener ${show(chosen)}` : `listeners ${usable.map(show).join(", ")} (host unknown)`;
     if (statuses.some(({ st }) => !st)) {
       return warn(`Gateway ${name} ${which} serves port ${fact.port}, but the controller reported no status for it; expected listener conditions (see gateway.programmed)`, {
@@ -134,8 +147,10 @@ const check: Check = defineCheck({
         causedBy: ["gateway.class-accepted", "gateway.programmed"],
       });
     }
-    // Envoy Gateway binds listener ports below 1024 at +10000 inside the pod: say so, it explains targetPort 10080.
-    const shift = chosen && expectedTarget !== null && expectedTarget !== chosen.port ? ` (Envoy binds it at container port ${expectedTarget}${svc ? `, Service ${svc.namespace}/${svc.name} targetPort ${svc.targetPort}` : ""})` : "";
+    // A proxy that binds the listener at another port inside the pod (Envoy Gateway 80 → 10080): say so, it explains the targetPort.
+    const bound = svc && typeof svc.targetPort === "number" && allowed?.includes(svc.targetPort) ? svc.targetPort : expectedTarget;
+    const shift =
+      chosen && impl && bound !== null && bound !== chosen.port ? ` (${impl.title} binds it at container port ${bound}${svc ? `, Service ${svc.namespace}/${svc.name} targetPort ${svc.targetPort}` : ""})` : "";
     return pass(`Gateway ${name} ${which} serves port ${fact.port}${host ? ` for host ${host}` : ""}${shift}`, { evidence, facts: published });
   },
 });

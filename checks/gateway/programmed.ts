@@ -4,6 +4,7 @@
  */
 import { defineCheck, fail, pass, skip, warn, type Check, type Condition } from "../../src/index.js";
 import { formatCondition, getCondition, isObject, ref } from "../../src/kube/helpers.js";
+import { gatewayImplementation, implementationTitle } from "../../src/gateway/implementations.js";
 
 /**
  * Plain explanations of Gateway `Accepted` / `Programmed` reasons (Gateway API
@@ -76,6 +77,14 @@ const check: Check = defineCheck({
       const summary = `Gateway ${name} is ${bad.map(formatCondition).join(", ")}${missing ? ` (no ${missing} condition)` : ""}; expected Accepted=True and Programmed=True`;
       const details = [...new Set(bad.map(explain).filter((x): x is string => !!x))].join(" ") || undefined;
       // Without an address the proxy still serves through a nodePort / hostPort mapping: the path works.
+      // Some implementations say AddressNotAssigned when their proxy has no ready endpoints (Istio "no instances found"): not an address problem.
+      const proxyDown = gatewayImplementation(fact.implementation)?.proxyNotReadyMessage?.test(programmed?.message ?? "") ?? false;
+      if (proxyDown) {
+        return fail(summary, {
+          details: `${implementationTitle(fact.implementation)} reports AddressNotAssigned because the proxy Service has no ready endpoints: the proxy pods are not Ready, so nothing serves the listeners. gateway.proxy-ready names the pods and why.`,
+          evidence,
+        });
+      }
       const addressOnly = accepted?.status === "True" && programmed?.reason === "AddressNotAssigned";
       const via = ctx.facts.service?.via;
       if (addressOnly && (via === "nodeport" || via === "hostport")) {

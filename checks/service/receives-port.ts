@@ -185,8 +185,9 @@ async function kindNothingTakes(
   const tool = container.role === "kind-node" ? "kind" : "k3d";
   // Unknown (Docker unreadable, node containers not seen): say nothing about which nodePorts are mapped.
   const mapped = mappings.length ? new Set(mappings.map((m) => m.binding.containerPort)) : null;
-  const withNodePorts = services.filter((s) => (s.spec.type === "NodePort" || s.spec.type === "LoadBalancer") && isAppService(s));
-  const apps = services.filter(isAppService);
+  const withNodePorts = services.filter((s) => (s.spec.type === "NodePort" || s.spec.type === "LoadBalancer") && (isAppService(s) || gatewayOfService(s) !== null));
+  // A Gateway proxy Service is a candidate even without a selector (Cilium's cilium-gateway-<gw> has none).
+  const apps = services.filter((s) => isAppService(s) || gatewayOfService(s) !== null);
   const scored = apps.map((s) => ({ s, why: kindCandidateEvidence(s, port, apps.length) })).filter((c) => c.why.length > 0);
   // Strong evidence (a Gateway proxy, the port itself) beats "the only application Service".
   const strong = scored.filter((c) => c.why.some((w) => !w.startsWith("the only")));

@@ -7,6 +7,7 @@
  * and no client library.
  */
 import type { DockerSource, HostSource, KubeSource, ProbeSource } from "../sources/types.js";
+import type { GatewayImplementationId } from "../gateway/implementations.js";
 
 /** Hop ids in path order, from the client inward (DESIGN §2, contract). */
 export const HOPS = ["dns", "host-port", "forwarder", "container", "service", "gateway", "route", "backend"] as const;
@@ -248,7 +249,8 @@ export interface GatewayFact {
   listener: string | null;
   /** The listener port: the Service port that carries it. */
   port: number;
-  implementation: "kgateway" | "envoy-gateway" | "other";
+  /** Implementation id from src/gateway/implementations.ts; `other` = generic (Gateway status and addresses only). */
+  implementation: GatewayImplementationId;
 }
 
 /** The route (and rule) the Gateway API rules select for host, port and path. */

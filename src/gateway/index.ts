@@ -10,3 +10,4 @@ export * from "./match.js";
 export * from "./backend.js";
 export * from "./predict.js";
 export * from "./status.js";
+export * from "./implementations.js";

@@ -20,6 +20,14 @@ import type {
   Service,
   ServicePort,
 } from "./types.js";
+import {
+  implementationOfControllerName,
+  isProxyServiceOf,
+  proxyContainerPorts,
+  proxyOwnerOf,
+  type GatewayImplementationId,
+  type ProxyOwner,
+} from "../gateway/implementations.js";
 
 /** `namespace/name` of a namespaced object, `name` of a cluster-scoped one. */
 export function ref(obj: KubeObject): string {
@@ -383,64 +391,42 @@ export function svclbFor(svc: { namespace: string; name: string }, daemonSets: D
 
 // ---------------------------------------------------------------- Gateway proxy Services
 
-/** kgateway (and Gateway API GEP-1762) label on generated proxy objects naming the Gateway. */
-export const GATEWAY_NAME_LABEL = "gateway.networking.k8s.io/gateway-name";
-/** Envoy Gateway labels on the generated proxy Service/Deployment (real-world-facts §6). */
-export const EG_OWNING_NAME_LABEL = "gateway.envoyproxy.io/owning-gateway-name";
-export const EG_OWNING_NAMESPACE_LABEL = "gateway.envoyproxy.io/owning-gateway-namespace";
+/** Label constants of the implementations table (src/gateway/implementations.ts), re-exported for existing callers. */
+export { GATEWAY_NAME_LABEL, EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL } from "../gateway/implementations.js";
 
-/** Which Gateway a proxy Service fronts, and by whose labels. */
-export interface GatewayOfService {
-  namespace: string;
-  name: string;
-  implementation: "kgateway" | "envoy-gateway" | "other";
-}
+/** Which Gateway a proxy Service fronts, and by whose labels (src/gateway/implementations.ts `ProxyOwner`). */
+export type GatewayOfService = ProxyOwner;
 
 /**
- * The Gateway a Service is the proxy of, from its labels, or null:
- * - Envoy Gateway: `gateway.envoyproxy.io/owning-gateway-name` + `-namespace`
- *   (the Service lives in the EG namespace, e.g. envoy-gateway-system);
- * - kgateway: `gateway.networking.k8s.io/gateway-name` (Service in the
- *   Gateway's namespace; also labelled `kgateway: kube-gateway`,
- *   `app.kubernetes.io/managed-by: kgateway`);
- * - other implementations using the GEP-1762 label (Istio, …) → `other`.
+ * The Gateway a Service is the proxy of, from its labels, or null: the
+ * implementations table's owner labels (Envoy Gateway
+ * `gateway.envoyproxy.io/owning-gateway-name`, Cilium
+ * `io.cilium.gateway/owning-gateway`, Contour
+ * `projectcontour.io/owning-gateway-name`, kgateway and Istio
+ * `gateway.networking.k8s.io/gateway-name` with their markers), else the
+ * generic GEP-1762 label (`other`).
  */
 export function gatewayOfService(svc: Service): GatewayOfService | null {
-  const l = svc.metadata.labels ?? {};
-  if (l[EG_OWNING_NAME_LABEL]) {
-    return { name: l[EG_OWNING_NAME_LABEL]!, namespace: l[EG_OWNING_NAMESPACE_LABEL] ?? svc.metadata.namespace ?? "default", implementation: "envoy-gateway" };
-  }
-  if (l[GATEWAY_NAME_LABEL]) {
-    const kgw = l["kgateway"] !== undefined || l["app.kubernetes.io/managed-by"] === "kgateway";
-    return { name: l[GATEWAY_NAME_LABEL]!, namespace: svc.metadata.namespace ?? "default", implementation: kgw ? "kgateway" : "other" };
-  }
-  return null;
+  return proxyOwnerOf(svc);
 }
 
 /** Proxy Services of a Gateway (every Service whose labels name it, see `gatewayOfService`). */
 export function proxyServicesOf(gw: { namespace: string; name: string }, services: Service[]): Service[] {
-  return services.filter((s) => {
-    const g = gatewayOfService(s);
-    return g !== null && g.name === gw.name && g.namespace === gw.namespace;
-  });
+  return services.filter((s) => isProxyServiceOf(s, gw));
 }
 
-/** Implementation from a GatewayClass `spec.controllerName` (kgateway `kgateway.dev/kgateway`, EG `gateway.envoyproxy.io/gatewayclass-controller`). */
-export function implementationOfController(controllerName: string | undefined): GatewayOfService["implementation"] | null {
-  if (!controllerName) return null;
-  if (controllerName.startsWith("kgateway.dev/")) return "kgateway";
-  if (controllerName.startsWith("gateway.envoyproxy.io/")) return "envoy-gateway";
-  return "other";
+/** Implementation from a GatewayClass `spec.controllerName` (implementations table), null without one. */
+export function implementationOfController(controllerName: string | undefined): GatewayImplementationId | null {
+  return implementationOfControllerName(controllerName);
 }
 
 /**
- * The container port Envoy Gateway binds for a listener port: ports below
- * 1024 are shifted by +10000 (`wellKnownPortShift`, EG
- * internal/gatewayapi/listener.go; 80 → 10080). Other implementations bind
- * the listener port itself.
+ * The container port the proxy binds for a listener port, as the
+ * implementations table says (Envoy Gateway 80 → 10080, kgateway and Contour
+ * 80 → 8080); the listener port itself when the table has no mapping.
  */
-export function proxyContainerPort(listenerPort: number, implementation: GatewayOfService["implementation"]): number {
-  return implementation === "envoy-gateway" && listenerPort < 1024 ? listenerPort + 10000 : listenerPort;
+export function proxyContainerPort(listenerPort: number, implementation: GatewayImplementationId): number {
+  return proxyContainerPorts(listenerPort, implementation)?.[0] ?? listenerPort;
 }
 
 // ---------------------------------------------------------------- hostnames

@@ -21,6 +21,17 @@ export const ENVOY_NO_HEALTHY_UPSTREAM_BODY = "no healthy upstream";
  */
 export const ENVOY_UPSTREAM_CONNECT_ERROR_PREFIX = "upstream connect error or disconnect/reset before headers";
 
+/**
+ * The line nginx's built-in error pages end with when `server_tokens off`
+ * (`<hr><center>nginx</center>`): ingress-nginx (ShowServerTokens false,
+ * rootfs/etc/nginx/template/nginx.tmpl) and NGINX Gateway Fabric
+ * (buildServerTokens defaults to off) both set it. An application's own
+ * nginx with the default `server_tokens on` shows `nginx/1.x.y` instead.
+ */
+export const NGINX_ERROR_PAGE_SIGNATURE = "<center>nginx</center>";
+/** nginx's built-in 404 page as ingress-nginx and NGINX Gateway Fabric send it (CRLF line ends). */
+export const NGINX_404_BODY = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+
 /** Header map as undici / node:http deliver it (lower-case names). */
 export type HeaderMap = Record<string, string | string[] | undefined>;
 
@@ -32,7 +43,12 @@ export type HeaderMap = Record<string, string | string[] | undefined>;
  *   (traefik answers unmatched routers with Go's `http.NotFound`).
  * - 404 with an empty body → `envoy-404` (Envoy NR `route_not_found`:
  *   `content-length: 0`; Envoy Gateway sends no `server` header, so the body,
- *   not the header, is the signal).
+ *   not the header, is the signal; kgateway, Contour and Cilium send
+ *   `server: envoy`, Istio `server: istio-envoy`).
+ * - 404 whose body is nginx's error page without version
+ *   (`<center>nginx</center>`) → `nginx-404`: ingress-nginx or NGINX Gateway
+ *   Fabric has no server block for the host (NGF's default server
+ *   `return 404`, servers_template.go) or no location for the path.
  * - 503 with body `no healthy upstream` → `envoy-503-no-healthy-upstream` (UH).
  * - 503 whose body starts `upstream connect error or disconnect/reset before
  *   headers` → `envoy-503-upstream-connect-error` (UF).
@@ -53,6 +69,7 @@ export function classifyHttp(status: number, headers: HeaderMap, body: string): 
     case 404:
       if (trimmed === TRAEFIK_404_BODY) return "traefik-404";
       if (body.length === 0) return "envoy-404";
+      if (body.includes(NGINX_ERROR_PAGE_SIGNATURE)) return "nginx-404";
       return "http-other";
     case 503:
       if (trimmed === ENVOY_NO_HEALTHY_UPSTREAM_BODY) return "envoy-503-no-healthy-upstream";
@@ -139,9 +156,10 @@ export interface SignatureHopContext {
  *   close).
  * - `traefik-404` → `service`: traefik, not the gateway, holds the port (k3s
  *   bundled traefik's svclb wins the LoadBalancer port, real-world-facts §2).
- * - `envoy-404`, `empty-500` → `route`: the gateway answered but no HTTPRoute
- *   matched (Envoy NR) or the matched rule's backendRefs are invalid (Envoy
- *   Gateway direct 500, §6).
+ * - `envoy-404`, `nginx-404`, `empty-500` → `route`: the gateway (or ingress
+ *   controller) answered but no HTTPRoute / Ingress rule matched (Envoy NR,
+ *   nginx's default server) or the matched rule's backendRefs are invalid
+ *   (Envoy Gateway direct 500, §6).
  * - `envoy-503-no-healthy-upstream`, `envoy-503-upstream-connect-error`,
  *   `http-other` → `backend`: the route matched; the backend has no ready
  *   endpoints (UH), refuses (UF) or answered itself.
@@ -160,6 +178,7 @@ export function signatureHop(signature: ProbeSignature, ctx: SignatureHopContext
     case "traefik-404":
       return "service";
     case "envoy-404":
+    case "nginx-404":
     case "empty-500":
       return "route";
     case "envoy-503-no-healthy-upstream":

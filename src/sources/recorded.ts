@@ -26,7 +26,7 @@ import { kindIn, type RecordedRun } from "../snapshot/model.js";
 import { parseHostsFile } from "./live/host.js";
 import { KIND_INFO, type KindMap, type KubeKind, type KubeObject } from "../kube/types.js";
 import type { PathReport, ProbeReport } from "../report/types.js";
-import { ENVOY_NO_HEALTHY_UPSTREAM_BODY, ENVOY_UPSTREAM_CONNECT_ERROR_PREFIX } from "../probe/classify.js";
+import { ENVOY_NO_HEALTHY_UPSTREAM_BODY, ENVOY_UPSTREAM_CONNECT_ERROR_PREFIX, NGINX_404_BODY } from "../probe/classify.js";
 import { memorySources, type MemoryData } from "./memory.js";
 import {
   SourceError,
@@ -76,6 +76,8 @@ export function bodyForSignature(signature: ProbeSignature | null, status: numbe
     case "envoy-404":
     case "empty-500":
       return "";
+    case "nginx-404":
+      return NGINX_404_BODY;
     case "http-other":
       return status === 404 || status === 500 || status === 503 ? `HTTP ${status}\n` : "";
     default:

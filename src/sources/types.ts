@@ -213,6 +213,7 @@ export type ProbeSignature =
   | "unreachable" // address not reachable (or not allowed: beyond loopback under the lab)
   | "traefik-404" // 404, body `404 page not found`
   | "envoy-404" // 404, empty body (Envoy NR route_not_found)
+  | "nginx-404" // 404, nginx's own error page without version (`<center>nginx</center>`): ingress-nginx / NGINX Gateway Fabric found no server or location
   | "envoy-503-no-healthy-upstream" // 503, body `no healthy upstream` (UH)
   | "envoy-503-upstream-connect-error" // 503, body starts `upstream connect error or disconnect/reset before headers` (UF)
   | "empty-500" // 500, empty body (invalid backendRef / no backendRefs)

@@ -564,7 +564,7 @@ const cases: Case[] = [
     kube: envoyGateway(10080),
     facts: { container: container({ containerPort: 80 }), service: svcFact({ namespace: "envoy-gateway-system", name: "envoy-default-eg-e41e7b31", port: 80, targetPort: 10080, nodePort: 30734 }) },
     status: "pass",
-    summary: "is the proxy of Gateway default/eg (class eg, envoy-gateway)",
+    summary: "is the proxy of Gateway default/eg (class eg, Envoy Gateway)",
     published: { gateway: { namespace: "default", name: "eg", className: "eg", listener: "http", port: 80, implementation: "envoy-gateway" } },
   },
   {
@@ -628,7 +628,7 @@ const cases: Case[] = [
     kube: noController("none"),
     facts: { gateway: gwFact() },
     status: "fail",
-    summary: "no controller has acted on it (is kgateway / Envoy Gateway installed?",
+    summary: "no controller has acted on it (is kgateway installed and running?",
   },
   {
     situation: "GatewayClass waiting for its controller",

@@ -520,7 +520,7 @@ const cases: Case[] = [
     data: { kube: { gateways: [egGateway([accepted, cond("Programmed", "True", "Programmed", "Address assigned to the Gateway, 1/1 envoy replicas available")])] } },
     facts: { gateway: egGatewayFact, service: egServiceFact() },
     status: "pass",
-    summary: ["listener http 80/HTTP serves port 80", "Envoy binds it at container port 10080"],
+    summary: ["listener http 80/HTTP serves port 80", "Envoy Gateway binds it at container port 10080"],
   },
 ];
 

@@ -172,7 +172,7 @@ describe("svclb and gateway proxies", () => {
   it("shifts Envoy Gateway ports below 1024 by 10000", () => {
     expect(proxyContainerPort(80, "envoy-gateway")).toBe(10080);
     expect(proxyContainerPort(8080, "envoy-gateway")).toBe(8080);
-    expect(proxyContainerPort(80, "kgateway")).toBe(80);
+    expect(proxyContainerPort(80, "kgateway")).toBe(8080);
   });
 });
 
