@@ -610,9 +610,182 @@ function ngf(broken) {
   });
 }
 
+// ================================================================ Contour (Gateway Provisioner)
+
+function contour(broken) {
+  const ns = "projectcontour";
+  const gw = "contour";
+  const envoyName = `envoy-${gw}`;
+  const ownerLabels = { "gateway.networking.k8s.io/gateway-name": gw, "projectcontour.io/owning-gateway-name": gw };
+  const workloadLabels = { ...ownerLabels, "app.kubernetes.io/component": "ingress-controller", "app.kubernetes.io/instance": gw, "app.kubernetes.io/managed-by": "contour-gateway-provisioner", "app.kubernetes.io/name": "contour" };
+  const owner = [{ apiVersion: "gateway.networking.k8s.io/v1", kind: "Gateway", name: gw, uid: uid(`gw:${ns}/${gw}`) }];
+  const contourImage = "ghcr.io/projectcontour/contour:v1.33.0";
+  const envoyImage = "docker.io/envoyproxy/envoy:distroless-v1.35.2";
+  const envoyContainers = [
+    { name: "shutdown-manager", image: contourImage, args: ["envoy", "shutdown-manager"] },
+    {
+      name: "envoy",
+      image: envoyImage,
+      args: ["-c", "/config/envoy.json", "--service-cluster $(CONTOUR_NAMESPACE)", "--service-node $(ENVOY_POD_NAME)", "--log-level info"],
+      ports: [{ containerPort: 8080, name: "http-80" }, { containerPort: 8002, name: "metrics" }],
+      readinessProbe: { httpGet: { path: "/ready", port: 8002, scheme: "HTTP" }, initialDelaySeconds: 3, periodSeconds: 4 },
+    },
+  ];
+  const podIP = "10.244.0.19";
+  const envoyPod = pod({ ns, name: `${envoyName}-6wqlt`, labels: { app: envoyName, ...workloadLabels, "controller-revision-hash": "7d9c5b8f46", "pod-template-generation": "1" }, owner: { kind: "DaemonSet", name: envoyName }, containers: envoyContainers, podIP });
+  const contourContainers = [{ name: "contour", image: contourImage, args: ["serve", "--incluster", "--xds-address=0.0.0.0", "--xds-port=8001", "--contour-cafile=/certs/ca.crt", "--contour-cert-file=/certs/tls.crt", "--contour-key-file=/certs/tls.key", `--contour-config-name=contourconfig-${gw}`, `--leader-election-resource-name=leader-elect-${gw}`, `--envoy-service-name=${envoyName}`, "--kubernetes-debug=0"] }];
+  const provLabels = { "control-plane": "contour-gateway-provisioner" };
+  const provContainers = [{ name: "contour-gateway-provisioner", image: contourImage, args: ["gateway-provisioner", "--metrics-addr=127.0.0.1:8080", "--enable-leader-election"] }];
+  const contourParams = { group: "projectcontour.io", kind: "ContourDeployment", name: "contour-params", namespace: ns };
+  const cls = gatewayClass({ name: "contour", controllerName: "projectcontour.io/gateway-controller", message: "GatewayClass has been accepted by the controller", parametersRef: contourParams });
+  if (broken) {
+    cls.status.conditions = [
+      cond("Accepted", "False", "InvalidParameters", 'invalid ContourDeployment spec.envoy.networkPublishing.type "NodePort", must be LoadBalancerService, NoderPortService or ClusterIPService', { at: T_CTRL }),
+    ];
+  }
+  cls.status.conditions.push(cond("SupportedVersion", "True", "SupportedVersion", "Gateway API CRD bundle version v1.3.0 is supported.", { at: T_CTRL }));
+  const pending = { lastTransitionTime: "1970-01-01T00:00:00Z", message: "Waiting for controller", reason: "Pending", status: "Unknown" };
+  const gwStatus = broken
+    ? { conditions: [{ ...pending, type: "Accepted" }, { ...pending, type: "Programmed" }] }
+    : {
+        conditions: [cond("Accepted", "True", "Accepted", "Gateway is accepted"), cond("Programmed", "True", "Programmed", "Valid Gateway")],
+        listeners: [
+          {
+            attachedRoutes: 1,
+            conditions: [cond("Programmed", "True", "Programmed", "Valid listener"), cond("Accepted", "True", "Accepted", "Listener accepted"), cond("ResolvedRefs", "True", "ResolvedRefs", "Listener references resolved")],
+            name: "http",
+            supportedKinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }],
+          },
+        ],
+      };
+  const objects = [
+    workload({ ns, name: "contour-gateway-provisioner", labels: provLabels, selector: provLabels, podLabels: provLabels, containers: provContainers }),
+    pod({ ns, name: "contour-gateway-provisioner-7b6d9f5c8d-qv7rn", labels: { ...provLabels, "pod-template-hash": "7b6d9f5c8d" }, owner: { kind: "ReplicaSet", name: "contour-gateway-provisioner-7b6d9f5c8d" }, containers: provContainers, podIP: "10.244.0.11" }),
+    cls,
+    gateway({ ns, name: gw, className: "contour", listeners: [{ allowedRoutes: { namespaces: { from: "All" } }, name: "http", port: 80, protocol: "HTTP" }], status: gwStatus }),
+  ];
+  if (!broken) {
+    objects.push(
+      workload({ ns, name: `contour-${gw}`, labels: workloadLabels, selector: { app: `contour-${gw}` }, podLabels: { app: `contour-${gw}`, ...workloadLabels }, containers: contourContainers, ownerReferences: owner }),
+      pod({ ns, name: `contour-${gw}-5f7c9d8b64-hx2nw`, labels: { app: `contour-${gw}`, ...workloadLabels, "pod-template-hash": "5f7c9d8b64" }, owner: { kind: "ReplicaSet", name: `contour-${gw}-5f7c9d8b64` }, containers: contourContainers, podIP: "10.244.0.18" }),
+      workload({ kind: "DaemonSet", ns, name: envoyName, labels: workloadLabels, selector: { app: envoyName }, podLabels: { app: envoyName, ...workloadLabels }, containers: envoyContainers, ownerReferences: owner }),
+      envoyPod,
+      service({ ns, name: envoyName, labels: ownerLabels, selector: { app: envoyName }, ownerReferences: owner, clusterIP: "10.96.91.160", ports: [{ name: "http-80", port: 80, targetPort: 8080, nodePort: 30080 }] }),
+      endpointSlice({ ns, service: envoyName, labels: ownerLabels, addresses: [podIP], ports: [{ name: "http-80", port: 8080 }], pods: [envoyPod] }),
+    );
+  }
+  objects.push(
+    route(
+      broken
+        ? { gwNs: ns, gwName: gw, controllerName: "projectcontour.io/gateway-controller", accepted: { reason: "Accepted", message: "Accepted HTTPRoute" }, resolved: { message: "References resolved" } }
+        : { gwNs: ns, gwName: gw, controllerName: "projectcontour.io/gateway-controller", accepted: { reason: "Accepted", message: "Accepted HTTPRoute" }, resolved: { message: "References resolved" } },
+    ),
+  );
+  if (broken) delete objects[objects.length - 1].status; // no controller has processed the route
+  writeScenario({
+    dir: broken ? "gw-contour-class-invalid-parameters" : "gw-contour-healthy",
+    description: broken
+      ? `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with the Contour Gateway Provisioner v1.33 (Deployment projectcontour/contour-gateway-provisioner). GatewayClass contour (controllerName projectcontour.io/gateway-controller) points at ContourDeployment projectcontour/contour-params whose spec.envoy.networkPublishing.type is "NodePort" — the valid value is NodePortService — so the provisioner sets the class Accepted=False InvalidParameters 'invalid ContourDeployment spec.envoy.networkPublishing.type "NodePort", must be LoadBalancerService, NoderPortService or ClusterIPService' (internal/provisioner/controller/gatewayclass.go, typo included) and reconciles none of its Gateways: Gateway projectcontour/contour keeps the API server's default "Waiting for controller", no envoy-contour Service or DaemonSet exists, and nothing takes node port 30080. curl http://www.example.com:8080/ gets an empty reply.`
+      : `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with the Contour Gateway Provisioner v1.33: GatewayClass contour (controllerName projectcontour.io/gateway-controller, "GatewayClass has been accepted by the controller") with ContourDeployment projectcontour/contour-params publishing Envoy as NodePortService (nodePort 30080). For Gateway projectcontour/contour the provisioner created Deployment contour-contour and DaemonSet/Service envoy-contour (internal/provisioner/model/names.go; labels projectcontour.io/owning-gateway-name and gateway.networking.k8s.io/gateway-name, pods selected by app=envoy-contour, dataplane.go EnvoyPodSelector). Envoy listens at container port 8080 for listener port 80 (toContainerPort +8000, internal/gatewayapi/listeners.go), so the Service maps 80 → 8080. Gateway "Valid Gateway", listener "Valid listener", HTTPRoute "Accepted HTTPRoute"; curl http://www.example.com:8080/ answers 200 from the echo backend with server: envoy.`,
+    objects,
+    namespaces: [ns],
+    traffic: broken ? { mode: "empty-reply" } : { mode: "http", respond: [ok200({ server: "envoy", "x-envoy-upstream-service-time": "1" })], default: { status: 404, headers: { "content-length": "0", server: "envoy" }, body: "" } },
+    expect: broken ? { status: "fail", hop: "service", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "service" }] } : healthyExpect,
+  });
+}
+
+// ================================================================ Traefik as a Gateway API provider
+
+function traefikGateway(broken) {
+  const ns = "traefik";
+  const gw = "traefik-gateway";
+  const selector = { "app.kubernetes.io/instance": "traefik-traefik", "app.kubernetes.io/name": "traefik" };
+  const labels = { ...selector, "app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": "traefik-37.1.1" };
+  const image = "docker.io/traefik:v3.5.2";
+  const containers = [
+    {
+      name: "traefik",
+      image,
+      args: [
+        "--entryPoints.metrics.address=:9100/tcp",
+        "--entryPoints.traefik.address=:8080/tcp",
+        "--entryPoints.web.address=:8000/tcp",
+        "--entryPoints.websecure.address=:8443/tcp",
+        "--api.dashboard=true",
+        "--ping=true",
+        "--providers.kubernetescrd",
+        "--providers.kubernetesingress",
+        "--providers.kubernetesgateway",
+        "--providers.kubernetesgateway.statusaddress.service.name=traefik",
+        "--providers.kubernetesgateway.statusaddress.service.namespace=traefik",
+        "--entryPoints.websecure.http.tls=true",
+      ],
+      ports: [
+        { containerPort: 9100, name: "metrics" },
+        { containerPort: 8080, name: "traefik" },
+        { containerPort: 8000, name: "web" },
+        { containerPort: 8443, name: "websecure" },
+      ],
+      readinessProbe: { failureThreshold: 1, httpGet: { path: "/ping", port: 8080, scheme: "HTTP" }, initialDelaySeconds: 2, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2 },
+    },
+  ];
+  const podIP = "10.244.0.21";
+  const tPod = pod({ ns, name: "traefik-6f8d9b7c5-x2lqm", labels: { ...labels, "pod-template-hash": "6f8d9b7c5" }, owner: { kind: "ReplicaSet", name: "traefik-6f8d9b7c5" }, containers, podIP });
+  const listenerPort = broken ? 80 : 8000;
+  const okCond = (type) => cond(type, "True", type, "No error found");
+  const gwStatus = broken
+    ? {
+        conditions: [cond("Accepted", "False", "ListenersNotValid", "All Listeners must be valid")],
+        listeners: [
+          {
+            attachedRoutes: 0,
+            conditions: [cond("Accepted", "False", "PortUnavailable", 'Cannot find entryPoint for Gateway: no matching entryPoint for port 80 and protocol "HTTP"')],
+            name: "web",
+            supportedKinds: [],
+          },
+        ],
+      }
+    : {
+        addresses: [{ type: "IPAddress", value: "10.96.215.9" }],
+        conditions: [cond("Accepted", "True", "Accepted", "Gateway successfully scheduled"), cond("Programmed", "True", "Programmed", "Gateway successfully scheduled")],
+        listeners: [{ attachedRoutes: 1, conditions: [okCond("Accepted"), okCond("ResolvedRefs"), okCond("Programmed")], name: "web", supportedKinds: [{ group: "gateway.networking.k8s.io", kind: "HTTPRoute" }, { group: "gateway.networking.k8s.io", kind: "GRPCRoute" }] }],
+      };
+  const objects = [
+    workload({ ns, name: "traefik", labels, selector, podLabels: labels, containers }),
+    tPod,
+    service({ ns, name: "traefik", labels, selector, clusterIP: "10.96.215.9", ports: [{ name: "web", port: 80, targetPort: "web", nodePort: 30080 }, { name: "websecure", port: 443, targetPort: "websecure", nodePort: 30443 }] }),
+    endpointSlice({ ns, service: "traefik", labels, addresses: [podIP], ports: [{ name: "web", port: 8000 }, { name: "websecure", port: 8443 }], pods: [tPod] }),
+    gatewayClass({ name: "traefik", controllerName: "traefik.io/gateway-controller", message: "Handled by Traefik controller" }),
+    gateway({ ns, name: gw, className: "traefik", listeners: [{ allowedRoutes: { namespaces: { from: "All" } }, name: "web", port: listenerPort, protocol: "HTTP" }], status: gwStatus }),
+    route({
+      gwNs: ns,
+      gwName: gw,
+      controllerName: "traefik.io/gateway-controller",
+      accepted: broken ? { status: "False", reason: "NoMatchingParent", message: "" } : { reason: "Accepted", message: "" },
+      resolved: { message: "" },
+    }),
+  ];
+  writeScenario({
+    dir: broken ? "gw-traefik-listener-port-unavailable" : "gw-traefik-healthy",
+    description: broken
+      ? `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with traefik v3.5 from the traefik Helm chart (providers.kubernetesGateway.enabled, Service traefik NodePort: web 80 → targetPort web with nodePort 30080). Following a generic Gateway API guide, the user wrote Gateway traefik/traefik-gateway with listener web on port 80. traefik binds listeners to its entryPoints by port, and its web entryPoint is :8000 inside the pod, so the listener is Accepted=False PortUnavailable 'Cannot find entryPoint for Gateway: no matching entryPoint for port 80 and protocol "HTTP"' and the Gateway Accepted=False ListenersNotValid "All Listeners must be valid" (traefik pkg/provider/kubernetes/gateway/kubernetes.go); HTTPRoute default/backend is NoMatchingParent. traefik answers curl http://www.example.com:8080/ with its own 404 page not found.`
+      : `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with traefik v3.5 from the traefik Helm chart: providers.kubernetesGateway enabled, GatewayClass traefik (controllerName traefik.io/gateway-controller, "Handled by Traefik controller"), Gateway traefik/traefik-gateway with listener web on port 8000 — the port of traefik's web entryPoint inside the pod (--entryPoints.web.address=:8000/tcp), as the chart's own Gateway does. traefik serves its Gateways through its own Service traefik (NodePort, web 80 → targetPort web, nodePort 30080); there is no per-Gateway proxy. HTTPRoute default/backend attaches to the listener; curl http://www.example.com:8080/ answers 200 from the echo backend.`,
+    objects,
+    namespaces: [ns],
+    traffic: broken
+      ? { mode: "http", respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" } }
+      : { mode: "http", respond: [ok200({})], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" } },
+    expect: broken ? { status: "fail", hop: "gateway", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "gateway" }] } : healthyExpect,
+  });
+}
+
 istio(false);
 istio(true);
 cilium(false);
 cilium(true);
 ngf(false);
 ngf(true);
+contour(false);
+contour(true);
+traefikGateway(false);
+traefikGateway(true);

@@ -18,7 +18,7 @@ import {
   type Service,
 } from "../../src/index.js";
 import { gatewayOfService, implementationOfController, isObject, podsSelectedBy, proxyServicesOf, ref } from "../../src/kube/helpers.js";
-import { implementationOf, implementationTitle, listenerPortFor, ownServiceGateways } from "../../src/gateway/implementations.js";
+import { gatewayImplementation, implementationOf, implementationTitle, listenerPortFor, ownServiceGateways } from "../../src/gateway/implementations.js";
 
 /** The listener name when exactly one listener of `gw` uses `port`, else null. */
 function uniqueListener(gw: Gateway, port: number): string | null {
@@ -151,8 +151,13 @@ const check: Check = defineCheck({
     if (!container || container.role === "other") return skip("not applicable: no Service on the path", { facts: { gateway: null } });
     const port = container.containerPort;
     const [gateways, classes] = await Promise.all([ctx.kube.list("gateways", ctx.signal), classesOrNone(() => ctx.kube.list("gatewayclasses", ctx.signal))]);
+    // A kind node receives a nodePort, which no listener uses: there any Gateway without its proxy Service is the candidate
+    // (except implementations serving all Gateways through their own Service, traefik).
+    const kindNode = container.role === "kind-node";
     const orphans = gateways.filter(
-      (g) => (g.spec.listeners ?? []).some((l) => l.port === port) && proxyServicesOf({ namespace: g.metadata.namespace ?? "default", name: g.metadata.name }, services as Service[]).length === 0,
+      (g) =>
+        (kindNode ? !gatewayImplementation(implementationOf(g.spec.gatewayClassName, classes))?.ownServiceLabels : (g.spec.listeners ?? []).some((l) => l.port === port)) &&
+        proxyServicesOf({ namespace: g.metadata.namespace ?? "default", name: g.metadata.name }, services as Service[]).length === 0,
     );
     if (!orphans.length) {
       // The entry Service could not be resolved (service.receives-port errored or was skipped): a Gateway
@@ -184,11 +189,12 @@ const check: Check = defineCheck({
       namespace: gw.metadata.namespace ?? "default",
       name: gw.metadata.name,
       className,
-      listener: uniqueListener(gw, port),
-      port,
+      listener: kindNode ? (gw.spec.listeners?.length === 1 ? gw.spec.listeners[0]!.name : null) : uniqueListener(gw, port),
+      port: kindNode ? (gw.spec.listeners?.[0]?.port ?? port) : port,
       implementation: implementationOf(className, classes),
     };
-    return warn(`Gateway ${ref(gw)} has a listener on port ${port} but no proxy Service; expected its controller to create one (class ${className ?? "<none>"})`, {
+    const what = kindNode ? `Gateway ${ref(gw)} has no proxy Service, so nothing takes node port ${port}` : `Gateway ${ref(gw)} has a listener on port ${port} but no proxy Service`;
+    return warn(`${what}; expected its controller (${implementationTitle(fact.implementation)}) to create one (class ${className ?? "<none>"})`, {
       causedBy: ["gateway.class-accepted", "gateway.programmed"],
       details:
         `Nothing takes port ${port} on the nodes because the Gateway's proxy Service does not exist. The controller of GatewayClass ${className ?? "<none>"} creates it once it accepts and programs the Gateway: ` +

@@ -13,6 +13,7 @@ import {
   type ContainerFact,
   type FixId,
   type Gateway,
+  type GatewayClass,
   type Pod,
   type Service,
   type ServiceFact,
@@ -25,6 +26,7 @@ import {
 import { containerCluster, containerName, containerRole, nodesReached, portBindings, type PortBinding } from "../../src/host/containers.js";
 import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port.js";
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
+import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -163,6 +165,27 @@ async function nodeMappings(ctx: CheckContext, container: ContainerFact): Promis
 }
 
 /**
+ * Gateways whose proxy Service does not exist (by the implementations' owner
+ * labels), leaving out implementations that serve every Gateway through their
+ * own Service (traefik); [] when Gateways cannot be read.
+ */
+async function gatewaysWithoutProxy(ctx: CheckContext, services: Service[]): Promise<Gateway[]> {
+  let gateways: Gateway[] = [];
+  let classes: GatewayClass[] = [];
+  try {
+    gateways = await ctx.kube.list("gateways", ctx.signal);
+    classes = await ctx.kube.list("gatewayclasses", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return [];
+  }
+  return gateways.filter((g) => {
+    const impl = gatewayImplementation(implementationOf(g.spec.gatewayClassName, classes));
+    return !impl?.ownServiceLabels && proxyServicesOf({ namespace: g.metadata.namespace ?? "default", name: g.metadata.name }, services).length === 0;
+  });
+}
+
+/**
  * kind: nothing takes node port C. Names both sides — which Services have
  * which nodePorts (and whether any kind node maps them), which port the node
  * maps — and the Service the path most likely needs, with the evidence for it
@@ -188,10 +211,13 @@ async function kindNothingTakes(
   const withNodePorts = services.filter((s) => (s.spec.type === "NodePort" || s.spec.type === "LoadBalancer") && (isAppService(s) || gatewayOfService(s) !== null));
   // A Gateway proxy Service is a candidate even without a selector (Cilium's cilium-gateway-<gw> has none).
   const apps = services.filter((s) => isAppService(s) || gatewayOfService(s) !== null);
+  // A Gateway whose controller never created its proxy Service is what the mapping is meant for: do not
+  // guess an application Service then, the root cause is on the gateway hop.
+  const orphans = await gatewaysWithoutProxy(ctx, services);
   const scored = apps.map((s) => ({ s, why: kindCandidateEvidence(s, port, apps.length) })).filter((c) => c.why.length > 0);
   // Strong evidence (a Gateway proxy, the port itself) beats "the only application Service".
   const strong = scored.filter((c) => c.why.some((w) => !w.startsWith("the only")));
-  const likely = strong.length ? strong : scored;
+  const likely = strong.length ? strong : orphans.length ? [] : scored;
   const needed = likely.length === 1 ? likely[0]! : null;
   const nodePortText = (s: Service) =>
     (s.spec.ports ?? [])
@@ -227,6 +253,17 @@ async function kindNothingTakes(
     });
   }
 
+  if (orphans.length && !needed) {
+    const names = list(orphans.map(ref));
+    return fail(`${mapping}; no Service has nodePort ${port}; Gateway ${names} has no proxy Service (root cause on the gateway hop)`, {
+      details:
+        `${tool === "kind" ? "kind" : container.name} hands the connection to node port ${port} unchanged, and nothing takes it: the Gateway the mapping is for has no proxy Service, because its controller has not created one. ` +
+        "gateway.found, gateway.class-accepted and gateway.programmed say why (controller not installed, GatewayClass not accepted, Gateway not programmed). Once the proxy Service exists, pin its nodePort to " +
+        `${port}.`,
+      evidence: { ...fullEvidence, gatewaysWithoutProxy: orphans.map(ref) },
+      facts: { service: null },
+    });
+  }
   // k3d cannot add a mapping to a node container (k3d v1 has no `cluster edit`; today's edits the serverlb).
   if (tool === "kind") fixes.push("kind-port-mapping");
   const nodePortList = withNodePorts.length ? withNodePorts.map((s) => `${ref(s)} ${nodePortText(s)}`) : [];

@@ -7,13 +7,15 @@
  * A case fails when recognition of that implementation regresses.
  */
 import { describe, expect, it } from "vitest";
-import type { CheckContext, PathFacts, ServiceFact } from "../../src/engine/types.js";
+import type { CheckContext, ContainerFact, PathFacts, ServiceFact } from "../../src/engine/types.js";
 import type { Gateway, GatewayClass, Pod, Service } from "../../src/kube/types.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import gatewayFound from "../../checks/gateway/found.js";
 import proxyReady from "../../checks/gateway/proxy-ready.js";
 import listenerServesPort from "../../checks/gateway/listener-serves-port.js";
 import ingressControllerReady from "../../checks/gateway/ingress-controller-ready.js";
+import classAccepted from "../../checks/gateway/class-accepted.js";
+import receivesPort from "../../checks/service/receives-port.js";
 import {
   GATEWAY_IMPLEMENTATIONS,
   implementationOfControllerName,
@@ -180,8 +182,15 @@ const CASES: ImplCase[] = [
     gatewayNs: "projectcontour",
     gatewayName: "contour",
     listenerPort: 80,
-    svc: service("projectcontour", "envoy-contour", { "projectcontour.io/owning-gateway-name": "contour", "gateway.networking.k8s.io/gateway-name": "contour" }, { "app.kubernetes.io/component": "envoy", "app.kubernetes.io/instance": "contour" }, 80, 8080),
-    pods: (ready) => [pod("projectcontour", "envoy-contour-6wqlt", { "app.kubernetes.io/component": "envoy", "app.kubernetes.io/instance": "contour", "app.kubernetes.io/name": "contour", "projectcontour.io/owning-gateway-name": "contour" }, ready)],
+    svc: service("projectcontour", "envoy-contour", { "projectcontour.io/owning-gateway-name": "contour", "gateway.networking.k8s.io/gateway-name": "contour" }, { app: "envoy-contour" }, 80, 8080),
+    pods: (ready) => [
+      pod(
+        "projectcontour",
+        "envoy-contour-6wqlt",
+        { app: "envoy-contour", "app.kubernetes.io/component": "ingress-controller", "app.kubernetes.io/instance": "contour", "app.kubernetes.io/name": "contour", "app.kubernetes.io/managed-by": "contour-gateway-provisioner", "projectcontour.io/owning-gateway-name": "contour" },
+        ready,
+      ),
+    ],
     wrongTargetPort: 80,
   },
   {
@@ -375,5 +384,46 @@ describe("traefik as a Gateway API provider", () => {
     kube!.gateways = [];
     const out = await ingressControllerReady.run(ctxFor(kube, { service: svcFact(c.svc) }));
     expect(out.facts?.ingressController).toMatchObject({ implementation: "traefik" });
+  });
+});
+
+describe("a kind mapping for a Gateway whose controller never created its proxy Service", () => {
+  const kindNode: ContainerFact = {
+    id: "f416651287e3",
+    name: "kind-control-plane",
+    role: "kind-node",
+    cluster: "kind",
+    hostIp: "0.0.0.0",
+    hostPort: 8080,
+    containerPort: 30080,
+    protocol: "tcp",
+    running: true,
+    networks: { kind: "172.18.0.2" },
+  };
+  const backend = service("default", "backend", { app: "backend" }, { app: "backend" }, 3000, 3000);
+  backend.spec.type = "ClusterIP";
+  delete backend.spec.ports![0]!.nodePort;
+  const cls = gatewayClass("contour", "projectcontour.io/gateway-controller");
+  cls.status = { conditions: [{ type: "Accepted", status: "False", reason: "InvalidParameters", message: 'invalid ContourDeployment spec.envoy.networkPublishing.type "NodePort", must be LoadBalancerService, NoderPortService or ClusterIPService' }] };
+  const gw = gateway("projectcontour", "contour", "contour", 80);
+  delete gw.status;
+  const kube: MemoryData["kube"] = { services: [backend], pods: [], gateways: [gw], gatewayclasses: [cls], daemonsets: [], events: [] };
+
+  it("names the Gateway, not the only application Service, on the service hop", async () => {
+    const out = await receivesPort.run(ctxFor(kube, { container: kindNode }));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toContain("Gateway projectcontour/contour has no proxy Service");
+    expect(out.summary).not.toContain("default/backend");
+    expect(out.facts?.service).toBeNull();
+    expect(out.fixes ?? []).toEqual([]);
+  });
+
+  it("leads gateway.found to that Gateway, and gateway.class-accepted to the class's InvalidParameters", async () => {
+    const found = await gatewayFound.run(ctxFor(kube, { container: kindNode, service: null }));
+    expect(found.status).toBe("warn");
+    expect(found.facts?.gateway).toMatchObject({ namespace: "projectcontour", name: "contour", implementation: "contour", port: 80 });
+    const cls = await classAccepted.run(ctxFor(kube, { container: kindNode, service: null, ...found.facts }));
+    expect(cls.status).toBe("fail");
+    expect(cls.summary).toContain("InvalidParameters");
   });
 });
