@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { checks } from "../../checks/index.js";
 import { root } from "./cli.js";
 import { tmuxSession } from "./tmux.js";
 
@@ -30,8 +31,9 @@ describe("the TUI in a real terminal", () => {
     // Move from the environment row down to the service hop and expand it.
     for (let i = 0; i < 5; i++) tmux("send-keys", "-t", session, "j");
     tmux("send-keys", "-t", session, "Enter");
-    const expanded = await waitFor(/no other LoadBalancer holds the port\s+ND502/);
-    expect(expanded).toMatch(/a Service takes the container port on the nodes\s+ND501/);
+    const title = (code: string) => checks.find((c) => c.code === code)!.title.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+    const expanded = await waitFor(new RegExp(`${title("ND502")}\\s+ND502`));
+    expect(expanded).toMatch(new RegExp(`${title("ND501")}\\s+ND501`));
     tmux("send-keys", "-t", session, "q");
     const until = Date.now() + 20_000;
     while (!existsSync(exitFile) && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
