@@ -779,6 +779,48 @@ function traefikGateway(broken) {
   });
 }
 
+// ================================================================ Envoy Gateway: proxy pods not Ready
+
+function envoyGatewayProxyNotReady() {
+  const objects = structuredClone(baseEg.filter((d) => !backendObjects.includes(d)));
+  const gwObj = objects.find((d) => d.kind === "Gateway");
+  const programmed = gwObj.status.conditions.find((c) => c.type === "Programmed");
+  Object.assign(programmed, { message: "Envoy replicas unavailable", reason: "NoResources", status: "False" });
+  const proxyPod = objects.find((d) => d.kind === "Pod" && d.metadata.name.startsWith("envoy-default-eg-"));
+  const image = "docker.io/envoyproxy/envoy:distroless-v1.35.0";
+  for (const c of ["Ready", "ContainersReady"]) {
+    const pc = proxyPod.status.conditions.find((x) => x.type === c);
+    Object.assign(pc, { status: "False", reason: "ContainersNotReady", message: "containers with unready status: [envoy]" });
+  }
+  const envoyStatus = proxyPod.status.containerStatuses.find((x) => x.name === "envoy");
+  Object.assign(envoyStatus, { ready: false, started: false, state: { waiting: { reason: "ImagePullBackOff", message: `Back-off pulling image "${image}"` } } });
+  delete envoyStatus.containerID;
+  delete envoyStatus.imageID;
+  const dep = objects.find((d) => d.kind === "Deployment" && d.metadata.name.startsWith("envoy-default-eg-"));
+  dep.status = {
+    observedGeneration: 1,
+    replicas: 1,
+    unavailableReplicas: 1,
+    updatedReplicas: 1,
+    conditions: [{ lastTransitionTime: T_GW, lastUpdateTime: T_GW, message: "Deployment does not have minimum availability.", reason: "MinimumReplicasUnavailable", status: "False", type: "Available" }],
+  };
+  const eps = objects.find((d) => d.kind === "EndpointSlice" && d.metadata.name.startsWith("envoy-default-eg-"));
+  for (const e of eps.endpoints) e.conditions = { ready: false, serving: false, terminating: false };
+  const events = [
+    event({ ns: proxyPod.metadata.namespace, name: proxyPod.metadata.name, objUid: proxyPod.metadata.uid, type: "Warning", reason: "Failed", fieldPath: "spec.containers{envoy}", count: 4, message: `Failed to pull image "${image}": failed to pull and unpack image "${image}": failed to copy: httpReadSeeker: failed open: unexpected status code https://registry-1.docker.io/v2/envoyproxy/envoy/manifests/sha256:7d2a5f8c1e4b7a0d3f6c9e2b5a8d1f4c7e0a3d6b9f2c5e8a1d4b7f0c3e6a9d2b: 429 Too Many Requests - Server message: toomanyrequests: You have reached your unauthenticated pull rate limit. https://www.docker.com/increase-rate-limit` }),
+    event({ ns: proxyPod.metadata.namespace, name: proxyPod.metadata.name, objUid: proxyPod.metadata.uid, type: "Normal", reason: "BackOff", fieldPath: "spec.containers{envoy}", count: 37, message: `Back-off pulling image "${image}"` }),
+  ];
+  writeScenario({
+    dir: "gw-envoy-gateway-proxy-not-ready",
+    description: `The kind-envoy-gateway-healthy cluster (${BASE_KIND_NODE_MAPPING}, Envoy Gateway v1.5.1, Gateway default/eg, NodePort proxy Service envoy-gateway-system/envoy-default-eg-e41e7b31 → targetPort 10080) on the day Docker Hub rate-limits the node: the Envoy container of envoy-default-eg-e41e7b31 is in ImagePullBackOff ("429 Too Many Requests - Server message: toomanyrequests: You have reached your unauthenticated pull rate limit"), the Deployment has no available replica, the Service's endpoint is not ready, and Envoy Gateway reports the Gateway Programmed=False NoResources "Envoy replicas unavailable" (internal/gatewayapi/status/gateway.go, real-world-facts §5.4). curl http://www.example.com:8080/ gets an empty reply.`,
+    objects,
+    namespaces: ["envoy-gateway-system"],
+    events,
+    traffic: { mode: "empty-reply" },
+    expect: { status: "fail", hop: "gateway", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "gateway" }] },
+  });
+}
+
 istio(false);
 istio(true);
 cilium(false);
@@ -789,3 +831,4 @@ contour(false);
 contour(true);
 traefikGateway(false);
 traefikGateway(true);
+envoyGatewayProxyNotReady();
