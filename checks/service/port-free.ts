@@ -67,6 +67,8 @@ const check: Check = defineCheck({
   title: "no other pod holds the node port",
   dependsOn: ["service.receives-port"],
   fixes: ["remove-traefik"],
+  contradiction:
+    "the port is held on some nodes only and the load balancer spreads connections over the nodes (k3d's serverlb round-robins its upstreams): this request reached a node where the Service's own pod holds the port, the next may reach the holder",
   explain: {
     meaning:
       "The Service that takes the node port must own that port on the nodes the path reaches: its svclb pods (k3s ServiceLB) or its hostPort pods must be scheduled there, and no other pod may hold the same port — not another Service's svclb pod, not a pod with that hostPort, not a hostNetwork pod listening on it. The summary names the holder: pod, owning DaemonSet or Deployment, and node.",
@@ -136,7 +138,7 @@ const check: Check = defineCheck({
         : "";
       return pass(
         (mine.pods.length
-          ? `no other pod holds port ${port}${reached ? ` on ${reached.join(", ")}` : ""}; ${what}s of Service ${svc.namespace}/${svc.name}: ${mine.pods.map((p) => `${p.metadata.name} ${p.status?.phase ?? "Unknown"}${podNode(p) ? ` on ${podNode(p)}` : ""}`).join(", ")}`
+          ? `no other pod holds port ${port}${reached ? ` on ${reached.join(", ")}` : ""}; ${what}s of Service ${svc.namespace}/${svc.name}: ${mine.pods.map((p) => `${p.metadata.name} ${p.status?.phase ?? "Unknown"}${podNode(p) ? ` ${p.spec.nodeName ? "on" : "for node"} ${podNode(p)}` : ""}`).join(", ")}`
           : `no other pod holds port ${port} (Service ${svc.namespace}/${svc.name} has no ${what}s yet; see service.load-balancer-ready)`) + elsewhere,
         { evidence },
       );

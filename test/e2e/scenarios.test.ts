@@ -197,4 +197,16 @@ describe("older k3d and k3s, whoever holds the node port, several nodes (issue 1
     expect(p.resolution.service).toMatchObject({ namespace: "ingress-nginx", name: "ingress-nginx-controller" });
     expect(p.resolution.backend).toMatchObject({ namespace: "default", name: "web", port: 80 });
   });
+
+  it("names Contour's Envoy on the one k3d agent where the svclb pod is Pending, as a warning while the probe got the app", async () => {
+    const report = await run("k3d-multinode-svclb-held-on-one-node");
+    const free = check(report, "service.port-free");
+    expect(free.status).toBe("warn");
+    expect(free.summary).toMatch(
+      /^svclb pod kube-system\/svclb-web-\w{8}-p9d3h is Pending for node k3d-dev-agent-1: port 80 is held by pod projectcontour\/envoy-6qzrv \(DaemonSet projectcontour\/envoy, hostPort 80\) on node k3d-dev-agent-1; expected port 80 free for Service default\/web/,
+    );
+    expect(JSON.stringify(free.evidence)).toContain("didn't match Pod's node affinity/selector");
+    expect(report.paths[0]!.resolution.backend).toMatchObject({ namespace: "default", name: "web", port: 80 });
+  });
 });
+

@@ -234,8 +234,8 @@ describe("who holds a node port", () => {
 
 // ---------------------------------------------------------------- checks
 
-function ctxFor(kube: MemoryData["kube"], facts: PathFacts): CheckContext {
-  const s = memorySources({ kube });
+function ctxFor(kube: MemoryData["kube"], facts: PathFacts, containers?: ContainerInspect[]): CheckContext {
+  const s = memorySources({ kube, ...(containers ? { containers } : {}) });
   return {
     target: { url: "http://localhost:8080/", scheme: "http", host: "localhost", port: 8080, path: "/" },
     kube: s.kube,
@@ -438,5 +438,34 @@ describe("gateway.hostport-proxy-reached", () => {
   it("does not apply to a proxy reached through its LoadBalancer or NodePort, which answers on every node", async () => {
     const out = await hostportProxyReached.run(ctxFor({}, { container: kindCp, service: { ...fact(["kind-worker2"]), via: "nodeport" } }));
     expect(out.status).toBe("skip");
+  });
+});
+
+describe("service.port-free on several nodes", () => {
+  const gw = svc("web", "gateway", [[80, 8080, 31380]]);
+  const svclbOn = (node: string, suffix: string, phase: "Running" | "Pending") => {
+    const p = oldSvclbPod(gw, suffix, phase, node);
+    return { ...p, metadata: { ...p.metadata, namespace: "kube-system", labels: { ...p.metadata.labels, "svccontroller.k3s.cattle.io/svcnamespace": "web" } } };
+  };
+  const pending = svclbOn("k3d-demo-agent-0", "r8t2w", "Pending");
+  const msg = "0/2 nodes are available: 1 node(s) didn't have free ports for the requested pod ports, 1 node(s) didn't match Pod's node affinity/selector.";
+  const kube = { services: [gw], pods: [svclbOn("k3d-demo-server-0", "k4m9s", "Running"), pending, envoyPod("k3d-demo-agent-0")], events: [failedScheduling(pending, msg)] };
+  const fact = { namespace: "web", name: "gateway", type: "LoadBalancer", port: 80, nodePort: 31380, targetPort: 8080, via: "svclb" as const };
+  const v3lb = inspect("k3d-demo-serverlb", { app: "k3d", "k3d.role": "loadbalancer" }, {}, { Config: { Labels: { app: "k3d", "k3d.role": "loadbalancer" }, Env: ["SERVERS=k3d-demo-server-0", "PORTS=6443,80"] } });
+
+  it("fails when a svclb pod is Pending on one node the serverlb reaches, naming the holder on that node", async () => {
+    const out = await portFree.run(ctxFor(kube, { container: serverlb, service: fact }));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "svclb pod kube-system/svclb-gateway-r8t2w is Pending for node k3d-demo-agent-0: port 80 is held by pod projectcontour/envoy-x8k2p (DaemonSet projectcontour/envoy, hostPort 80) on node k3d-demo-agent-0; expected port 80 free for Service web/gateway",
+    );
+  });
+
+  it("passes when the node it is Pending for is one a k3d v3/v4 serverlb does not forward to", async () => {
+    const out = await portFree.run(ctxFor(kube, { container: { ...serverlb, id: v3lb.Id }, service: fact }, [v3lb]));
+    expect(out.status).toBe("pass");
+    expect(out.summary).toBe(
+      "no other pod holds port 80 on k3d-demo-server-0; svclb pods of Service web/gateway: svclb-gateway-k4m9s Running on k3d-demo-server-0, svclb-gateway-r8t2w Pending for node k3d-demo-agent-0; Pending for node k3d-demo-agent-0, which the path does not reach (k3d-demo-server-0)",
+    );
   });
 });
