@@ -821,6 +821,61 @@ function envoyGatewayProxyNotReady() {
   });
 }
 
+// ================================================================ traefik as the Ingress controller
+
+function traefikIngress(broken) {
+  const ns = "traefik";
+  const selector = { "app.kubernetes.io/instance": "traefik-traefik", "app.kubernetes.io/name": "traefik" };
+  const labels = { ...selector, "app.kubernetes.io/managed-by": "Helm", "helm.sh/chart": "traefik-37.1.1" };
+  const containers = [
+    {
+      name: "traefik",
+      image: "docker.io/traefik:v3.5.2",
+      args: ["--entryPoints.metrics.address=:9100/tcp", "--entryPoints.traefik.address=:8080/tcp", "--entryPoints.web.address=:8000/tcp", "--entryPoints.websecure.address=:8443/tcp", "--api.dashboard=true", "--ping=true", "--providers.kubernetescrd", "--providers.kubernetesingress", "--providers.kubernetesingress.ingressendpoint.publishedservice=traefik/traefik", "--entryPoints.websecure.http.tls=true"],
+      ports: [{ containerPort: 9100, name: "metrics" }, { containerPort: 8080, name: "traefik" }, { containerPort: 8000, name: "web" }, { containerPort: 8443, name: "websecure" }],
+      readinessProbe: { failureThreshold: 1, httpGet: { path: "/ping", port: 8080, scheme: "HTTP" }, initialDelaySeconds: 2, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 2 },
+    },
+  ];
+  const podIP = "10.244.0.21";
+  const tPod = pod({ ns, name: "traefik-6f8d9b7c5-x2lqm", labels: { ...labels, "pod-template-hash": "6f8d9b7c5" }, owner: { kind: "ReplicaSet", name: "traefik-6f8d9b7c5" }, containers, podIP });
+  const ingress = {
+    apiVersion: "networking.k8s.io/v1",
+    kind: "Ingress",
+    metadata: { creationTimestamp: T_ROUTE, generation: 1, name: "backend", namespace: "default", resourceVersion: "1420", uid: uid("ing:default/backend") },
+    spec: {
+      ingressClassName: broken ? "nginx" : "traefik",
+      rules: [{ host: "www.example.com", http: { paths: [{ backend: { service: { name: "backend", port: { number: 3000 } } }, path: "/", pathType: "Prefix" }] } }],
+    },
+    status: { loadBalancer: broken ? {} : { ingress: [{ ip: "10.96.215.9" }] } },
+  };
+  const objects = [
+    workload({ ns, name: "traefik", labels, selector, podLabels: labels, containers }),
+    tPod,
+    service({ ns, name: "traefik", labels, selector, clusterIP: "10.96.215.9", ports: [{ name: "web", port: 80, targetPort: "web", nodePort: 30080 }, { name: "websecure", port: 443, targetPort: "websecure", nodePort: 30443 }] }),
+    endpointSlice({ ns, service: "traefik", labels, addresses: [podIP], ports: [{ name: "web", port: 8000 }, { name: "websecure", port: 8443 }], pods: [tPod] }),
+    {
+      apiVersion: "networking.k8s.io/v1",
+      kind: "IngressClass",
+      metadata: { annotations: { "ingressclass.kubernetes.io/is-default-class": "true", "meta.helm.sh/release-name": "traefik", "meta.helm.sh/release-namespace": ns }, creationTimestamp: T_CTRL, generation: 1, labels, name: "traefik", resourceVersion: "1190", uid: uid("ic:traefik") },
+      spec: { controller: "traefik.io/ingress-controller" },
+    },
+    ingress,
+  ];
+  const notFound = { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" };
+  writeScenario({
+    dir: broken ? "kind-traefik-ingress-class-missing" : "kind-traefik-ingress-healthy",
+    description: broken
+      ? `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with traefik v3.5 from the traefik Helm chart as the only ingress controller (IngressClass traefik, controller traefik.io/ingress-controller, the default class; Service traefik NodePort web 80 → targetPort web :8000, nodePort 30080). Ingress default/backend was copied from an ingress-nginx guide and names ingressClassName: nginx — an IngressClass that does not exist — so traefik's Kubernetes Ingress provider skips it (doc.traefik.io/traefik/providers/kubernetes-ingress/, Kubernetes Ingress docs "Ingress class") and answers curl http://www.example.com:8080/ with its own 404 page not found.`
+      : `kind cluster kind (${BASE_KIND_NODE_MAPPING}) with traefik v3.5 from the traefik Helm chart as the ingress controller: IngressClass traefik (controller traefik.io/ingress-controller, annotated as the default class), Deployment and NodePort Service traefik/traefik (web 80 → targetPort web, the :8000 entryPoint; nodePort 30080; labels app.kubernetes.io/name=traefik, app.kubernetes.io/instance=traefik-traefik). Ingress default/backend (ingressClassName traefik, host www.example.com, Prefix /) sends to the echo backend default/backend:3000; curl http://www.example.com:8080/ answers 200.`,
+    objects,
+    namespaces: [ns],
+    traffic: broken ? { mode: "http", respond: [], default: notFound } : { mode: "http", respond: [ok200({})], default: notFound },
+    expect: broken
+      ? { status: "fail", hop: "route", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "route" }] }
+      : { status: "pass", paths: [{ url: "http://www.example.com:8080/", status: "pass", hop: null, route: { kind: "Ingress", namespace: "default", name: "backend", rule: 0 }, backend: { namespace: "default", name: "backend", port: 3000 } }] },
+  });
+}
+
 istio(false);
 istio(true);
 cilium(false);
@@ -832,3 +887,5 @@ contour(true);
 traefikGateway(false);
 traefikGateway(true);
 envoyGatewayProxyNotReady();
+traefikIngress(false);
+traefikIngress(true);
