@@ -16,6 +16,7 @@ import envTraefikStaysDisabled from "./env/traefik-stays-disabled.js";
 import dnsNameResolves from "./dns/name-resolves.js";
 import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
+import hostPortNodeIdentified from "./host-port/node-identified.js";
 import forwarderUpstreamReachable from "./forwarder/upstream-reachable.js";
 import forwarderChainComplete from "./forwarder/chain-complete.js";
 import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
@@ -55,6 +56,7 @@ export const checks: readonly Check[] = [
   dnsNameResolves, // ND101
   hostPortAcceptsConnections, // ND201
   hostPortListenerIdentified, // ND202
+  hostPortNodeIdentified, // ND203
   forwarderUpstreamReachable, // ND301
   forwarderChainComplete, // ND302
   forwarderContainerProcessAlive, // ND303

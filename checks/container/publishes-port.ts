@@ -166,7 +166,7 @@ export default defineCheck({
   hop: "container",
   title: "a container publishes the host port",
   // Docker being unreachable does not block: the docker-proxy command line (host-port.listener-identified) can still name the container side.
-  after: ["env.docker-reachable", "dns.name-resolves", "host-port.listener-identified", "forwarder.upstream-reachable"],
+  after: ["env.docker-reachable", "dns.name-resolves", "host-port.listener-identified", "host-port.node-identified", "forwarder.upstream-reachable"],
   fixes: ["k3d-port-mapping", "kind-port-mapping"],
   explain: {
     meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings). When Docker cannot be asked, a warning names the container side from the docker-proxy command line that owns the port (container IP and port), matched against the Nodes' InternalIPs and k3d's serverlb naming: inferred, not inspected.",
@@ -182,6 +182,15 @@ export default defineCheck({
       return skip(`not applicable: kubectl port-forward${fw.pid !== null ? ` (pid ${fw.pid})` : ""} carries the traffic through the API server, not through a published container port`, {
         facts: { container: null },
       });
+    }
+    const node = ctx.facts.node;
+    if (node && !(fw && fw.upstream && (fw.kind === "socat" || fw.kind === "nc" || fw.kind === "ssh"))) {
+      return skip(
+        node.local
+          ? `not applicable: ${ctx.facts.address ?? target.host} is this host, which is node ${node.name} itself (k3s on this host): there is no node container; the node takes port ${target.port}`
+          : `not applicable: ${ctx.facts.address ?? target.host} is the ${node.addressType} of node ${node.name}: the request reaches the node directly, not through a published container port`,
+        { facts: { container: null }, evidence: { node } },
+      );
     }
     const want = await wanted(ctx, target.port);
     let containers: ContainerInspect[];

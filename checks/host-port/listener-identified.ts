@@ -14,7 +14,7 @@ export default defineCheck({
   code: "ND202",
   hop: "host-port",
   title: "the listening process is identified",
-  after: ["host-port.accepts-connections", "dns.name-resolves"],
+  after: ["host-port.accepts-connections", "dns.name-resolves", "host-port.node-identified"],
   explain: {
     meaning: "The host socket listening on the target port, and covering the resolved address, was found, with its owning process and bind address.",
     causes: "A warning means the only listener is bound to loopback (127.0.0.1 / ::1) while the request goes to another address: `kubectl port-forward` binds localhost unless given --address, socat binds where `bind=` says, Docker binds where the port mapping's host IP says.",
@@ -49,6 +49,14 @@ export default defineCheck({
       return pass(`${describeOwner(chosen)} listens on ${where}`, { facts: { listener: chosen }, evidence });
     }
     if (onPort.length === 0) {
+      const node = ctx.facts.node;
+      if (node?.local) {
+        // k3s on this host: svclb / hostPort pods take ports through the node's DNAT rules, which no socket table shows.
+        return skip(`not applicable: no socket listens on port ${target.port}; this host is node ${node.name}, where k3s ServiceLB and hostPort pods take ports through iptables/nftables DNAT rules that ss and netstat do not show (see the service hop)`, {
+          facts: { listener: null },
+          evidence: { ...evidence, node: node.name },
+        });
+      }
       return skip(`not applicable: nothing listens on port ${target.port}`, { facts: { listener: null }, evidence });
     }
     const other = onPort[0]!;

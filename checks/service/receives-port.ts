@@ -21,6 +21,7 @@ import {
   type CheckContext,
   type CheckOutcome,
   type ContainerInspect,
+  type NodeFact,
   type PathFacts,
 } from "../../src/index.js";
 import { containerCluster, containerName, containerRole, nodesReached, portBindings, type PortBinding } from "../../src/host/containers.js";
@@ -36,6 +37,7 @@ import {
   ref,
   resolveTargetPort,
   workloadOf,
+  svclbServiceOf,
 } from "../../src/kube/helpers.js";
 
 /** Default NodePort range of kube-apiserver (`--service-node-port-range`, default 30000-32767). */
@@ -119,6 +121,27 @@ function offNode(container: ContainerFact, reached: readonly string[], off: Pod[
     evidence: { ...evidence, offNode: off.map((p) => ({ pod: ref(p), owner: workloadOf(p), node: p.spec.nodeName ?? null, proxy: proxyOfPod(p) })) },
     facts: { service: fact },
   });
+}
+
+/** The node a request reaches directly, in words: `192.168.1.50 is node devbox (this host): port 80 arrives on the node itself`. */
+function describeNode(n: NodeFact, port: number): string {
+  return `node ${n.name}${n.local ? " (this host)" : ` (${n.addressType} ${n.address})`} receives port ${port} itself, without a node container`;
+}
+
+/**
+ * Whether k3s ServiceLB runs: a k3s version (`+k3s` in gitVersion, k3s
+ * pkg/version) or svclb pods (label `svccontroller.k3s.cattle.io/svcname`,
+ * k3s pkg/cloudprovider/servicelb.go). RKE2 and other distributions do not
+ * run it unless these say so.
+ */
+async function serviceLbRuns(ctx: CheckContext, pods: Pod[]): Promise<boolean> {
+  if (pods.some((p) => svclbServiceOf(p))) return true;
+  try {
+    return (await ctx.kube.version(ctx.signal)).gitVersion.includes("+k3s");
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return false;
+  }
 }
 
 /** Namespaces of cluster add-ons, not of the application (kind, k3s, kubeadm defaults). */
@@ -298,7 +321,7 @@ const check: Check = defineCheck({
   code: "ND501",
   hop: "service",
   title: "a Service takes the container port on the nodes",
-  after: ["container.publishes-port"],
+  after: ["container.publishes-port", "host-port.node-identified"],
   fixes: ["service-to-nodeport", "kind-port-mapping", "k3d-port-mapping"],
   explain: {
     meaning:
@@ -314,23 +337,28 @@ const check: Check = defineCheck({
   },
   async run(ctx) {
     const container = ctx.facts.container;
-    if (!container) return skip("not applicable: no container publishes the port", { facts: { service: null } });
-    if (container.role === "other") {
+    // k3s on this host or in a VM reached by its address: no container, the node itself receives the target port.
+    const node = !container && ctx.target ? (ctx.facts.node ?? null) : null;
+    if (!container && !node) return skip("not applicable: no container publishes the port", { facts: { service: null } });
+    if (container?.role === "other") {
       return skip(`not applicable: container ${container.name} is not a k3d or kind node`, { facts: { service: null } });
     }
-    const k3s = container.role === "k3d-serverlb" || container.role === "k3d-node";
-    const port = container.containerPort;
-    const protocol = container.protocol;
+    const port = container ? container.containerPort : ctx.target!.port;
+    const protocol = container ? container.protocol : "tcp";
     const [services, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
+    const k3s = container ? container.role === "k3d-serverlb" || container.role === "k3d-node" : await serviceLbRuns(ctx, pods);
     // svclb DaemonSets are optional evidence; the pods carry the same labels.
     const daemonSets = k3s ? await ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))) : [];
 
     // Which nodes the connection reaches: the node container itself, or the serverlb's upstreams when it names them.
     const containers = await ctx.docker.containers(ctx.signal).catch((e: unknown) => (isSourceError(e) ? null : Promise.reject(e)));
-    const reached = nodesReached(container, containers);
+    const reached = container ? nodesReached(container, containers) : [node!.name];
 
     // What takes C on the nodes: svclb (k3s ServiceLB), a nodePort, or a hostPort pod — best first.
-    const candidates: Candidate[] = portTakers({ port, protocol, role: container.role, container: container.name, nodes: reached }, services, pods, daemonSets).map((t) => ({
+    const query = container
+      ? { port, protocol, role: container.role, container: container.name, nodes: reached }
+      : { port, protocol, role: "node" as const, container: node!.name, serviceLb: k3s, nodes: [node!.name] };
+    const candidates: Candidate[] = portTakers(query, services, pods, daemonSets).map((t) => ({
       svc: t.service,
       sp: t.servicePort,
       via: t.via,
@@ -339,10 +367,10 @@ const check: Check = defineCheck({
       pod: t.pod,
     }));
 
-    const mapping = describeMapping(container);
+    const mapping = container ? describeMapping(container) : describeNode(node!, port);
     const evidence: Record<string, unknown> = {
-      node: container.name,
-      role: container.role,
+      node: container ? container.name : node!.name,
+      role: container ? container.role : "node",
       port,
       nodesReached: reached,
       candidates: candidates.map((c) => ({
@@ -384,16 +412,16 @@ const check: Check = defineCheck({
 
     // Nothing takes C on the nodes the connection reaches, but a pod holds it on another node.
     const off = offNodeHolders(port, protocol, reached, pods);
-    if (off.length) return offNode(container, reached!, off, services, evidence, mapping);
+    if (off.length && container) return offNode(container, reached!, off, services, evidence, mapping);
 
     // Nothing takes C: name both sides.
     const fixes: FixId[] = [];
     if (port >= NODE_PORT_MIN && port <= NODE_PORT_MAX) fixes.push("service-to-nodeport");
     // A node container that publishes the port itself (kind, or k3d v1 / `@server:0:direct`): the nodePort side decides.
-    if (!k3s || container.role === "k3d-node") return kindNothingTakes(ctx, container, services, evidence, mapping, fixes);
+    if (container && (!k3s || container.role === "k3d-node")) return kindNothingTakes(ctx, container, services, evidence, mapping, fixes);
 
     const lbServices = services.filter((s) => s.spec.type === "LoadBalancer");
-    if (lbServices.some((s) => (s.spec.ports ?? []).some((p) => p.port !== port))) fixes.push("k3d-port-mapping");
+    if (container && lbServices.some((s) => (s.spec.ports ?? []).some((p) => p.port !== port))) fixes.push("k3d-port-mapping");
     // A Gateway with a listener on C but no proxy Service is the usual root cause (no controller).
     let orphanGateways: Gateway[] = [];
     try {
@@ -411,11 +439,15 @@ const check: Check = defineCheck({
       `${mapping}; no Service takes port ${port} (no LoadBalancer Service with port ${port}, no nodePort ${port}, no hostPort pod)${orphan}; LoadBalancer Services: ${list(lbServices.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`,
       {
         details:
-          `On k3s, ServiceLB (klipper-lb) runs a svclb pod per LoadBalancer Service that claims hostPort = Service port on every node; ` +
-          `the k3d load balancer forwards container port ${port} to port ${port} on the nodes, so a LoadBalancer Service must use port ${port}. ` +
+          (k3s ? `On k3s, ServiceLB (klipper-lb) runs a svclb pod per LoadBalancer Service that claims hostPort = Service port on every node; ` : `k3s ServiceLB does not run on this cluster, so only a nodePort or a hostPort pod can take port ${port}; `) +
+          (container
+            ? `the k3d load balancer forwards container port ${port} to port ${port} on the nodes, so a LoadBalancer Service must use port ${port}. `
+            : `the request arrives on node ${node!.name} at port ${port} itself, so a LoadBalancer Service must use port ${port} (or a NodePort Service nodePort ${port}). `) +
           (orphan
             ? `A Gateway listens on ${port}, but its controller has not created the proxy Service: see gateway.found / gateway.programmed.`
-            : `Either change the k3d port mapping to the port the Service uses, or give the Service port ${port}.`),
+            : container
+              ? `Either change the k3d port mapping to the port the Service uses, or give the Service port ${port}.`
+              : `Give the Service port ${port}, or use the port the Service has in the URL.`),
         evidence: {
           ...evidence,
           loadBalancerServices: lbServices.map((s) => ({ service: ref(s), ports: formatServicePorts(s) })),

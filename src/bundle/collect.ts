@@ -17,7 +17,7 @@ import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, po
 import { KIND_INFO, type KubeEvent, type KubeKind, type KubeObject, type Pod, type Service } from "../kube/types.js";
 import type { Report } from "../report/types.js";
 import type { ToolVersion } from "../sources/live/tools.js";
-import { isSourceError, type ContainerInspect, type ContainerTop, type HostsEntry, type NetworkInspect, type ResolveResult, type Sources } from "../sources/types.js";
+import { isSourceError, type ContainerInspect, type ContainerTop, type HostInterface, type HostsEntry, type NetworkInspect, type ResolveResult, type Sources } from "../sources/types.js";
 import { toolVersion } from "../version.js";
 
 /** Options of `netdoctor bundle`, as parsed (the run options, plus the bundle's own). */
@@ -55,6 +55,8 @@ export interface BundleData {
   networks: NetworkInspect[];
   listeners: HostListener[];
   hosts: { path: string; entries: HostsEntry[] } | null;
+  /** This host's interface addresses (to tell whether a node is this host), or null when the host source cannot tell. Optional. */
+  interfaces?: HostInterface[] | null;
   resolver: ResolveResult[];
   versions: Record<string, ToolVersion>;
   collectors: CollectorResult[];
@@ -407,6 +409,16 @@ export async function collectFrom(
     collectors.push({ name: "hosts file", status: "failed", summary: `not collected: ${f.message}`, errors: [f] });
     progress(`could not collect the hosts file: ${f.message}`);
   }
+  let interfaces: HostInterface[] | null = null;
+  if (sources.host.interfaces) {
+    try {
+      interfaces = await sources.host.interfaces(signal);
+      collectors.push({ name: "host interfaces", status: "ok", summary: `${interfaces.length} interface addresses`, errors: [] });
+    } catch (e) {
+      const f = failure("interfaces", e);
+      collectors.push({ name: "host interfaces", status: "failed", summary: `not collected: ${f.message}`, errors: [f] });
+    }
+  }
   const names = [...new Set(["localhost", ...report.paths.map((p) => p.target.host)])].sort();
   const resolver: ResolveResult[] = [];
   const resolverErrors: CollectorResult["errors"] = [];
@@ -429,5 +441,5 @@ export async function collectFrom(
     progress(`collected tool versions: ${present} present${missing.length ? `, missing: ${missing.join(", ")}` : ""}`);
   }
 
-  return { report, objects, events, logs, containers, top, networks, listeners, hosts, resolver, versions, collectors, namespaces: [...namespaces].sort() };
+  return { report, objects, events, logs, containers, top, networks, listeners, hosts, interfaces, resolver, versions, collectors, namespaces: [...namespaces].sort() };
 }

@@ -35,7 +35,7 @@ export interface RunInput {
   concurrency?: number;
   toolVersion: string;
   /** Builds the report's fix entries from the fixes the failing checks recommend. */
-  describeFixes?: (recommended: Map<FixId, string[]>, paths: PathReport[], facts: PathFacts[]) => FixReport[];
+  describeFixes?: (recommended: Map<FixId, string[]>, paths: PathReport[], facts: PathFacts[], environment?: Environment) => FixReport[];
   onEvent?: RunListener;
   /** Clock, for tests. */
   now?: () => number;
@@ -273,16 +273,17 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
     }
   }
   const pathReports = pathDone.map((p) => p.report);
+  const environment = environmentOf(envChecksOut, input);
   const report: Report = {
     schemaVersion: 1,
     tool: { name: "netdoctor", version: input.toolVersion },
     startedAt,
     durationMs: Math.round(now() - t0),
     status,
-    environment: environmentOf(envChecksOut, input),
+    environment,
     checks: envChecksOut,
     paths: pathReports,
-    fixes: input.describeFixes ? input.describeFixes(recommended, pathReports, pathDone.map((p) => p.facts)) : [],
+    fixes: input.describeFixes ? input.describeFixes(recommended, pathReports, pathDone.map((p) => p.facts), environment) : [],
   };
   emit({ type: "run-end", report });
   return report;
@@ -403,6 +404,7 @@ export function toResolution(f: PathFacts): Resolution {
       ? { kind: f.forwarder.kind, pid: f.forwarder.pid, upstream: f.forwarder.upstream, ...(f.forwarderChain?.length ? { chain: f.forwarderChain } : {}) }
       : null,
     container: f.container ? { name: f.container.name, hostPort: f.container.hostPort, containerPort: f.container.containerPort } : null,
+    node: f.node ? { name: f.node.name, address: f.node.address, local: f.node.local } : null,
     service: f.service ? { namespace: f.service.namespace, name: f.service.name, type: f.service.type, port: f.service.port } : null,
     gateway: f.gateway ? { namespace: f.gateway.namespace, name: f.gateway.name, listener: f.gateway.listener } : null,
     route: f.route ? { kind: f.route.kind, namespace: f.route.namespace, name: f.route.name, rule: f.route.rule } : null,

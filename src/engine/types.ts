@@ -296,6 +296,26 @@ export interface IngressControllerFact {
 }
 
 /**
+ * The Kubernetes node a path's address reaches directly, without a node
+ * container: k3s (or RKE2) installed on this host, or on a VM or machine
+ * reached by its address (Colima, Rancher Desktop, Lima, multipass, a
+ * Raspberry Pi). The node itself takes the port (k3s ServiceLB / hostPort
+ * DNAT rules, kube-proxy NodePorts).
+ */
+export interface NodeFact {
+  /** Node name (`metadata.name`). */
+  name: string;
+  /** The node address the path reaches it by (one of its `status.addresses`). */
+  address: string;
+  /** Type of that address in `status.addresses`: `InternalIP`, `ExternalIP`, `Hostname`. */
+  addressType: string;
+  /** True when the node is this host (one of its addresses is an address of this host's interfaces). */
+  local: boolean;
+  /** How the target address leads to the node: this host's own address (loopback included), the node's address, or a LoadBalancer ingress IP ServiceLB published. */
+  via: "this-host" | "node-address" | "load-balancer-ip";
+}
+
+/**
  * Facts along one path: each hop's identity, as resolved by the checks so
  * far. `undefined` = not resolved (yet); `null` = resolved as "does not apply".
  */
@@ -306,6 +326,8 @@ export interface PathFacts {
   forwarder?: ForwarderFact | null;
   /** Every hop of a chain of forwarders on this host (socat → kubectl port-forward …), client side first; set only for chains of two or more. */
   forwarderChain?: ForwarderHop[] | null;
+  /** The node the address reaches directly (no node container); null = the address is not a node's. */
+  node?: NodeFact | null;
   container?: ContainerFact | null;
   service?: ServiceFact | null;
   gateway?: GatewayFact | null;

@@ -3,7 +3,8 @@
  * take for the paths where it was recommended (DESIGN §5, ids are a
  * contract). This module only describes fixes; nothing here changes anything.
  */
-import type { FixReport, PathReport } from "../report/types.js";
+import type { Environment, FixReport, PathReport } from "../report/types.js";
+import { keepTraefikOff, k3sRuntimeOf } from "../host/k3s-runtime.js";
 import type { FixId, PathFacts } from "../engine/types.js";
 
 /** Static description of a fix. */
@@ -57,7 +58,7 @@ export const FIXES: Record<FixId, FixInfo> = {
 };
 
 /** Steps of a fix for one path, derived from what the path resolved. */
-function stepsFor(id: FixId, path: PathReport, facts: PathFacts): string[] {
+function stepsFor(id: FixId, path: PathReport, facts: PathFacts, environment?: Environment): string[] {
   const c = facts.container;
   const s = facts.service;
   const port = path.target.port;
@@ -65,7 +66,10 @@ function stepsFor(id: FixId, path: PathReport, facts: PathFacts): string[] {
     case "remove-traefik":
       return [
         "kubectl -n kube-system delete helmchart traefik traefik-crd",
-        "keep it from coming back at the next server start: add `--disable=traefik` to the k3s server args (k3d config: options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}])",
+        // k3s without a node container (on this host, in a VM): the runtime's own setting, not k3d's config.
+        facts.node || environment?.flavor === "k3s"
+          ? keepTraefikOff(k3sRuntimeOf(environment?.context), environment?.context)
+          : "keep it from coming back at the next server start: add `--disable=traefik` to the k3s server args (k3d config: options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}])",
       ];
     case "service-to-nodeport": {
       const nodePort = c?.containerPort ?? "<node port the mapping expects>";
@@ -106,12 +110,12 @@ function stepsFor(id: FixId, path: PathReport, facts: PathFacts): string[] {
  * The report's `fixes[]`: one entry per recommended fix id, with the steps
  * for the first path that recommended it. `applied` is always false here.
  */
-export function describeFixes(recommended: Map<FixId, string[]>, paths: PathReport[], facts: PathFacts[]): FixReport[] {
+export function describeFixes(recommended: Map<FixId, string[]>, paths: PathReport[], facts: PathFacts[], environment?: Environment): FixReport[] {
   const out: FixReport[] = [];
   for (const [id, forChecks] of recommended) {
     const info = FIXES[id];
     const p = paths.findIndex((path) => path.checks.some((c) => c.fixes.includes(id) && (c.status === "fail" || c.status === "warn")));
-    const steps = p >= 0 ? stepsFor(id, paths[p]!, facts[p] ?? {}) : [];
+    const steps = p >= 0 ? stepsFor(id, paths[p]!, facts[p] ?? {}, environment) : [];
     out.push({ id, title: info.title, risk: info.risk, forChecks, steps, applied: false });
   }
   return out;

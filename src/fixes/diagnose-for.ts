@@ -25,9 +25,9 @@ export async function diagnoseFor(input: DiagnoseInput): Promise<Diagnosis> {
   let facts: PathFacts[] = [];
   const report = await runDiagnosis({
     ...input,
-    describeFixes: (recommended, paths, f) => {
+    describeFixes: (recommended, paths, f, environment) => {
       facts = f;
-      return describeFixes(recommended, paths, f);
+      return describeFixes(recommended, paths, f, environment);
     },
   });
   return { report, facts, sources: input.sources };

@@ -10,6 +10,7 @@
  * rewrites the manifest at the next server start and traefik comes back.
  */
 import { FIXES } from "./catalog.js";
+import { keepTraefikOff, k3sRuntimeOf } from "../host/k3s-runtime.js";
 import type { HelmChart, Ingress } from "../kube/types.js";
 import { refText } from "../sources/kube-writer.js";
 import { guardedDelete, planned, recheckPlanned, writerOf, type PlannedObject } from "./kube-steps.js";
@@ -24,7 +25,8 @@ function disableNote(ctx: FixContext): string {
   if (ctx.report.environment.flavor === "k3d") {
     return `keep traefik from coming back at the next server start: add to the k3d config options.k3s.extraArgs: [{arg: "--disable=traefik", nodeFilters: ["server:*"]}] (or create the cluster with k3d cluster create ${cluster ?? "NAME"} --k3s-arg "--disable=traefik@server:*")`;
   }
-  return 'keep traefik from coming back at the next server start: start k3s with --disable=traefik (or add "disable: [traefik]" to /etc/rancher/k3s/config.yaml)';
+  // k3s on this host or in a VM: the runtime's own setting (Rancher Desktop, Colima, or the k3s config file).
+  return keepTraefikOff(k3sRuntimeOf(ctx.report.environment.context), ctx.report.environment.context);
 }
 
 /** Ingresses traefik serves (class traefik, or no class), which stop working without it. */

@@ -34,15 +34,21 @@ export interface NodePortQuery {
   /** Container port C the container hands the connection to. */
   port: number;
   protocol: string;
-  /** Role of the publishing container (k3d serverlb forwards to every node; a kind node is one node). */
-  role: ContainerFact["role"];
-  /** Container name: the node name for k3d / kind node containers (hostname = container name). */
+  /**
+   * Role of the publishing container (k3d serverlb forwards to every node; a
+   * kind node is one node), or `node` for a node reached directly without a
+   * container (k3s on this host or in a VM; one node, named by `container`).
+   */
+  role: ContainerFact["role"] | "node";
+  /** Container name: the node name for k3d / kind node containers (hostname = container name), or the node's name for role `node`. */
   container: string;
   /**
    * The nodes the connection can reach (src/host/containers.ts `nodesReached`);
    * null or absent: a k3d serverlb reaches every node, a node container itself only.
    */
   nodes?: readonly string[] | null;
+  /** Whether k3s ServiceLB runs on the nodes (svclb pods take LoadBalancer ports). Default: true for k3d roles, false otherwise. */
+  serviceLb?: boolean;
 }
 
 /** Whether a Service is k3s' packaged traefik (`kube-system/traefik`, k3s manifests/traefik.yaml). */
@@ -60,7 +66,7 @@ export function isBundledTraefik(svc: Service | null): boolean {
  * service.receives-port picks by.
  */
 export function portTakers(q: NodePortQuery, services: readonly Service[], pods: readonly Pod[], daemonSets: readonly DaemonSet[]): PortTaker[] {
-  const k3s = q.role === "k3d-serverlb" || q.role === "k3d-node";
+  const k3s = q.serviceLb ?? (q.role === "k3d-serverlb" || q.role === "k3d-node");
   const reached = q.nodes ?? (q.role === "k3d-serverlb" ? null : [q.container]);
   const onNode = (p: Pod) => !reached || !p.spec.nodeName || reached.includes(p.spec.nodeName);
   const running = (p: Pod) => p.status?.phase === "Running" && !p.metadata["deletionTimestamp"];

@@ -31,6 +31,12 @@ export interface LabState {
   nsswitchFile?: string;
   /** File with the scenario's `/etc/resolv.conf` content (optional: absent or missing file = none). */
   resolvConfFile?: string;
+  /**
+   * File with the scenario's host interface addresses (YAML list of
+   * `{ name, address, family?, internal? }`, the scenario's
+   * `host/interfaces.yaml`). Optional: absent or missing file = loopback only.
+   */
+  interfacesFile?: string;
   /** Names the lab's resolver answers, beyond the hosts file (`localhost` is always loopback). */
   resolver: Record<string, string[]>;
   /**

@@ -141,5 +141,10 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
     listeners: b.listeners,
     hosts: b.hosts,
     resolver,
+    ...(b.interfaces ? { interfaces: b.interfaces } : {}),
+    // Docker was not there when the bundle was written (k3s on the host): serve no Docker API either.
+    ...(b.manifest.failures.some((f) => f.source === "docker" && f.subject === "containers" && f.code === "unreachable") ? { docker: false } : {}),
+    // A node reached directly (k3s on this host): the target port is the node's port too, so it must keep its number.
+    ...(b.report.paths.some((p) => p.resolution?.node) ? { remapHostPorts: false } : {}),
   };
 }

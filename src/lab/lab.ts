@@ -242,7 +242,9 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
   const forget = onExitCleanup(`the lab's files in ${stateDir}`, stop);
   await mkdir(stateDir, { recursive: true });
   const portMap = new Map<number, number>();
-  await extendPortMap(original, portMap, options.keepPorts ?? false);
+  // `remapHostPorts: false`: host ports keep their numbers; loopback traffic is served on free ports through probeMap.
+  const remap = original.remapHostPorts !== false;
+  if (remap) await extendPortMap(original, portMap, options.keepPorts ?? false);
   let current = remapScenario(original, portMap);
 
   const files = {
@@ -253,7 +255,10 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     nsswitch: path.join(stateDir, "nsswitch.conf"),
     resolvConf: path.join(stateDir, "resolv.conf"),
     socket: path.join(stateDir, "docker.sock"),
+    interfaces: path.join(stateDir, "interfaces.yaml"),
   };
+  // `docker: false`: no Docker Engine on this host; DOCKER_HOST names a socket nothing listens on (never the real one).
+  const noDockerHost = `unix://${path.join(stateDir, "no-docker.sock")}`;
 
   const apiConfig = (s: Scenario) => ({ objects: s.objects, latencyMs: s.apiServer.latencyMs, forbid: s.apiServer.forbid, serviceProxy: s.serviceProxy, logsRoot: s.dir });
   const dockerConfig = (s: Scenario) => ({ containers: s.containers, networks: s.networks, top: s.top });
@@ -267,12 +272,13 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
       ...(s.requests ? { requests: s.requests } : {}),
       kubeconfig: files.kubeconfig,
       context: s.context,
-      dockerHost: docker!.host,
+      dockerHost: docker ? docker.host : noDockerHost,
       listenersFile: files.listeners,
       hostsFile: files.hosts,
       nsswitchFile: files.nsswitch,
       resolvConfFile: files.resolvConf,
       resolver: s.resolver,
+      interfacesFile: files.interfaces,
       probeMap: traffic!.probeMap(),
       loopbackOnly: true,
       portMap: Object.fromEntries([...portMap.entries()].map(([k, v]) => [String(k), v])),
@@ -280,6 +286,8 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     await writeFile(files.listeners, stringify(s.listeners ?? synthesizeListeners(s.containers)));
     await writeFile(files.hosts, s.hosts ?? DEFAULT_HOSTS);
     await rm(files.nsswitch, { force: true });
+    await rm(files.interfaces, { force: true });
+    if (s.interfaces) await writeFile(files.interfaces, stringify(s.interfaces));
     await rm(files.resolvConf, { force: true });
     if (s.nsswitch) await writeFile(files.nsswitch, s.nsswitch);
     if (s.resolvConf) await writeFile(files.resolvConf, s.resolvConf);
@@ -293,12 +301,12 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     if (!r) return;
     reacting = reacting.then(async () => {
       const next = await loadScenario(path.resolve(current.dir, r.become));
-      await extendPortMap(next, portMap, false);
+      if (remap) await extendPortMap(next, portMap, false);
       const mapped = remapScenario(next, portMap);
       mapped.context = current.context;
       current = mapped;
       api!.reconfigure(apiConfig(mapped));
-      docker!.reconfigure(dockerConfig(mapped));
+      docker?.reconfigure(dockerConfig(mapped));
       await traffic!.update(mapped.traffic);
       await writeState(mapped);
     });
@@ -307,8 +315,8 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
 
   try {
     api = await startApiServer(apiConfig(current), { token: randomBytes(24).toString("hex"), onChange });
-    docker = await startDockerApi(dockerConfig(current), files.socket);
-    traffic = await startTraffic(current.traffic as TrafficEntry[]);
+    if (current.docker !== false) docker = await startDockerApi(dockerConfig(current), files.socket);
+    traffic = await startTraffic(current.traffic as TrafficEntry[], { freeLoopbackPorts: !remap });
     await writeFile(files.kubeconfig, kubeconfig(current.context, api.url, api.token, api.ca), { mode: 0o600 });
     await writeState(current);
   } catch (e) {
@@ -321,7 +329,7 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
       return state;
     },
     stateFile: files.state,
-    env: { KUBECONFIG: files.kubeconfig, DOCKER_HOST: docker.host, [LAB_ENV]: files.state } as RunningLab["env"],
+    env: { KUBECONFIG: files.kubeconfig, DOCKER_HOST: docker ? docker.host : noDockerHost, [LAB_ENV]: files.state } as RunningLab["env"],
     scenario: () => current,
     apiStats: () => a.stats(),
     resetApiStats: () => a.resetStats(),

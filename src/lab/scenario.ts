@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Reader, SnapshotError, clusterObjects, containerList, listenerList, networkList, parseJsonFile, parseYamlFile, readText, type Obj } from "../snapshot/files.js";
+import { Reader, SnapshotError, clusterObjects, containerList, interfaceList, listenerList, networkList, parseJsonFile, parseYamlFile, readText, type Obj } from "../snapshot/files.js";
 import type { ClusterSnapshot } from "../snapshot/model.js";
 import { parseRequestOptions, type RequestOptions } from "../engine/request.js";
 import type { HostListener } from "../engine/types.js";
@@ -213,6 +213,21 @@ export interface Scenario extends ClusterSnapshot {
   resolvConf?: string | null;
   /** Names the lab's resolver answers, beyond the hosts file. */
   resolver: Record<string, string[]>;
+  /**
+   * `docker: false` in scenario.yaml: this host has no Docker Engine (k3s on
+   * the host or in a VM with containerd). The lab then starts no Docker API
+   * stand-in and points DOCKER_HOST at a socket nothing listens on. Optional;
+   * absent = true.
+   */
+  docker?: boolean;
+  /**
+   * `remapHostPorts: false` in scenario.yaml: host ports keep their numbers
+   * in every object (targets, listeners, traffic), because the same number
+   * means something on a node that is this host (k3s ServiceLB holds port 80
+   * of this host); the lab serves loopback traffic on free loopback ports
+   * reached through `probeMap`. Optional; absent = true (remap).
+   */
+  remapHostPorts?: boolean;
 }
 
 function answer(r: Reader, v: unknown, field: string, dflt?: HttpAnswer): HttpAnswer {
@@ -362,6 +377,14 @@ async function loadScenarioFiles(dir: string): Promise<Scenario> {
     const requests = entries.flatMap((e) => (e.request ? [e.request] : []));
     if (requests.length) scenario.requests = requests;
   }
+  if (top.docker !== undefined && top.docker !== null) {
+    if (typeof top.docker !== "boolean") r.fail("docker", "a boolean", top.docker);
+    scenario.docker = top.docker as boolean;
+  }
+  if (top.remapHostPorts !== undefined && top.remapHostPorts !== null) {
+    if (typeof top.remapHostPorts !== "boolean") r.fail("remapHostPorts", "a boolean", top.remapHostPorts);
+    scenario.remapHostPorts = top.remapHostPorts as boolean;
+  }
   if (top.reactions !== undefined && top.reactions !== null) {
     scenario.reactions = r.arr(top.reactions, "reactions").map((x, i) => {
       const o = r.obj(x, `reactions[${i}]`);
@@ -405,6 +428,9 @@ async function loadScenarioFiles(dir: string): Promise<Scenario> {
   const lt = await readText(listenersFile, show(listenersFile));
   if (lt !== null) scenario.listeners = listenerList(lt, show(listenersFile));
   scenario.hosts = await readText(path.join(abs, "host", "hosts"), show(path.join(abs, "host", "hosts")));
+  const interfacesFile = path.join(abs, "host", "interfaces.yaml");
+  const it = await readText(interfacesFile, show(interfacesFile));
+  if (it !== null) scenario.interfaces = interfaceList(it, show(interfacesFile));
   scenario.nsswitch = await readText(path.join(abs, "host", "nsswitch.conf"), show(path.join(abs, "host", "nsswitch.conf")));
   scenario.resolvConf = await readText(path.join(abs, "host", "resolv.conf"), show(path.join(abs, "host", "resolv.conf")));
   return scenario;

@@ -226,16 +226,23 @@ const keyOf = (e: TrafficEntry): string => `${e.address}:${e.port}`;
 
 /**
  * Starts listeners for `entries`. Loopback entries bind their own
- * `address:port` (the lab has already remapped the port); other addresses get
- * a free port on 127.0.0.1. Rejects when a port cannot be bound (e.g. in use).
+ * `address:port` (the lab has already remapped the port) unless
+ * `freeLoopbackPorts` is set (a scenario with `remapHostPorts: false`): then
+ * they too get a free port and are reached through `probeMap` under the
+ * port they stand for; other addresses get a free port on 127.0.0.1. Rejects when a port cannot be bound (e.g. in use).
  */
-export async function startTraffic(entries: TrafficEntry[]): Promise<Traffic> {
+export async function startTraffic(entries: TrafficEntry[], options: { freeLoopbackPorts?: boolean } = {}): Promise<Traffic> {
   const slots = new Map<string, Slot>();
+  /** Extra probeMap keys (`127.0.0.1:PORT` for an entry on 0.0.0.0 or localhost served on a free port) → slot key. */
+  const aliases = new Map<string, string>();
   async function add(e: TrafficEntry): Promise<void> {
     const addr = bindAddressFor(e.address === "0.0.0.0" || e.address === "localhost" ? "127.0.0.1" : e.address);
-    const port = isLoopbackV4(e.address) || e.address === "0.0.0.0" || e.address === "localhost" ? e.port : await freePort(addr);
+    const onHost = isLoopbackV4(e.address) || e.address === "0.0.0.0" || e.address === "localhost";
+    const port = onHost && !options.freeLoopbackPorts ? e.port : await freePort(addr);
     const slot = new Slot(e, { address: addr, port });
     slots.set(keyOf(e), slot);
+    // Served on another port than it stands for: a probe of 127.0.0.1:PORT finds it through probeMap, whatever address the entry names.
+    if (onHost && options.freeLoopbackPorts && e.address !== "127.0.0.1") aliases.set(`127.0.0.1:${e.port}`, keyOf(e));
     await slot.start();
   }
   const all = async (): Promise<void> => {
@@ -249,7 +256,15 @@ export async function startTraffic(entries: TrafficEntry[]): Promise<Traffic> {
   }
   return {
     listeners: () => [...slots.entries()].map(([key, s]) => ({ key, entry: s.entry, bound: s.bound })),
-    probeMap: () => Object.fromEntries([...slots.entries()].map(([key, s]) => [key, `${s.bound.address}:${s.bound.port}`])),
+    probeMap: () => {
+      const map: Record<string, string> = {};
+      for (const [alias, key] of aliases) {
+        const s = slots.get(key);
+        if (s) map[alias] = `${s.bound.address}:${s.bound.port}`;
+      }
+      for (const [key, s] of slots) map[key] = `${s.bound.address}:${s.bound.port}`;
+      return map;
+    },
     update: async (next) => {
       const keys = new Set(next.map(keyOf));
       for (const [key, s] of slots) {

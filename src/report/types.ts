@@ -70,6 +70,8 @@ export interface Resolution {
   /** The forwarder that owns the port; `chain` lists every hop when forwarders relay to forwarders (socat → kubectl port-forward …). */
   forwarder: { kind: string; pid: number | null; upstream: string | null; chain?: { listen: string; owner: string; kind: string; upstream: string | null }[] } | null;
   container: { name: string; hostPort: number; containerPort: number } | null;
+  /** The node the address reaches directly (k3s on this host or a VM, no node container); absent on older reports. */
+  node?: { name: string; address: string; local: boolean } | null;
   service: { namespace: string; name: string; type: string; port: number } | null;
   gateway: { namespace: string; name: string; listener: string | null } | null;
   route: { kind: "HTTPRoute" | "Ingress"; namespace: string; name: string; rule: number } | null;

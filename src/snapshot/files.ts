@@ -12,7 +12,7 @@ import { createHash } from "node:crypto";
 import { parseAllDocuments, parse as parseYaml } from "yaml";
 import type { HostListener } from "../engine/types.js";
 import type { KubeObject } from "../kube/types.js";
-import type { ContainerInspect, NetworkInspect } from "../sources/types.js";
+import type { ContainerInspect, HostInterface, NetworkInspect } from "../sources/types.js";
 
 /** A snapshot file that cannot be read: the message names the file and the field. */
 export class SnapshotError extends Error {
@@ -215,5 +215,20 @@ export function listenerList(text: string, rel: string): HostListener[] {
     if (o.process !== undefined && o.process !== null) l.process = r.str(o.process, `[${i}].process`);
     if (o.command !== undefined && o.command !== null) l.command = r.str(o.command, `[${i}].command`);
     return l;
+  });
+}
+
+/** Parses `host/interfaces.yaml` (YAML list of `{ name, address, family?, internal? }`; a `/prefix` after the address is dropped). @throws SnapshotError */
+export function interfaceList(text: string, rel: string): HostInterface[] {
+  const r = new Reader(rel);
+  const v = parseYamlFile(text, rel);
+  if (v === null || v === undefined) return [];
+  return r.arr(v, "(top level)").map((x, i) => {
+    const o = r.obj(x, `[${i}]`);
+    const address = r.str(o.address, `[${i}].address`).replace(/\/\d+$/, "");
+    const family = o.family === undefined || o.family === null ? (address.includes(":") ? "IPv6" : "IPv4") : r.str(o.family, `[${i}].family`);
+    if (family !== "IPv4" && family !== "IPv6") r.fail(`[${i}].family`, "IPv4 or IPv6", family);
+    if (o.internal !== undefined && o.internal !== null && typeof o.internal !== "boolean") r.fail(`[${i}].internal`, "a boolean", o.internal);
+    return { name: r.str(o.name, `[${i}].name`), address, family: family as HostInterface["family"], internal: o.internal === true };
   });
 }

@@ -8,7 +8,7 @@
 import type { HostListener } from "../engine/types.js";
 import { KIND_INFO, type KubeKind, type KubeObject } from "../kube/types.js";
 import type { Environment, Report } from "../report/types.js";
-import type { ContainerInspect, ContainerTop, NetworkInspect, SourceErrorCode } from "../sources/types.js";
+import type { ContainerInspect, ContainerTop, HostInterface, NetworkInspect, SourceErrorCode } from "../sources/types.js";
 
 /** A cluster and its host at one moment: the files under `cluster/`, `docker/` and `host/`, parsed. */
 export interface ClusterSnapshot {
@@ -24,6 +24,12 @@ export interface ClusterSnapshot {
   listeners: HostListener[] | null;
   /** `host/hosts` content, or null. */
   hosts: string | null;
+  /**
+   * This host's interface addresses (`host/interfaces.yaml` in a scenario,
+   * `host/interfaces.json` in a bundle), to tell whether a node is this host;
+   * null or absent when not recorded (the lab then serves loopback only). Optional.
+   */
+  interfaces?: HostInterface[] | null;
   /** Name → addresses the resolver answers (names that did not resolve map to []). */
   resolver: Record<string, string[]>;
 }

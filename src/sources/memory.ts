@@ -10,6 +10,7 @@ import {
   type ContainerInspect,
   type ContainerTop,
   type DockerSource,
+  type HostInterface,
   type HostSource,
   type HostsEntry,
   type HttpProbeRequest,
@@ -46,6 +47,8 @@ export interface MemoryData {
   platform?: string;
   listeners?: HostListener[] | null;
   hosts?: { path: string; entries: HostsEntry[] };
+  /** What `host.interfaces()` answers; absent = the method is not offered. */
+  interfaces?: HostInterface[];
   /** What `host.resolverConfig()` answers; absent = the method is not offered. */
   resolverConfig?: ResolverConfig;
   /** name → addresses the system resolver returns (absent = ENOTFOUND). */
@@ -135,6 +138,7 @@ export function memorySources(data: MemoryData): Sources & { kube: KubeSource } 
       return data.hosts ?? { path: "/etc/hosts", entries: [{ address: "127.0.0.1", names: ["localhost"] }] };
     },
     ...(data.resolverConfig ? { resolverConfig: async () => data.resolverConfig! } : {}),
+    ...(data.interfaces ? { interfaces: async () => data.interfaces! } : {}),
     async resolve(name): Promise<ResolveResult> {
       const fromHosts = (data.hosts?.entries ?? []).filter((e) => e.names.includes(name)).map((e) => e.address);
       const addrs = fromHosts.length ? fromHosts : (data.resolve?.[name] ?? (name === "localhost" ? ["127.0.0.1"] : []));

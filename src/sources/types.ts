@@ -182,6 +182,20 @@ export interface ResolverConfig {
   searchDomains: string[];
 }
 
+/**
+ * One address of a network interface of this host, as `os.networkInterfaces()`
+ * reports it (Node.js os module; `ip -o addr` on Linux, `ifconfig` on macOS).
+ */
+export interface HostInterface {
+  /** Interface name: `lo`, `eth0`, `en0`, `cni0`, `flannel.1`, … */
+  name: string;
+  /** The address, without prefix length or zone: `192.168.1.50`, `fe80::1`. */
+  address: string;
+  family: "IPv4" | "IPv6";
+  /** True for loopback interfaces (`lo`, `lo0`). */
+  internal: boolean;
+}
+
 /** The host source: this machine's listeners, hosts file and resolver. */
 export interface HostSource {
   /** `process.platform` of the host being diagnosed. */
@@ -198,6 +212,14 @@ export interface HostSource {
    * for a missing file (empty lists instead).
    */
   resolverConfig?(signal: AbortSignal): Promise<ResolverConfig>;
+  /**
+   * This host's interface addresses (loopback included), to tell whether a
+   * Kubernetes node is this machine (k3s installed on the host: a node's
+   * InternalIP is one of them). Optional: sources that cannot tell leave it
+   * out, and checks then only recognise a node by the target address.
+   * Memoised; never throws.
+   */
+  interfaces?(signal: AbortSignal): Promise<HostInterface[]>;
 }
 
 /**

@@ -261,7 +261,8 @@ table(dockerReachable, [
   { name: "system socket answers", data: {}, status: "pass", summary: "Docker Engine 28.2.2 (API 1.50) answers at unix:///var/run/docker.sock (the system Docker socket)" },
   {
     name: "Colima stopped",
-    data: { dockerHost: "unix:///Users/dev/.colima/default/docker.sock", dockerUnavailable: "unreachable" },
+    // A k3d cluster in the stopped Colima VM: its nodes are Docker containers, so Docker not answering is a failure.
+    data: { dockerHost: "unix:///Users/dev/.colima/default/docker.sock", dockerUnavailable: "unreachable", kubeInfo: { context: "k3d-openchoreo", cluster: "k3d-openchoreo", server: "https://0.0.0.0:6550", namespace: "default" } },
     status: "fail",
     summary: /unix:\/\/\/Users\/dev\/\.colima\/default\/docker\.sock \(a Colima VM socket\) does not answer.*the container hop falls back to what the docker-proxy listener shows/,
   },

@@ -4,6 +4,7 @@
  * in-memory KubeWriter that keeps resourceVersions as the API server does;
  * and the `netdoctor fix` argument split and plan text (src/commands/fix.ts).
  */
+import { keepTraefikOff } from "../../src/host/k3s-runtime.js";
 import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -375,7 +376,8 @@ function ingress(name: string, cls?: { className?: string; annotation?: string }
   };
 }
 
-const DISABLE_K3S = 'keep traefik from coming back at the next server start: start k3s with --disable=traefik (or add "disable: [traefik]" to /etc/rancher/k3s/config.yaml)';
+// k3s on a host (context `default`): the k3s config file; Rancher Desktop and Colima have their own settings (checks-k3s-host.test.ts).
+const DISABLE_K3S = keepTraefikOff("host");
 const DISABLE_K3D =
   'keep traefik from coming back at the next server start: add to the k3d config options.k3s.extraArgs: [{arg: "--disable=traefik", nodeFilters: ["server:*"]}] (or create the cluster with k3d cluster create openchoreo --k3s-arg "--disable=traefik@server:*")';
 const k3sEnv: Partial<Environment> = { flavor: "k3s", cluster: "default", context: "default" };

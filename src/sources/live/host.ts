@@ -6,7 +6,7 @@
  */
 import { lookup } from "node:dns/promises";
 import { readFile, readdir, readlink } from "node:fs/promises";
-import { endianness } from "node:os";
+import { endianness, networkInterfaces } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import type { HostListener } from "../../engine/types.js";
@@ -14,7 +14,8 @@ import type { LabState } from "../../lab/contract.js";
 import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
 import { listForwards, socatCommand } from "../../fixes/forwards.js";
 import { isLoopback } from "./lab-state.js";
-import { SourceError, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
+import { LOOPBACK_INTERFACES, parseInterfaces } from "../../host/interfaces.js";
+import { SourceError, type HostInterface, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
 
 /** One LISTEN socket from `/proc/net/tcp{,6}`. */
 export interface ProcNetListener {
@@ -313,6 +314,17 @@ async function withForwards(listeners: HostListener[], env: NodeJS.ProcessEnv): 
   return [...merged, ...[...own.values()].filter((f) => !merged.includes(f))];
 }
 
+/** This machine's interface addresses from `os.networkInterfaces()` (Node.js os module). */
+export function systemInterfaces(): HostInterface[] {
+  const out: HostInterface[] = [];
+  for (const [name, addrs] of Object.entries(networkInterfaces())) {
+    for (const a of addrs ?? []) {
+      out.push({ name, address: a.address.replace(/%.*$/, ""), family: a.family === "IPv6" ? "IPv6" : "IPv4", internal: a.internal });
+    }
+  }
+  return out;
+}
+
 /** Answer a lookup from hosts entries, in file order, like glibc `files` does. */
 function fromHosts(entries: HostsEntry[], name: string): string[] {
   const lower = name.toLowerCase();
@@ -376,6 +388,19 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     return { hostsPath, nsswitchHosts: parseNsswitchHosts(nsswitch ?? ""), nameservers, searchDomains };
   });
 
+  // This host's interface addresses: the scenario's (loopback only when it declares none), never the real machine's under the lab.
+  const interfaces = once(async (): Promise<HostInterface[]> => {
+    if (!lab) return systemInterfaces();
+    if (!lab.interfacesFile) return [...LOOPBACK_INTERFACES];
+    const text = await readOptional(lab.interfacesFile);
+    if (text === undefined) return [...LOOPBACK_INTERFACES];
+    try {
+      return parseInterfaces(parse(text));
+    } catch {
+      return [...LOOPBACK_INTERFACES];
+    }
+  });
+
   async function labResolve(name: string): Promise<ResolveResult> {
     const hosts = await hostsFile();
     const fromFile = fromHosts(hosts.entries, name);
@@ -401,5 +426,6 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     hostsFile: (signal) => withSignal(hostsFile(), signal, "hosts"),
     resolve: (name, signal) => withSignal(lab ? labResolve(name) : systemResolve(name), signal, `resolve ${name}`),
     resolverConfig: (signal) => withSignal(resolverConfig(), signal, "resolver"),
+    interfaces: (signal) => withSignal(interfaces(), signal, "interfaces"),
   };
 }
