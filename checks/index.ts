@@ -17,6 +17,7 @@ import dnsNameResolves from "./dns/name-resolves.js";
 import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
 import hostPortNodeIdentified from "./host-port/node-identified.js";
+import hostPortListenerNotShadowed from "./host-port/listener-not-shadowed.js";
 import forwarderUpstreamReachable from "./forwarder/upstream-reachable.js";
 import forwarderChainComplete from "./forwarder/chain-complete.js";
 import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
@@ -57,6 +58,7 @@ export const checks: readonly Check[] = [
   hostPortAcceptsConnections, // ND201
   hostPortListenerIdentified, // ND202
   hostPortNodeIdentified, // ND203
+  hostPortListenerNotShadowed, // ND204
   forwarderUpstreamReachable, // ND301
   forwarderChainComplete, // ND302
   forwarderContainerProcessAlive, // ND303

@@ -28,6 +28,7 @@ import { containerCluster, containerName, containerRole, nodesReached, portBindi
 import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port.js";
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
+import { formatHostPort } from "../../src/host/addresses.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -321,7 +322,7 @@ const check: Check = defineCheck({
   code: "ND501",
   hop: "service",
   title: "a Service takes the container port on the nodes",
-  after: ["container.publishes-port", "host-port.node-identified"],
+  after: ["container.publishes-port", "host-port.node-identified", "host-port.listener-identified"],
   fixes: ["service-to-nodeport", "kind-port-mapping", "k3d-port-mapping"],
   explain: {
     meaning:
@@ -338,7 +339,8 @@ const check: Check = defineCheck({
   async run(ctx) {
     const container = ctx.facts.container;
     // k3s on this host or in a VM reached by its address: no container, the node itself receives the target port.
-    const node = !container && ctx.target ? (ctx.facts.node ?? null) : null;
+    // A forwarder on the port (kubectl port-forward through the API server, socat to elsewhere) carries the request away from the node's port.
+    const node = !container && ctx.target && !ctx.facts.forwarder ? (ctx.facts.node ?? null) : null;
     if (!container && !node) return skip("not applicable: no container publishes the port", { facts: { service: null } });
     if (container?.role === "other") {
       return skip(`not applicable: container ${container.name} is not a k3d or kind node`, { facts: { service: null } });
@@ -408,6 +410,15 @@ const check: Check = defineCheck({
           `The path needs ${best.svc ? `Service ${ref(best.svc)}` : `pod ${ref(best.pod!)}`}${best.gateway ? ` (proxy of Gateway ${best.gateway})` : ""}; service.port-free reports whether another LoadBalancer holds the port.`
         : undefined;
       return pass(`${mapping}; ${what}${proxyNote}`, { details, evidence: { ...evidence, proxy }, facts: { service: fact } });
+    }
+
+    // A local process listens on the node's port and nothing in the cluster takes it: the path ends at that process.
+    const listener = ctx.facts.listener;
+    if (!container && listener) {
+      return skip(`not applicable: ${listener.process ?? "a process"}${listener.pid !== undefined ? ` (pid ${listener.pid})` : ""} listens on ${formatHostPort(listener.address, listener.port)} of node ${node!.name} itself and no Service takes port ${port} there: the request ends at that process, not in the cluster`, {
+        evidence,
+        facts: { service: null },
+      });
     }
 
     // Nothing takes C on the nodes the connection reaches, but a pod holds it on another node.

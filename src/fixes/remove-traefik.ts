@@ -41,7 +41,7 @@ function traefikIngresses(ingresses: Ingress[]): string[] {
 
 export const removeTraefik: Fix = {
   ...FIXES["remove-traefik"],
-  answers: ["service.port-free"],
+  answers: ["service.port-free", "host-port.listener-not-shadowed"],
   async plan(ctx) {
     const charts = (await ctx.sources.kube.list("helmcharts", ctx.signal)) as HelmChart[];
     const found = TRAEFIK_CHARTS.map((n) => charts.find((c) => c.metadata.namespace === "kube-system" && c.metadata.name === n)).filter((c): c is HelmChart => !!c);
