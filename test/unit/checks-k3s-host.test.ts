@@ -17,6 +17,7 @@ import publishesPort from "../../checks/container/publishes-port.js";
 import receivesPort from "../../checks/service/receives-port.js";
 import portFree from "../../checks/service/port-free.js";
 import dockerReachable from "../../checks/env/docker-reachable.js";
+import notShadowed from "../../checks/host-port/listener-not-shadowed.js";
 
 // ------------------------------------------------------------------ fixtures (docs/facts/k3s-host-vm.md)
 
@@ -377,5 +378,100 @@ table(dockerReachable, [
     target: null,
     status: "fail",
     summary: /does not answer/,
+  },
+]);
+
+// ------------------------------------------------------------------ §2: a local listener shadowed by the node's rules
+
+const kubectlOn80 = { address: "127.0.0.1", port: 80, pid: 48213, process: "kubectl", command: "kubectl --kubeconfig /etc/rancher/k3s/k3s.yaml port-forward -n monitoring svc/grafana 80:80" };
+const nginxOn80 = { address: "0.0.0.0", port: 80, pid: 1207, process: "nginx", command: "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;" };
+const ingressNginxHostPort: Pod = {
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "ingress-nginx-controller-5b8d7c6f9-q2xkz", namespace: "ingress-nginx", labels: { "app.kubernetes.io/name": "ingress-nginx", "app.kubernetes.io/component": "controller" } },
+  spec: { nodeName: "devbox", containers: [{ name: "controller", ports: [{ containerPort: 80, hostPort: 80, protocol: "TCP" }] }] },
+  status: { phase: "Running" },
+};
+
+table(notShadowed, [
+  {
+    name: "sudo kubectl port-forward 80:80 on a k3s host with traefik",
+    data: k3sHostData({ listeners: [kubectlOn80] }),
+    target: "http://localhost/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: kubectlOn80 },
+    status: "fail",
+    summary:
+      "kubectl (pid 48213) listens on 127.0.0.1:80, but connections to 127.0.0.1:80 never reach it: svclb-traefik-051ba4dd-7bhkv (ServiceLB of Service kube-system/traefik) holds hostPort 80 on node devbox (this host)",
+    fixes: ["remove-traefik"],
+  },
+  {
+    name: "an apt nginx on 0.0.0.0:80 reached by the host's own address",
+    data: k3sHostData({ listeners: [nginxOn80] }),
+    target: "http://192.168.1.50/",
+    facts: { address: "192.168.1.50", node: devboxNode, listener: nginxOn80 },
+    status: "fail",
+    summary: /^nginx \(pid 1207\) listens on 0\.0\.0\.0:80, but connections to 192\.168\.1\.50:80 never reach it: .*traefik answers instead/,
+    fixes: ["remove-traefik"],
+  },
+  {
+    name: "another hostPort pod holds the port: no remove-traefik",
+    data: k3sHostData({ kube: { nodes: [devbox], services: [], pods: [ingressNginxHostPort] } }),
+    target: "http://localhost/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: nginxOn80 },
+    status: "fail",
+    summary: "pod ingress-nginx/ingress-nginx-controller-5b8d7c6f9-q2xkz (hostPort 80) holds hostPort 80 on node devbox (this host)",
+    fixes: [],
+  },
+  {
+    name: "traefik removed: nginx gets its connections",
+    data: k3sHostData({ kube: { nodes: [devbox], services: [], pods: [] } }),
+    target: "http://localhost/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: nginxOn80 },
+    status: "pass",
+    summary: "nginx (pid 1207) listens on 0.0.0.0:80; no svclb or hostPort pod holds port 80 on node devbox (this host)",
+  },
+  {
+    name: "a port traefik does not hold",
+    data: k3sHostData(),
+    target: "http://localhost:8080/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: { ...kubectlOn80, port: 8080 } },
+    status: "pass",
+    summary: "no svclb or hostPort pod holds port 8080",
+  },
+  {
+    name: "IPv6 loopback still reaches the listener (k3s-io/k3s#2403)",
+    data: k3sHostData(),
+    target: "http://[::1]/",
+    facts: { address: "::1", node: devboxNode, listener: { ...nginxOn80, address: "::" } },
+    status: "skip",
+    summary: "not applicable: [::1]:80 is IPv6",
+  },
+  {
+    name: "a k3d host: this host is not a node",
+    data: k3sHostData(),
+    target: "http://localhost:8080/",
+    facts: { address: "127.0.0.1", node: null, listener: { address: "0.0.0.0", port: 8080, pid: 2211, process: "docker-proxy" } },
+    status: "skip",
+    summary: "not applicable: this host is not a Kubernetes node",
+  },
+]);
+
+table(receivesPort, [
+  {
+    name: "a kubectl port-forward carries the request: the node's port is not on the path",
+    data: k3sHostData(),
+    target: "http://localhost/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: kubectlOn80, forwarder: { kind: "kubectl-port-forward", pid: 48213, upstream: "monitoring/svc/grafana:80", command: kubectlOn80.command } },
+    status: "skip",
+    summary: "not applicable: no container publishes the port",
+  },
+  {
+    name: "a host nginx on a port nothing in the cluster takes: the path ends at nginx",
+    data: k3sHostData(),
+    target: "http://localhost:8080/",
+    facts: { address: "127.0.0.1", node: devboxNode, listener: { ...nginxOn80, port: 8080 } },
+    status: "skip",
+    summary: "not applicable: nginx (pid 1207) listens on 0.0.0.0:8080 of node devbox itself and no Service takes port 8080 there",
+    expectFacts: { service: null },
   },
 ]);
