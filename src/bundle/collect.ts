@@ -203,6 +203,12 @@ export function reportNamespaces(report: Report): string[] {
   for (const p of report.paths) {
     const r = p.resolution;
     for (const ns of [r.service?.namespace, r.gateway?.namespace, r.route?.namespace, r.backend?.namespace]) if (ns) out.add(ns);
+    // A kubectl port-forward's upstream is a cluster object (`ns/svc/name:port`): forwarder.upstream-reachable reads that namespace too.
+    const fw = r.forwarder;
+    if (fw?.kind === "kubectl-port-forward" && fw.upstream) {
+      const m = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?)\/[^/]+\/[^/]+$/.exec(fw.upstream);
+      if (m) out.add(m[1]!);
+    }
   }
   return [...out].sort();
 }

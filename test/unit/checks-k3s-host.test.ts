@@ -11,6 +11,8 @@ import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import { identifyNode } from "../../src/host/node-direct.js";
 import { keepTraefikOff, k3sRuntimeOf } from "../../src/host/k3s-runtime.js";
 import { parseInterfaces } from "../../src/host/interfaces.js";
+import { reportNamespaces } from "../../src/bundle/collect.js";
+import type { Report } from "../../src/report/types.js";
 import nodeIdentified from "../../checks/host-port/node-identified.js";
 import listenerIdentified from "../../checks/host-port/listener-identified.js";
 import publishesPort from "../../checks/container/publishes-port.js";
@@ -475,3 +477,13 @@ table(receivesPort, [
     expectFacts: { service: null },
   },
 ]);
+
+describe("the namespaces a bundle collects", () => {
+  it("include a kubectl port-forward's upstream namespace, which forwarder.upstream-reachable reads", () => {
+    const path = {
+      resolution: { address: "127.0.0.1", listener: null, container: null, service: null, gateway: null, route: null, backend: null, forwarder: { kind: "kubectl-port-forward", pid: 48213, upstream: "monitoring/svc/grafana:80" } },
+    };
+    expect(reportNamespaces({ paths: [path] } as unknown as Report)).toEqual(["monitoring"]);
+    expect(reportNamespaces({ paths: [{ resolution: { ...path.resolution, forwarder: { kind: "socat", pid: 1, upstream: "172.18.0.2:30080" } } }] } as unknown as Report)).toEqual([]);
+  });
+});
