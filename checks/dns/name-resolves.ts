@@ -9,6 +9,7 @@
 import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type Target } from "../../src/index.js";
 import { isIpLiteral, isLocalhostName, isLoopback, normalizeAddress, preferIpv4 } from "../../src/host/addresses.js";
 import { describeResolverOrder, isMdnsName, mdnsStopsLocal } from "../../src/host/resolver.js";
+import { identifyNode } from "../../src/host/node-direct.js";
 import type { ResolverConfig } from "../../src/index.js";
 
 /** The resolver's sources, when the host source can tell; never throws for a SourceError. */
@@ -33,12 +34,30 @@ async function hostsFileFor(ctx: CheckContext, host: string): Promise<{ path: st
   }
 }
 
-/** Warn when the address is not where the cluster's ports are published (`--host-address`). */
-function scopeWarning(ctx: CheckContext, target: Target, address: string): string | null {
+/**
+ * True when `address` leads straight to a Kubernetes node (src/host/node-direct.ts):
+ * a node's InternalIP/ExternalIP, a LoadBalancer IP ServiceLB published, or
+ * an address of this host when this host is a node (k3s on a host or a VM).
+ * False when that cannot be told (the API or nodes unreadable).
+ */
+async function reachesNodeDirectly(ctx: CheckContext, address: string): Promise<boolean> {
+  try {
+    const [nodes, services] = await Promise.all([ctx.kube.list("nodes", ctx.signal), ctx.kube.list("services", ctx.signal)]);
+    const interfaces = ctx.host.interfaces ? await ctx.host.interfaces(ctx.signal).catch(() => null) : null;
+    return identifyNode(address, interfaces, nodes, services).node !== null;
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return false;
+  }
+}
+
+/** Warn when the address is not where the cluster's ports are published (`--host-address`), unless it is a node's own address (k3s on a host or VM). */
+async function scopeWarning(ctx: CheckContext, target: Target, address: string): Promise<string | null> {
   const published = ctx.options.hostAddress;
   if (!published) return null;
   if (normalizeAddress(address) === normalizeAddress(published)) return null;
   if (isLoopback(address) && isLoopback(published)) return null;
+  if (await reachesNodeDirectly(ctx, address)) return null;
   return `${target.host} resolves to ${address}, but the cluster's ports are published on ${published}`;
 }
 
@@ -61,7 +80,7 @@ export default defineCheck({
 
     if (isIpLiteral(host)) {
       const address = normalizeAddress(host);
-      const w = scopeWarning(ctx, target, address);
+      const w = await scopeWarning(ctx, target, address);
       const facts = { address };
       return w ? warn(`${w}; the target is an IP literal`, { facts, evidence: { address, via: "literal" } }) : pass(`${address} is an IP literal`, { facts, evidence: { address, via: "literal" } });
     }
@@ -71,7 +90,7 @@ export default defineCheck({
       const address = normalizeAddress(override.address);
       const facts = { address };
       const evidence = { address, via: "--resolve", override: `${override.host}:${override.port}:${override.address}` };
-      const w = scopeWarning(ctx, target, address);
+      const w = await scopeWarning(ctx, target, address);
       return w ? warn(`${w} (by --resolve)`, { facts, evidence }) : pass(`${target.host} resolved by --resolve to ${address}`, { facts, evidence });
     }
 
@@ -95,7 +114,7 @@ export default defineCheck({
         systemAddresses.length === 0
           ? `Tools that use the system resolver need a hosts-file entry \`127.0.0.1 ${host}\`; \`netdoctor fix hosts-entry\` prints it.`
           : undefined;
-      const w = scopeWarning(ctx, target, address);
+      const w = await scopeWarning(ctx, target, address);
       if (w) return warn(`${w}${note}`, { facts, evidence, ...(details ? { details } : {}) });
       return pass(`${target.host} is a loopback name by RFC 6761: ${address}${note}`, { facts, evidence, ...(details ? { details } : {}) });
     }
@@ -129,7 +148,7 @@ export default defineCheck({
     const via = hosts.lists ? hosts.path : "the system resolver";
     const facts = { address };
     const evidence = { address, addresses: systemAddresses, via };
-    const w = scopeWarning(ctx, target, address);
+    const w = await scopeWarning(ctx, target, address);
     if (w && !isLoopback(address)) {
       return warn(`${w} (via ${via})`, {
         facts,

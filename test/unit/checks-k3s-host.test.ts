@@ -20,6 +20,7 @@ import receivesPort from "../../checks/service/receives-port.js";
 import portFree from "../../checks/service/port-free.js";
 import dockerReachable from "../../checks/env/docker-reachable.js";
 import notShadowed from "../../checks/host-port/listener-not-shadowed.js";
+import nameResolves from "../../checks/dns/name-resolves.js";
 
 // ------------------------------------------------------------------ fixtures (docs/facts/k3s-host-vm.md)
 
@@ -487,3 +488,27 @@ describe("the namespaces a bundle collects", () => {
     expect(reportNamespaces({ paths: [{ resolution: { ...path.resolution, forwarder: { kind: "socat", pid: 1, upstream: "172.18.0.2:30080" } } }] } as unknown as Report)).toEqual([]);
   });
 });
+
+table(nameResolves, [
+  {
+    name: "a VM's address is where its ports are: no scope warning",
+    data: { kubeInfo: { ...k3sHostInfo, context: "colima" }, interfaces: laptopIfaces, kube: { nodes: [colima], services: [] } },
+    target: "http://192.168.106.2:8080/",
+    status: "pass",
+    summary: "192.168.106.2 is an IP literal",
+  },
+  {
+    name: "a name in the hosts file pointing at a multipass VM's node",
+    data: { interfaces: laptopIfaces, kube: { nodes: [node("k3s", "192.168.64.5")], services: [] }, hosts: { path: "/etc/hosts", entries: [{ address: "192.168.64.5", names: ["www.example.com"] }] } },
+    target: "http://www.example.com/",
+    status: "pass",
+    summary: "www.example.com resolves to 192.168.64.5",
+  },
+  {
+    name: "an address that is no node's still warns",
+    data: { interfaces: laptopIfaces, kube: { nodes: [colima], services: [] } },
+    target: "http://192.168.122.1:6385/",
+    status: "warn",
+    summary: "192.168.122.1 resolves to 192.168.122.1, but the cluster's ports are published on 127.0.0.1",
+  },
+]);
