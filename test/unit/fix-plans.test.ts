@@ -417,6 +417,15 @@ describe("remove-traefik plan", () => {
   });
 
   it.each([
+    ["rancher-desktop", "rdctl set --kubernetes.options.traefik=false"],
+    ["colima", "colima start --kubernetes --k3s-arg=--disable=traefik"],
+    ["colima-work", "colima start --profile work --edit"],
+  ])("tells a %s user the runtime's own setting that keeps traefik off", async (context, setting) => {
+    const plan = await removeTraefik.plan(ctxFor({ environment: { flavor: "k3s", cluster: context, context }, data: { kube: { helmcharts: [chart("traefik")] } } }));
+    expect(plan.notes.join("\n")).toContain(setting);
+  });
+
+  it.each([
     {
       case: "lists the Ingresses traefik serves (class traefik, no class, traefik annotation) and not nginx ones",
       ingresses: [ingress("a", { className: "traefik" }), ingress("b"), ingress("c", { className: "nginx" }), ingress("d", { annotation: "nginx" }), ingress("e", { annotation: "traefik" })],
