@@ -92,8 +92,8 @@ export const DIAGNOSIS_KINDS: readonly KubeKind[] = [
 /**
  * Start, all at once, every read a diagnosis makes of the API server and the
  * Docker daemon (`/version`, each list of DIAGNOSIS_KINDS, the Docker
- * version, containers and networks) and the host's listeners and hosts
- * file, so checks and discovery find them in flight instead of asking one
+ * version, containers and networks) and the host's listeners, hosts
+ * file and interface addresses, so checks and discovery find them in flight instead of asking one
  * after another (issue 12: one round trip instead of one per check that
  * waited on another). The reads are the sources' memoised ones: a later
  * caller shares the same request. Failures are left for those callers to
@@ -117,4 +117,5 @@ export function startReads(sources: Sources, signal: AbortSignal): void {
   quiet(sources.docker.networks(signal));
   quiet(sources.host.listeners(signal));
   quiet(sources.host.hostsFile(signal));
+  if (sources.host.interfaces) quiet(sources.host.interfaces(signal));
 }
