@@ -134,7 +134,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
         target = withScenarioRequests([parseTarget(first)], lab.state.requests ?? [], lab.state.targets)[0]!;
       }
     }
-    const t = target!;
+    const t = withRequest(target!, requestOptions);
     const { createHostSource } = await import("../sources/live/host.js");
     const { createProbeSource, readLabState } = await import("../sources/live/probe.js");
     const labState = lab?.state ?? readLabState(process.env);

@@ -7,6 +7,7 @@
  *
  * Semantics, and where they follow or depart from curl (curl(1) `-H`, `-X`):
  * - `Name: value` sends the header; whitespace around the value is trimmed.
+ *   curl's `-H @FILE` is not supported (a usage error).
  *   `Name;` sends it with an empty value (curl's form). `Name:` with nothing
  *   after the colon, which curl takes as "remove this internal header", is a
  *   usage error: netdoctor's probe has no header worth removing.
@@ -52,6 +53,7 @@ export interface RequestOptions {
  */
 export function parseHeader(raw: string): RequestHeader {
   const shown = JSON.stringify(raw);
+  if (raw.startsWith("@")) throw new UsageError(`invalid -H ${shown}: netdoctor does not read headers from a file (curl's -H @FILE); pass each with -H 'Name: value'`);
   const colon = raw.indexOf(":");
   let name: string;
   let value: string;

@@ -55,8 +55,10 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
 
   const traffic: TrafficEntry[] = [];
   const entryAt = (address: string, port: number): TrafficEntry | undefined => traffic.find((t) => t.address === address && t.port === port);
-  // Longer paths first, so that a prefix rule for `/` does not shadow `/api`.
-  const paths = [...b.report.paths].sort((x, y) => y.target.path.length - x.target.path.length);
+  // Longer paths first, so that a prefix rule for `/` does not shadow `/api`; on the same path, a request sent with -X / -H
+  // first, so that the plain GET's rule (which names no method or header) does not answer it too.
+  const conditions = (p: PathReport) => (p.target.method !== undefined ? 1 : 0) + (p.target.headers?.length ?? 0);
+  const paths = [...b.report.paths].sort((x, y) => y.target.path.length - x.target.path.length || conditions(y) - conditions(x));
   for (const p of paths) {
     const mode = modeFor(p.probe);
     if (mode === null) continue;

@@ -86,6 +86,49 @@ describe("netdoctor --from BUNDLE on a bundle of every scenario's lab run", () =
   });
 });
 
+describe("a bundle of a run with -X / -H", () => {
+  it("records them in manifest flags and each path's target (credentials redacted), and --from replays the same request", async () => {
+    const lab = await startLab(path.join(scenariosDir, "kind-eg-method-not-matched"));
+    const out = path.join(tmp, "request-options");
+    await mkdir(out, { recursive: true });
+    const tarball = path.join(out, "request-options.tar.gz");
+    try {
+      const w = await runCli(["bundle", "--json", "-o", tarball, "-X", "post", "-H", "Authorization: Bearer s3cr3t-token-value", "-H", "x-canary: true"], lab.env);
+      expect(w.code, w.stderr).toBe(0);
+    } finally {
+      await lab.stop();
+    }
+    const dir = path.join(out, "extracted");
+    await mkdir(dir);
+    await tar.x({ file: tarball, cwd: dir });
+    const manifest = JSON.parse(await readFile(path.join(dir, "manifest.json"), "utf8")) as { command: { flags: Record<string, unknown> } };
+    expect(manifest.command.flags["request"]).toBe("post");
+    expect(manifest.command.flags["header"]).toEqual(["Authorization: REDACTED", "x-canary: true"]);
+    const live = JSON.parse(await readFile(path.join(dir, "report.json"), "utf8")) as Report;
+    expect(live.paths.length).toBeGreaterThan(0);
+    for (const p of live.paths) {
+      expect(p.target.method).toBe("POST");
+      expect(p.target.headers).toEqual([{ name: "Authorization", value: "REDACTED" }, { name: "x-canary", value: "true" }]);
+      // The route matches only GET: every POST stops at the route hop.
+      expect(p.verdict?.hop).toBe("route");
+    }
+    expect(await readFile(tarball)).not.toContain(Buffer.from("s3cr3t-token-value"));
+
+    const replay = await runCli(["--from", tarball, "--json"]);
+    expect(replay.stderr).toBe("");
+    const r = JSON.parse(replay.stdout) as Report;
+    expect(diagnosis(r)).toEqual(diagnosis(live));
+    expect(r.paths.map((p) => [p.target.method, p.target.headers?.length])).toEqual(live.paths.map(() => ["POST", 2]));
+    const hostMatches = r.paths[0]!.checks.find((c) => c.id === "route.host-matches")!;
+    expect(hostMatches.summary).toContain("matches POST /");
+
+    // -X given now replaces the recorded one: the same bundle replayed as a GET reaches the backend.
+    const asGet = JSON.parse((await runCli(["--from", tarball, "--json", "-X", "GET"])).stdout) as Report;
+    expect(asGet.paths.map((p) => p.target.method)).toEqual(live.paths.map(() => "GET"));
+    expect(asGet.paths.map((p) => p.checks.find((c) => c.id === "route.host-matches")?.status)).toEqual(live.paths.map(() => "pass"));
+  });
+});
+
 describe("netdoctor --from and lab with a bundle, at the command line", () => {
   it.each([
     [["--from", "no-such-bundle.tar.gz"], /^netdoctor: no-such-bundle\.tar\.gz: no such bundle file or directory\n$/],

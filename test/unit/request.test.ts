@@ -35,6 +35,7 @@ describe("parsing -H as curl does", () => {
     ["Name: with nothing after the colon", "X-Gone:", /no value after the colon/],
     ["a CR LF in the value", "x-a: b\r\nInjected: yes", /cannot hold CR, LF or NUL/],
     ["Content-Length", "Content-Length: 12", /netdoctor sets Content-Length itself/],
+    ["curl's @FILE form", "@headers.txt", /does not read headers from a file/],
     ["Transfer-Encoding", "transfer-encoding: chunked", /sets transfer-encoding itself/],
   ])("refuses %s with one line", (_n, raw, message) => {
     expect(() => parseHeader(raw)).toThrow(message);

@@ -46,6 +46,17 @@ describe("netdoctor watch through the built CLI", () => {
     expect(r.code).toBe(0);
   });
 
+  it("sends -X and -H with every request: the GET-only route answers the GET and gives Envoy's 404 to a POST", async () => {
+    const dir = join(scenariosDir, "kind-eg-method-not-matched");
+    const get = await runCli(["watch", "--lab", dir, "--count", "6", "--concurrency", "2", "--interval", "0", "--json"]);
+    expect(JSON.parse(get.stdout) as WatchSummary).toMatchObject({ ok: 6, failed: 0, signatures: { success: 6 } });
+    expect(get.code).toBe(0);
+    const post = await runCli(["watch", "--lab", dir, "--count", "6", "--concurrency", "2", "--interval", "0", "--json", "-X", "POST", "-H", "x-trace: 1"]);
+    const s = JSON.parse(post.stdout) as WatchSummary;
+    expect(s).toMatchObject({ method: "POST", headers: [{ name: "x-trace", value: "1" }], ok: 0, failed: 6, signatures: { "envoy-404": 6 }, byHop: { route: 6 } });
+    expect(post.code).toBe(1);
+  });
+
   it("shows about half the requests failing with resets when the lab resets every other connection", async () => {
     const r = await runCli(["watch", "--lab", join(scenariosDir, "k3d-flaky-gateway"), "--concurrency", "12", "--count", "200", "--interval", "20", "--json"]);
     expect(r.stderr).toBe("");
