@@ -101,8 +101,12 @@ function offNode(container: ContainerFact, reached: readonly string[], off: Pod[
   const w = workloadOf(pod);
   const owner = w ? ` (${w.kind} ${w.namespace}/${w.name})` : "";
   const ns = pod.metadata.namespace ?? "default";
-  const svc = services.find((s) => (s.metadata.namespace ?? "default") === ns && podsSelectedBy([pod], ns, s.spec.selector).length > 0) ?? null;
-  const sp = svc ? ((svc.spec.ports ?? []).find((p) => hostPortsOf(pod, port, container.protocol).some((h) => h.containerPort === resolveTargetPort(p, pod))) ?? null) : null;
+  // The Service that selects the pod AND has a port for the held one: several may select it (ingress-nginx's
+  // -admission Service selects the controller too, for its webhook port), in whatever order they were listed.
+  const held = (s: Service) => (s.spec.ports ?? []).find((p) => hostPortsOf(pod, port, container.protocol).some((h) => h.containerPort === resolveTargetPort(p, pod))) ?? null;
+  const selecting = services.filter((s) => (s.metadata.namespace ?? "default") === ns && podsSelectedBy([pod], ns, s.spec.selector).length > 0);
+  const svc = selecting.find((s) => held(s) !== null) ?? selecting[0] ?? null;
+  const sp = svc ? held(svc) : null;
   const proxy = entryProxy([pod]);
   const where = reached.length ? reached.join(", ") : "no node";
   const k3dServersOnly = container.role === "k3d-serverlb";

@@ -54,7 +54,7 @@ describe("report schema", () => {
     { name: "a failing path without a verdict", mutate: (r) => (r.paths[0]!.verdict = null), error: /^\/paths\/0\/verdict: must be object/ },
     { name: "a passing path with a verdict", mutate: (r) => (r.paths[1]!.verdict = r.paths[0]!.verdict), error: /^\/paths\/1\/verdict: must be null/ },
     { name: "an unknown fix id", mutate: (r) => ((r.fixes[0] as { id: string }).id = "restart-docker"), error: /^\/fixes\/0\/id: must be one of remove-traefik/ },
-    { name: "an unknown probe signature", mutate: (r) => ((r.paths[0]!.probe as { signature: string }).signature = "nginx-404"), error: /^\/paths\/0\/probe\/signature: must be one of success/ },
+    { name: "an unknown probe signature", mutate: (r) => ((r.paths[0]!.probe as { signature: string }).signature = "haproxy-503"), error: /^\/paths\/0\/probe\/signature: must be one of success/ },
     { name: "an unknown flavor", mutate: (r) => ((r.environment as { flavor: string }).flavor = "minikube"), error: /^\/environment\/flavor: must be one of k3d, kind, k3s, generic, none/ },
     { name: "a wrong schemaVersion", mutate: (r) => ((r as { schemaVersion: number }).schemaVersion = 2), error: /^\/schemaVersion: must be 1/ },
     { name: "a missing resolution entry", mutate: (r) => delete (r.paths[0]!.resolution as Partial<Report["paths"][0]["resolution"]>).forwarder, error: /^\/paths\/0\/resolution: must have required property 'forwarder'/ },

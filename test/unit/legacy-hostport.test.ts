@@ -401,6 +401,14 @@ describe("service.receives-port on several nodes", () => {
     );
     expect(out.facts?.service).toMatchObject({ namespace: "projectcontour", name: "envoy", via: "hostport", proxy: { implementation: "contour", nodes: ["kind-worker2"] } });
   });
+  it("publishes the Service with the held port whichever order the Services are listed in", async () => {
+    // ingress-nginx's -admission Service selects the controller pods too, for the webhook port only.
+    const webhook: Service = { ...contourSvc, metadata: { ...contourSvc.metadata, name: "envoy-admission" }, spec: { ...contourSvc.spec, type: "ClusterIP", ports: [{ name: "webhook", port: 443, targetPort: 8443, protocol: "TCP" }] } };
+    for (const services of [[webhook, contourSvc], [contourSvc, webhook]]) {
+      const out = await receivesPort.run(ctxFor({ services, pods: [envoyPod("kind-worker2")] }, { container: kindCp }));
+      expect(out.facts?.service).toMatchObject({ namespace: "projectcontour", name: "envoy", port: 80, via: "hostport" });
+    }
+  });
   it("passes when it runs on the mapped node, names the node, and marks the entry as a proxy", async () => {
     const out = await receivesPort.run(ctxFor({ services: [contourSvc], pods: [envoyPod("kind-control-plane")] }, { container: kindCp }));
     expect(out.status).toBe("pass");
