@@ -159,6 +159,8 @@ function outcomeLines(o: FixOutcome): string[] {
   const out: string[] = [];
   if (o.applied) {
     out.push(`  applied. ${o.target}: ${v(o.before)} → ${o.after ? v(o.after) : "not re-checked"}`);
+    // An object someone else deleted first counts as done (issue 11 §5): say so rather than hide it.
+    for (const st of o.plan) if (st.object && st.note?.startsWith("already absent")) out.push(`    ${st.object}: ${st.note}`);
     for (const c of o.checks) out.push(`    ${c.id} (${c.code}): ${c.before} → ${c.after ?? "?"}`);
     if (o.undoId) out.push(`  undo: netdoctor undo ${o.undoId}`);
   }

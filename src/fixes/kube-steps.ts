@@ -40,6 +40,32 @@ export async function recheckPlanned(kube: KubeWriter, objects: PlannedObject[],
   return out;
 }
 
+/**
+ * Like {@link recheckPlanned} for objects the fix deletes: one that is gone
+ * already resolves to null (deleting it is done — `kubectl delete
+ * --ignore-not-found`), so a controller or a colleague racing the fix does not
+ * turn it into a failure. One with another resourceVersion still refuses.
+ */
+export async function recheckForDelete(kube: KubeWriter, objects: PlannedObject[], signal: AbortSignal): Promise<(KubeObject | null)[]> {
+  const out: (KubeObject | null)[] = [];
+  for (const p of objects) {
+    const now = await kube.get(p.ref, signal);
+    if (!now) {
+      out.push(null);
+      continue;
+    }
+    const rv = now.metadata.resourceVersion ?? "";
+    if (rv !== p.resourceVersion) {
+      throw new FixError(`${refText(p.ref)} changed after the plan was made (resourceVersion ${p.resourceVersion} → ${rv}): nothing was changed, so that change is not overwritten; run the fix again to re-plan`);
+    }
+    out.push(now);
+  }
+  return out;
+}
+
+/** What a plan step says of an object that was gone when the fix reached it. */
+export const ALREADY_ABSENT = "already absent (deleted by someone else): nothing to do";
+
 /** A 409 from a guarded write, as the one line users read. */
 function conflictLine(e: unknown, ref: ObjectRef, verb: string): never {
   if (isSourceError(e) && e.code === "conflict") {
@@ -48,15 +74,22 @@ function conflictLine(e: unknown, ref: ObjectRef, verb: string): never {
   throw e;
 }
 
-/** Journal `current` as deleted, then delete it with its resourceVersion and uid as preconditions. */
-export async function guardedDelete(kube: KubeWriter, journal: UndoJournal, current: KubeObject, signal: AbortSignal): Promise<void> {
+/**
+ * Journal `current` as deleted, then delete it with its resourceVersion and
+ * uid as preconditions. Resolves to `deleted`, or `already-absent` when the
+ * API server answers 404 (someone deleted it first: the goal is reached, and
+ * the journal keeps no entry for an object this fix did not delete).
+ */
+export async function guardedDelete(kube: KubeWriter, journal: UndoJournal, current: KubeObject, signal: AbortSignal): Promise<"deleted" | "already-absent"> {
   const ref = refOf(current);
   await journal.record({ type: "deleted", ref, object: current });
   try {
     const uid = current.metadata.uid as string | undefined;
     await kube.delete(ref, { resourceVersion: current.metadata.resourceVersion ?? "", ...(uid ? { uid } : {}) }, signal);
+    return "deleted";
   } catch (e) {
     await journal.discardLast();
+    if (isSourceError(e) && e.code === "not-found") return "already-absent";
     conflictLine(e, ref, "delete");
   }
 }

@@ -13,7 +13,7 @@ import { FIXES } from "./catalog.js";
 import { keepTraefikOff, k3sRuntimeOf } from "../host/k3s-runtime.js";
 import type { HelmChart, Ingress } from "../kube/types.js";
 import { refText } from "../sources/kube-writer.js";
-import { guardedDelete, planned, recheckPlanned, writerOf, type PlannedObject } from "./kube-steps.js";
+import { ALREADY_ABSENT, guardedDelete, planned, recheckForDelete, writerOf, type PlannedObject } from "./kube-steps.js";
 import type { Fix, FixContext, FixPlan } from "./types.js";
 
 /** The HelmCharts k3s' packaged traefik is installed from, in deletion order. */
@@ -52,7 +52,13 @@ export const removeTraefik: Fix = {
       plan.automatic = false;
       return plan;
     }
-    for (const c of found) {
+    // In k3s' order; a chart that is gone already is done, and the plan says so (as `kubectl delete --ignore-not-found`).
+    for (const n of TRAEFIK_CHARTS) {
+      const c = found.find((x) => x.metadata.name === n);
+      if (!c) {
+        plan.steps.push({ action: "delete", object: `helm.cattle.io/v1 HelmChart kube-system/${n}`, command: `kubectl -n kube-system delete helmchart ${n} --ignore-not-found`, note: "already absent: nothing to do" });
+        continue;
+      }
       const p = planned(c);
       (plan.state as PlannedObject[]).push(p);
       plan.steps.push({
@@ -72,7 +78,15 @@ export const removeTraefik: Fix = {
   },
   async apply(ctx, plan, journal) {
     const kube = writerOf(ctx.kube);
-    const current = await recheckPlanned(kube, plan.state as PlannedObject[], ctx.signal);
-    for (const o of current) await guardedDelete(kube, journal, o, ctx.signal);
+    const objects = plan.state as PlannedObject[];
+    const current = await recheckForDelete(kube, objects, ctx.signal);
+    // A chart deleted by someone else first (before or while the fix runs) counts as done; the plan step says so.
+    const absent = (i: number) => {
+      const step = plan.steps.find((s) => s.object === refText(objects[i]!.ref));
+      if (step) step.note = ALREADY_ABSENT;
+    };
+    for (const [i, o] of current.entries()) {
+      if (!o || (await guardedDelete(kube, journal, o, ctx.signal)) === "already-absent") absent(i);
+    }
   },
 };

@@ -232,7 +232,14 @@ export async function restoreEntries(entries: UndoEntry[], deps: RestoreDeps): P
           out.push({ entry: e.type, subject, ok: true, message: "recreated" });
         } catch (err) {
           const exists = isSourceError(err) && err.code === "conflict";
-          out.push({ entry: e.type, subject, ok: exists, message: exists ? "already exists again: left as it is" : `not recreated: ${why(err)}` });
+          // 404 on create: the kind is no longer served (its CRD was removed) or the namespace is gone; the record stays for a retry.
+          const unserved = isSourceError(err) && err.code === "not-found" && !/namespaces? "[^"]*" not found/.test(err.message);
+          const message = exists
+            ? "already exists again: left as it is"
+            : unserved
+              ? `not recreated: the API server no longer serves ${e.ref.apiVersion} ${e.ref.kind} (its CustomResourceDefinition was removed?); the saved copy is kept: run netdoctor undo again once the kind is served`
+              : `not recreated: ${why(err)}`;
+          out.push({ entry: e.type, subject, ok: exists, message });
         }
         break;
       }

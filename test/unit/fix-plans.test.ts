@@ -397,9 +397,13 @@ describe("remove-traefik plan", () => {
     ]);
   });
 
-  it("deletes only the chart that exists", async () => {
+  it("deletes only the chart that exists, and shows the other as already absent", async () => {
     const plan = await removeTraefik.plan(ctxFor({ environment: k3sEnv, data: { kube: { helmcharts: [chart("traefik-crd"), chart("traefik", "default")] } } }));
-    expect(plan.steps.map((s) => s.object)).toEqual(["helm.cattle.io/v1 HelmChart kube-system/traefik-crd"]);
+    expect(plan.steps.map((s) => [s.object, s.note])).toEqual([
+      ["helm.cattle.io/v1 HelmChart kube-system/traefik", "already absent: nothing to do"],
+      ["helm.cattle.io/v1 HelmChart kube-system/traefik-crd", "the chart of traefik's CRDs"],
+    ]);
+    expect(plan.state).toHaveLength(1);
   });
 
   it("refuses when traefik was not installed from k3s' HelmCharts", async () => {
