@@ -56,6 +56,68 @@ function configuredScripts(c: ContainerInspect): string[] {
   return out;
 }
 
+/**
+ * Labels the devcontainers CLI (VS Code Dev Containers) puts on the container
+ * it creates: the host folder, the devcontainer.json path, and the merged
+ * metadata (features, forwardPorts, postStartCommand …).
+ * Source: devcontainers/cli src/spec-node/singleContainer.ts and imageMetadata.ts.
+ */
+const DEVCONTAINER_LABELS = ["devcontainer.local_folder", "devcontainer.config_file", "devcontainer.metadata"] as const;
+
+/** Where the container gets a kubeconfig: a bind mount of a `.kube` directory or file, or `KUBECONFIG` in its environment; null when neither. */
+function kubeconfigOf(c: ContainerInspect): string | null {
+  const mounts = Array.isArray(c["Mounts"]) ? (c["Mounts"] as { Source?: string; Destination?: string }[]) : [];
+  const m = mounts.find((x) => /(^|\/)\.kube(\/config)?$/.test(x.Destination ?? ""));
+  if (m) return `${m.Source ?? "?"} mounted at ${m.Destination}`;
+  const env = (c.Config.Env ?? []).find((e) => e.startsWith("KUBECONFIG="));
+  return env ? env : null;
+}
+
+/** Services a forward of container port `port` most likely reached: a Service port or targetPort equal to it (or named it), ranked by how well the Service name matches the dev container's folder. */
+function servicesForPort(services: Service[], port: number, folder: string | null): { svc: Service; port: number }[] {
+  const base = (folder ?? "").split("/").pop()?.toLowerCase() ?? "";
+  const hits: { svc: Service; port: number; score: number }[] = [];
+  for (const s of services) {
+    const ns = s.metadata.namespace ?? "default";
+    if (ns === "kube-system" || (ns === "default" && s.metadata.name === "kubernetes")) continue;
+    const sp = (s.spec.ports ?? []).find((p) => p.port === port || p.targetPort === port || p.name === String(port));
+    if (!sp) continue;
+    const named = base !== "" && base.includes(s.metadata.name.toLowerCase());
+    hits.push({ svc: s, port: sp.port, score: (named ? 2 : 0) + (sp.port === port ? 1 : 0) });
+  }
+  return hits.sort((a, b) => b.score - a.score).map(({ svc, port: p }) => ({ svc, port: p }));
+}
+
+/**
+ * Why the usual replacements do not work from inside the container: it is not
+ * on the cluster's Docker network (a NodePort is only reachable there), and a
+ * kubeconfig server on loopback is the container's own loopback. Adds
+ * `networks` and `clusterNetworks` to `evidence`.
+ */
+async function reachNotes(ctx: CheckContext, c: ContainerInspect, containers: ContainerInspect[], evidence: Record<string, unknown>): Promise<string[]> {
+  const notes: string[] = [];
+  const name = containerName(c);
+  const nets = containerNetworks(c);
+  const clusters = dockerClusters(containers);
+  const clusterNets = clusters.flatMap((d) => d.containers.flatMap((x) => Object.keys(containerNetworks(x)))).filter((n, i, a) => a.indexOf(n) === i);
+  const shared = Object.keys(nets).filter((n) => clusterNets.includes(n));
+  evidence["networks"] = nets;
+  evidence["clusterNetworks"] = clusterNets;
+  if (clusterNets.length && !shared.length) {
+    notes.push(`The container ${name} is on ${Object.keys(nets).join(", ") || "no network"}, not on the cluster's network ${clusterNets.join(", ")}, so it cannot reach a node's NodePort: \`docker network connect ${clusterNets[0]} ${name}\``);
+  }
+  try {
+    const server = ctx.kube.info().server;
+    const hp = parseHostPort(server.replace(/^https?:\/\//, "").replace(/\/.*$/, ""));
+    if (hp && (isLoopback(hp.host) || isAnyAddress(hp.host))) {
+      notes.push(`A kubeconfig pointing at ${server} does not work from inside ${name}: ${formatHostPort(hp.host, hp.port)} is the container's own loopback there (kind: \`kind get kubeconfig --internal\` after connecting the network; k3d: https://host.docker.internal:${hp.port} with a matching --tls-san)`);
+    }
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  return notes;
+}
+
 async function topOf(ctx: CheckContext, c: ContainerInspect): Promise<ContainerTop | null> {
   try {
     return await ctx.docker.top(c.Id, ctx.signal);
@@ -99,13 +161,51 @@ export default defineCheck({
       const f: ForwarderFact = { kind: running.cmd.kind, pid: running.pid, upstream: upstreamOf(running.cmd, port), command: running.command };
       return pass(`${running.cmd.kind === "kubectl-port-forward" ? "kubectl port-forward" : running.cmd.kind} (pid ${running.pid ?? "?"} in ${name}) serves container port ${port}${f.upstream ? ` → ${f.upstream}` : ""}`, { facts: { forwarder: f }, evidence });
     }
-    if (!expected.length) {
-      return skip(`not applicable: ${name} runs ${processes.length} process${processes.length === 1 ? "" : "es"} and is not configured with a forwarder for port ${port}`, { evidence });
-    }
-    const want = expected[0]!;
     const shown = [...new Set(processes.map((p) => programName(p.command.split(" ")[0] ?? "")))].slice(0, 5).join(", ");
     const notes: string[] = [];
     const fixes: ("socat-forward" | "service-to-nodeport")[] = ["socat-forward"];
+    if (!expected.length) {
+      // Nothing configured, nothing running: a forward typed in a terminal leaves no trace but what it was for (issue 11 §4).
+      const labels = labelsOf(c);
+      const devcontainer = DEVCONTAINER_LABELS.some((l) => labels[l] !== undefined);
+      const kubeconfig = kubeconfigOf(c);
+      let services: Service[] = [];
+      try {
+        services = await ctx.kube.list("services", ctx.signal);
+      } catch (e) {
+        if (!isSourceError(e)) throw e;
+      }
+      const candidates = devcontainer || kubeconfig ? servicesForPort(services, port, labels["devcontainer.local_folder"] ?? null) : [];
+      if (!candidates.length) {
+        return skip(`not applicable: ${name} runs ${processes.length} process${processes.length === 1 ? "" : "es"} and is not configured with a forwarder for port ${port}`, { evidence });
+      }
+      const { svc, port: svcPort } = candidates[0]!;
+      const ns = svc.metadata.namespace ?? "default";
+      const guess = `kubectl port-forward${ns === "default" ? "" : ` -n ${ns}`} --address=0.0.0.0 svc/${svc.metadata.name} ${port}:${svcPort}`;
+      evidence["devcontainer"] = devcontainer ? Object.fromEntries(DEVCONTAINER_LABELS.filter((l) => labels[l] !== undefined && l !== "devcontainer.metadata").map((l) => [l, labels[l]])) : null;
+      evidence["kubeconfig"] = kubeconfig;
+      evidence["candidates"] = candidates.slice(0, 5).map((x) => `${x.svc.metadata.namespace ?? "default"}/${x.svc.metadata.name}:${x.port}`);
+      const np = nodePortOf(svc, svcPort);
+      evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", nodePort: np };
+      if (np === null) {
+        fixes.push("service-to-nodeport");
+        notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (\`netdoctor fix service-to-nodeport\`)`);
+      } else notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: a socat forward to a node's address on ${np} survives pod restarts`);
+      notes.push(...(await reachNotes(ctx, c, containers, evidence)));
+      const why = [devcontainer ? "a dev container" : null, kubeconfig ? `with a kubeconfig (${kubeconfig})` : null].filter(Boolean).join(" ");
+      return fail(
+        `nothing in container ${name} serves its published port ${port} (processes: ${shown || "none"}), and nothing in its configuration starts a forwarder: most likely a \`${guess}\` typed in a terminal died with its pod; expected a running forwarder`,
+        {
+          facts: { forwarder: { kind: "kubectl-port-forward", pid: null, upstream: `${ns}/svc/${svc.metadata.name}:${svcPort}`, command: null } },
+          evidence,
+          fixes,
+          details:
+            `${name} is ${why}; Service ${ns}/${svc.metadata.name} has port ${svcPort}${candidates.length > 1 ? ` (other candidates: ${candidates.slice(1, 4).map((x) => `${x.svc.metadata.namespace ?? "default"}/${x.svc.metadata.name}:${x.port}`).join(", ")})` : ""}. ` +
+            `docker-proxy accepts connections on the host and hands them to ${name}:${port}, where nothing listens, so every connection is reset. kubectl port-forward attaches to one pod and exits with "lost connection to pod" when that pod is replaced, leaving no process behind. ${notes.map((n) => `${n}.`).join(" ")}`,
+        },
+      );
+    }
+    const want = expected[0]!;
     let what = `\`${want.line.trim()}\``;
     let facts: { forwarder: ForwarderFact } | undefined;
     if (want.cmd.kind === "kubectl-port-forward") {
@@ -132,25 +232,7 @@ export default defineCheck({
         }
       }
     }
-    // Networks: a NodePort is only reachable from the cluster's Docker network.
-    const nets = containerNetworks(c);
-    const clusters = dockerClusters(containers);
-    const clusterNets = clusters.flatMap((d) => d.containers.flatMap((x) => Object.keys(containerNetworks(x)))).filter((n, i, a) => a.indexOf(n) === i);
-    const shared = Object.keys(nets).filter((n) => clusterNets.includes(n));
-    evidence["networks"] = nets;
-    evidence["clusterNetworks"] = clusterNets;
-    if (clusterNets.length && !shared.length) {
-      notes.push(`The container ${name} is on ${Object.keys(nets).join(", ") || "no network"}, not on the cluster's network ${clusterNets.join(", ")}, so it cannot reach a node's NodePort: \`docker network connect ${clusterNets[0]} ${name}\``);
-    }
-    try {
-      const server = ctx.kube.info().server;
-      const hp = parseHostPort(server.replace(/^https?:\/\//, "").replace(/\/.*$/, ""));
-      if (hp && (isLoopback(hp.host) || isAnyAddress(hp.host))) {
-        notes.push(`A kubeconfig pointing at ${server} does not work from inside ${name}: ${formatHostPort(hp.host, hp.port)} is the container's own loopback there (kind: \`kind get kubeconfig --internal\` after connecting the network; k3d: https://host.docker.internal:${hp.port} with a matching --tls-san)`);
-      }
-    } catch (e) {
-      if (!isSourceError(e)) throw e;
-    }
+    notes.push(...(await reachNotes(ctx, c, containers, evidence)));
     return fail(`no forwarder runs in container ${name} for port ${port}: it was started with ${what}, but its processes are ${shown || "none"}; expected the forwarder to be running`, {
       ...(facts ? { facts } : {}),
       evidence,

@@ -54,3 +54,18 @@ describe("root causes lead through the CLI", () => {
     expect(text).toContain("caused by ND601 gateway.found");
   });
 });
+
+describe("a dead forwarder that left no process", () => {
+  it("names the likely kubectl port-forward from the dev container's port, Service, labels and mounted kubeconfig", async () => {
+    const r = await runCli(["--lab", "kind-evidence-devcontainer-forward-gone", "http://localhost:3000/", "--json"]);
+    const p = (JSON.parse(r.stdout) as Report).paths[0]!;
+    expect(p).toMatchObject({ status: "fail", verdict: { hop: "forwarder", checkId: "forwarder.container-process-alive" } });
+    const c = p.checks.find((x) => x.id === "forwarder.container-process-alive")!;
+    expect(c.summary).toContain("most likely a `kubectl port-forward --address=0.0.0.0 svc/console 3000:3000` typed in a terminal died with its pod");
+    expect(c.evidence).toMatchObject({ kubeconfig: "/home/dev/.kube mounted at /home/node/.kube", candidates: ["default/console:3000"], service: { name: "console", nodePort: null } });
+    expect(c.details).toContain("not on the cluster's network kind");
+    expect(c.details).toContain("is the container's own loopback there");
+    expect(c.fixes).toEqual(["socat-forward", "service-to-nodeport"]);
+    expect(p.resolution.forwarder).toMatchObject({ kind: "kubectl-port-forward", pid: null, upstream: "default/svc/console:3000" });
+  });
+});
