@@ -220,10 +220,13 @@ const check: Check = defineCheck({
         ? ` The controller's nodeSelector needs a node labelled ${INGRESS_READY_LABEL}=true and no node has it: create the kind cluster with kubeadmConfigPatches node-labels: "${INGRESS_READY_LABEL}=true" (kind ingress guide), or label a node.`
         : "";
     if (!ready.length) {
-      return fail(`no ${entry.implementation} controller pod is Ready (0/${states.length}): ${notReady.map(describePodState).join("; ")}; expected a Ready controller behind ${entry.via}`, {
+      const label = hint ? `; no node carries the label ${INGRESS_READY_LABEL}=true its nodeSelector asks for` : "";
+      return fail(`no ${entry.implementation} controller pod is Ready (0/${states.length}): ${notReady.map(describePodState).join("; ")}${label}; expected a Ready controller behind ${entry.via}`, {
         details: `${warnings.length ? `Newest warning events: ${warnings.join(" | ")}.` : "No warning events recorded."}${hint}`,
         evidence: { ...evidence, events: warnings },
         facts: { ingressController: fact },
+        // A controller pod that should hold the hostPort but is not running is why no Service or pod takes the node port (issue 11 §3).
+        ...(entry.service === null ? { causes: ["service.receives-port"] } : {}),
       });
     }
     if (notReady.length) {

@@ -266,6 +266,8 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
   const recommended = new Map<FixId, string[]>();
   for (const c of [...envChecksOut, ...pathDone.flatMap((p) => p.report.checks)]) {
     if (c.status !== "fail" && c.status !== "warn") continue;
+    // A consequence's fixes are not recommended: the fix of its root cause is (issue 11 §3).
+    if (c.causedBy) continue;
     for (const f of c.fixes) {
       const list = recommended.get(f) ?? [];
       if (!list.includes(c.id)) list.push(c.id);

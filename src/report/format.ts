@@ -169,7 +169,8 @@ export function fixesFor(checks: readonly CheckResult[], fixes: readonly FixRepo
   // Root causes lead (issue 11 §3): the fixes of findings that cause others come first.
   const causes = new Set(checks.map((c) => c.causedBy).filter((x): x is string => !!x));
   const problems = problemChecks(checks);
-  const ordered = [...problems.filter((c) => causes.has(c.code) && !c.causedBy), ...problems];
+  // A consequence's own fixes are not offered: fixing the cause fixes it (the offered fix names the root cause).
+  const ordered = [...problems.filter((c) => causes.has(c.code) && !c.causedBy), ...problems.filter((c) => !c.causedBy)];
   for (const c of ordered) for (const id of c.fixes) if (!ids.includes(id)) ids.push(id);
   return ids.map(
     (id) => fixes.find((f) => f.id === id) ?? { id, title: id, risk: "safe", forChecks: [], steps: [], applied: false },

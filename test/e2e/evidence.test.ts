@@ -55,6 +55,18 @@ describe("root causes lead through the CLI", () => {
   });
 });
 
+describe("a chain of causes on kind", () => {
+  it("headlines the ingress controller no node can schedule (no ingress-ready label) and offers no port-mapping fix for its consequence", async () => {
+    const r = await runCli(["--lab", "kind-ingress-nginx-no-ingress-ready", "--json"]);
+    const report = JSON.parse(r.stdout) as Report;
+    const p = report.paths[0]!;
+    expect(p.verdict).toMatchObject({ hop: "service", checkId: "service.receives-port", rootCause: { checkId: "gateway.ingress-controller-ready", code: "ND606" } });
+    expect(p.verdict!.rootCause!.summary).toContain("no node carries the label ingress-ready=true");
+    expect(p.checks.find((c) => c.id === "service.receives-port")!.causedBy).toBe("ND606");
+    expect(report.fixes.map((f) => f.id)).not.toContain("kind-port-mapping");
+  });
+});
+
 describe("a dead forwarder that left no process", () => {
   it("names the likely kubectl port-forward from the dev container's port, Service, labels and mounted kubeconfig", async () => {
     const r = await runCli(["--lab", "kind-evidence-devcontainer-forward-gone", "http://localhost:3000/", "--json"]);

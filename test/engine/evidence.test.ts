@@ -161,11 +161,11 @@ describe("root causes lead", () => {
     expect(withRootCause(verdict!, checks)).toMatchObject({ checkId: "service.receives-port", rootCause: { checkId: "gateway.class-accepted", code: "ND602", hop: "gateway" } });
   });
 
-  it("offers the root cause's fixes first", () => {
+  it("offers the root cause's fixes, not the consequence's", () => {
     const checks: CheckResult[] = [
       { ...coded("service.receives-port", "service", "fail", "ND501"), fixes: ["k3d-port-mapping"], causedBy: "ND502" },
       { ...coded("service.port-free", "service", "fail", "ND502"), fixes: ["remove-traefik"] },
     ];
-    expect(fixesFor(checks, []).map((f) => f.id)).toEqual(["remove-traefik", "k3d-port-mapping"]);
+    expect(fixesFor(checks, []).map((f) => f.id)).toEqual(["remove-traefik"]);
   });
 });
