@@ -22,13 +22,16 @@ export interface DiagnoseFlags extends RunFlags {
   failOn: "fail" | "warn" | "never";
   /** `--junit FILE`: also write a JUnit XML report there after the run. */
   junit?: string;
+  /** `-o FORMAT`: text, short, wide, json (= --json), yaml. */
+  output?: (typeof OUTPUT_FORMATS)[number];
 }
 
 /** Give the root command its diagnose arguments, options and action (`netdoctor [TARGET...]`). */
 export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
   return withRequestOptions(withClusterOptions(cmd))
     .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
-    .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout")
+    .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout (= -o json)")
+    .addOption(new Option("-o, --output <format>", "output format: text (the answer first), short (one line per path), wide (short + probe and objects), json, yaml").choices(OUTPUT_FORMATS))
     .option("--timeout <seconds>", "deadline for the whole run", "20")
     .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
@@ -36,7 +39,7 @@ export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .option("--no-color", "no colours in the TUI")
-    .option("--verbose", "list every check in text output")
+    .option("--verbose", "list every check of every path in text output")
     .option("--junit <file>", "also write a JUnit XML report (one testcase per check) to FILE")
     .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
     .action((targets: string[], flags: DiagnoseFlags) => onAction(diagnose(targets, flags)));
@@ -79,9 +82,14 @@ function eventHub() {
   };
 }
 
-type Mode = "json" | "text" | "tui";
+/** Output formats `-o` takes (issue 13 §1); `--json` is `-o json`. */
+export const OUTPUT_FORMATS = ["text", "short", "wide", "json", "yaml"] as const;
+type Mode = (typeof OUTPUT_FORMATS)[number] | "tui";
 
+/** `-o`, else `--json`, else the TUI on a terminal (not under CI), else text (DESIGN §3 output modes). */
 function chooseMode(flags: DiagnoseFlags): Mode {
+  if (flags.json && flags.output && flags.output !== "json") throw new UsageError(`--json and -o ${flags.output} cannot be combined: pick one output format`);
+  if (flags.output) return flags.output;
   if (flags.json) return "json";
   if (!process.stdout.isTTY || process.env["CI"]) return "text";
   return "tui";
@@ -267,14 +275,24 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   if (mode === "tui") {
     const { runTui } = await import("../ui/run-tui.js");
     tui = runTui(hub.subscribe, { color: flags.color, ...(fixes ? { fixer: fixes.fixer, fixProgress: fixes.fixProgress, onReport: fixes.onReport } : {}) });
-  } else if (mode === "text") {
-    const { createTextReporter } = await import("../report/text.js");
-    hub.subscribe(createTextReporter((s) => process.stdout.write(s), { verbose: !!flags.verbose }));
+  } else if (process.stderr.isTTY) {
+    // Progress goes to stderr, and only on a terminal: stdout carries the report alone.
+    const { createProgressReporter } = await import("../report/text.js");
+    hub.subscribe(createProgressReporter((s) => process.stderr.write(s)));
   }
   const result = await execute((e) => hub.emit(e));
-  if (mode === "json") {
+  if (mode === "text") {
+    const { renderText } = await import("../report/text.js");
+    process.stdout.write(renderText(result, { verbose: !!flags.verbose }));
+  } else if (mode === "short" || mode === "wide") {
+    const { renderShort } = await import("../report/text.js");
+    process.stdout.write(renderShort(result, { wide: mode === "wide" }));
+  } else if (mode === "json") {
     const { renderJson } = await import("../report/json.js");
     process.stdout.write(renderJson(result));
+  } else if (mode === "yaml") {
+    const { renderYaml } = await import("../report/yaml.js");
+    process.stdout.write(renderYaml(result));
   }
   if (tui) await tui;
   // After fixes applied in the TUI, the last re-check is what the user saw and what the exit code says.

@@ -36,8 +36,8 @@ function withDiscovery(events: RunEvent[]): RunEvent[] {
 afterEach(() => cleanup());
 
 describe("text output with discovery", () => {
-  it("starts with the discovery summary and heads each entry port's paths", () => {
-    const text = renderText(discovered());
+  it("starts with the discovery summary and, with --verbose, heads each entry port's paths", () => {
+    const text = renderText(discovered(), { verbose: true });
     const lines = text.split("\n");
     expect(lines[2]).toBe(`Discovered: ${discovery.summary}`);
     const headers = lines.filter((l) => l.startsWith("== port "));
@@ -49,13 +49,10 @@ describe("text output with discovery", () => {
     expect(renderText(makeReport())).not.toMatch(/^== port/m);
   });
 
-  it("writes the summary and each entry point's reason before any check line in the live log", () => {
-    const out: string[] = [];
-    const report = discovered();
-    const listener = createTextReporter((s) => out.push(s));
-    for (const e of withDiscovery(eventsFor(report, report.paths.map((p) => ({ ...p.target, scheme: "http" as const }))))) listener(e);
-    expect(out[0]).toBe(`Discovered: ${discovery.summary}\n`);
-    expect(out[1]).toBe(`  ${discovery.entryPoints[0]!.url}  ← ${discovery.entryPoints[0]!.why}\n`);
+  it("lists each entry point with its reason under the summary with --verbose", () => {
+    const lines = renderText(discovered(), { verbose: true }).split("\n");
+    expect(lines[2]).toBe(`Discovered: ${discovery.summary}`);
+    expect(lines[3]).toBe(`  ${discovery.entryPoints[0]!.url}  ← ${discovery.entryPoints[0]!.why}`);
   });
 });
 

@@ -123,7 +123,7 @@ describe("the default lab scenario", () => {
     const r = await runCli(["--lab"]);
     expect(r.code).toBe(1);
     expect(r.stdout).not.toMatch(/\x1b/);
-    expect(r.stdout).toMatch(/Verdict: .*service hop/);
+    expect(r.stdout).toMatch(/^\[FAIL\] service hop: ND502/m);
     expect(r.stdout).toContain("ND502");
     expect(r.stdout).toContain("remove-traefik");
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { createTextReporter, renderText } from "../../src/report/text.js";
+import { createProgressReporter, createTextReporter, renderShort, renderText } from "../../src/report/text.js";
 import type { Report } from "../../src/report/types.js";
 import { eventsFor, makeReport } from "./fixture-report.js";
 
@@ -28,70 +28,103 @@ describe("renderText", () => {
     expect(out).toContain("body was \\x1b[31mred\\x1b[0m");
   });
 
-  it("heads each path with its URL and status", () => {
+  it("opens with the result, then the root cause: hop, check, why, paths and fix", () => {
+    const lines = text.split("\n");
+    expect(lines[3]).toBe("Result: FAIL  2 paths (1 fail, 0 warn, 1 pass), 22 checks in 812 ms");
+    const cause = lines.indexOf("[FAIL] service hop: ND502 service.port-free — 1 path");
+    expect(cause).toBe(5);
+    expect(lines[cause + 1]).toMatch(/^ {7}why: svclb pod kube-system\/svclb-gateway-default-6d1c3f7a-x2x9q is Pending/);
+    expect(lines[cause + 2]).toBe("       path: http://api.openchoreo.localhost:8080/");
+    expect(lines[cause + 3]).toBe("       fix: netdoctor fix remove-traefik — Remove k3s' bundled traefik (disruptive)");
+  });
+
+  it("gives a passing path one line", () => {
+    expect(text.split("\n")).toContain("[ok]   http://openchoreoapis.localhost:19080/ — the request passes every hop; probe HTTP 200 success in 12 ms");
+    expect(text).not.toMatch(/^http:\/\/openchoreoapis\.localhost:19080\/ {2}PASS/m);
+  });
+
+  it("heads the details of a failing path with its URL and status, after the causes", () => {
     expect(block(text, "http://api.openchoreo.localhost:8080/")[0]).toBe("http://api.openchoreo.localhost:8080/  FAIL");
-    expect(block(text, "http://openchoreoapis.localhost:19080/")[0]).toBe("http://openchoreoapis.localhost:19080/  PASS");
+    expect(text.indexOf("http://api.openchoreo.localhost:8080/  FAIL")).toBeGreaterThan(text.indexOf("Details: "));
   });
 
-  it("lists the hops in path order with ASCII marks", () => {
-    const hopLines = block(text, "http://api.openchoreo.localhost:8080/").filter((l) => /^ {2}\[/.test(l));
-    expect(hopLines.map((l) => l.slice(2, 8).trim() + " " + l.slice(9).split(/\s+/)[0])).toEqual([
-      "[ok] dns",
-      "[ok] host-port",
-      "[skip] forwarder",
-      "[ok] container",
-      "[FAIL] service",
-      "[ok] gateway",
-      "[ok] route",
-      "[ok] backend",
-    ]);
-  });
-
-  it("orders hops by the path even when the report lists them out of order", () => {
+  it("shows only the failing and warning hops in the details, in path order", () => {
     const r = makeReport();
     r.paths[0]!.hops.reverse();
-    const hops = block(renderText(r), "http://api").filter((l) => /^ {2}\[/.test(l)).map((l) => l.slice(9).split(/\s+/)[0]);
-    expect(hops[0]).toBe("dns");
-    expect(hops.at(-1)).toBe("backend");
+    const hopLines = block(renderText(r), "http://api.openchoreo.localhost:8080/").filter((l) => /^ {2}\[/.test(l));
+    expect(hopLines.map((l) => l.slice(2, 8).trim() + " " + l.slice(9).split(/\s+/)[0])).toEqual(["[FAIL] service"]);
   });
 
   it("shows the failing check with code, id, summary and evidence under its hop", () => {
     const lines = block(text, "http://api.openchoreo.localhost:8080/");
     const hop = lines.findIndex((l) => l.startsWith("  [FAIL] service"));
-    expect(lines[hop + 1]).toMatch(/^\s+\[FAIL\] ND502 service\.port-free {2}svclb pod kube-system\/svclb-gateway-default-6d1c3f7a-x2x9q is Pending/);
-    expect(lines[hop + 2]).toMatch(/^\s+pod: kube-system\/svclb-gateway-default-6d1c3f7a-x2x9q$/);
+    expect(lines[hop]).toMatch(/^ {2}\[FAIL\] service {4}ND502 service\.port-free {2}svclb pod kube-system\/svclb-gateway-default-6d1c3f7a-x2x9q is Pending/);
+    expect(lines[hop + 1]).toMatch(/^\s+pod: kube-system\/svclb-gateway-default-6d1c3f7a-x2x9q$/);
     expect(lines.slice(hop + 1).join("\n")).toContain("didn't have free ports for the requested pod ports");
-    // passing checks on a passing hop are not listed without --verbose
-    expect(lines.join("\n")).not.toContain("ND501 service.entry-found");
+    // passing checks are not listed without --verbose
+    expect(text).not.toContain("ND501 service.entry-found");
   });
 
-  it("ends a failing path with the verdict, the probe and the fixes offered", () => {
+  it("ends a failing path's details with the objects traversed and the probe", () => {
     const lines = block(text, "http://api.openchoreo.localhost:8080/");
-    const verdict = lines.findIndex((l) => l.startsWith("  Verdict: "));
-    expect(lines[verdict]).toMatch(/^ {2}Verdict: the request stops at the service hop — svclb pod .* \(ND502 service\.port-free\)$/);
-    expect(lines[verdict + 1]).toMatch(/^ {2}Probe: HTTP 404 traefik-404 in 3 ms/);
-    expect(lines[verdict + 2]).toBe("  Fixes: remove-traefik — Remove k3s' bundled traefik (disruptive)");
-    expect(lines[verdict + 3]).toBe("           kubectl -n kube-system delete helmchart traefik traefik-crd");
+    expect(lines.at(-2)).toMatch(/^ {2}Through: 127\.0\.0\.1 -> 0\.0\.0\.0:8080 docker-proxy/);
+    expect(lines.at(-1)).toBe("  Probe: HTTP 404 traefik-404 in 3 ms; points at the service hop");
   });
 
-  it("says a passing path passes every hop and offers no fixes", () => {
-    const lines = block(text, "http://openchoreoapis.localhost:19080/");
-    expect(lines).toContain("  Verdict: the request passes every hop");
-    expect(lines).toContain("  Probe: HTTP 200 success in 12 ms");
-    expect(lines.some((l) => l.includes("Fixes:"))).toBe(false);
+  it("groups paths with the same findings under one cause and one detail block", () => {
+    const r = makeReport();
+    const twin = structuredClone(r.paths[0]!);
+    twin.target = { ...twin.target, url: "http://openchoreo.localhost:8080/", host: "openchoreo.localhost" };
+    r.paths.push(twin);
+    const out = renderText(r);
+    expect(out).toContain("[FAIL] service hop: ND502 service.port-free — 2 paths");
+    expect(out).toContain("       paths: http://api.openchoreo.localhost:8080/, http://openchoreo.localhost:8080/");
+    expect(out.match(/ND502 service\.port-free {2}svclb/g)).toHaveLength(1);
+    expect(out).toContain("http://api.openchoreo.localhost:8080/  FAIL  (same for http://openchoreo.localhost:8080/)");
   });
 
-  it("puts the environment checks first, in their own block", () => {
-    const env = text.indexOf("Environment  PASS");
-    expect(env).toBeGreaterThan(0);
-    expect(env).toBeLessThan(text.indexOf("http://api.openchoreo.localhost:8080/"));
-    expect(block(text, "Environment")).toContain("  [ok]   ND002 env.api-server-reachable  https://0.0.0.0:6550 answers: Kubernetes v1.36.1+k3s1");
+  it("lists a finding caused by another under its cause, not as a cause of its own", () => {
+    const r = makeReport();
+    const p = r.paths[0]!;
+    const lb = p.checks.find((c) => c.id !== p.verdict!.checkId && c.hop === "service")!;
+    lb.status = "fail";
+    lb.causedBy = "ND502";
+    const out = renderText(r);
+    expect(out.match(/^\[FAIL\] /gm)).toHaveLength(1);
+    expect(out).toContain(`       explains: ${lb.code} ${lb.id}`);
   });
 
-  it("lists every check with --verbose", () => {
+  it("lists a warning as a cause of its own", () => {
+    const r = makeReport();
+    const p = r.paths[1]!;
+    p.status = "warn";
+    p.checks[0]!.status = "warn";
+    p.hops[0]!.status = "warn";
+    const out = renderText(r);
+    expect(out).toContain(`[warn] ${p.checks[0]!.hop} hop: ${p.checks[0]!.code} ${p.checks[0]!.id} — 1 path`);
+    const lines = block(out, "http://openchoreoapis.localhost:19080/");
+    expect(lines[0]).toBe("http://openchoreoapis.localhost:19080/  WARN");
+    expect(lines).toContain("  Verdict: the request passes every hop, with 1 warning");
+  });
+
+  it("keeps the environment checks out of the text unless one fails, warns, or --verbose", () => {
+    expect(text).not.toContain("Environment");
+    const verbose = renderText(makeReport(), { verbose: true });
+    expect(verbose.indexOf("Environment  PASS")).toBeGreaterThan(verbose.indexOf("Result: "));
+    expect(block(verbose, "Environment")).toContain("  [ok]   ND002 env.api-server-reachable  https://0.0.0.0:6550 answers: Kubernetes v1.36.1+k3s1");
+    const r = makeReport();
+    r.checks[1]!.status = "fail";
+    r.status = "fail";
+    const out = renderText(r);
+    expect(out).toMatch(/^\[FAIL\] environment: ND002 env\.api-server-reachable — every path$/m);
+    expect(block(out, "Environment")[0]).toBe("Environment  FAIL");
+  });
+
+  it("lists every check of every path with --verbose", () => {
     const verbose = renderText(makeReport(), { verbose: true });
     for (const id of ["ND501 service.entry-found", "ND101 dns.name-resolves", "ND801 backend.endpoints-ready"]) expect(verbose).toContain(id);
     expect(verbose).toContain("k3s servicelb runs one svclb pod per LoadBalancer Service"); // details
+    expect(block(verbose, "http://openchoreoapis.localhost:19080/")[0]).toBe("http://openchoreoapis.localhost:19080/  PASS");
   });
 
   const probes: { name: string; probe: Report["paths"][0]["probe"]; line: string }[] = [
@@ -105,18 +138,6 @@ describe("renderText", () => {
     expect(renderText(r).split("\n")).toContain(line);
   });
 
-  it("says how many warnings a warning path has", () => {
-    const r = makeReport();
-    const p = r.paths[1]!;
-    p.status = "warn";
-    p.checks[0]!.status = "warn";
-    p.hops[0]!.status = "warn";
-    const lines = block(renderText(r), "http://openchoreoapis.localhost:19080/");
-    expect(lines[0]).toBe("http://openchoreoapis.localhost:19080/  WARN");
-    expect(lines).toContain("  [warn] dns        openchoreoapis.localhost resolves to 127.0.0.1 (RFC 6761 *.localhost)");
-    expect(lines).toContain("  Verdict: the request passes every hop, with 1 warning");
-  });
-
   it("closes with the overall result", () => {
     expect(text.trimEnd().split("\n").at(-1)).toBe("Result: FAIL  2 paths (1 fail, 0 warn, 1 pass), 22 checks in 812 ms");
     expect(text.endsWith("\n")).toBe(true);
@@ -128,26 +149,50 @@ describe("renderText", () => {
 });
 
 describe("createTextReporter", () => {
-  it("prints a line per finished check as events arrive, then exactly renderText's block", () => {
+  it("writes nothing while the run goes on, then exactly renderText's text", () => {
     const out: string[] = [];
     const listener = createTextReporter((s) => out.push(s));
     const events = eventsFor(makeReport());
-    const firstEnd = events.findIndex((e) => e.type === "check-end");
-    for (const e of events.slice(0, firstEnd + 1)) listener(e);
-    expect(out.join("")).toContain("[ok]   env  ND001 env.kubeconfig-loaded  context k3d-openchoreo");
-    for (const e of events.slice(firstEnd + 1)) listener(e);
-    const all = out.join("");
-    expect(all).toContain("[FAIL] api.openchoreo.localhost:8080  ND502 service.port-free  svclb pod");
-    expect(all).toContain("probe  api.openchoreo.localhost:8080  HTTP 404 traefik-404 in 3 ms");
-    expect(all.endsWith("\n\n" + renderText(makeReport()))).toBe(true);
-    expect(all).not.toMatch(/\x1b/);
-    for (const chunk of out) expect(chunk.endsWith("\n")).toBe(true);
+    for (const e of events.slice(0, -1)) listener(e);
+    expect(out).toEqual([]);
+    listener(events.at(-1)!);
+    expect(out).toEqual([renderText(makeReport())]);
   });
 
-  it("passes --verbose to the final block", () => {
+  it("passes --verbose to the text", () => {
     const out: string[] = [];
     const listener = createTextReporter((s) => out.push(s), { verbose: true });
     for (const e of eventsFor(makeReport())) listener(e);
-    expect(out.at(-1)).toBe("\n" + renderText(makeReport(), { verbose: true }));
+    expect(out.at(-1)).toBe(renderText(makeReport(), { verbose: true }));
+  });
+});
+
+describe("createProgressReporter", () => {
+  it("counts finished checks and paths on one line rewritten in place, and erases it at the end", () => {
+    const out: string[] = [];
+    const listener = createProgressReporter((s) => out.push(s));
+    const events = eventsFor(makeReport());
+    for (const e of events) listener(e);
+    const checks = events.filter((e) => e.type === "check-end").length;
+    expect(out.some((s) => s.includes(`netdoctor: ${checks}/${checks} checks, 2/2 paths`))).toBe(true);
+    expect(out.every((s) => s.startsWith("\r\x1b[2K"))).toBe(true);
+    expect(out.at(-1)).toBe("\r\x1b[2K");
+  });
+});
+
+describe("renderShort", () => {
+  it("prints a header and one line per path: status, URL, hop, check and why", () => {
+    const lines = renderShort(makeReport()).trimEnd().split("\n");
+    expect(lines).toHaveLength(3);
+    expect(lines[0]).toMatch(/^STATUS {2}URL +HOP +CHECK {2}WHY$/);
+    expect(lines[1]).toMatch(/^FAIL {4}http:\/\/api\.openchoreo\.localhost:8080\/ +service {2}ND502 {2}svclb pod/);
+    expect(lines[2]).toMatch(/^PASS {4}http:\/\/openchoreoapis\.localhost:19080\/ +- +- +the request passes every hop$/);
+  });
+
+  it("adds the probe and the objects traversed with wide", () => {
+    const lines = renderShort(makeReport(), { wide: true }).trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^STATUS {2}URL +HOP +CHECK {2}PROBE +THROUGH +WHY$/);
+    expect(lines[1]).toContain("HTTP 404 traefik-404 in 3 ms");
+    expect(lines[1]).toContain("127.0.0.1 -> 0.0.0.0:8080 docker-proxy");
   });
 });
