@@ -10,6 +10,7 @@
 import { setMaxListeners } from "node:events";
 import type { RunFlags } from "../commands/run-options.js";
 import { UsageError } from "../errors.js";
+import { parseDuration } from "../commands/duration.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
 import { containerCluster, containerName } from "../host/containers.js";
@@ -93,12 +94,6 @@ export const SYSTEM_NAMESPACES = ["kube-system", "envoy-gateway-system"];
 /** Most pods whose logs are collected (gateway and backend pods of every path together). */
 export const MAX_LOG_PODS = 20;
 
-/** Parse a positive number of seconds into milliseconds. @throws UsageError */
-function seconds(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
-  return Math.round(n * 1000);
-}
 
 /** Parse `--log-lines`. @throws UsageError */
 export function parseLogLines(raw: string): number {
@@ -126,8 +121,8 @@ function statusOf(ok: number, failed: number): CollectorResult["status"] {
  * @throws UsageError / ScenarioError / PluginError for bad input (exit 2).
  */
 export async function collectBundle(rawTargets: string[], flags: BundleFlags, progress: (line: string) => void): Promise<BundleData> {
-  const timeoutMs = seconds("--timeout", flags.timeout);
-  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const timeoutMs = parseDuration("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
   const logLines = parseLogLines(flags.logLines);
   const resolve = flags.resolve.map(parseResolve);
   let targets: Target[] = rawTargets.map(parseTarget);

@@ -21,8 +21,8 @@ export function defineBundle(cmd: Command, onAction: OnAction): Command {
     .option("--log-lines <n>", "lines of each gateway and backend container log to keep", "200")
     .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz)")
     .option("--json", "print one JSON line ({path, bytes, …}) on stdout instead of the path and size")
-    .option("--timeout <seconds>", "deadline of the diagnosis, and of the collection", "20")
-    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--timeout <duration>", "deadline of the diagnosis, and of the collection (500ms, 20s, 1m; a plain number is seconds)", "20s")
+    .option("--probe-timeout <duration>", "timeout of one probe attempt", "3s")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .action((targets: string[], flags: BundleFlags) => onAction(bundleCommand(targets, flags)));
 }

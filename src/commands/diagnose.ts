@@ -11,6 +11,7 @@ import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
+import { parseDuration } from "./duration.js";
 import { withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
 
 /** Options of the diagnose command, as parsed. */
@@ -32,8 +33,8 @@ export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
     .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
     .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout (= -o json)")
     .addOption(new Option("-o, --output <format>", "output format: text (the answer first), short (one line per path), wide (short + probe and objects), json, yaml").choices(OUTPUT_FORMATS))
-    .option("--timeout <seconds>", "deadline for the whole run", "20")
-    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--timeout <duration>", "deadline for the whole run (500ms, 20s, 1m; a plain number is seconds)", "20s")
+    .option("--probe-timeout <duration>", "timeout of one probe attempt", "3s")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
     .option("--from <bundle>", "analyse a bug-report bundle offline (a .tar.gz or an extracted directory): re-run every check on the recorded data")
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
@@ -46,12 +47,6 @@ export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
 }
 
 
-/** Parse a positive number of seconds into milliseconds. @throws UsageError */
-function seconds(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
-  return Math.round(n * 1000);
-}
 
 /** Exit code for a report status under `--fail-on` (DESIGN §3). */
 export function exitCodeFor(status: Report["status"], failOn: DiagnoseFlags["failOn"]): number {
@@ -100,8 +95,8 @@ function chooseMode(flags: DiagnoseFlags): Mode {
  * @throws UsageError / ScenarioError / PluginError for bad input (exit 2).
  */
 export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Promise<number> {
-  const timeoutMs = seconds("--timeout", flags.timeout);
-  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const timeoutMs = parseDuration("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
   const resolve = flags.resolve.map(parseResolve);
   let targets: Target[] = rawTargets.map(parseTarget);
   parseRequestOptions(flags.header, flags.request); // a bad -H / -X is a usage error before anything runs

@@ -16,6 +16,7 @@
 import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
+import { parseDuration } from "./duration.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { FixId, Target } from "../engine/types.js";
 import type { Diagnosis } from "../fixes/runner.js";
@@ -32,7 +33,7 @@ export interface FixFlags extends RunFlags {
   address?: string;
   /** `--port P`: where a socat forward listens. */
   port?: string;
-  /** `--wait SECONDS`: how long to keep re-checking after a fix while its checks still fail. */
+  /** `--wait DURATION` (20s, 1m, plain seconds): how long to keep re-checking after a fix while its checks still fail. */
   wait: string;
 }
 
@@ -46,11 +47,11 @@ export function defineFix(cmd: Command, onAction: OnAction): Command {
     .option("--json", "print one JSON document ({schemaVersion, fixes[]}) and nothing else on stdout")
     .option("--address <addr>", "socat-forward: address the forward listens on", undefined)
     .option("--port <port>", "socat-forward: port the forward listens on (default: the target's)")
-    .option("--wait <seconds>", "keep re-checking this long after a fix while its checks still fail (controllers act asynchronously)", "30")
+    .option("--wait <duration>", "keep re-checking this long after a fix while its checks still fail (controllers act asynchronously)", "30s")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and fix it")
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
-    .option("--timeout <seconds>", "deadline of each diagnosis", "20")
-    .option("--probe-timeout <seconds>", "timeout of one probe attempt", "3")
+    .option("--timeout <duration>", "deadline of each diagnosis (500ms, 20s, 1m; a plain number is seconds)", "20s")
+    .option("--probe-timeout <duration>", "timeout of one probe attempt", "3s")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
     .action((args: string[], flags: FixFlags) => onAction(fixCommand(args, flags)));
 }
@@ -61,12 +62,6 @@ interface Candidate {
   pathIndex: number;
 }
 
-/** Parse a positive number of seconds into milliseconds. @throws UsageError */
-function seconds(flag: string, raw: string, allowZero = false): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n < 0 || (!allowZero && n === 0)) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
-  return Math.round(n * 1000);
-}
 
 const FIX_IDS: FixId[] = ["remove-traefik", "service-to-nodeport", "socat-forward", "kind-port-mapping", "k3d-port-mapping", "hosts-entry"];
 
@@ -186,9 +181,9 @@ async function confirm(question: string): Promise<boolean> {
 export async function fixCommand(args: string[], flags: FixFlags): Promise<number> {
   const { FIX_PLUGINS, isFixId } = await import("../fixes/index.js");
   const { ids, targets: given } = splitFixArgs(args, isFixId);
-  const timeoutMs = seconds("--timeout", flags.timeout);
-  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
-  const settleMs = seconds("--wait", flags.wait, true);
+  const timeoutMs = parseDuration("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const settleMs = parseDuration("--wait", flags.wait, { allowZero: true });
   const resolve = flags.resolve.map(parseResolve);
   let port: number | undefined;
   if (flags.port !== undefined) {

@@ -21,6 +21,7 @@ import { parseResolve, parseTarget } from "../engine/target.js";
 import { withScenarioRequests } from "../run-setup.js";
 import type { Target } from "../engine/types.js";
 import { UsageError } from "../errors.js";
+import { parseDuration } from "./duration.js";
 import { formatHostPort } from "../host/addresses.js";
 import type { LabState } from "../lab/contract.js";
 import type { WatchTui } from "../ui/run-watch.js";
@@ -45,11 +46,11 @@ export function defineWatch(cmd: Command, onAction: OnAction): Command {
   return withRequestOptions(cmd)
     .description("send repeated requests to one target with N concurrent clients; report success rate, latency percentiles and error signatures")
     .argument("[target]", "URL (http://api.openchoreo.localhost:8080/path) or host:port; with --lab, default: the scenario's first target")
-    .option("--interval <ms>", "pause of each client between its requests", "200")
+    .option("--interval <duration>", "pause of each client between its requests (200ms, 1s; a plain number is seconds)", "200ms")
     .option("--concurrency <n>", "clients sending in parallel (1-64)", "1")
     .option("--count <n>", "total requests", "100")
-    .option("--timeout <seconds>", "deadline for the whole run", "30")
-    .option("--probe-timeout <seconds>", "timeout of one request", "3")
+    .option("--timeout <duration>", "deadline for the whole run (500ms, 20s, 1m; a plain number is seconds)", "30s")
+    .option("--probe-timeout <duration>", "timeout of one request", "3s")
     .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
     .option("--json", "print the JSON summary (schemaVersion 1) and nothing else on stdout")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and watch its first target")
@@ -73,12 +74,6 @@ function integer(flag: string, raw: string, min: number, max = Number.MAX_SAFE_I
   return n;
 }
 
-/** Parse a positive number of seconds into milliseconds. @throws UsageError */
-function seconds(flag: string, raw: string): number {
-  const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`${flag} ${JSON.stringify(raw)}: expected a positive number of seconds`);
-  return Math.round(n * 1000);
-}
 
 /**
  * Under the lab, a target the user names on a scenario host port is served
@@ -98,11 +93,11 @@ function labTarget(target: Target, lab: LabState): Target {
  */
 export async function watchCommand(rawTarget: string | undefined, flags: WatchFlags): Promise<number> {
   const started = performance.now();
-  const intervalMs = integer("--interval", flags.interval, 0);
+  const intervalMs = parseDuration("--interval", flags.interval, { allowZero: true });
   const concurrency = integer("--concurrency", flags.concurrency, 1, MAX_CONCURRENCY);
   const count = integer("--count", flags.count, 1);
-  const timeoutMs = seconds("--timeout", flags.timeout);
-  const probeTimeoutMs = Math.min(seconds("--probe-timeout", flags.probeTimeout), timeoutMs);
+  const timeoutMs = parseDuration("--timeout", flags.timeout);
+  const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
   const overrides = flags.resolve.map(parseResolve);
   const requestOptions = parseRequestOptions(flags.header, flags.request);
   let target = rawTarget === undefined ? undefined : parseTarget(rawTarget);

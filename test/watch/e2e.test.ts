@@ -58,7 +58,7 @@ describe("netdoctor watch through the built CLI", () => {
   });
 
   it("shows about half the requests failing with resets when the lab resets every other connection", async () => {
-    const r = await runCli(["watch", "--lab", join(scenariosDir, "k3d-flaky-gateway"), "--concurrency", "12", "--count", "200", "--interval", "20", "--json"]);
+    const r = await runCli(["watch", "--lab", join(scenariosDir, "k3d-flaky-gateway"), "--concurrency", "12", "--count", "200", "--interval", "20ms", "--json"]);
     expect(r.stderr).toBe("");
     const s = JSON.parse(r.stdout) as WatchSummary;
     expect(s.requests).toBe(200);
@@ -97,7 +97,7 @@ describe("netdoctor watch through the built CLI", () => {
     ["no target and no lab", ["watch"], /watch needs a TARGET/],
     ["too many clients", ["watch", "http://127.0.0.1:9/", "--concurrency", "65"], /--concurrency "65": expected an integer from 1 to 64/],
     ["a count of zero", ["watch", "http://127.0.0.1:9/", "--count", "0"], /--count "0": expected an integer ≥ 1/],
-    ["a fractional interval", ["watch", "http://127.0.0.1:9/", "--interval", "1.5"], /--interval "1.5": expected an integer ≥ 0/],
+    ["an interval that is not a duration", ["watch", "http://127.0.0.1:9/", "--interval", "1.5x"], /--interval "1.5x": expected a duration such as 500ms, 20s, 1m or a number of seconds/],
     ["a bad target", ["watch", "ftp://x/"], /only http:\/\/ and https:\/\//],
   ])("exits 2 for %s", async (_what, args, message) => {
     const r = await runCli(args);
