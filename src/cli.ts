@@ -15,7 +15,9 @@ import { defineFix } from "./commands/fix.js";
 import { defineForwards } from "./commands/forwards.js";
 import { defineLab } from "./commands/lab.js";
 import type { OnAction } from "./commands/run-options.js";
+import { honourOptionsEverywhere, unbindOptionalValues } from "./commands/placement.js";
 import { defineUndo } from "./commands/undo.js";
+import { defineVersion } from "./commands/version.js";
 import { defineWatch } from "./commands/watch.js";
 import { isUserFacingError } from "./errors.js";
 import { toolVersion } from "./version.js";
@@ -28,6 +30,7 @@ function program(onAction: OnAction): Command {
     )
     .version(toolVersion(), "-V, --version")
     .showHelpAfterError("(run netdoctor --help for usage)")
+    .helpCommand("help [command]", "show the help of netdoctor or of COMMAND")
     // Options after a subcommand name belong to it (`netdoctor checks --json`).
     .enablePositionalOptions();
   defineDiagnose(cmd, onAction);
@@ -38,7 +41,10 @@ function program(onAction: OnAction): Command {
   defineUndo(cmd.command("undo"), onAction);
   defineForwards(cmd.command("forwards"), onAction);
   defineCatalog(cmd, onAction);
-  defineCompletion(cmd); // last: it reads every command and option defined above
+  defineVersion(cmd.command("version"), onAction);
+  defineCompletion(cmd); // it reads every command and option defined above
+  // Options written before a subcommand's name reach it, or are refused (exit 2).
+  honourOptionsEverywhere(cmd);
   return cmd;
 }
 
@@ -81,7 +87,7 @@ async function runMain(argv: string[], failed: (code: string, message: string, e
   };
   override(cmd);
   try {
-    await cmd.parseAsync(argv, { from: "user" });
+    await cmd.parseAsync(unbindOptionalValues(argv, cmd), { from: "user" });
     return action ? await action : 0;
   } catch (e) {
     if (e instanceof CommanderError) {

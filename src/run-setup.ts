@@ -23,6 +23,8 @@ export interface RunSetupFlags {
   header?: string[];
   /** `-X` value. */
   request?: string;
+  /** `-n/--namespace`: discovery keeps the entry points of this namespace. */
+  namespace?: string;
 }
 
 /** A run ready for the engine; `stop()` stops the lab (when one was started). */
@@ -106,7 +108,7 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
       const halfTimer = setTimeout(endDiscovery, Math.max(0, Math.ceil((deadlineAt - performance.now()) / 2)));
       deadline.addEventListener("abort", endDiscovery, { once: true });
       const discoverySignal = discoveryEnd.signal;
-      const found = await discover(live.sources, { hostAddress, signal: discoverySignal, scenarioTargets: live.lab?.targets ?? [] }).finally(() => {
+      const found = await discover(live.sources, { hostAddress, signal: discoverySignal, scenarioTargets: live.lab?.targets ?? [], namespace: flags.namespace ?? null }).finally(() => {
         clearTimeout(halfTimer);
         deadline.removeEventListener("abort", endDiscovery);
       });

@@ -12,7 +12,8 @@ import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
 import { parseDuration } from "./duration.js";
-import { withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
+import { colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
+import { checkTargetWords } from "./targets.js";
 
 /** Options of the diagnose command, as parsed. */
 export interface DiagnoseFlags extends RunFlags {
@@ -39,11 +40,26 @@ export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
     .option("--from <bundle>", "analyse a bug-report bundle offline (a .tar.gz or an extracted directory): re-run every check on the recorded data")
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
     .option("--checks-dir <dir>", "load extra checks from *.js / *.mjs modules in DIR")
-    .option("--no-color", "no colours in the TUI")
+    .option("--no-color", "no colours in the TUI (also when NO_COLOR is set)")
     .option("--verbose", "list every check of every path in text output")
     .option("--junit <file>", "also write a JUnit XML report (one testcase per check) to FILE")
     .addOption(new Option("--fail-on <level>", "exit 1 at this status or worse").choices(["fail", "warn", "never"]).default("fail"))
-    .action((targets: string[], flags: DiagnoseFlags) => onAction(diagnose(targets, flags)));
+    .action((targets: string[], flags: DiagnoseFlags) => onAction(refuseNonTargets(targets, flags, [...cmd.commands.map((c) => c.name()), "help"]).then(() => diagnose(targets, flags))));
+}
+
+/**
+ * A TARGET must be a URL, host:port or a known name (issue 13 §2): a bare
+ * word is checked against the commands, `localhost`, the hosts file and
+ * `--resolve` before anything runs. @throws UsageError
+ */
+async function refuseNonTargets(targets: string[], flags: DiagnoseFlags, commands: string[]): Promise<void> {
+  if (!targets.some((t) => /^[A-Za-z][A-Za-z0-9_-]*$/.test(t))) return;
+  const known = new Set(flags.resolve.map((r) => r.split(":")[0]!.toLowerCase()));
+  const { hostsFilePath, parseHostsFile } = await import("../sources/live/host.js");
+  const { readFile } = await import("node:fs/promises");
+  const text = await readFile(hostsFilePath(process.platform), "utf8").catch(() => "");
+  for (const e of parseHostsFile(text)) for (const n of e.names) known.add(n.toLowerCase());
+  checkTargetWords(targets, commands, known);
 }
 
 
@@ -269,7 +285,7 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   let tui: Promise<void> | null = null;
   if (mode === "tui") {
     const { runTui } = await import("../ui/run-tui.js");
-    tui = runTui(hub.subscribe, { color: flags.color, ...(fixes ? { fixer: fixes.fixer, fixProgress: fixes.fixProgress, onReport: fixes.onReport } : {}) });
+    tui = runTui(hub.subscribe, { color: colorWanted(flags.color), ...(fixes ? { fixer: fixes.fixer, fixProgress: fixes.fixProgress, onReport: fixes.onReport } : {}) });
   } else if (process.stderr.isTTY) {
     // Progress goes to stderr, and only on a terminal: stdout carries the report alone.
     const { createProgressReporter } = await import("../report/text.js");

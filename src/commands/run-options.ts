@@ -57,3 +57,11 @@ export function withRequestOptions(c: Command): Command {
     .option("-H, --header <header>", "send this request header, as curl: 'Name: value' (repeatable); route matching uses it, and 'Host: x' replaces the Host header", collect, [])
     .option("-X, --request <method>", "send the request with this method, as curl (default GET); route matching uses it");
 }
+
+/**
+ * Whether to colour: `--no-color` turns colour off, and so does `NO_COLOR`
+ * set to anything but the empty string (https://no-color.org).
+ */
+export function colorWanted(flag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
+  return flag && !env["NO_COLOR"];
+}

@@ -26,7 +26,7 @@ import { formatHostPort } from "../host/addresses.js";
 import type { LabState } from "../lab/contract.js";
 import type { WatchTui } from "../ui/run-watch.js";
 import type { StoppedBy, WatchSummary } from "../watch/summary.js";
-import { collect, withRequestOptions, type OnAction, type RequestFlags } from "./run-options.js";
+import { collect, colorWanted, withRequestOptions, type OnAction, type RequestFlags } from "./run-options.js";
 
 /** Options of the watch command, as commander parses them (strings until validated here). */
 export interface WatchFlags extends RequestFlags {
@@ -54,7 +54,7 @@ export function defineWatch(cmd: Command, onAction: OnAction): Command {
     .option("--resolve <host:port:addr>", "resolve HOST:PORT to ADDR, as curl does (repeatable)", collect, [])
     .option("--json", "print the JSON summary (schemaVersion 1) and nothing else on stdout")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and watch its first target")
-    .option("--no-color", "no colours in the TUI")
+    .option("--no-color", "no colours in the TUI (also when NO_COLOR is set)")
     .action((target: string | undefined, flags: WatchFlags) => onAction(watchCommand(target, flags)));
 }
 
@@ -162,7 +162,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
       );
     } else if (mode === "tui") {
       const { runWatchTui } = await import("../ui/run-watch.js");
-      const live = runWatchTui(viewState(null), { color: flags.color });
+      const live = runWatchTui(viewState(null), { color: colorWanted(flags.color) });
       tui = live;
       timers.push(
         setInterval(() => {

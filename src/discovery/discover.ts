@@ -67,6 +67,12 @@ export interface DiscoverOptions {
   signal: AbortSignal;
   /** Targets the lab scenario names (LabState.targets), included beside what was discovered. */
   scenarioTargets?: readonly string[];
+  /**
+   * `-n/--namespace`: only entry points whose HTTPRoute or Ingress lives in
+   * this namespace (and, under the lab, the scenario targets discovered
+   * there); the summary names it.
+   */
+  namespace?: string | null;
 }
 
 /** One published host port of the cluster. */
@@ -198,6 +204,8 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
     ]);
     const svcs: Service[] = services.items ?? [];
     const gws: Gateway[] = gateways.items ?? [];
+    // -n limits what is requested by name to the routes and Ingresses of that namespace (the counts in the summary stay cluster-wide).
+    const inNamespace = (o: { metadata: { namespace?: string } }) => !opts.namespace || (o.metadata.namespace ?? "default") === opts.namespace;
     const rts: HTTPRoute[] = routes.items ?? [];
     const gwClasses: GatewayClass[] = classes.items ?? [];
     const nss: Namespace[] | null = namespaces.items;
@@ -250,7 +258,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
       if (best.gateway) {
         const gw = gws.find((g) => g.metadata.name === best.gateway!.name && (g.metadata.namespace ?? "default") === best.gateway!.namespace);
         const listenerPort = best.servicePort!.port;
-        for (const r of gw ? rts : []) {
+        for (const r of gw ? rts.filter(inNamespace) : []) {
           const a = attachRoute(r, gw!, nss);
           if (!a?.accepted) continue;
           for (const la of a.listeners) {
@@ -277,7 +285,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
         const ctrlPod = best.pod ?? (best.service ? podsSelectedBy([...(pods.items ?? [])], best.service.metadata.namespace ?? "default", best.service.spec.selector)[0] : undefined);
         const cfg = controllerConfig(impl, ctrlPod ? podArgs(ctrlPod) : []);
         const controller = { name: impl };
-        for (const ing of ings.filter((i) => servesIngress(cfg, i, ingClasses).served)) {
+        for (const ing of ings.filter((i) => inNamespace(i) && servesIngress(cfg, i, ingClasses).served)) {
           const tlsHosts = new Set(((ing.spec.tls ?? []) as { hosts?: string[] }[]).flatMap((t) => t.hosts ?? []));
           for (const rule of ing.spec.rules ?? []) {
             if (rule.host && isWildcard(rule.host)) {
@@ -292,12 +300,12 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
         if (!found) idle.push({ p, why: `${taker}, ${controller.name} controller`, note: `${p.hostPort} reaches ${controller.name} but no Ingress${https ? " with a TLS host" : ""} is served there` });
         continue;
       }
-      add(`${https ? "https" : "http"}://${host}:${p.hostPort}/`, taker);
+      if (!best.service || inNamespace(best.service)) add(`${https ? "https" : "http"}://${host}:${p.hostPort}/`, taker);
     }
     for (const [what, l] of [["Gateways", gateways], ["HTTPRoutes", routes], ["Ingresses", ingresses]] as const) {
       if (l.error && l.error !== "not-found") notes.push(`${what} not readable (${l.error}): their hostnames are unknown`);
     }
-    if (entries.size === 0 && !opts.scenarioTargets?.length) {
+    if (entries.size === 0 && !opts.scenarioTargets?.length && !opts.namespace) {
       // Nothing to request by name (and no lab scenario targets): diagnose the published ports so the user sees why.
       for (const { p, why } of idle) add(`http://${host}:${p.hostPort}/`, `${why}; no host is routed on this port`);
       for (const p of published) add(`http://${host}:${p.hostPort}/`, `${containerName(p.container)} publishes ${p.hostPort}→${p.containerPort}; no Service takes container port ${p.containerPort}`);
@@ -314,6 +322,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
   const scenario: typeof discoveredList = [];
   for (const raw of opts.scenarioTargets ?? []) {
     const t = parseTarget(raw);
+    if (opts.namespace && !entries.has(t.url)) continue; // not discovered in that namespace
     if (!scenario.some((e) => e.url === t.url)) scenario.push(entries.get(t.url) ?? { url: t.url, why: "target of the lab scenario", port: t.port });
   }
   const fromScenario = scenario.filter((e) => !entries.has(e.url)).length;
@@ -325,6 +334,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
   let count = `entry points: ${all.length}`;
   if (fromScenario) count += ` (${fromScenario} only from the lab scenario's targets)`;
   if (all.length > entryPoints.length) count += `, the first ${entryPoints.length} diagnosed (pass a TARGET for any other)`;
+  if (opts.namespace) count = `namespace ${opts.namespace}: ${count}`;
   const summary = [head.join(", "), count, ...notes].join("; ");
   return { flavor: fl.flavor, cluster: fl.cluster, summary, entryPoints };
 }
