@@ -22,7 +22,7 @@ describe("the text report, answer first", () => {
     expect(result).toBeGreaterThan(0);
     expect(result).toBeLessThan(6);
     expect(cause).toBeGreaterThan(result);
-    expect(lines[cause + 1]).toMatch(/^ {7}why: svclb pod kube-system\/svclb-gateway-default-\S+ is Pending: port 80 is held by svclb-traefik/);
+    expect(lines[cause + 1]).toMatch(/^ {7}why: svclb pod kube-system\/svclb-gateway-default-\S+ is Pending\b.*: port 80 is held by svclb-traefik/);
     expect(lines[cause + 2]).toMatch(/^ {7}paths: http:\/\/api\.openchoreo\.localhost:\d+\/, http:\/\/openchoreo\.localhost:\d+\/, http:\/\/thunder\.openchoreo\.localhost:\d+\/$/);
     expect(lines.slice(cause).find((l) => l.includes("fix: "))).toContain("netdoctor fix remove-traefik");
     // One cause, one detail block for the three identical paths: ND502 is described once there.

@@ -82,7 +82,7 @@ describe("a word that is not a target", () => {
   });
 
   it("an unknown bare word is not a host name netdoctor would diagnose", async () => {
-    refused(await runCli(["completion", "bash"]), /^netdoctor: TARGET 'completion' is not a URL, host:port or a known host name/);
+    refused(await runCli(["frobnicate"]), /^netdoctor: TARGET 'frobnicate' is not a URL, host:port or a known host name/);
   });
 
   it("a name given with --resolve is a host name", async () => {
