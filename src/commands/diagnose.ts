@@ -12,7 +12,7 @@ import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
 import { parseDuration } from "./duration.js";
-import { colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
+import { collect, colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
 import { checkTargetWords } from "./targets.js";
 
 /** Options of the diagnose command, as parsed. */
@@ -24,7 +24,12 @@ export interface DiagnoseFlags extends RunFlags {
   failOn: "fail" | "warn" | "never";
   /** `--junit FILE`: also write a JUnit XML report there after the run. */
   junit?: string;
-  /** `-o FORMAT`: text, short, wide, json (= --json), yaml. */
+  /** `--skip X` / `--only X` (repeatable, or comma-separated): check codes, check ids or hops. */
+  skip: string[];
+  only: string[];
+  /** `--config FILE`: the configuration file (default: .netdoctor.yaml up from the working directory, then the user's config dir). */
+  config?: string;
+  /** `-o FORMAT`: text, short, wide, json (= --json), yaml, github (annotations only). */
   output?: (typeof OUTPUT_FORMATS)[number];
 }
 
@@ -33,7 +38,10 @@ export function defineDiagnose(cmd: Command, onAction: OnAction): Command {
   return withRequestOptions(withClusterOptions(cmd))
     .argument("[target...]", "URL (http://api.openchoreo.localhost:8080/path) or host:port")
     .option("--json", "print the JSON report (schemaVersion 1) and nothing else on stdout (= -o json)")
-    .addOption(new Option("-o, --output <format>", "output format: text (the answer first), short (one line per path), wide (short + probe and objects), json, yaml").choices(OUTPUT_FORMATS))
+    .addOption(new Option("-o, --output <format>", "output format: text (the answer first), short (one line per path), wide (short + probe and objects), json, yaml, github (GitHub Actions annotations)").choices(OUTPUT_FORMATS))
+    .option("--skip <check>", "leave out a check: its code (ND502), id (service.port-free) or hop (service); repeatable or comma-separated", collect, [])
+    .option("--only <check>", "run the report on these checks only (codes, ids or hops); repeatable or comma-separated", collect, [])
+    .option("--config <file>", "configuration file with skip, only and suppressions (default: .netdoctor.yaml here or in a parent directory, then ~/.config/netdoctor/config.yaml)")
     .option("--timeout <duration>", "deadline for the whole run (500ms, 20s, 1m; a plain number is seconds)", "20s")
     .option("--probe-timeout <duration>", "timeout of one probe attempt", "3s")
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and diagnose it")
@@ -94,7 +102,7 @@ function eventHub() {
 }
 
 /** Output formats `-o` takes (issue 13 §1); `--json` is `-o json`. */
-export const OUTPUT_FORMATS = ["text", "short", "wide", "json", "yaml"] as const;
+export const OUTPUT_FORMATS = ["text", "short", "wide", "json", "yaml", "github"] as const;
 type Mode = (typeof OUTPUT_FORMATS)[number] | "tui";
 
 /** `-o`, else `--json`, else the TUI on a terminal (not under CI), else text (DESIGN §3 output modes). */
@@ -291,7 +299,24 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
     const { createProgressReporter } = await import("../report/text.js");
     hub.subscribe(createProgressReporter((s) => process.stderr.write(s)));
   }
-  const result = await execute((e) => hub.emit(e));
+  // Filters and suppressions (flags and the configuration file) apply to what every reporter sees.
+  const { loadConfig, filterOf } = await import("./config.js");
+  const { applyFilter, applyPathFilter } = await import("../report/filter.js");
+  const loaded = await loadConfig(flags.config);
+  const filter = filterOf(loaded.config, flags);
+  // A selector that names no check would filter nothing, silently: refuse it (exit 2).
+  const { loadChecks } = await import("../load-checks.js");
+  const { selects } = await import("../report/filter.js");
+  const { PROBE_CHECK } = await import("../engine/verdict.js");
+  const known = [...(await loadChecks(flags.checksDir)).map((c) => ({ code: c.code, id: c.id, hop: c.hop as string })), { code: PROBE_CHECK.code, id: PROBE_CHECK.id, hop: "probe" }];
+  for (const [where, list] of [["--skip", filter.skip], ["--only", filter.only], [loaded.file ?? "config", filter.suppress.map((s) => s.check)]] as const) {
+    for (const sel of list) if (!known.some((c) => selects(sel, c as never))) throw new UsageError(`${where}: ${JSON.stringify(sel)} names no check (expected a check code such as ND502, a check id such as service.port-free, or a hop such as service)`);
+  }
+  const result = await execute((e) => {
+    if (e.type === "path-end") e = { ...e, report: applyPathFilter(e.report, filter) };
+    if (e.type === "run-end") e = { ...e, report: applyFilter(e.report, filter) };
+    hub.emit(e);
+  }).then((r) => applyFilter(r, filter));
   if (mode === "text") {
     const { renderText } = await import("../report/text.js");
     process.stdout.write(renderText(result, { verbose: !!flags.verbose }));
@@ -305,12 +330,18 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
     const { renderYaml } = await import("../report/yaml.js");
     process.stdout.write(renderYaml(result));
   }
+  // GitHub Actions: annotations and the job summary (-o github: the annotations alone on stdout).
+  if (mode === "github" || (process.env["GITHUB_ACTIONS"] === "true" && mode === "text")) {
+    const { writeAnnotations, writeSummary } = await import("../report/github.js");
+    await writeAnnotations(result, { failOnWarn: flags.failOn === "warn" });
+    await writeSummary(result);
+  }
   if (tui) await tui;
   // After fixes applied in the TUI, the last re-check is what the user saw and what the exit code says.
   const final = fixes?.latest() ?? result;
   if (flags.junit) {
     const { renderJunit } = await import("../report/junit.js");
-    await writeFile(flags.junit, renderJunit(final));
+    await writeFile(flags.junit, renderJunit(final, { failOn: flags.failOn }));
   }
   return exitCodeFor(final.status, flags.failOn);
 }

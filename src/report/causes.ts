@@ -48,16 +48,18 @@ export function rootCauses(report: Report): Cause[] {
     return cause;
   };
 
+  // Suppressed findings are not causes: the reporters list them apart, with their reasons.
+  const problem = (c: CheckResult) => isProblem(c.status) && !c.suppressed;
   for (const c of report.checks) {
-    if (!isProblem(c.status)) continue;
+    if (!problem(c)) continue;
     if (c.causedBy) pending.push({ check: c, path: null, beside: null });
     else add(c, null);
   }
   for (const p of report.paths) {
-    const verdict = p.verdict ? p.checks.find((c) => c.id === p.verdict!.checkId && isProblem(c.status)) : undefined;
+    const verdict = p.verdict ? p.checks.find((c) => c.id === p.verdict!.checkId && problem(c)) : undefined;
     const main = verdict ? add(verdict, p.target.url) : null;
     for (const c of p.checks) {
-      if (!isProblem(c.status) || c === verdict) continue;
+      if (!problem(c) || c === verdict) continue;
       if (c.causedBy) pending.push({ check: c, path: p.target.url, beside: main });
       else if (main && c.status !== "warn") pending.push({ check: c, path: p.target.url, beside: main });
       else add(c, p.target.url);

@@ -3,24 +3,31 @@
  * the environment checks and one per path, one `<testcase>` per check, for CI
  * dashboards (GitLab, Jenkins, GitHub test reporters).
  *
- * Shape (the de-facto JUnit schema those tools read, as written by Maven
- * Surefire / pytest `--junitxml`):
+ * Shape: valid against the JUnit schema CI servers validate with (Jenkins
+ * xunit-plugin's junit-10.xsd, the Surefire format; tested with xmllint):
  *
  * ```xml
- * <testsuites name="netdoctor" tests="…" failures="…" errors="…" skipped="…" time="…">
+ * <testsuites name="netdoctor" tests="…" failures="…" errors="…" time="…">
  *   <testsuite name="http://api.openchoreo.localhost:8080/" tests=… failures=… errors=… skipped=… time=… timestamp=…>
- *     <testcase classname="service" name="ND502 service.port-free" time="0.004">
- *       <failure message="summary">details and evidence as text</failure>
+ *     <testcase classname="http://api.openchoreo.localhost:8080/ service" name="ND502 service.port-free" time="0.004">
+ *       <failure message="summary" type="ND502">details and evidence as text</failure>
  *     </testcase>
  * ```
  *
- * Status mapping: fail → `<failure>`, error → `<error>`, skip →
- * `<skipped message="…"/>`, warn → a passing testcase with `<system-out>`,
- * pass → an empty testcase. Each path suite also has one testcase for the
- * end-to-end probe (`ND901 probe.end-to-end`, classname `probe`): failed when
+ * The test class is the path's URL and the hop, so the same check on two
+ * URLs is two tests in a dashboard, never one (`environment` for the
+ * environment checks).
+ *
+ * Status mapping: fail → `<failure>`, error → `<error>`, warn → `<skipped
+ * type="warning">` (visible, not a pass), or `<failure type="warning">` under
+ * `--fail-on warn`; a suppressed finding → `<skipped type="suppressed">` with
+ * its reason; a check blocked by another → `<skipped>`; pass → an empty
+ * testcase. A check that does not apply to the path (skipped without being
+ * blocked) is left out. Each path suite also has one testcase for the
+ * end-to-end probe (`ND901 probe.end-to-end`, class `URL probe`): failed when
  * the path's verdict rests on the probe alone ("no static cause found"),
- * skipped when the probe did not run, passed otherwise — so a path that fails
- * only by its probe is red in the dashboard too.
+ * passed when it ran otherwise, left out when it did not run — so a path that
+ * fails only by its probe is red in the dashboard too.
  */
 import { PROBE_CHECK } from "../engine/verdict.js";
 import type { CheckResult, PathReport, Report } from "./types.js";
@@ -62,13 +69,39 @@ function body(c: CheckResult): string {
   return parts.join("\n");
 }
 
-function testcase(c: CheckResult, classname: string = c.hop): string {
+/** Options of the JUnit reporter. */
+export interface JunitOptions {
+  /** `--fail-on`: under `warn`, a warning is a failure. */
+  failOn?: "fail" | "warn" | "never";
+}
+
+/** How a result is written: the JUnit outcome, or null to leave it out (not applicable). */
+function outcome(c: CheckResult, opts: JunitOptions): "pass" | "failure" | "error" | "skipped" | null {
+  if (c.suppressed) return "skipped";
+  switch (c.status) {
+    case "pass":
+      return "pass";
+    case "fail":
+      return "failure";
+    case "error":
+      return "error";
+    case "warn":
+      return opts.failOn === "warn" ? "failure" : "skipped";
+    case "skip":
+      return c.blockedBy ? "skipped" : null;
+  }
+}
+
+function testcase(c: CheckResult, classname: string, opts: JunitOptions): string {
   const open = `    <testcase classname="${escapeXml(classname)}" name="${escapeXml(`${c.code} ${c.id}`)}" time="${seconds(c.durationMs)}"`;
+  if (c.suppressed) return `${open}>\n      <skipped type="suppressed" message="${escapeXml(`suppressed (${c.status}): ${c.suppressed.reason}`)}">${escapeXml(body(c))}</skipped>\n    </testcase>`;
   switch (c.status) {
     case "pass":
       return `${open}/>`;
     case "warn":
-      return `${open}>\n      <system-out>${escapeXml(`warning: ${body(c)}`)}</system-out>\n    </testcase>`;
+      return opts.failOn === "warn"
+        ? `${open}>\n      <failure message="${escapeXml(`warning: ${c.summary}`)}" type="warning">${escapeXml(body(c))}</failure>\n    </testcase>`
+        : `${open}>\n      <skipped type="warning" message="${escapeXml(`warning: ${c.summary}`)}">${escapeXml(body(c))}</skipped>\n    </testcase>`;
     case "fail":
       return `${open}>\n      <failure message="${escapeXml(c.summary)}" type="${escapeXml(c.code)}">${escapeXml(body(c))}</failure>\n    </testcase>`;
     case "error":
@@ -82,6 +115,7 @@ function testcase(c: CheckResult, classname: string = c.hop): string {
 export function probeResult(p: PathReport): CheckResult {
   const onProbe = p.verdict?.checkId === PROBE_CHECK.id;
   const status: CheckResult["status"] = onProbe ? "fail" : p.probe.outcome === "not-run" ? "skip" : "pass";
+  // A probe that did not run is not applicable (left out); blockedBy stays null.
   const what = p.probe.outcome === "http" ? `HTTP ${p.probe.status ?? "?"}${p.probe.signature ? ` (${p.probe.signature})` : ""}` : p.probe.outcome;
   const summary = onProbe ? p.verdict!.summary : p.probe.outcome === "not-run" ? "not applicable: the probe did not run" : `the end-to-end request got ${what}`;
   return {
@@ -98,40 +132,44 @@ export function probeResult(p: PathReport): CheckResult {
   };
 }
 
-function suite(name: string, cases: CheckResult[], timestamp: string, probe: CheckResult | null): string {
-  const all = probe ? [...cases, probe] : cases;
-  const n = (s: CheckResult["status"]) => all.filter((c) => c.status === s).length;
-  const time = all.reduce((t, c) => t + c.durationMs, 0);
+/** The results a suite writes, with their JUnit outcome (the ones left out dropped). */
+function written(cases: CheckResult[], opts: JunitOptions): { c: CheckResult; o: NonNullable<ReturnType<typeof outcome>> }[] {
+  return cases.map((c) => ({ c, o: outcome(c, opts) })).filter((x): x is { c: CheckResult; o: NonNullable<ReturnType<typeof outcome>> } => x.o !== null);
+}
+
+function suite(name: string, cases: CheckResult[], timestamp: string, probe: CheckResult | null, classOf: (c: CheckResult) => string, opts: JunitOptions): string {
+  const all = written(probe ? [...cases, probe] : cases, opts);
+  const n = (o: string) => all.filter((x) => x.o === o).length;
+  const time = all.reduce((t, x) => t + x.c.durationMs, 0);
   const lines = [
-    `  <testsuite name="${escapeXml(name)}" tests="${all.length}" failures="${n("fail")}" errors="${n("error")}" skipped="${n("skip")}" time="${seconds(time)}" timestamp="${escapeXml(timestamp)}">`,
-    ...cases.map((c) => testcase(c)),
+    `  <testsuite name="${escapeXml(name)}" tests="${all.length}" failures="${n("failure")}" errors="${n("error")}" skipped="${n("skipped")}" time="${seconds(time)}" timestamp="${escapeXml(timestamp)}">`,
+    ...all.map(({ c }) => testcase(c, c === probe ? classOf({ ...c, hop: "probe" as CheckResult["hop"] }) : classOf(c), opts)),
+    "  </testsuite>",
   ];
-  if (probe) lines.push(testcase(probe, "probe"));
-  lines.push("  </testsuite>");
   return lines.join("\n");
 }
 
-/** Counts over the whole JUnit document: what `<testsuites>` declares. */
-export function junitCounts(report: Report): { tests: number; failures: number; errors: number; skipped: number } {
-  const all = [...report.checks, ...report.paths.flatMap((p) => [...p.checks, probeResult(p)])];
+/** Counts over the whole JUnit document: what `<testsuites>` declares (the common schema has no `skipped` there), and the skipped ones. */
+export function junitCounts(report: Report, opts: JunitOptions = {}): { tests: number; failures: number; errors: number; skipped: number } {
+  const all = written([...report.checks, ...report.paths.flatMap((p) => [...p.checks, probeResult(p)])], opts);
   return {
     tests: all.length,
-    failures: all.filter((c) => c.status === "fail").length,
-    errors: all.filter((c) => c.status === "error").length,
-    skipped: all.filter((c) => c.status === "skip").length,
+    failures: all.filter((x) => x.o === "failure").length,
+    errors: all.filter((x) => x.o === "error").length,
+    skipped: all.filter((x) => x.o === "skipped").length,
   };
 }
 
 /** Render the report as a JUnit XML document (UTF-8, ends with a newline). */
-export function renderJunit(report: Report): string {
-  const c = junitCounts(report);
+export function renderJunit(report: Report, opts: JunitOptions = {}): string {
+  const c = junitCounts(report, opts);
   const ts = report.startedAt.replace(/\.\d+Z$/, "Z").replace(/Z$/, "");
   const suites: string[] = [];
-  if (report.checks.length) suites.push(suite("environment", report.checks, ts, null));
-  for (const p of report.paths) suites.push(suite(p.target.url, p.checks, ts, probeResult(p)));
+  if (report.checks.length) suites.push(suite("environment", report.checks, ts, null, () => "environment", opts));
+  for (const p of report.paths) suites.push(suite(p.target.url, p.checks, ts, probeResult(p), (x) => `${p.target.url} ${x.hop}`, opts));
   return [
     `<?xml version="1.0" encoding="UTF-8"?>`,
-    `<testsuites name="netdoctor" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" skipped="${c.skipped}" time="${seconds(report.durationMs)}">`,
+    `<testsuites name="netdoctor" tests="${c.tests}" failures="${c.failures}" errors="${c.errors}" time="${seconds(report.durationMs)}">`,
     ...suites,
     `</testsuites>`,
     "",

@@ -45,6 +45,7 @@ import {
   worstStatus,
 } from "./format.js";
 import { rootCauses, type Cause } from "./causes.js";
+import { suppressedFindings } from "./filter.js";
 import type { CheckResult, DiscoveryReport, FixReport, PathReport, Report, RunEvent, RunListener } from "./types.js";
 
 /** Options of the text reporter. */
@@ -184,6 +185,17 @@ export function causeLines(causes: readonly Cause[]): string[] {
   return lines;
 }
 
+/** Suppressed findings (issue 13 §4): listed with their reasons, never hidden; none: no lines. */
+export function suppressedLines(report: Report): string[] {
+  const all = suppressedFindings(report);
+  if (all.length === 0) return [];
+  return [
+    "",
+    `Suppressed (${all.length}): not counted toward the result or --fail-on`,
+    ...all.map(({ check, path }) => `  ${textMark(check.status)} ${check.code} ${check.id} on ${path ?? "the environment"} — ${check.suppressed!.reason}`),
+  ];
+}
+
 /** What makes two paths' detail blocks the same: their findings, probe and evidence basis. */
 function detailKey(path: PathReport): string {
   const problems = problemChecks(path.checks).map((c) => [c.code, c.status, c.summary, c.evidence ?? null]);
@@ -196,7 +208,7 @@ function problemBlock(path: PathReport, same: readonly string[]): string[] {
   for (const hop of pathHops(path)) {
     const shown = problemChecks(path.checks, hop.hop);
     shown.forEach((c, i) => {
-      lines.push(`  ${textMark(c.status)} ${(i === 0 ? hop.hop : "").padEnd(HOP_WIDTH)} ${c.code} ${c.id}  ${c.summary}`);
+      lines.push(`  ${textMark(c.status)} ${(i === 0 ? hop.hop : "").padEnd(HOP_WIDTH)} ${c.code} ${c.id}  ${c.suppressed ? "(suppressed) " : ""}${c.summary}`);
       if (c.overruled) lines.push(`${CHECK_INDENT}         likely: ${c.overruled.likely}`);
       for (const l of evidenceLines(c.evidence, { max: 3, width: 160 })) lines.push(`${CHECK_INDENT}         ${l}`);
     });
@@ -238,6 +250,7 @@ export function renderText(report: Report, opts: TextOptions = {}): string {
   lines.push("", resultLine(report));
   const causes = rootCauses(report);
   if (causes.length) lines.push("", ...causeLines(causes));
+  lines.push(...suppressedLines(report));
   const passing = report.paths.filter((p) => p.status === "pass");
   if (passing.length) {
     lines.push("");

@@ -36,6 +36,13 @@ export interface CheckResult {
    * Optional, additive to schemaVersion 1.
    */
   causedBy?: string;
+  /**
+   * Present when a suppression in the configuration file matches this
+   * finding (issue 13 §4): the finding keeps its status, is listed as
+   * suppressed with the reason, and does not count toward the path's status,
+   * its verdict or `--fail-on`. Optional, additive to schemaVersion 1.
+   */
+  suppressed?: { reason: string };
 }
 
 /** Where the path stops: the failing check on the hop closest to the client. */
