@@ -1,7 +1,7 @@
 /**
  * gateway.ingress-controller-ready (ND606): when the entry Service (or the
  * hostPort pod that takes the node port) is an ingress controller —
- * ingress-nginx or traefik — its pods are Ready. Publishes
+ * ingress-nginx, traefik or Contour's Envoy — its pods are Ready. Publishes
  * `facts.ingressController` (null when the entry is not an ingress controller).
  */
 import {
@@ -35,7 +35,7 @@ import {
   ref,
 } from "../../src/kube/helpers.js";
 import { listenerPortFor, ownServiceGateways, ownServiceImplementations } from "../../src/gateway/implementations.js";
-import { classesOfController, controllerConfig, ingressImplementationOf, podArgs, type IngressImplementation } from "../../src/ingress/index.js";
+import { classesOfController, contourServeArgs, controllerConfig, ingressImplementationOf, ingressImplementationOfService, podArgs, type IngressImplementation } from "../../src/ingress/index.js";
 
 /** Label kind's ingress guide puts on the node that runs ingress-nginx (kind docs "Ingress", kubeadmConfigPatches node-labels). */
 const INGRESS_READY_LABEL = "ingress-ready";
@@ -62,6 +62,8 @@ interface Entry {
   pods: Pod[];
   /** How the entry was found, for the summary. */
   via: string;
+  /** Every pod listed (Contour's class flags live on the `contour serve` pods, not on Envoy's). */
+  allPods: Pod[];
 }
 
 /**
@@ -99,7 +101,7 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
   if (svcFact) {
     const svc = services.find((s) => isObject(s, svcFact.namespace, svcFact.name));
     const name = `${svcFact.namespace}/${svcFact.name}`;
-    const impl = svc ? ingressImplementationOf(svc) : null;
+    const impl = svc ? ingressImplementationOfService(svc, pods) : null;
     if (!svc || !impl) return `not applicable: Service ${name} is not an ingress controller`;
     const gatewayPath = await servesGatewayHere(ctx, svc, svcFact.port, pods);
     if (gatewayPath) return `not applicable: Service ${name} is ${gatewayPath}; see gateway.found`;
@@ -108,6 +110,7 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
       namespace: svcFact.namespace,
       service: svc,
       pods: podsSelectedBy(pods, svcFact.namespace, svc.spec.selector).filter(live),
+      allPods: pods,
       via: `Service ${name}${svcFact.via === "hostport" ? ` (its pods take node port ${ctx.facts.container?.containerPort ?? svcFact.port} as hostPort)` : ""}`,
     };
   }
@@ -124,6 +127,7 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
     namespace: ns,
     service: null,
     pods: pods.filter((p) => live(p) && (p.metadata.namespace ?? "default") === ns && ingressImplementationOf(p) === impl),
+    allPods: pods,
     via: `pod ${ref(holder)} (hostPort ${c.containerPort} on ${c.name})`,
   };
 }
@@ -144,7 +148,7 @@ const check: Check = defineCheck({
   after: ["service.receives-port"],
   explain: {
     meaning:
-      "The entry Service (or the pod holding the node port as hostPort) belongs to an ingress controller: ingress-nginx (Service ingress-nginx/ingress-nginx-controller, labels app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller) or traefik (k3s: Service kube-system/traefik, app.kubernetes.io/name=traefik). Its pods must be Ready; the IngressClasses whose spec.controller it claims (k8s.io/ingress-nginx, traefik.io/ingress-controller) decide which Ingresses it serves.",
+      "The entry Service (or the pod holding the node port as hostPort) belongs to an ingress controller: ingress-nginx (Service ingress-nginx/ingress-nginx-controller, labels app.kubernetes.io/name=ingress-nginx, app.kubernetes.io/component=controller) traefik (k3s: Service kube-system/traefik, app.kubernetes.io/name=traefik) or Contour's Envoy (DaemonSet and Service projectcontour/envoy, hostPort 80/443). Its pods must be Ready; the IngressClasses whose spec.controller it claims (k8s.io/ingress-nginx, traefik.io/ingress-controller) decide which Ingresses it serves — Contour instead matches the class name against `contour serve --ingress-class-name` (default contour).",
     causes:
       "kind: the ingress-nginx controller is Pending because no node carries the label ingress-ready=true (the kind cluster was created without the kubeadmConfigPatches node-labels of the ingress guide), or hostPort 80/443 is taken on that node; the controller crash-loops (admission secret missing while the ingress-nginx-admission-create Job has not run); the image cannot be pulled.",
     fix:
@@ -175,18 +179,19 @@ const check: Check = defineCheck({
     // Flags from a Ready pod, else any pod, else the Deployment's pod template.
     const argsPod = entry.pods.find((p) => podState(p).ready) ?? entry.pods[0];
     const args = argsPod ? podArgs(argsPod) : deps[0] ? (deps[0].spec.template.spec.containers ?? []).flatMap((c) => [...(c.command ?? []), ...(c.args ?? [])]) : [];
-    const cfg = controllerConfig(entry.implementation, args);
+    const cfg = controllerConfig(entry.implementation, entry.implementation === "contour" ? contourServeArgs(entry.allPods, entry.namespace) : args);
     const fact: IngressControllerFact = {
       namespace: entry.namespace,
       name: entry.service?.metadata.name ?? deps[0]?.metadata.name ?? entry.pods[0]?.metadata.name ?? entry.implementation,
       implementation: entry.implementation,
       controller: cfg.controller,
-      classNames: classesOfController(cfg.controller, classes),
+      // Contour claims no IngressClass controller: the class names it matches are its classes.
+      classNames: entry.implementation === "contour" ? cfg.annotationClasses : classesOfController(cfg.controller, classes),
       annotationClasses: cfg.annotationClasses,
       watchWithoutClass: cfg.watchWithoutClass,
     };
     const what = `${entry.implementation} controller ${entry.namespace}/${fact.name}`;
-    const classes_ = fact.classNames.length ? `IngressClass ${fact.classNames.join(", ")} (${cfg.controller})` : `no IngressClass with controller ${cfg.controller}`;
+    const classes_ = entry.implementation === "contour" ? `Ingresses of class ${fact.classNames.join(", ")} (matched by name)` : fact.classNames.length ? `IngressClass ${fact.classNames.join(", ")} (${cfg.controller})` : `no IngressClass with controller ${cfg.controller}`;
     const evidence: Record<string, unknown> = {
       entry: entry.via,
       service: entry.service ? ref(entry.service) : null,

@@ -24,6 +24,7 @@ import { describeIngressPath, predictIngress, type IngressBackendRef, type Ingre
 const NOT_FOUND: Record<IngressControllerConfig["implementation"], string> = {
   "ingress-nginx": 'ingress-nginx answers from its default backend: 404 with the HTML page "404 Not Found … <center>nginx</center>".',
   traefik: 'traefik answers 404 with the text body "404 page not found".',
+  contour: "Contour's Envoy answers 404 with an empty body and the header server: envoy (no virtual host or route for the request).",
 };
 
 const nn = (o: { metadata: { name: string; namespace?: string } }) => `${o.metadata.namespace ?? "default"}/${o.metadata.name}`;

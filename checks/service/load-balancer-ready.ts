@@ -5,6 +5,7 @@
 import { defineCheck, fail, pass, skip, warn, isSourceError, type Check, type CheckContext, type ContainerInspect } from "../../src/index.js";
 import { containerName, describeState, labelsOf } from "../../src/host/containers.js";
 import { isObject, podState, describePodState, ref, svclbFor } from "../../src/kube/helpers.js";
+import { ingressImplementationOfService } from "../../src/ingress/index.js";
 
 /** cloud-provider-kind labels its load-balancer containers (`kindccm-<hash>`) with the cluster and `<cluster>/<ns>/<svc>` (real-world-facts §3.4). */
 const CPK_CLUSTER_LABEL = "io.x-k8s.cloud-provider-kind.cluster";
@@ -106,6 +107,17 @@ const check: Check = defineCheck({
     const kind = ctx.facts.container?.role === "kind-node";
     // The path does not use the LoadBalancer address when it reaches the Service through a nodePort or a hostPort pod.
     const bypassed = fact.via === "nodeport" || fact.via === "hostport";
+    if (kind && fact.via === "hostport") {
+      // An ingress controller's hostPort pods (Contour's quickstart Envoy DaemonSet, hostPort 80/443) serve the
+      // path without the address; only the Ingress ADDRESS column stays empty. No Gateway waits for it.
+      const impl = ingressImplementationOfService(svc, await ctx.kube.list("pods", ctx.signal));
+      if (impl) {
+        return pass(`Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>), which this path does not use: it reaches the ${impl} controller's hostPort pod directly`, {
+          details: "kind has no LoadBalancer implementation of its own; the ingress controller still serves through its hostPort, and Ingresses it serves show no ADDRESS until cloud-provider-kind or MetalLB gives the Service one.",
+          evidence: { service: name, ingress: [], via: fact.via, ingressController: impl },
+        });
+      }
+    }
     if (kind) {
       const impl = await kindLoadBalancers(ctx, ctx.facts.container?.cluster ?? null, fact);
       const summary = `Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>; ${impl.observed}); expected an address from cloud-provider-kind or MetalLB (kind has no LoadBalancer implementation of its own)`;

@@ -31,7 +31,7 @@ import { gatewayOfService, implementationOfController, podsSelectedBy, ref } fro
 import type { ContainerFact } from "../engine/types.js";
 import type { Gateway, GatewayClass, HTTPRoute, Ingress, IngressClass, KindMap, KubeKind, Namespace, Service } from "../kube/types.js";
 import { isSourceError, type ContainerInspect, type Sources } from "../sources/types.js";
-import { controllerConfig, ingressImplementationOf, podArgs, servesIngress } from "../ingress/index.js";
+import { contourServeArgs, controllerConfig, ingressImplementationOf, ingressImplementationOfService, podArgs, servesIngress } from "../ingress/index.js";
 import { portTakers, type PortTaker } from "../kube/node-port.js";
 
 /** Most entry points a run without TARGET diagnoses; the rest are counted in the summary. */
@@ -279,11 +279,11 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
         if (!found) idle.push({ p, why: `${taker}, proxy of Gateway ${best.gateway.namespace}/${best.gateway.name}`, note: `${p.hostPort} reaches Gateway ${best.gateway.namespace}/${best.gateway.name} but no HTTPRoute hostname is attached on port ${listenerPort}` });
         continue;
       }
-      const impl = (best.service && ingressImplementationOf(best.service)) || (best.pod && ingressImplementationOf(best.pod)) || null;
+      const impl = (best.service && ingressImplementationOfService(best.service, [...(pods.items ?? [])])) || (best.pod && ingressImplementationOf(best.pod)) || null;
       if (impl) {
         // Which Ingresses it serves follows from its flags (src/ingress: the same rules route.ingress-rule-matches uses).
         const ctrlPod = best.pod ?? (best.service ? podsSelectedBy([...(pods.items ?? [])], best.service.metadata.namespace ?? "default", best.service.spec.selector)[0] : undefined);
-        const cfg = controllerConfig(impl, ctrlPod ? podArgs(ctrlPod) : []);
+        const cfg = controllerConfig(impl, impl === "contour" ? contourServeArgs([...(pods.items ?? [])], ctrlPod?.metadata.namespace ?? "default") : ctrlPod ? podArgs(ctrlPod) : []);
         const controller = { name: impl };
         for (const ing of ings.filter((i) => inNamespace(i) && servesIngress(cfg, i, ingClasses).served)) {
           const tlsHosts = new Set(((ing.spec.tls ?? []) as { hosts?: string[] }[]).flatMap((t) => t.hosts ?? []));

@@ -284,12 +284,12 @@ export interface IngressControllerFact {
   namespace: string;
   /** The controller's Service (e.g. `ingress-nginx-controller`, `traefik`), or its Deployment when no Service selects the pod. */
   name: string;
-  implementation: "ingress-nginx" | "traefik";
-  /** IngressClass `spec.controller` value it claims: `k8s.io/ingress-nginx`, `traefik.io/ingress-controller`. */
+  implementation: "ingress-nginx" | "traefik" | "contour";
+  /** IngressClass `spec.controller` value it claims: `k8s.io/ingress-nginx`, `traefik.io/ingress-controller`; `""` for Contour (it matches class names). */
   controller: string;
   /** Names of the IngressClasses whose `spec.controller` is `controller`. */
   classNames: string[];
-  /** `kubernetes.io/ingress.class` annotation values it answers (ingress-nginx `--ingress-class`). */
+  /** `kubernetes.io/ingress.class` annotation values it answers (ingress-nginx `--ingress-class`); for Contour every class name it serves (`--ingress-class-name`, default `contour`). */
   annotationClasses: string[];
   /** Whether it serves Ingresses without any class (ingress-nginx `--watch-ingress-without-class`, traefik default). */
   watchWithoutClass: boolean;

@@ -26,8 +26,22 @@
  *   has no IngressClass support and serves Ingresses without the
  *   `kubernetes.io/ingress.class` annotation or with `traefik`
  *   (docs.traefik.io/v1.7/configuration/backends/kubernetes).
+ * - Contour (projectcontour/contour @31c4bb38, docs/facts/gateway-implementations.md):
+ *   selects Ingresses by class NAME, never by IngressClass `spec.controller`
+ *   (internal/ingressclass/ingressclass.go `MatchesIngress`): the annotation
+ *   `projectcontour.io/ingress.class`, else `kubernetes.io/ingress.class`, else
+ *   `spec.ingressClassName` must be one of `contour serve --ingress-class-name`
+ *   (comma-separated, cmd/contour/servecontext.go); with none configured, an
+ *   Ingress with no class or class `contour` (`DefaultClassName`). The static
+ *   install (examples/render/contour.yaml) runs Envoy as DaemonSet
+ *   projectcontour/envoy (hostPort 80/443, label `app: envoy`, a
+ *   ghcr.io/projectcontour/contour shutdown-manager beside envoyproxy/envoy)
+ *   behind Service projectcontour/envoy, and `contour serve` as Deployment
+ *   projectcontour/contour (label `app: contour`).
  */
-import type { Ingress, IngressClass, KubeObject, Pod } from "../kube/types.js";
+import { imageRepository, proxyOfPod } from "../kube/proxies.js";
+import { podsSelectedBy } from "../kube/helpers.js";
+import type { Ingress, IngressClass, KubeObject, Pod, Service } from "../kube/types.js";
 
 /** The annotation that makes an IngressClass the cluster default (Kubernetes Ingress docs). */
 export const DEFAULT_CLASS_ANNOTATION = "ingressclass.kubernetes.io/is-default-class";
@@ -38,8 +52,13 @@ export const INGRESS_NGINX_CONTROLLER = "k8s.io/ingress-nginx";
 /** IngressClass `spec.controller` of traefik's Kubernetes Ingress provider. */
 export const TRAEFIK_CONTROLLER = "traefik.io/ingress-controller";
 
+/** Contour's annotation, read before `kubernetes.io/ingress.class` (internal/annotation `IngressClass`). */
+export const CONTOUR_CLASS_ANNOTATION = "projectcontour.io/ingress.class";
+/** The class name Contour serves when `--ingress-class-name` is not set (internal/ingressclass `DefaultClassName`). */
+export const CONTOUR_DEFAULT_CLASS = "contour";
+
 /** The ingress controller implementations netdoctor recognises. */
-export type IngressImplementation = "ingress-nginx" | "traefik";
+export type IngressImplementation = "ingress-nginx" | "traefik" | "contour";
 
 /**
  * How an ingress controller decides which Ingresses it serves, from its
@@ -47,9 +66,9 @@ export type IngressImplementation = "ingress-nginx" | "traefik";
  */
 export interface IngressControllerConfig {
   implementation: IngressImplementation;
-  /** IngressClass `spec.controller` value it claims, e.g. `k8s.io/ingress-nginx`. */
+  /** IngressClass `spec.controller` value it claims, e.g. `k8s.io/ingress-nginx`; `""` for Contour, which matches class names only. */
   controller: string;
-  /** `kubernetes.io/ingress.class` annotation values it answers (ingress-nginx `--ingress-class`, traefik `ingressclass`). */
+  /** `kubernetes.io/ingress.class` annotation values it answers (ingress-nginx `--ingress-class`, traefik `ingressclass`); for Contour the class names it serves, annotation or `ingressClassName`. */
   annotationClasses: string[];
   /** Whether it serves Ingresses that name no class at all (ingress-nginx `--watch-ingress-without-class`; traefik without `ingressclass`). */
   watchWithoutClass: boolean;
@@ -67,7 +86,42 @@ export function ingressImplementationOf(obj: KubeObject): IngressImplementation 
   // traefik-1.81.0.tgz, image rancher/library-traefik:1.7.x): labels app=traefik,
   // chart=traefik-1.81.0, release=traefik, heritage=Helm — no app.kubernetes.io/* labels.
   if (l["app"] === "traefik" && (l["release"] !== undefined || l["chart"]?.startsWith("traefik-"))) return "traefik";
+  // Contour's Envoy pod, recognised by its images (static install: label app=envoy only). A Gateway
+  // Provisioner Envoy (owner labels, docs/facts) is a Gateway proxy, not the Ingress path.
+  if (l["gateway.networking.k8s.io/gateway-name"] !== undefined || l["projectcontour.io/owning-gateway-name"] !== undefined) return null;
+  if (Array.isArray((obj as { spec?: { containers?: unknown } }).spec?.containers) && proxyOfPod(obj as Pod)?.implementation === "contour") return "contour";
   return null;
+}
+
+/**
+ * The implementation of a Service: from its own labels, else from the pods
+ * its selector picks (Contour's static `envoy` Service carries no labels).
+ */
+export function ingressImplementationOfService(svc: Service, pods: readonly Pod[]): IngressImplementation | null {
+  const own = ingressImplementationOf(svc);
+  if (own) return own;
+  if (svc.metadata.labels?.["gateway.networking.k8s.io/gateway-name"] !== undefined) return null;
+  for (const p of podsSelectedBy([...pods], svc.metadata.namespace ?? "default", svc.spec.selector)) {
+    const impl = ingressImplementationOf(p);
+    if (impl) return impl;
+  }
+  return null;
+}
+
+/**
+ * The arguments of `contour serve` in `namespace` (the Deployment whose pods
+ * run the ghcr.io/projectcontour/contour image with `serve`), where its
+ * `--ingress-class-name` lives; [] when no such pod is listed.
+ */
+export function contourServeArgs(pods: readonly Pod[], namespace: string): string[] {
+  for (const p of pods) {
+    if ((p.metadata.namespace ?? "default") !== namespace) continue;
+    for (const c of p.spec.containers ?? []) {
+      const args = [...(c.command ?? []), ...(c.args ?? [])];
+      if (/^projectcontour\/contour$/.test(imageRepository(c.image ?? "")) && args.includes("serve")) return args;
+    }
+  }
+  return [];
 }
 
 /** Value of `--flag=value` or `--flag value` in an argument list; `true` for a bare `--flag`; undefined when absent. */
@@ -102,6 +156,10 @@ export function controllerConfig(implementation: IngressImplementation, args: re
       annotationClasses: [cls],
       watchWithoutClass: (argValue(args, "--watch-ingress-without-class") ?? "false") === "true",
     };
+  }
+  if (implementation === "contour") {
+    const names = (argValue(args, "--ingress-class-name") ?? "").split(",").filter((n) => n && n !== "true");
+    return { implementation, controller: "", annotationClasses: names.length ? names : [CONTOUR_DEFAULT_CLASS], watchWithoutClass: names.length === 0 };
   }
   const cls = argValue(args, "--providers.kubernetesingress.ingressclass") ?? argValue(args, "--providers.kubernetesIngress.ingressClass");
   return { implementation, controller: TRAEFIK_CONTROLLER, annotationClasses: cls ? [cls] : ["traefik"], watchWithoutClass: cls === undefined };
@@ -141,6 +199,7 @@ export interface ServedDecision {
  *    without class, or one of its IngressClasses is the cluster default.
  */
 export function servesIngress(cfg: IngressControllerConfig, ing: Ingress, classes: readonly IngressClass[]): ServedDecision {
+  if (cfg.implementation === "contour") return contourServes(cfg, ing);
   const mine = classesOfController(cfg.controller, classes);
   const byName = ing.spec?.ingressClassName;
   if (byName) {
@@ -168,4 +227,27 @@ export function servesIngress(cfg: IngressControllerConfig, ing: Ingress, classe
       ? `no class; the default IngressClass ${otherDefault.metadata.name} belongs to ${otherDefault.spec?.controller ?? "<none>"}`
       : `no class, no default IngressClass, and ${cfg.implementation} does not watch Ingresses without class`,
   };
+}
+
+/**
+ * Contour's rule (internal/ingressclass `MatchesIngress`): the annotation
+ * `projectcontour.io/ingress.class`, else `kubernetes.io/ingress.class`, else
+ * `spec.ingressClassName` — annotations win — must be one of its class names;
+ * with no `--ingress-class-name`, an Ingress with no class or class `contour`.
+ * IngressClass objects and their `spec.controller` play no part.
+ */
+function contourServes(cfg: IngressControllerConfig, ing: Ingress): ServedDecision {
+  const ann = ing.metadata.annotations ?? {};
+  const annKey = ann[CONTOUR_CLASS_ANNOTATION] !== undefined ? CONTOUR_CLASS_ANNOTATION : ann[LEGACY_CLASS_ANNOTATION] !== undefined ? LEGACY_CLASS_ANNOTATION : null;
+  const cls = annKey ? ann[annKey]! : (ing.spec?.ingressClassName ?? "");
+  const by: ServedDecision["by"] = annKey ? "annotation" : cls ? "ingressClassName" : "without-class";
+  const where = annKey ? `annotation ${annKey}: ${cls}` : cls ? `ingressClassName ${cls}` : "no class";
+  const names = cfg.annotationClasses.join(", ");
+  if (!cls) {
+    return cfg.watchWithoutClass
+      ? { served: true, by, className: null, reason: `no class; Contour without --ingress-class-name serves Ingresses without class` }
+      : { served: false, by: "none", className: null, reason: `no class; Contour serves only class ${names} (--ingress-class-name)` };
+  }
+  if (cfg.annotationClasses.includes(cls)) return { served: true, by, className: cls, reason: `${where} (Contour matches class names)` };
+  return { served: false, by: "none", className: cls, reason: `${where} is not a class Contour serves (${names}); Contour matches the class name, not an IngressClass controller` };
 }

@@ -248,7 +248,7 @@ export function predictIngress(
   const match = candidates[0] ?? null;
   if (match?.pathType === "ImplementationSpecific") {
     notes.push(
-      `path ${match.value} of Ingress ${nsName(match.ingress)} is ImplementationSpecific: ${cfg.implementation === "ingress-nginx" ? "ingress-nginx compiles it to an nginx prefix location (a regular expression with nginx.ingress.kubernetes.io/use-regex)" : "traefik matches it as a PathPrefix"}; netdoctor matched it as Prefix`,
+      `path ${match.value} of Ingress ${nsName(match.ingress)} is ImplementationSpecific: ${cfg.implementation === "ingress-nginx" ? "ingress-nginx compiles it to an nginx prefix location (a regular expression with nginx.ingress.kubernetes.io/use-regex)" : cfg.implementation === "contour" ? "Contour matches it as a prefix (a regular expression when it holds regex characters)" : "traefik matches it as a PathPrefix"}; netdoctor matched it as Prefix`,
     );
   }
   const base = { request: { host, path }, served, notServed, notes };

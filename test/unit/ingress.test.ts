@@ -251,3 +251,46 @@ describe("predicting the Ingress rule", () => {
     expect(p.closest).toEqual([]);
   });
 });
+
+/** Contour's rule, internal/ingressclass/ingressclass.go MatchesIngress (projectcontour/contour @31c4bb38). */
+describe("which Ingresses Contour serves (class names, not IngressClass controllers)", () => {
+  const contour = controllerConfig("contour", ["serve", "--incluster", "--xds-port=8001"]);
+  const internal = controllerConfig("contour", ["serve", "--ingress-class-name=contour-internal,edge"]);
+  const withAnn = (ing: Ingress, key: string, value: string): Ingress => ({ ...ing, metadata: { ...ing.metadata, annotations: { ...ing.metadata.annotations, [key]: value } } });
+  const cases: { situation: string; cfg: typeof contour; ing: Ingress; classes: IngressClass[]; served: boolean }[] = [
+    { situation: "no class, no --ingress-class-name", cfg: contour, ing: ingress("a"), classes: [], served: true },
+    { situation: "ingressClassName contour with no IngressClass object (quickstart)", cfg: contour, ing: ingress("a", { cls: "contour" }), classes: [], served: true },
+    { situation: "ingressClassName nginx, even when IngressClass nginx exists", cfg: contour, ing: ingress("a", { cls: "nginx" }), classes: [NGINX], served: false },
+    { situation: "an IngressClass named contour whose controller is ingress-nginx's", cfg: contour, ing: ingress("a", { cls: "contour" }), classes: [ingressClass("contour", "k8s.io/ingress-nginx")], served: true },
+    { situation: "no class while another controller's class is the default", cfg: contour, ing: ingress("a"), classes: [ingressClass("nginx", "k8s.io/ingress-nginx", true)], served: true },
+    { situation: "the legacy annotation contour over ingressClassName nginx", cfg: contour, ing: ingress("a", { cls: "nginx", annotation: "contour" }), classes: [], served: true },
+    { situation: "projectcontour.io/ingress.class nginx over kubernetes.io/ingress.class contour", cfg: contour, ing: withAnn(ingress("a", { annotation: "contour" }), "projectcontour.io/ingress.class", "nginx"), classes: [], served: false },
+    { situation: "no class with --ingress-class-name set", cfg: internal, ing: ingress("a"), classes: [], served: false },
+    { situation: "class contour with --ingress-class-name=contour-internal,edge", cfg: internal, ing: ingress("a", { cls: "contour" }), classes: [], served: false },
+    { situation: "class edge, the second of --ingress-class-name", cfg: internal, ing: ingress("a", { cls: "edge" }), classes: [], served: true },
+  ];
+  it.each(cases)("$situation → served $served", ({ cfg, ing, classes, served }) => {
+    const d = servesIngress(cfg, ing, classes);
+    expect(d.served).toBe(served);
+    expect(d.reason.length).toBeGreaterThan(0);
+  });
+
+  it("reads the class names from --ingress-class-name and defaults to contour", () => {
+    expect(contour).toEqual({ implementation: "contour", controller: "", annotationClasses: ["contour"], watchWithoutClass: true });
+    expect(internal).toMatchObject({ annotationClasses: ["contour-internal", "edge"], watchWithoutClass: false });
+  });
+
+  const podOf = (labels: Record<string, string>, images: string[]) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "envoy-w7j5q", namespace: "projectcontour", labels },
+    spec: { containers: images.map((image, i) => ({ name: `c${i}`, image })) },
+  });
+  it.each([
+    { situation: "the quickstart Envoy DaemonSet pod", pod: podOf({ app: "envoy" }, ["ghcr.io/projectcontour/contour:v1.33.0", "docker.io/envoyproxy/envoy:distroless-v1.35.1"]), impl: "contour" },
+    { situation: "a Gateway Provisioner Envoy pod (a Gateway proxy)", pod: podOf({ app: "envoy-contour", "gateway.networking.k8s.io/gateway-name": "contour" }, ["ghcr.io/projectcontour/contour:v1.33.0", "docker.io/envoyproxy/envoy:distroless-v1.35.1"]), impl: null },
+    { situation: "a plain Envoy pod without Contour", pod: podOf({ app: "envoy" }, ["docker.io/envoyproxy/envoy:v1.35.1"]), impl: null },
+  ])("recognises $situation as $impl", ({ pod, impl }) => {
+    expect(ingressImplementationOf(pod as never)).toBe(impl);
+  });
+});
