@@ -264,6 +264,15 @@ export async function collectFrom(
     return t === "LoadBalancer" || t === "NodePort";
   };
 
+  // Pods that take a node port themselves (hostPort, hostNetwork) are read cluster-wide too: they compete
+  // with svclb for the port (service.port-free) or are the path's ingress proxy although no Service resolved
+  // (gateway.ingress-controller-ready); their owners come along so the holder can be named.
+  const holdsNodePorts = (o: KubeObject) => {
+    const spec = (o as Pod).spec;
+    return !!spec && (spec.hostNetwork === true || (spec.containers ?? []).some((c) => (c.ports ?? []).some((p) => p.hostPort !== undefined)));
+  };
+  for (const p of listed.get("pods") ?? []) if (holdsNodePorts(p) && p.metadata.namespace) namespaces.add(p.metadata.namespace);
+
   const objects: KubeObject[] = [];
   for (const kind of NAMESPACE_SCOPED_KINDS) {
     for (const o of listed.get(kind) ?? []) if (inScope(o) || (kind === "services" && claimsPorts(o))) objects.push(trimObject(o));
