@@ -53,15 +53,13 @@ describe("netdoctor without a target", () => {
     expect(r.code).toBe(0);
   });
 
-  it("prints what it discovered first, then the paths under a header per entry port", async () => {
-    const r = await runCli(["--lab", healthy]);
+  it("prints what it discovered under the header, and with --verbose each entry point and the paths under a header per entry port", async () => {
+    const r = await runCli(["--lab", healthy, "--verbose"]);
     expect(r.code).toBe(0);
     const lines = r.stdout.split("\n");
-    expect(lines[0]).toMatch(/^Discovered: k3d cluster openchoreo, traefik disabled/);
-    expect(lines.slice(1, 4).every((l) => /^ {2}https?:\/\/\S+ {2}← k3d-openchoreo-serverlb publishes/.test(l))).toBe(true);
-    const final = r.stdout.slice(r.stdout.lastIndexOf("\nnetdoctor "));
-    expect(final).toMatch(/\nDiscovered: k3d cluster openchoreo/);
-    expect(final.match(/^== port \d+ ==$/gm)).toHaveLength(1);
+    expect(lines[2]).toMatch(/^Discovered: k3d cluster openchoreo, traefik disabled/);
+    expect(lines.slice(3, 6).every((l) => /^ {2}https?:\/\/\S+ {2}← k3d-openchoreo-serverlb publishes/.test(l))).toBe(true);
+    expect(r.stdout.match(/^== port \d+ ==$/gm)).toHaveLength(1);
   });
 
   it("discovers the entry points of a lab started with `lab --print-env`", async () => {
