@@ -12,6 +12,7 @@
 import http from "node:http";
 import https from "node:https";
 import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
 import { createHash, randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -103,6 +104,12 @@ export interface ApiServerOptions {
   port?: number;
   /** Serving certificate (default: a fresh self-signed one; kubectl sends tokens only over TLS). */
   tls?: ServingCert;
+  /**
+   * PEM of a client CA: also authenticate TLS client certificates it signed
+   * (see `clientCert` in ./tls.ts), as kube-apiserver does with
+   * `--client-ca-file` (k3s: `client-ca.crt`): the certificate's CN is the user.
+   */
+  clientCa?: string;
   onChange?: (change: ApiChange) => void | Promise<void>;
 }
 
@@ -473,7 +480,8 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
         timers.add(t);
       });
     }
-    if (req.headers.authorization !== `Bearer ${token}`) throw failure(401, "Unauthorized", "Unauthorized");
+    const certUser = options.clientCa && (req.socket as TLSSocket).authorized ? (req.socket as TLSSocket).getPeerCertificate().subject?.CN : undefined;
+    if (req.headers.authorization !== `Bearer ${token}` && !certUser) throw failure(401, "Unauthorized", "Unauthorized");
 
     const segs = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? "GET";
@@ -692,7 +700,8 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
   }
 
   const tls = options.tls ?? selfSignedCert();
-  const server = https.createServer({ key: tls.key, cert: tls.cert }, (req, res) => {
+  const clientAuth = options.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: [options.clientCa] } : {};
+  const server = https.createServer({ key: tls.key, cert: tls.cert, ...clientAuth }, (req, res) => {
     handle(req, res).catch((e: unknown) => {
       if (e instanceof HttpStatus) send(res, e.status.code, e.status);
       else send(res, 500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${(e as Error).message}`, reason: "InternalError", code: 500 });

@@ -9,7 +9,7 @@
  * for `127.0.0.1` and `localhost`, and is its own CA: the kubeconfig carries it
  * as `certificate-authority-data`.
  */
-import { generateKeyPairSync, randomBytes, sign } from "node:crypto";
+import { createPrivateKey, generateKeyPairSync, randomBytes, sign } from "node:crypto";
 
 function len(n: number): Buffer {
   if (n < 0x80) return Buffer.from([n]);
@@ -68,8 +68,13 @@ export interface ServingCert {
   cert: string;
 }
 
-/** Generates a self-signed ECDSA P-256 serving certificate (its own CA) for `127.0.0.1` and `localhost`. */
-export function selfSignedCert(commonName = "netdoctor-lab"): ServingCert {
+/**
+ * Generates a self-signed ECDSA P-256 certificate (its own CA) for
+ * `127.0.0.1` and `localhost`. `purpose`: `serverAuth` for a serving
+ * certificate; `clientAuth` for a client CA (OpenSSL refuses a client
+ * certificate whose CA is restricted to serverAuth).
+ */
+export function selfSignedCert(commonName = "netdoctor-lab", purpose: "serverAuth" | "clientAuth" = "serverAuth"): ServingCert {
   const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
   const alg = seq(oid("1.2.840.10045.4.3.2")); // ecdsa-with-SHA256
   const now = Date.now();
@@ -86,12 +91,48 @@ export function selfSignedCert(commonName = "netdoctor-lab"): ServingCert {
       seq(
         ext("2.5.29.19", true, seq(tlv(0x01, Buffer.from([0xff])))), // basicConstraints CA:TRUE
         ext("2.5.29.15", true, tlv(0x03, Buffer.from([0x02, 0x84]))), // keyUsage digitalSignature, keyCertSign
-        ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.1"))), // extKeyUsage serverAuth
+        ext("2.5.29.37", false, seq(oid(purpose === "serverAuth" ? "1.3.6.1.5.5.7.3.1" : "1.3.6.1.5.5.7.3.2"))), // extKeyUsage
         ext("2.5.29.17", false, seq(tlv(0x87, Buffer.from([127, 0, 0, 1])), tlv(0x82, Buffer.from("localhost", "ascii")))), // subjectAltName
       ),
     ),
   );
   const sig = sign("sha256", tbs, privateKey);
+  const cert = seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), sig])));
+  return { key: privateKey.export({ type: "pkcs8", format: "pem" }) as string, cert: pem("CERTIFICATE", cert) };
+}
+
+/**
+ * A client certificate (`extKeyUsage clientAuth`) for `commonName`, with
+ * `organization` as O (Kubernetes reads CN as the user and O as groups),
+ * signed by `ca` — from `selfSignedCert(caName, "clientAuth")`. What a
+ * kubeconfig's `client-certificate-data` holds for k3d's admin user.
+ */
+export function clientCert(ca: ServingCert, commonName: string, organization?: string, caName = "netdoctor-lab"): ServingCert {
+  const { privateKey, publicKey } = generateKeyPairSync("ec", { namedCurve: "prime256v1" });
+  const alg = seq(oid("1.2.840.10045.4.3.2"));
+  const now = Date.now();
+  const subject = seq(
+    ...(organization ? [tlv(0x31, seq(oid("2.5.4.10"), tlv(0x0c, Buffer.from(organization, "utf8"))))] : []),
+    tlv(0x31, seq(oid("2.5.4.3"), tlv(0x0c, Buffer.from(commonName, "utf8")))),
+  );
+  const tbs = seq(
+    tlv(0xa0, integer(Buffer.from([2]))),
+    integer(randomBytes(16)),
+    alg,
+    name(caName),
+    seq(time(new Date(now - 3_600_000)), time(new Date(now + 365 * 86_400_000))),
+    subject,
+    publicKey.export({ type: "spki", format: "der" }),
+    tlv(
+      0xa3,
+      seq(
+        ext("2.5.29.19", true, seq()), // basicConstraints CA:FALSE
+        ext("2.5.29.15", true, tlv(0x03, Buffer.from([0x07, 0x80]))), // keyUsage digitalSignature
+        ext("2.5.29.37", false, seq(oid("1.3.6.1.5.5.7.3.2"))), // extKeyUsage clientAuth
+      ),
+    ),
+  );
+  const sig = sign("sha256", tbs, createPrivateKey(ca.key));
   const cert = seq(tbs, alg, tlv(0x03, Buffer.concat([Buffer.from([0]), sig])));
   return { key: privateKey.export({ type: "pkcs8", format: "pem" }) as string, cert: pem("CERTIFICATE", cert) };
 }
