@@ -1,8 +1,12 @@
 // Bundles the CLI with esbuild so start-up reads a few files instead of
-// hundreds. Code
-// splitting keeps lazily imported parts (Ink/React, the lab, sources) in
-// chunks loaded only when used. Output: dist/bundle/cli.js, dist/bundle/index.js
-// (the plugin API the package exports) and shared chunks.
+// hundreds. Code splitting keeps lazily imported parts (Ink/React, the lab,
+// sources, fixes) in chunks loaded only when used. Output: dist/bundle/cli.js,
+// dist/bundle/index.js (the plugin API the package exports) and shared chunks.
+//
+// The bundle is the whole program: every library is inside it, minified
+// (smaller files parse faster), so the published package has no runtime
+// dependencies to download (issue 12: "one lean package"). Source maps only
+// with ND_SOURCEMAP=1 (they are not published).
 import { rmSync } from "node:fs";
 import { build } from "esbuild";
 
@@ -18,12 +22,17 @@ await build({
   format: "esm",
   platform: "node",
   target: "node20",
-  sourcemap: true,
+  sourcemap: process.env.ND_SOURCEMAP === "1",
+  minify: true,
+  // Class and function names survive (error names, stack traces stay readable).
+  keepNames: true,
+  legalComments: "linked",
   logLevel: "warning",
   chunkNames: "chunks/[name]-[hash]",
-  // Optional native / dev-only modules stay outside: loaded from node_modules if
-  // ever needed.
-  external: ["ssh2", "cpu-features", "react-devtools-core"],
+  // Optional native and dev-only modules stay outside, each required inside a
+  // try/catch by its user: ssh2's optional crypto binding and cpu-features
+  // (ssh2 falls back to node:crypto), react-devtools-core (Ink, only with DEV=true).
+  external: ["*.node", "cpu-features", "react-devtools-core"],
   banner: {
     js: [
       'import { createRequire as __ndCreateRequire } from "node:module";',

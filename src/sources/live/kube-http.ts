@@ -21,6 +21,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
+import { createSecureContext } from "node:tls";
 import { delimiter } from "node:path";
 import { SourceError } from "../types.js";
 import { execCacheKey, execCredential, forgetExecCredential, type ExecClusterInfo, type ExecConfig, type ExecCredential } from "./exec-credential.js";
@@ -239,7 +240,10 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
     const id = cert ? `${cert}\0${key}` : "";
     let a = agents.get(id);
     if (!a) {
-      const opts: https.AgentOptions = { ...tlsBase, keepAlive: true, ...(cert ? { cert, key } : {}) };
+      // One secure context for every connection: building it parses the CA and key (tls.connect would do that per socket).
+      const { ca, cert: baseCert, key: baseKey, ...rest } = tlsBase;
+      const material = { ca, cert: cert ?? baseCert, key: key ?? baseKey };
+      const opts: https.AgentOptions = { ...rest, keepAlive: true, ...(secure ? { secureContext: createSecureContext(material) } : {}) };
       a = (async (): Promise<http.Agent> => {
         if (proxyUrl && proxyUrl.protocol.startsWith("socks")) {
           const { SocksProxyAgent } = await import("socks-proxy-agent");
