@@ -1,23 +1,28 @@
 /**
- * `npm run bench`: the performance budgets of DESIGN §10, measured against
- * the lab over real sockets, never asserted by timing tests.
+ * `npm run bench`: the performance budgets of issue 12 (DESIGN §10), measured
+ * against the lab over real sockets, side by side with kubectl in the same
+ * run, never asserted by timing tests. Every row is printed with its target.
  *
- * Prints, as a table and as JSON (`--json`):
- *  1. healthy scenario, 0 ms API latency: netdoctor's wall time (median of N
- *     runs of the built CLI) beside `kubectl get svc,endpointslices,pods,
- *     gateways,httproutes -A -o json` against the same lab, and the API
- *     requests netdoctor made, per kind (each kind must be fetched once);
- *  2. the same with 100 ms injected API latency: wall time and the implied
- *     round trips on the critical path ((wall − wall at 0 ms) / 100 ms);
- *  3. `--version` and `--help` wall time;
- *  4. (with `--large`) a generated cluster of 5,000 Services, 20,000 Pods and
- *     2,000 HTTPRoutes in 200 namespaces: wall time and peak RSS;
- *  5. `netdoctor fix remove-traefik --yes` on the traefik scenario (a fresh
- *     lab per run): wall time of diagnose + plan + apply + re-check, and its
- *     API requests.
+ *  1. one target, lab at 0 ms API latency: netdoctor's wall time (median of
+ *     N runs of the built CLI) ÷ `kubectl get svc,endpointslices,pods,
+ *     gateways,httproutes -A -o json` against the same lab, run alternately;
+ *  2. the same at 100 ms injected API latency;
+ *  3. API round trips on the critical path, counted by the lab's API server
+ *     (the longest chain of requests each sent after the answer before it),
+ *     at 100 ms latency;
+ *  4. peak RSS of one diagnosis (`/usr/bin/time`), beside kubectl's;
+ *  5. a generated cluster of 5,000 Services, 20,000 Pods and 2,000
+ *     HTTPRoutes in 200 namespaces, one path: wall time, peak RSS, ÷ the
+ *     kubectl list (skip with `--quick`);
+ *  6. `--version` and `--help` ÷ `node -e 0`;
+ *  7. the package: `npm pack` sizes and what an install downloads besides;
+ *  8. `netdoctor fix remove-traefik --yes` on the traefik scenario (a fresh
+ *     lab per run): diagnose + plan + apply + re-check, and its API requests.
+ *
+ * `--json` prints the measurements as JSON. BENCH_RUNS sets N (default 7).
  */
-import { spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync, cpSync } from "node:fs";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync, cpSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadScenario, startLab, type RunningLab } from "../src/lab/index.js";
@@ -27,31 +32,39 @@ const root = packageRoot();
 const cli = join(root, "bin", "netdoctor.js");
 const runs = Number(process.env["BENCH_RUNS"] ?? 7);
 const args = new Set(process.argv.slice(2));
+const KUBECTL_LIST = ["get", "svc,endpointslices,pods,gateways,httproutes", "-A", "-o", "json"];
+const useTime = existsSync("/usr/bin/time");
 
 interface Timed {
   ms: number;
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Peak RSS in MiB (from /usr/bin/time), or null. */
+  rssMb: number | null;
 }
 
-/** Run a command asynchronously (the lab serves from this process: never block its event loop). */
-function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+/** Run a command asynchronously (the lab serves from this process: never block its event loop), under /usr/bin/time when present. */
+function timed(cmd: string, argv: string[], env: NodeJS.ProcessEnv, measureRss = false): Promise<Timed> {
+  const [c, a] = measureRss && useTime ? ["/usr/bin/time", ["-f", "ND_BENCH_RSS_KB=%M", cmd, ...argv]] : [cmd, argv];
   return new Promise((resolve, reject) => {
     const t = performance.now();
-    const child = spawn(cmd, argv, { env, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(c as string, a as string[], { env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
     child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.on("error", reject);
-    child.on("close", (code) => resolve({ ms: performance.now() - t, code, stdout, stderr }));
+    child.on("close", (code) => {
+      const rss = /ND_BENCH_RSS_KB=(\d+)/.exec(stderr);
+      resolve({ ms: performance.now() - t, code, stdout, stderr: stderr.replace(/ND_BENCH_RSS_KB=\d+\n?/, ""), rssMb: rss ? Number(rss[1]) / 1024 : null });
+    });
   });
 }
 
 function median(xs: number[]): number {
   const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)]!;
+  return s.length ? s[Math.floor(s.length / 2)]! : NaN;
 }
 
 function labEnv(lab: RunningLab): NodeJS.ProcessEnv {
@@ -60,33 +73,55 @@ function labEnv(lab: RunningLab): NodeJS.ProcessEnv {
   return env;
 }
 
-/** Median wall time of netdoctor and kubectl against one lab, and netdoctor's API requests of one run. */
-async function compare(lab: RunningLab, n: number) {
+interface Comparison {
+  netdoctorMs: number;
+  kubectlMs: number;
+  ratio: number;
+  /** Median round trips on the critical path, counted at the API server. */
+  roundTrips: number;
+  apiRequests: number;
+  byPath: Record<string, number>;
+  netdoctorRssMb: number | null;
+  kubectlRssMb: number | null;
+}
+
+/** Median wall time of netdoctor (one target) and the kubectl list against one lab, run alternately, with the server's counts. */
+async function compare(lab: RunningLab, n: number, argv: string[]): Promise<Comparison> {
   const env = labEnv(lab);
   const nd: number[] = [];
   const kc: number[] = [];
-  let requests: Record<string, number> = {};
-  let total = 0;
+  const trips: number[] = [];
+  const ndRss: number[] = [];
+  const kcRss: number[] = [];
+  let byPath: Record<string, number> = {};
+  let requests = 0;
   for (let i = 0; i < n; i++) {
     lab.resetApiStats();
-    const r = await timed(process.execPath, [cli, "--json"], env);
+    const r = await timed(process.execPath, [cli, "--json", ...argv], env, true);
     if (r.code === 2) throw new Error(`netdoctor failed: ${r.stderr.trim()}`);
-    nd.push(r.ms);
     const stats = lab.apiStats();
-    requests = stats.byPath;
-    total = stats.requests;
-    const k = await timed("kubectl", ["get", "svc,endpointslices,pods,gateways,httproutes", "-A", "-o", "json"], env);
+    nd.push(r.ms);
+    trips.push(stats.roundTrips);
+    if (r.rssMb !== null) ndRss.push(r.rssMb);
+    byPath = stats.byPath;
+    requests = stats.requests;
+    const k = await timed("kubectl", KUBECTL_LIST, env, true);
     if (k.code !== 0) throw new Error(`kubectl failed: ${k.stderr.trim()}`);
     kc.push(k.ms);
+    if (k.rssMb !== null) kcRss.push(k.rssMb);
   }
-  return { netdoctorMs: median(nd), kubectlMs: median(kc), apiRequests: total, byPath: requests };
-}
-
-/** Requests per list path, to show each kind was fetched once (paths with a `continue` count as pages). */
-function listsPerKind(byPath: Record<string, number>): Record<string, number> {
-  const out: Record<string, number> = {};
-  for (const [path, n] of Object.entries(byPath)) out[path] = (out[path] ?? 0) + n;
-  return out;
+  const netdoctorMs = median(nd);
+  const kubectlMs = median(kc);
+  return {
+    netdoctorMs,
+    kubectlMs,
+    ratio: netdoctorMs / kubectlMs,
+    roundTrips: median(trips),
+    apiRequests: requests,
+    byPath,
+    netdoctorRssMb: ndRss.length ? Math.max(...ndRss) : null,
+    kubectlRssMb: kcRss.length ? Math.max(...kcRss) : null,
+  };
 }
 
 /** A copy of the healthy scenario plus a large generated cluster, in a temp dir. */
@@ -133,49 +168,56 @@ function largeScenario(): string {
   return dir;
 }
 
+/** `npm pack --dry-run` sizes, and the runtime dependencies an install would download besides the tarball. */
+function packageSizes(): { tarballMb: number; unpackedMb: number; files: number; runtimeDependencies: number } {
+  const out = execFileSync("npm", ["pack", "--dry-run", "--json", "--ignore-scripts"], { cwd: root, encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] });
+  const p = (JSON.parse(out) as { size: number; unpackedSize: number; entryCount: number }[])[0]!;
+  const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { dependencies?: Record<string, string> };
+  return { tarballMb: p.size / 1e6, unpackedMb: p.unpackedSize / 1e6, files: p.entryCount, runtimeDependencies: Object.keys(pkg.dependencies ?? {}).length };
+}
+
 async function main() {
   const results: Record<string, unknown> = {};
   const healthy = join(root, "fixtures", "scenarios", "k3d-openchoreo-healthy");
 
-  if (args.has("--large-only")) {
-    results["latency0"] = { netdoctorMs: NaN, kubectlMs: NaN, apiRequests: 0, byPath: {} };
-    results["latency100"] = { netdoctorMs: NaN, kubectlMs: NaN, apiRequests: 0 };
-  } else {
-  // 1. 0 ms latency, side by side with kubectl.
+  // 1 + 4. 0 ms latency, one target, side by side with kubectl.
   const lab0 = await startLab(healthy, {});
   try {
-    results["latency0"] = await compare(lab0, runs);
+    results["latency0"] = await compare(lab0, runs, [lab0.state.targets[0]!]);
   } finally {
     await lab0.stop();
   }
 
-  // 2. 100 ms injected latency.
+  // 2 + 3. 100 ms injected latency.
   const slow = await loadScenario(healthy);
   slow.apiServer.latencyMs = 100;
   const lab100 = await startLab(slow, {});
   try {
-    results["latency100"] = await compare(lab100, Math.max(3, Math.floor(runs / 2)));
+    results["latency100"] = await compare(lab100, Math.max(3, Math.floor(runs / 2)), [lab100.state.targets[0]!]);
   } finally {
     await lab100.stop();
   }
-  const l0 = results["latency0"] as { netdoctorMs: number };
-  const l100 = results["latency100"] as { netdoctorMs: number };
-  results["roundTripsAt100ms"] = Math.max(0, (l100.netdoctorMs - l0.netdoctorMs) / 100);
 
-  // 3. --version and --help.
+  // 6. --version and --help beside node's own start-up, alternately.
   const v: number[] = [];
   const h: number[] = [];
+  const n0: number[] = [];
   for (let i = 0; i < runs; i++) {
+    n0.push((await timed(process.execPath, ["-e", "0"], process.env)).ms);
     v.push((await timed(process.execPath, [cli, "--version"], process.env)).ms);
     h.push((await timed(process.execPath, [cli, "--help"], process.env)).ms);
   }
-  results["versionMs"] = median(v);
-  results["helpMs"] = median(h);
-  results["nodeStartMs"] = median(await Promise.all([0, 1, 2].map(async () => (await timed(process.execPath, ["-e", "0"], process.env)).ms)));
+  results["startup"] = { versionMs: median(v), helpMs: median(h), nodeMs: median(n0) };
+
+  // 7. The package.
+  try {
+    results["package"] = packageSizes();
+  } catch (e) {
+    results["package"] = { error: String((e as Error).message).split("\n")[0] };
   }
 
-  // 5. A guided fix: diagnose, plan, apply (two guarded deletes), re-check — a fresh lab per run, since the fix changes it.
-  if (!args.has("--large-only")) {
+  // 8. A guided fix: diagnose, plan, apply (two guarded deletes), re-check — a fresh lab per run, since the fix changes it.
+  if (!args.has("--quick")) {
     const conflict = join(root, "fixtures", "scenarios", "k3d-openchoreo-traefik-conflict");
     const home = mkdtempSync(join(tmpdir(), "netdoctor-bench-home-"));
     const wall: number[] = [];
@@ -198,18 +240,24 @@ async function main() {
     results["fix"] = { wallMs: median(wall), apiRequests: requests };
   }
 
-  // 4. Large cluster.
-  if (args.has("--large") || args.has("--large-only")) {
+  // 5. Large cluster, one path, beside kubectl's list of the same objects.
+  if (!args.has("--quick")) {
     const dir = largeScenario();
     const lab = await startLab(dir, {});
     try {
       const env = labEnv(lab);
-      const useTime = existsSync("/usr/bin/time");
-      // The budget is for the diagnosis of a path: name one target (discovery would diagnose every route).
-      const argv = [cli, "--json", lab.state.targets[0]!];
-      const r = useTime ? await timed("/usr/bin/time", ["-f", "RSS_KB=%M", process.execPath, ...argv], env) : await timed(process.execPath, argv, env);
-      const rss = /RSS_KB=(\d+)/.exec(r.stderr);
-      results["large"] = { wallMs: r.ms, peakRssMb: rss ? Math.round(Number(rss[1]) / 1024) : null, exit: r.code, apiRequests: lab.apiStats().requests };
+      const n = Number(process.env["BENCH_LARGE_RUNS"] ?? 3);
+      const nd: Timed[] = [];
+      const kc: Timed[] = [];
+      for (let i = 0; i < n; i++) {
+        lab.resetApiStats();
+        nd.push(await timed(process.execPath, [cli, "--json", lab.state.targets[0]!], env, true));
+        kc.push(await timed("kubectl", KUBECTL_LIST, env, true));
+      }
+      const wallMs = median(nd.map((r) => r.ms));
+      const kubectlMs = median(kc.map((r) => r.ms));
+      const rss = nd.flatMap((r) => (r.rssMb === null ? [] : [r.rssMb]));
+      results["large"] = { wallMs, kubectlMs, ratio: wallMs / kubectlMs, peakRssMb: rss.length ? Math.max(...rss) : null, exit: nd[0]!.code, apiRequests: lab.apiStats().requests };
     } finally {
       await lab.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -220,33 +268,48 @@ async function main() {
     process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     return;
   }
-  const r0 = results["latency0"] as { netdoctorMs: number; kubectlMs: number; apiRequests: number; byPath: Record<string, number> };
-  const r1 = results["latency100"] as { netdoctorMs: number; kubectlMs: number; apiRequests: number };
-  const line = (k: string, v: string) => process.stdout.write(`${k.padEnd(52)} ${v}\n`);
-  process.stdout.write(`netdoctor bench (median of ${runs} runs, healthy scenario, lab on loopback)\n\n`);
-  line("diagnosis wall time, 0 ms API latency", `${r0.netdoctorMs.toFixed(0)} ms`);
-  line("kubectl get svc,endpointslices,pods,gateways,httproutes", `${r0.kubectlMs.toFixed(0)} ms`);
-  line("ratio netdoctor / kubectl (budget ≤ 1.0)", (r0.netdoctorMs / r0.kubectlMs).toFixed(2));
-  line("API requests per diagnosis", String(r0.apiRequests));
-  const repeated = Object.entries(listsPerKind(r0.byPath)).filter(([, n]) => n > 1);
-  line("paths requested more than once", repeated.length ? repeated.map(([p, n]) => `${p}×${n}`).join(", ") : "none");
-  line("diagnosis wall time, 100 ms API latency", `${r1.netdoctorMs.toFixed(0)} ms (kubectl ${r1.kubectlMs.toFixed(0)} ms)`);
-  line("implied API round trips on the critical path (≤ 4)", (results["roundTripsAt100ms"] as number).toFixed(1));
-  line("netdoctor --version (budget ≤ 150 ms)", `${(results["versionMs"] as number).toFixed(0)} ms`);
-  line("netdoctor --help (budget ≤ 150 ms)", `${(results["helpMs"] as number).toFixed(0)} ms`);
-  line("node -e 0 on this machine (for reference)", `${(results["nodeStartMs"] as number).toFixed(0)} ms`);
+  const r0 = results["latency0"] as Comparison;
+  const r1 = results["latency100"] as Comparison;
+  const st = results["startup"] as { versionMs: number; helpMs: number; nodeMs: number };
+  const rows: [string, string, string, boolean | null][] = [];
+  const row = (measure: string, value: string, target: string, ok: boolean | null) => rows.push([measure, value, target, ok]);
+  const ms = (x: number) => `${x.toFixed(0)} ms`;
+  const mb = (x: number | null) => (x === null ? "n/a" : `${x.toFixed(0)} MiB`);
+  row("one target, 0 ms API latency ÷ kubectl list", `${r0.ratio.toFixed(2)}× (${ms(r0.netdoctorMs)} / ${ms(r0.kubectlMs)})`, "≤ 1.5×", r0.ratio <= 1.5);
+  row("same at 100 ms API latency", `${r1.ratio.toFixed(2)}× (${ms(r1.netdoctorMs)} / ${ms(r1.kubectlMs)})`, "≤ 0.7×", r1.ratio <= 0.7);
+  row("API round trips on the critical path (at the server, 100 ms)", `${r1.roundTrips} (${r1.apiRequests} requests)`, "2", r1.roundTrips <= 2);
+  row("peak RSS of one diagnosis", `${mb(r0.netdoctorRssMb)} (kubectl ${mb(r0.kubectlRssMb)})`, "≤ 80 MiB", r0.netdoctorRssMb === null ? null : r0.netdoctorRssMb <= 80);
+  if (results["large"]) {
+    const l = results["large"] as { wallMs: number; kubectlMs: number; ratio: number; peakRssMb: number | null };
+    row("5k Services / 20k Pods / 2k HTTPRoutes, one path: wall", ms(l.wallMs), "≤ 2 s", l.wallMs <= 2000);
+    row("  … peak RSS", mb(l.peakRssMb), "≤ 200 MiB", l.peakRssMb === null ? null : l.peakRssMb <= 200);
+    row("  … ÷ kubectl list of the same cluster", `${l.ratio.toFixed(2)}× (kubectl ${ms(l.kubectlMs)})`, "≤ 0.3×", l.ratio <= 0.3);
+  } else {
+    row("5k Services / 20k Pods / 2k HTTPRoutes, one path", "not run (--quick)", "≤ 2 s, ≤ 200 MiB, ≤ 0.3×", null);
+  }
+  row("--version ÷ node -e 0", `${(st.versionMs / st.nodeMs).toFixed(2)}× (${ms(st.versionMs)} / ${ms(st.nodeMs)})`, "≤ 1.3×", st.versionMs / st.nodeMs <= 1.3);
+  row("--help ÷ node -e 0", `${(st.helpMs / st.nodeMs).toFixed(2)}× (${ms(st.helpMs)})`, "≤ 1.3×", st.helpMs / st.nodeMs <= 1.3);
+  const pk = results["package"] as { tarballMb: number; unpackedMb: number; files: number; runtimeDependencies: number; error?: string };
+  if (pk.error) row("npm pack", pk.error, "one of the two", null);
+  else {
+    row(
+      "npm pack unpacked size, and what an install downloads",
+      `${pk.unpackedMb.toFixed(1)} MB unpacked (${pk.tarballMb.toFixed(1)} MB tarball, ${pk.files} files) + ${pk.runtimeDependencies} dependencies`,
+      "one of the two, not both",
+      pk.runtimeDependencies === 0 || pk.unpackedMb <= 2,
+    );
+  }
   if (results["fix"]) {
     const f = results["fix"] as { wallMs: number; apiRequests: number };
-    line("fix remove-traefik: diagnose, plan, apply, re-check", `${f.wallMs.toFixed(0)} ms, ${f.apiRequests} API requests`);
+    row("fix remove-traefik: diagnose, plan, apply, re-check", `${ms(f.wallMs)}, ${f.apiRequests} API requests`, "—", null);
   }
-  if (results["large"]) {
-    const l = results["large"] as { wallMs: number; peakRssMb: number | null; apiRequests: number };
-    line("large cluster: diagnosis wall time (≤ 3 s)", `${l.wallMs.toFixed(0)} ms`);
-    line("large cluster: peak RSS (≤ 300 MB)", l.peakRssMb === null ? "n/a (no /usr/bin/time)" : `${l.peakRssMb} MB`);
-  } else {
-    line("large cluster (5k Services, 20k Pods, 2k HTTPRoutes)", "run `npm run bench -- --large`");
-  }
-  process.stdout.write("\nAPI requests by path (one diagnosis):\n");
+  const w = [0, 1, 2].map((i) => Math.max(...rows.map((r) => r[i]!.toString().length), ["measure", "value", "target"][i]!.length));
+  const line = (c: string[]) => `| ${c.map((x, i) => (i < 3 ? x.padEnd(w[i]!) : x)).join(" | ")} |\n`;
+  process.stdout.write(`netdoctor bench: median of ${runs} runs, healthy scenario, lab on loopback, kubectl alternating in the same run\n\n`);
+  process.stdout.write(line(["measure", "value", "target", "ok"]));
+  process.stdout.write(line(w.map((n) => "-".repeat(n)).concat(["--"])));
+  for (const [m, v2, t, ok] of rows) process.stdout.write(line([m, v2, t, ok === null ? "–" : ok ? "yes" : "NO"]));
+  process.stdout.write("\nAPI requests by path (one diagnosis, one target, 0 ms):\n");
   for (const [p, n] of Object.entries(r0.byPath).sort()) process.stdout.write(`  ${String(n).padStart(3)}  ${p}\n`);
 }
 

@@ -10,7 +10,7 @@
  * `@kubernetes/client-node`.
  */
 import http from "node:http";
-import https from "node:https";
+import http2 from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { createHash, randomBytes } from "node:crypto";
@@ -198,8 +198,11 @@ class Store {
   private byGVR = new Map<string, ResourceInfo>();
   private data = new Map<string, Map<string, KubeObject>>();
   rv = 1000;
+  /** Bumped by every load, so cached list orders of a previous load are never reused. */
+  generation = 0;
 
   load(objects: KubeObject[]): void {
+    this.generation++;
     this.data.clear();
     this.rebuild(objects);
     for (const o of objects) {
@@ -340,15 +343,17 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
 
   function listObjects(p: Parsed, url: URL): { items: KubeObject[]; meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
     const bucket = store.bucket(p.res);
+    const ls = url.searchParams.get("labelSelector");
+    const fs = url.searchParams.get("fieldSelector");
+    // A list across all namespaces without selectors, page after page: sort the bucket once per store revision, not once per page.
+    if (p.ns === undefined && !ls && !fs) return page(sortedBucket(bucket), url);
     let items = [...bucket.values()];
     if (p.ns !== undefined) items = items.filter((o) => o.metadata.namespace === p.ns);
     try {
-      const ls = url.searchParams.get("labelSelector");
       if (ls) {
         const reqs = parseLabelSelector(ls);
         items = items.filter((o) => matchesLabels(reqs, o.metadata.labels));
       }
-      const fs = url.searchParams.get("fieldSelector");
       if (fs) {
         const reqs = parseFieldSelector(fs, p.res.kind);
         items = items.filter((o) => matchesFields(reqs, o as unknown as Record<string, unknown>));
@@ -357,7 +362,24 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       if (e instanceof SelectorError) throw failure(400, "BadRequest", e.message);
       throw e;
     }
-    items.sort((a, b) => objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name)));
+    items.sort(byKey);
+    return page(items, url);
+  }
+
+  const byKey = (a: KubeObject, b: KubeObject) => objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name));
+  const sortedCache = new WeakMap<Map<string, KubeObject>, { version: string; items: KubeObject[] }>();
+  function sortedBucket(bucket: Map<string, KubeObject>): KubeObject[] {
+    const version = `${store.generation}:${store.rv}:${bucket.size}`;
+    const hit = sortedCache.get(bucket);
+    if (hit && hit.version === version) return hit.items;
+    const items = [...bucket.values()].sort(byKey);
+    sortedCache.set(bucket, { version, items });
+    return items;
+  }
+
+  /** One page of sorted `items` after `continue`, at most `limit` long. */
+  function page(sorted: KubeObject[], url: URL): { items: KubeObject[]; meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
+    let items = sorted;
     const cont = url.searchParams.get("continue");
     if (cont) {
       let after: string;
@@ -701,13 +723,20 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
 
   const tls = options.tls ?? selfSignedCert();
   const clientAuth = options.clientCa ? { requestCert: true, rejectUnauthorized: false, ca: [options.clientCa] } : {};
-  const server = https.createServer({ key: tls.key, cert: tls.cert, ...clientAuth }, (req, res) => {
+  // HTTP/2 and HTTP/1.1 on one port, as kube-apiserver serves them (ALPN picks; kubectl speaks h2, most libraries 1.1).
+  const server = http2.createSecureServer({ key: tls.key, cert: tls.cert, allowHTTP1: true, ...clientAuth }, (rq, rs) => {
+    const req = rq as unknown as http.IncomingMessage;
+    const res = rs as unknown as http.ServerResponse;
     handle(req, res).catch((e: unknown) => {
       if (e instanceof HttpStatus) send(res, e.status.code, e.status);
       else send(res, 500, { kind: "Status", apiVersion: "v1", metadata: {}, status: "Failure", message: `Internal error occurred: ${(e as Error).message}`, reason: "InternalError", code: 500 });
     });
   });
-  server.keepAliveTimeout = 5_000;
+  const connections = new Set<TLSSocket>();
+  server.on("secureConnection", (socket: TLSSocket) => {
+    connections.add(socket);
+    socket.once("close", () => connections.delete(socket));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
@@ -730,8 +759,9 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
     close: async () => {
       for (const t of timers) clearTimeout(t);
       timers.clear();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of connections) socket.destroy();
+      await closed;
     },
   };
 }

@@ -16,12 +16,16 @@
  * - `proxy-url` (`http://`, `https://` through CONNECT with hpagent,
  *   `socks5://` with socks-proxy-agent).
  *
- * No generated API client: requests are paths, answers are status + text.
+ * One HTTP/2 session per run when the server offers h2 (kube-apiserver
+ * does; kubectl uses it too), else HTTP/1.1 keep-alive. No generated API
+ * client: requests are paths, answers are status + text.
  */
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import https from "node:https";
-import { createSecureContext } from "node:tls";
+import http2 from "node:http2";
+import type { Duplex } from "node:stream";
+import { connect as tlsConnect, createSecureContext, type TLSSocket } from "node:tls";
 import { delimiter } from "node:path";
 import { SourceError } from "../types.js";
 import { execCacheKey, execCredential, forgetExecCredential, type ExecClusterInfo, type ExecConfig, type ExecCredential } from "./exec-credential.js";
@@ -50,6 +54,32 @@ export interface KubeHttp {
   request(req: KubeHttpRequest, signal: AbortSignal): Promise<{ status: number; text: string }>;
   /** Close idle keep-alive connections. */
   close(): void;
+}
+
+/** How long a TLS handshake with the API server may take. */
+const CONNECT_TIMEOUT_MS = 10_000;
+
+/** An HTTP/2 session and its open streams. */
+interface H2Conn {
+  session: http2.ClientHttp2Session;
+  active: number;
+}
+type Conn = { agent: http.Agent } | H2Conn;
+
+/** An HTTPS agent whose first connection is a socket already negotiated (ALPN said http/1.1): no second handshake. */
+class PrimedAgent extends https.Agent {
+  constructor(
+    options: https.AgentOptions,
+    private primed: TLSSocket | undefined,
+  ) {
+    super(options);
+  }
+  override createConnection(options: object, callback?: (err: Error | null, socket: Duplex) => void): Duplex {
+    const socket = this.primed;
+    this.primed = undefined;
+    if (socket && !socket.destroyed) return socket;
+    return (https.Agent.prototype as unknown as { createConnection(o: object, cb?: unknown): Duplex }).createConnection.call(this, options, callback);
+  }
 }
 
 const configError = (message: string, cause?: unknown) => new SourceError("invalid-config", "kube", "kubeconfig", message, cause === undefined ? undefined : { cause });
@@ -234,30 +264,72 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
     }
   }
 
-  /** Keep-alive agents by client identity (an exec plugin may hand out a certificate). */
-  const agents = new Map<string, Promise<http.Agent>>();
-  function agentFor(cert?: string, key?: string): Promise<http.Agent> {
+  /**
+   * Connections by client identity (an exec plugin may hand out a
+   * certificate). Over TLS without a proxy, one HTTP/2 session carries every
+   * request of the run, as kubectl's does (ALPN `h2`; one handshake, all
+   * lists multiplexed); a server that only speaks HTTP/1.1 gets a keep-alive
+   * agent that starts with the socket already negotiated. Proxies and
+   * http:// servers use HTTP/1.1.
+   */
+  const conns = new Map<string, Promise<Conn>>();
+  function connFor(cert?: string, key?: string): Promise<Conn> {
     const id = cert ? `${cert}\0${key}` : "";
-    let a = agents.get(id);
-    if (!a) {
+    let c = conns.get(id);
+    if (!c) {
       // One secure context for every connection: building it parses the CA and key (tls.connect would do that per socket).
       const { ca, cert: baseCert, key: baseKey, ...rest } = tlsBase;
       const material = { ca, cert: cert ?? baseCert, key: key ?? baseKey };
       const opts: https.AgentOptions = { ...rest, keepAlive: true, ...(secure ? { secureContext: createSecureContext(material) } : {}) };
-      a = (async (): Promise<http.Agent> => {
+      c = (async (): Promise<Conn> => {
         if (proxyUrl && proxyUrl.protocol.startsWith("socks")) {
           const { SocksProxyAgent } = await import("socks-proxy-agent");
-          return new SocksProxyAgent(proxyUrl, opts) as unknown as http.Agent;
+          return { agent: new SocksProxyAgent(proxyUrl, opts) as unknown as http.Agent };
         }
         if (proxyUrl) {
           const hp = await import("hpagent");
-          return secure ? new hp.HttpsProxyAgent({ ...opts, proxy: proxyUrl }) : new hp.HttpProxyAgent({ keepAlive: true, proxy: proxyUrl });
+          return { agent: secure ? new hp.HttpsProxyAgent({ ...opts, proxy: proxyUrl }) : new hp.HttpProxyAgent({ keepAlive: true, proxy: proxyUrl }) };
         }
-        return secure ? new https.Agent(opts) : new http.Agent({ keepAlive: true });
+        if (!secure) return { agent: new http.Agent({ keepAlive: true }) };
+        return negotiate(opts, () => conns.delete(id));
       })();
-      agents.set(id, a);
+      c.catch(() => conns.delete(id));
+      conns.set(id, c);
     }
-    return a;
+    return c;
+  }
+
+  /** TLS with ALPN h2/http1.1: an HTTP/2 session, or an HTTPS agent primed with the negotiated socket. */
+  function negotiate(opts: https.AgentOptions, forget: () => void): Promise<Conn> {
+    return new Promise<Conn>((resolve, reject) => {
+      const host = url.hostname.replace(/^\[|\]$/g, "");
+      const socket = tlsConnect({
+        host,
+        port: Number(url.port || 443),
+        ...(opts.servername ? { servername: opts.servername } : {}),
+        secureContext: opts.secureContext,
+        rejectUnauthorized: opts.rejectUnauthorized !== false,
+        ALPNProtocols: ["h2", "http/1.1"],
+      });
+      socket.setTimeout(CONNECT_TIMEOUT_MS, () => socket.destroy(Object.assign(new Error(`TLS handshake not done within ${CONNECT_TIMEOUT_MS} ms`), { code: "ETIMEDOUT" })));
+      socket.once("error", (err) => {
+        forget();
+        reject(err);
+      });
+      socket.once("secureConnect", () => {
+        socket.setTimeout(0);
+        if (socket.alpnProtocol !== "h2") {
+          resolve({ agent: new PrimedAgent(opts, socket) });
+          return;
+        }
+        const session = http2.connect(url.origin, { createConnection: () => socket });
+        session.on("error", forget);
+        session.on("close", forget);
+        session.on("goaway", forget);
+        session.unref();
+        resolve({ session, active: 0 });
+      });
+    });
   }
 
   /** Per-request credentials: static token, exec plugin or oidc. */
@@ -271,16 +343,30 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
     return { token };
   }
 
-  function once(req: KubeHttpRequest, signal: AbortSignal, token: string | undefined, agent: http.Agent): Promise<{ status: number; text: string }> {
+  function requestHeaders(req: KubeHttpRequest, token: string | undefined): Record<string, string | string[] | number> {
+    const h: Record<string, string | string[] | number> = { ...headers, accept: req.accept ?? "application/json", "user-agent": "netdoctor" };
+    if (token) h["authorization"] = `Bearer ${token}`;
+    if (req.body !== undefined) {
+      h["content-type"] = req.contentType ?? "application/json";
+      h["content-length"] = Buffer.byteLength(req.body);
+    }
+    return h;
+  }
+
+  function once(req: KubeHttpRequest, signal: AbortSignal, token: string | undefined, conn: Conn): Promise<{ status: number; text: string }> {
+    if ("session" in conn) return onceH2(req, signal, token, conn);
     return new Promise((resolve, reject) => {
-      const h: Record<string, string | string[] | number> = { ...headers, accept: req.accept ?? "application/json", "user-agent": "netdoctor" };
-      if (token) h["authorization"] = `Bearer ${token}`;
-      if (req.body !== undefined) {
-        h["content-type"] = req.contentType ?? "application/json";
-        h["content-length"] = Buffer.byteLength(req.body);
-      }
       const r = (secure ? https : http).request(
-        { protocol: url.protocol, hostname: url.hostname.replace(/^\[|\]$/g, ""), port: url.port || (secure ? 443 : 80), path: base + req.path, method: req.method, headers: h, agent, signal },
+        {
+          protocol: url.protocol,
+          hostname: url.hostname.replace(/^\[|\]$/g, ""),
+          port: url.port || (secure ? 443 : 80),
+          path: base + req.path,
+          method: req.method,
+          headers: requestHeaders(req, token),
+          agent: conn.agent,
+          signal,
+        },
         (res) => {
           const chunks: Buffer[] = [];
           res.on("data", (d: Buffer) => chunks.push(d));
@@ -294,22 +380,84 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
     });
   }
 
+  /** One stream on the run's HTTP/2 session; the session holds the event loop only while a stream is open. */
+  function onceH2(req: KubeHttpRequest, signal: AbortSignal, token: string | undefined, conn: H2Conn): Promise<{ status: number; text: string }> {
+    return new Promise((resolve, reject) => {
+      const { session } = conn;
+      let open = true;
+      const done = () => {
+        if (!open) return;
+        open = false;
+        if (--conn.active === 0 && !session.destroyed) session.unref();
+      };
+      if (conn.active++ === 0) session.ref();
+      let stream: http2.ClientHttp2Stream;
+      try {
+        stream = session.request({ ":method": req.method, ":path": base + req.path, ...requestHeaders(req, token) }, { signal, endStream: req.body === undefined });
+      } catch (err) {
+        done();
+        reject(err);
+        return;
+      }
+      let status = 0;
+      const chunks: Buffer[] = [];
+      stream.on("response", (h) => (status = Number(h[":status"] ?? 0)));
+      stream.on("data", (d: Buffer) => chunks.push(d));
+      stream.on("end", () => {
+        done();
+        resolve({ status, text: Buffer.concat(chunks).toString("utf8") });
+      });
+      stream.on("error", (err) => {
+        done();
+        reject(err);
+      });
+      stream.on("close", () => {
+        if (open) {
+          done();
+          reject(Object.assign(new Error("the API server closed the stream"), { code: "ECONNRESET" }));
+        }
+      });
+      if (req.body !== undefined) stream.end(req.body);
+    });
+  }
+
+  /** Wait for a connection, but no longer than `signal` allows. */
+  function connected(p: Promise<Conn>, signal: AbortSignal): Promise<Conn> {
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => reject(signal.reason);
+      signal.addEventListener("abort", onAbort, { once: true });
+      p.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+    });
+  }
+
+  /** One exchange; a request caught on a session that went away (GOAWAY, reset) is sent once more on a new one. */
+  async function exchange(req: KubeHttpRequest, signal: AbortSignal, token: string | undefined, cert?: string, key?: string): Promise<{ status: number; text: string }> {
+    const conn = await connected(connFor(cert, key), signal);
+    try {
+      return await once(req, signal, token, conn);
+    } catch (err) {
+      if (!("session" in conn) || signal.aborted || !(conn.session.closed || conn.session.destroyed)) throw err;
+      return once(req, signal, token, await connected(connFor(cert, key), signal));
+    }
+  }
+
   return {
     server,
     async request(req, signal) {
       const cred = await credentials(signal);
-      const agent = await agentFor(cred.exec?.clientCertificateData, cred.exec?.clientKeyData);
-      const answer = await once(req, signal, cred.token, agent);
+      const answer = await exchange(req, signal, cred.token, cred.exec?.clientCertificateData, cred.exec?.clientKeyData);
       // client-go re-runs the plugin once when the API server refuses its credential.
       if (answer.status === 401 && cred.exec) {
         forgetExecCredential(execCacheKey(exec!, execCluster));
         const again = await credentials(signal);
-        return once(req, signal, again.token, await agentFor(again.exec?.clientCertificateData, again.exec?.clientKeyData));
+        return exchange(req, signal, again.token, again.exec?.clientCertificateData, again.exec?.clientKeyData);
       }
       return answer;
     },
     close() {
-      for (const a of agents.values()) void a.then((agent) => agent.destroy(), () => undefined);
+      for (const c of conns.values()) void c.then((conn) => ("session" in conn ? conn.session.close() : conn.agent.destroy()), () => undefined);
+      conns.clear();
     },
   };
 }
