@@ -126,19 +126,30 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   parseRequestOptions(flags.header, flags.request); // a bad -H / -X is a usage error before anything runs
   const mode = chooseMode(flags);
 
-  const { loadChecks } = await import("../load-checks.js");
-  const checks = await loadChecks(flags.checksDir);
+  // The checks load while the run is set up (its API reads are then already in flight).
+  const checksLoading = import("../load-checks.js").then((m) => m.loadChecks(flags.checksDir));
+  checksLoading.catch(() => undefined);
 
   if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
-  if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks, timeoutMs, probeTimeoutMs, resolve });
+  if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks: await checksLoading, timeoutMs, probeTimeoutMs, resolve });
 
   // Load what the run and its reporter need before the deadline starts: loading code is not waiting for the cluster.
+  // (diagnose-for, not the fix runner: a diagnosis loads no fix plugins.)
   const [{ setupRun }] = await Promise.all([
     import("../run-setup.js"),
-    import("../fixes/runner.js"),
+    import("../fixes/diagnose-for.js"),
     mode === "json" ? import("../report/json.js") : mode === "text" ? import("../report/text.js") : import("../ui/run-tui.js"),
   ]);
-  const run = await setupRun(targets, flags, timeoutMs);
+  // The checks finish loading while the run is set up (its API reads are then already in flight).
+  const [loaded, setUp] = await Promise.allSettled([checksLoading, setupRun(targets, flags, timeoutMs)]);
+  // A bad --checks-dir is reported first, as before; a lab the set-up started is stopped.
+  if (loaded.status === "rejected") {
+    if (setUp.status === "fulfilled") await setUp.value.stop();
+    throw loaded.reason;
+  }
+  if (setUp.status === "rejected") throw setUp.reason;
+  const checks = loaded.value;
+  const run = setUp.value;
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
   // In the TUI, the failing hops offer their fixes (DESIGN §5): a FixRunner over this run, once it has ended.

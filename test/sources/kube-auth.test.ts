@@ -232,3 +232,46 @@ describe("kubeconfig auth against the lab's API server", () => {
     expect(await kube.list("services", signal())).toHaveLength(1);
   });
 });
+
+describe("the connection to the API server", () => {
+  it("carries every request of a run on one HTTP/2 session when the server offers h2, as kubectl's does", async () => {
+    const { createSecureServer } = await import("node:http2");
+    const cert = selfSignedCert();
+    let sessions = 0;
+    const streams: string[] = [];
+    const server = createSecureServer({ key: cert.key, cert: cert.cert, allowHTTP1: true }, (req, res) => {
+      streams.push(`${req.httpVersion} ${req.url}`);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(req.url === "/version" ? JSON.stringify({ gitVersion: "v1.31.5+k3s1" }) : JSON.stringify({ metadata: {}, items: [] }));
+    });
+    const open = new Set<import("node:http2").ServerHttp2Session>();
+    server.on("session", (s) => {
+      sessions++;
+      open.add(s);
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const file = join(dir, "h2");
+      const server_ = `https://127.0.0.1:${(server.address() as { port: number }).port}`;
+      writeFileSync(
+        file,
+        stringify({
+          clusters: [{ name: "h2", cluster: { server: server_, "certificate-authority-data": Buffer.from(cert.cert).toString("base64") } }],
+          users: [{ name: "u", user: { token: "t" } }],
+          contexts: [{ name: "h2", context: { cluster: "h2", user: "u" } }],
+          "current-context": "h2",
+        }),
+      );
+      const kube = createKubeSource({ kubeconfig: file });
+      await Promise.all([kube.version(signal()), kube.list("services", signal()), kube.list("pods", signal()), kube.list("gateways", signal())]);
+      await kube.list("httproutes", signal());
+      expect(sessions).toBe(1);
+      expect(streams).toHaveLength(5);
+      expect(streams.every((s) => s.startsWith("2.0 "))).toBe(true);
+    } finally {
+      const closed = new Promise((r) => server.close(r));
+      for (const s of open) s.destroy();
+      await closed;
+    }
+  });
+});

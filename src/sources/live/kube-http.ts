@@ -56,6 +56,9 @@ export interface KubeHttp {
   close(): void;
 }
 
+/** An idle connection to the API server is closed after this long. */
+const IDLE_CLOSE_MS = 30_000;
+
 /** How long a TLS handshake with the API server may take. */
 const CONNECT_TIMEOUT_MS = 10_000;
 
@@ -280,7 +283,7 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
       // One secure context for every connection: building it parses the CA and key (tls.connect would do that per socket).
       const { ca, cert: baseCert, key: baseKey, ...rest } = tlsBase;
       const material = { ca, cert: cert ?? baseCert, key: key ?? baseKey };
-      const opts: https.AgentOptions = { ...rest, keepAlive: true, ...(secure ? { secureContext: createSecureContext(material) } : {}) };
+      const opts: https.AgentOptions = { ...rest, keepAlive: true, timeout: IDLE_CLOSE_MS, ...(secure ? { secureContext: createSecureContext(material) } : {}) };
       c = (async (): Promise<Conn> => {
         if (proxyUrl && proxyUrl.protocol.startsWith("socks")) {
           const { SocksProxyAgent } = await import("socks-proxy-agent");
@@ -327,6 +330,8 @@ export function createKubeHttp(cfg: LoadedKubeconfig, env: NodeJS.ProcessEnv = p
         session.on("close", forget);
         session.on("goaway", forget);
         session.unref();
+        // An idle session is closed (a long-lived process makes new sources for re-checks: no connection piles up).
+        session.setTimeout(IDLE_CLOSE_MS, () => session.close());
         resolve({ session, active: 0 });
       });
     });
