@@ -23,6 +23,27 @@
  *   `eyJ…`, signature), in any text.
  * - `connection-string-password`: the password of a URL's userinfo
  *   (`scheme://user:PASS@host` → `scheme://user:REDACTED@host`, RFC 3986 §3.2.1).
+ * - `query-credential`: the value of a URL query parameter that carries a
+ *   credential (`?access_token=`, `&token=`, `?api_key=`, `&password=`,
+ *   `&sig=` …, see QUERY_CREDENTIALS), in any text.
+ * - `command-credential`: passwords given on a command line by the tools
+ *   that take them so: `sshpass -p X`, `mysql -pX`, `curl -u user:X`,
+ *   `redis-server --requirepass X` / `--masterauth X`, `redis-cli -a X`.
+ * - `gitleaks:<id>`: a well-known token format (GitHub `ghp_…`, AWS `AKIA…`,
+ *   Slack `xoxb-…`, Stripe `sk_live_…`, …) from gitleaks' rule set,
+ *   vendored in secret-patterns.ts.
+ * Deny by default — what netdoctor does not need to diagnose is not kept,
+ * whatever its name: when no rule above fired,
+ * - `env-value`: every container environment value (pod specs `env[].value`,
+ *   docker inspect `Config.Env`) except the names netdoctor reads
+ *   (ENV_ALLOW: klipper-lb's DEST_*, the k3d proxy's SERVERS/PORTS);
+ * - `configmap-data`: every `data` / `binaryData` value of a ConfigMap;
+ * - `annotation-value`: every annotation value except under the prefixes of
+ *   Kubernetes and the ingress/gateway projects netdoctor reads
+ *   (ANNOTATION_ALLOW); their values still pass the text rules.
+ * Header names carrying credentials (`auth-header`) include the API-key
+ * headers of common APIs: `X-Auth-Token`, `PRIVATE-TOKEN` (GitLab),
+ * `X-Api-Key`, `X-Access-Token`, `X-Vault-Token`, `X-Amz-Security-Token`.
  *
  * Strings that hold a JSON or YAML document (the
  * `kubectl.kubernetes.io/last-applied-configuration` annotation, a HelmChart's
@@ -30,6 +51,7 @@
  * as objects, then written back in the same syntax.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { SECRET_PATTERNS } from "./secret-patterns.js";
 
 /** The replacement text. */
 export const REDACTED = "REDACTED";
@@ -43,7 +65,13 @@ export type RedactionRule =
   | "sensitive-name"
   | "private-key"
   | "jwt"
-  | "connection-string-password";
+  | "connection-string-password"
+  | "query-credential"
+  | "command-credential"
+  | "env-value"
+  | "configmap-data"
+  | "annotation-value"
+  | `gitleaks:${string}`;
 
 /** One redaction: which file, where in it (JSON pointer, or `/line/N` in text files, 1-based), which rule. */
 export interface Redaction {
@@ -129,8 +157,18 @@ export function isSensitiveName(name: string): boolean {
 /** Kubeconfig credential keys (client-go clientcmd/api/v1 AuthInfo and the oidc auth-provider). */
 const KUBECONFIG_KEYS = new Set(["token", "client-key-data", "client-certificate-data", "password", "id-token", "refresh-token", "access-token", "client-secret"]);
 
-/** Header names whose values are credentials. */
-const AUTH_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
+/** Header names whose values are credentials (RFC 9110 §11.6.2, RFC 6265, and the API-key headers of common APIs: OpenStack, GitLab, AWS, Vault). */
+const AUTH_HEADERS = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie", "x-auth-token", "private-token", "x-api-key", "api-key", "x-access-token", "x-vault-token", "x-amz-security-token", "x-csrf-token"]);
+const AUTH_HEADER_ALTERNATION = "proxy-authorization|authorization|set-cookie|cookie|x-auth-token|private-token|x-api-key|x-access-token|x-vault-token|x-amz-security-token|x-csrf-token";
+
+/** URL query parameters whose values are credentials (OAuth 2.0 RFC 6750 §2.3 `access_token`, common API conventions). */
+const QUERY_CREDENTIALS = "access_token|id_token|refresh_token|token|auth_token|api_key|apikey|api-key|key|password|passwd|pwd|secret|client_secret|private_token|session|sessionid|sig|signature|x-amz-signature|x-amz-security-token|code";
+
+/** Environment variables netdoctor reads to diagnose (src/kube/helpers.ts svclbDestination, src/host/containers.ts k3d proxy): kept. */
+const ENV_ALLOW = new Set(["DEST_IPS", "DEST_IP", "DEST_PORT", "DEST_PROTO", "SRC_PORT", "SRC_RANGES", "SERVERS", "PORTS", "UDP_PORTS"]);
+
+/** Annotation key prefixes whose values netdoctor may read (Kubernetes and the ingress/gateway projects it diagnoses); other annotation values are dropped. */
+const ANNOTATION_ALLOW = /^(?:[a-z0-9.-]*\.)?(?:kubernetes\.io|k8s\.io|k3s\.io|k3d\.io|cattle\.io|helm\.sh|istio\.io|konghq\.com|projectcontour\.io|haproxy\.org|cilium\.io|envoyproxy\.io|solo\.io|kgateway\.dev|traefik\.io|containo\.us|nginx\.org|cert-manager\.io|linkerd\.io|openshift\.io)\//;
 
 /** The rule that applies to a string value stored under NAME, or null. */
 export function ruleForName(name: string): RedactionRule | null {
@@ -158,7 +196,7 @@ const TEXT_RULES: TextRule[] = [
   // `Authorization: Basic abc`, `"cookie":"a=b"`, `set-cookie=…` up to the end of the value.
   {
     rule: "auth-header",
-    re: /\b(proxy-authorization|authorization|set-cookie|cookie)(["']?\s*[:=]\s*["']?)(?!REDACTED)([^\s"',}][^"'\n\r,}]*)/gi,
+    re: new RegExp(`\\b(${AUTH_HEADER_ALTERNATION})(["']?\\s*[:=]\\s*["']?)(?!REDACTED)([^\\s"',}][^"'\\n\\r,}]*)`, "gi"),
     replace: (m) => `${m[1]}${m[2]}${REDACTED}`,
   },
   { rule: "bearer-token", re: /\b(Bearer)(\s+)(?!REDACTED)([A-Za-z0-9._~+/=-]{8,})/g, replace: (m) => `${m[1]}${m[2]}${REDACTED}` },
@@ -168,11 +206,37 @@ const TEXT_RULES: TextRule[] = [
     re: /\b([A-Za-z][A-Za-z0-9+.-]*:\/\/[^\s:@/"']*:)(?!REDACTED@)([^\s@/"']+)(@)/g,
     replace: (m) => `${m[1]}${REDACTED}${m[3]}`,
   },
+  // `?access_token=abc`, `&token=abc` in URLs anywhere (logs, probe bodies, target URLs, events).
+  {
+    rule: "query-credential",
+    re: new RegExp(`([?&;](?:${QUERY_CREDENTIALS})=)(?!REDACTED\\b)([^&\\s"'#<>]+)`, "gi"),
+    replace: (m) => `${m[1]}${REDACTED}`,
+  },
+  // Passwords the tools themselves take on the command line.
+  { rule: "command-credential", re: /(\bsshpass\s+-p\s*)(?!REDACTED\b)(\S+)/g, replace: (m) => `${m[1]}${REDACTED}` },
+  { rule: "command-credential", re: /(\b(?:mysql|mysqldump|mysqladmin|mariadb)\b[^\n]*?\s-p)(?!REDACTED\b)([^\s-]\S*)/g, replace: (m) => `${m[1]}${REDACTED}` },
+  { rule: "command-credential", re: /(\bcurl\b[^\n]*?\s(?:-u|--user)[\s=]*[^\s:]*:)(?!REDACTED\b)(\S+)/g, replace: (m) => `${m[1]}${REDACTED}` },
+  { rule: "command-credential", re: /(--(?:requirepass|masterauth)[\s=]+)(?!REDACTED\b)(\S+)/g, replace: (m) => `${m[1]}${REDACTED}` },
+  { rule: "command-credential", re: /(\bredis-cli\b[^\n]*?\s-a\s+)(?!REDACTED\b)(\S+)/g, replace: (m) => `${m[1]}${REDACTED}` },
+  // `"password":"abc"` in JSON log lines (and any JSON text): the key decides.
+  {
+    rule: "sensitive-name",
+    re: /("([A-Za-z0-9_.-]+)"\s*:\s*")(?!REDACTED")((?:[^"\\]|\\.)+)(")/g,
+    replace: (m) => (isSensitiveName(m[2]!) && !/^(true|false)$/i.test(m[3]!) ? `${m[1]}${REDACTED}${m[4]}` : null),
+  },
+  // Well-known token formats (gitleaks rules).
+  ...SECRET_PATTERNS.map((p): TextRule => ({ rule: `gitleaks:${p.id}`, re: p.re, replace: () => REDACTED })),
   // kubeconfig keys as YAML lines: `    token: abc`, `- client-key-data: LS0t…`.
   {
     rule: "kubeconfig-credential",
     re: /^(\s*(?:-\s+)?["']?(?:token|client-key-data|client-certificate-data|password|id-token|refresh-token|access-token|client-secret)["']?\s*:\s*)(?!REDACTED\s*$)(["']?)(\S[^\n\r]*)$/gim,
     replace: (m) => (m[3]!.trim() === "" || /^[|>]/.test(m[3]!) ? null : `${m[1]}${m[2]}${REDACTED}${m[2] ? m[2] : ""}`),
+  },
+  // `aws_secret_access_key = abc` (INI files, .env files, config dumps): the key decides.
+  {
+    rule: "sensitive-name",
+    re: /((?:^|[\s{,;(])([A-Za-z0-9_.-]*(?:pass|pwd|token|secret|key|credential|creds)[A-Za-z0-9_.-]*)\s*[=:]\s*)(?!REDACTED\b)(["']?)([^\s"',;)}]+)/gim,
+    replace: (m) => (isSensitiveName(m[2]!) && !/^(true|false|null|\*+)$/i.test(m[4]!) ? `${m[1]}${m[3]}${REDACTED}` : null),
   },
   // CLI flags: `--token=abc`, `--db-password abc` (space form only when the next word is not another flag).
   {
@@ -290,9 +354,32 @@ class Redactor {
     return v;
   }
 
+  /** Deny by default: `s` (already through the rules) is dropped unless a rule changed it or `keep` says netdoctor needs it. */
+  private denied(original: string, processed: string, path: string, rule: RedactionRule, keep: boolean): string {
+    if (keep || processed !== original || original === "" || original === REDACTED) return processed;
+    this.note(path, rule);
+    return REDACTED;
+  }
+
+  /** Docker's `Config.Env`: `NAME=value` strings, deny by default. */
+  private dockerEnv(items: string[], path: string): string[] {
+    return items.map((item, i) => {
+      const p = `${path}/${i}`;
+      const eq = item.indexOf("=");
+      if (eq <= 0) return this.string(item, p, null);
+      const name = item.slice(0, eq);
+      const value = item.slice(eq + 1);
+      const processed = this.string(value, p, name);
+      return `${name}=${this.denied(value, processed, p, "env-value", ENV_ALLOW.has(name))}`;
+    });
+  }
+
   private object(o: Record<string, unknown>, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     const isSecret = o["kind"] === "Secret" && typeof o["apiVersion"] === "string";
+    const isConfigMap = o["kind"] === "ConfigMap" && typeof o["apiVersion"] === "string";
+    // A container env entry (`…/env/N`): deny by default.
+    const isEnvEntry = /\/env\/\d+$/.test(path);
     // `{name: DB_PASSWORD, value: …}` (env vars, HTTP header lists): the name decides for the value.
     const pairName = typeof o["name"] === "string" && "value" in o ? (o["name"] as string) : null;
     for (const [k, val] of Object.entries(o)) {
@@ -307,7 +394,32 @@ class Redactor {
         continue;
       }
       if (pairName !== null && k === "value" && typeof val === "string") {
-        out[k] = this.string(val, p, pairName);
+        const processed = this.string(val, p, pairName);
+        out[k] = isEnvEntry ? this.denied(val, processed, p, "env-value", ENV_ALLOW.has(pairName)) : processed;
+        continue;
+      }
+      if (isConfigMap && (k === "data" || k === "binaryData") && val && typeof val === "object") {
+        out[k] = Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).map(([key, v]) => {
+            const kp = `${p}/${token(key)}`;
+            if (typeof v !== "string") return [key, this.value(v, kp, key)];
+            return [key, this.denied(v, this.string(v, kp, key), kp, "configmap-data", false)];
+          }),
+        );
+        continue;
+      }
+      if (k === "annotations" && /\/metadata$/.test(path) && val && typeof val === "object" && !Array.isArray(val)) {
+        out[k] = Object.fromEntries(
+          Object.entries(val as Record<string, unknown>).map(([key, v]) => {
+            const kp = `${p}/${token(key)}`;
+            if (typeof v !== "string") return [key, this.value(v, kp, key)];
+            return [key, this.denied(v, this.string(v, kp, key), kp, "annotation-value", ANNOTATION_ALLOW.test(key))];
+          }),
+        );
+        continue;
+      }
+      if (k === "Env" && /\/Config$/.test(path) && Array.isArray(val) && val.every((x) => typeof x === "string")) {
+        out[k] = this.dockerEnv(val as string[], p);
         continue;
       }
       out[k] = this.value(val, p, k);

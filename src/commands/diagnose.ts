@@ -10,6 +10,7 @@ import { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } f
 import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
+import { maskUrlsIn } from "../report/mask.js";
 import { toolVersion } from "../version.js";
 import { parseDuration } from "./duration.js";
 import { collect, colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
@@ -323,11 +324,12 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   for (const [where, list] of [["--skip", filter.skip], ["--only", filter.only], [loaded.file ?? "config", filter.suppress.map((s) => s.check)]] as const) {
     for (const sel of list) if (!known.some((c) => selects(sel, c as never))) throw new UsageError(`${where}: ${JSON.stringify(sel)} names no check (expected a check code such as ND502, a check id such as service.port-free, or a hop such as service)`);
   }
+  // A URL's password (a kubeconfig server https://admin:pw@…) is never printed, by any reporter.
   const result = await execute((e) => {
     if (e.type === "path-end") e = { ...e, report: applyPathFilter(e.report, filter) };
     if (e.type === "run-end") e = { ...e, report: applyFilter(e.report, filter) };
-    hub.emit(e);
-  }).then((r) => applyFilter(r, filter));
+    hub.emit(maskUrlsIn(e));
+  }).then((r) => maskUrlsIn(applyFilter(r, filter)));
   if (mode === "text") {
     const { renderText } = await import("../report/text.js");
     process.stdout.write(renderText(result, { verbose: !!flags.verbose }));

@@ -119,7 +119,8 @@ describe("document redaction", () => {
     };
     const { value, redactions } = redactDocument(pod, "cluster/ns/pods/api.yaml");
     const c = value.spec.containers[0]!;
-    expect(c.env[0]!.value).toBe("info");
+    // Deny by default: netdoctor does not need LOG_LEVEL, so its value is not kept either.
+    expect(c.env[0]!.value).toBe(REDACTED);
     expect(c.env[1]!.value).toBe(REDACTED);
     expect(c.env[2]!.value).toBe("mysql://u:REDACTED@db/app");
     expect(c.env[3]!.valueFrom).toEqual({ secretKeyRef: { name: "s", key: "token" } });
@@ -127,6 +128,7 @@ describe("document redaction", () => {
     expect(redactions).toEqual([
       { file: "cluster/ns/pods/api.yaml", path: "/spec/containers/0/args/2", rule: "sensitive-name" },
       { file: "cluster/ns/pods/api.yaml", path: "/spec/containers/0/args/3", rule: "sensitive-name" },
+      { file: "cluster/ns/pods/api.yaml", path: "/spec/containers/0/env/0/value", rule: "env-value" },
       { file: "cluster/ns/pods/api.yaml", path: "/spec/containers/0/env/1/value", rule: "sensitive-name" },
       { file: "cluster/ns/pods/api.yaml", path: "/spec/containers/0/env/2/value", rule: "connection-string-password" },
     ]);
@@ -170,13 +172,16 @@ describe("document redaction", () => {
     expect(redactDocument(env, "f")).toEqual({ value: env, redactions: [] });
   });
 
-  it("redacts Docker env lists and leaves numbers, booleans and harmless fields", () => {
-    const c = { Config: { Env: ["K3S_TOKEN=abc", "PATH=/usr/bin"], Labels: { "k3d.role": "server" } }, NetworkSettings: { SandboxKey: "/var/run/docker/netns/1" }, automountServiceAccountToken: true, port: 8080 };
+  it("redacts Docker env lists by default but keeps what netdoctor reads, and leaves numbers, booleans and harmless fields", () => {
+    const c = { Config: { Env: ["K3S_TOKEN=abc", "PATH=/usr/bin", "SERVERS=k3d-dev-server-0", "PORTS=6443,80"], Labels: { "k3d.role": "server" } }, NetworkSettings: { SandboxKey: "/var/run/docker/netns/1" }, automountServiceAccountToken: true, port: 8080 };
     const { value, redactions } = redactDocument(c, "docker/containers.json");
-    expect(value.Config.Env).toEqual(["K3S_TOKEN=REDACTED", "PATH=/usr/bin"]);
+    expect(value.Config.Env).toEqual(["K3S_TOKEN=REDACTED", "PATH=REDACTED", "SERVERS=k3d-dev-server-0", "PORTS=6443,80"]);
     expect(value.NetworkSettings.SandboxKey).toBe("/var/run/docker/netns/1");
     expect(value.automountServiceAccountToken).toBe(true);
-    expect(redactions).toEqual([{ file: "docker/containers.json", path: "/Config/Env/0", rule: "sensitive-name" }]);
+    expect(redactions).toEqual([
+      { file: "docker/containers.json", path: "/Config/Env/0", rule: "sensitive-name" },
+      { file: "docker/containers.json", path: "/Config/Env/1", rule: "env-value" },
+    ]);
   });
 });
 

@@ -27,6 +27,27 @@ const PLANTED: Record<string, string> = {
   "bearer token in the access log": "pl4nted-bearer-0f9e8d7c6b5a",
   "session cookie in the access log": "pl4nted-cookie-1a2b3c",
   "K3S_TOKEN of the k3d server container": "bWzqTfkHnRcXpLdVjYsA",
+  // Issue 14 §4: what leaked before redaction denied by default.
+  "env var with an innocuous name": "pl4nted-innocuous-env-7e1d",
+  "PGPASS env var": "pl4nted-pgpass-2b8c",
+  "GH_PAT env var": "pl4nted-gh-pat-value-55aa",
+  'JSON log line "password"': "pl4nted-json-password-a1",
+  "?access_token= in a log": "pl4nted-query-access-b2",
+  "&token= in a log": "pl4nted-query-token-c3",
+  "?api_key= in a log": "pl4nted-query-apikey-d4",
+  "X-Auth-Token header": "pl4nted-xauth-e5",
+  "PRIVATE-TOKEN header": "pl4nted-gitlab-private-f6",
+  "X-Api-Key header": "pl4nted-xapikey-g7",
+  "aws_secret_access_key = …": "pl4nted-aws-secret-h8",
+  "GitHub token ghp_…": "ghp_Pl4ntedGithubPat0123456789abcdefABCD",
+  "AWS key id AKIA…": "AKIAPL4NTEDAWSKEY234",
+  "Slack bot token xoxb-…": "xoxb-123456789012-1234567890123-Pl4ntedSlackBot",
+  "Stripe key sk_live_…": "sk_live_Pl4ntedStripeKey0123456789",
+  "sshpass -p": "pl4nted-sshpass-i9",
+  "mysql -pX": "pl4nted-mysql-j10",
+  "curl -u user:pass": "pl4nted-curl-k11",
+  "--requirepass": "pl4nted-requirepass-l12",
+  "Event message with ?access_token=": "pl4nted-event-token-m13",
 };
 
 let work: string;
