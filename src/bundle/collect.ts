@@ -29,6 +29,8 @@ export interface BundleFlags extends RunFlags {
   logLines: string;
   /** false with `--no-redact`. */
   redact: boolean;
+  /** `--force`: with `-o`, replace an existing file that is not a netdoctor bundle. */
+  force?: boolean;
 }
 
 /** What one collector did, as manifest.json records it. */

@@ -189,7 +189,7 @@ export function bundleFileName(context: string | null, at: Date, redacted: boole
  * map's (sorted) order, no directory entries, fixed mtime, mode 0644,
  * portable headers (no uid/gid/uname/gname). Returns the size in bytes.
  */
-export async function writeTarGz(files: Map<string, string>, out: string): Promise<number> {
+export async function writeTarGz(files: Map<string, string>, out: string, o: { private?: boolean } = {}): Promise<number> {
   const tar = await import("tar");
   const staging = await mkdtemp(join(tmpdir(), "netdoctor-bundle-"));
   const forget = onExitCleanup(`the bundle's staging dir ${staging}`, () => rm(staging, { recursive: true, force: true, maxRetries: 3 }));
@@ -201,6 +201,11 @@ export async function writeTarGz(files: Map<string, string>, out: string): Promi
       await chmod(full, 0o644);
     }
     await mkdir(dirname(out), { recursive: true });
+    // An unredacted bundle is its owner's alone from its first byte (mode 0600).
+    if (o.private) {
+      await writeFile(out, "", { mode: 0o600 });
+      await chmod(out, 0o600);
+    }
     await tar.create({ gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: FIXED_MTIME, noDirRecurse: true }, [...files.keys()]);
     return (await stat(out)).size;
   } finally {

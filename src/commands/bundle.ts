@@ -19,7 +19,8 @@ export function defineBundle(cmd: Command, onAction: OnAction): Command {
     .option("--lab [scenario]", "start the built-in lab (a scenario name or directory) and bundle it")
     .option("--keep-ports", "with --lab: keep the scenario's host ports when they are free")
     .option("--log-lines <n>", "lines of each gateway and backend container log to keep", "200")
-    .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz)")
+    .option("--no-redact", "keep secrets (the file is named …-UNREDACTED.tar.gz, mode 0600)")
+    .option("--force", "with -o: replace an existing file that is not a netdoctor bundle")
     .option("--json", "print one JSON line ({path, bytes, …}) on stdout instead of the path and size")
     .option("--timeout <duration>", "deadline of the diagnosis, and of the collection (500ms, 20s, 1m; a plain number is seconds)", "20s")
     .option("--probe-timeout <duration>", "timeout of one probe attempt", "3s")
@@ -57,6 +58,9 @@ export async function bundleCommand(targets: string[], flags: BundleFlags): Prom
   const { collectBundle, parseLogLines } = await import("../bundle/collect.js");
   const { bundleFiles, bundleFileName, writeTarGz } = await import("../bundle/write.js");
   parseLogLines(flags.logLines);
+  // The output is checked before anything is collected: a bad -o costs nothing.
+  const { checkBundleOutput } = await import("../bundle/output.js");
+  const chosen = flags.output === undefined ? undefined : await checkBundleOutput(flags.output, { redact: flags.redact, force: !!flags.force });
   if (!flags.redact) {
     process.stderr.write(
       "WARNING: --no-redact: this bundle will contain UNREDACTED data — tokens, passwords, private keys and other secrets found in the collected objects, logs and containers. Do not share it.\n",
@@ -74,8 +78,8 @@ export async function bundleCommand(targets: string[], flags: BundleFlags): Prom
     await view?.done();
   }
   const files = bundleFiles(data, { redact: flags.redact, flags: recordedFlags(flags) });
-  const out = resolve(flags.output ?? bundleFileName(data.run.context, new Date(data.run.createdAt), flags.redact));
-  const size = await writeTarGz(files, out);
+  const out = chosen ?? resolve(bundleFileName(data.run.context, new Date(data.run.createdAt), flags.redact));
+  const size = await writeTarGz(files, out, { private: !flags.redact });
   const redactions = (JSON.parse(files.get("redactions.json")!) as { count: number }).count;
   const failed = data.collectors.filter((c) => c.status !== "ok").map((c) => c.name);
   const log = (line: string) => void process.stderr.write(`${line}\n`);

@@ -42,10 +42,10 @@ export async function undoCommand(id: string | undefined, flags: UndoFlags): Pro
   const { listRecords, markUndone, restoreEntries } = await import("../fixes/undo.js");
   const home = netdoctorHome(process.env);
   const { records, broken } = await listRecords(home);
-  for (const b of broken) process.stderr.write(`netdoctor: skipping ${home}/undo/${b}: no readable record.json\n`);
+  for (const b of broken) process.stderr.write(`netdoctor: skipping ${home}/undo/${b.name}: ${b.why}\n`);
 
   if (flags.list) {
-    if (flags.json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, records }, null, 2)}\n`);
+    if (flags.json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, records, ...(broken.length ? { unreadable: broken } : {}) }, null, 2)}\n`);
     else if (records.length === 0) process.stdout.write("no undo records\n");
     else for (const r of records) process.stdout.write(`${r.id}  ${r.undoneAt ? "undone" : "active"}  ${r.fix}  ${r.target}  ${r.entries.length} change${r.entries.length === 1 ? "" : "s"}${r.context ? `  context ${r.context}` : ""}\n`);
     return 0;
@@ -57,6 +57,12 @@ export async function undoCommand(id: string | undefined, flags: UndoFlags): Pro
     if (!rec) throw new UsageError(`no undo record ${JSON.stringify(id)} in ${home}/undo${records.length ? ` (records: ${records.slice(0, 5).map((r) => r.id).join(", ")}${records.length > 5 ? ", …" : ""})` : ""}`);
   } else {
     rec = records.find((r) => !r.undoneAt);
+    if (!rec && broken.length > 0) {
+      // A record that cannot be read may be the fix to undo: that is not "nothing to undo" (exit 1: something could not be restored).
+      process.stderr.write(`netdoctor: nothing restorable, but ${broken.length} undo record${broken.length === 1 ? "" : "s"} could not be read (named above): inspect ${home}/undo\n`);
+      if (flags.json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, undo: null, unreadable: broken }, null, 2)}\n`);
+      return 1;
+    }
     if (!rec) {
       if (flags.json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, undo: null }, null, 2)}\n`);
       else process.stdout.write("nothing to undo\n");

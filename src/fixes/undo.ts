@@ -138,11 +138,19 @@ export async function openJournal(home: string, fix: string, meta: { context: st
   return journal;
 }
 
+/** An undo record that could not be used: its directory name and why, in one line. */
+export interface BrokenRecord {
+  name: string;
+  why: string;
+}
+
 /**
  * Every undo record under `<home>/undo`, newest first. A directory whose
- * record.json is missing or unreadable is skipped (listed in `broken`).
+ * record.json is missing, unreadable, not JSON or not of the record's shape
+ * (schema/undo-record.schema.json, validated with ajv) is skipped and listed
+ * in `broken` with why — never fatal to the other records.
  */
-export async function listRecords(home: string): Promise<{ records: UndoRecord[]; broken: string[] }> {
+export async function listRecords(home: string): Promise<{ records: UndoRecord[]; broken: BrokenRecord[] }> {
   const root = undoDir(home);
   let names: string[];
   try {
@@ -151,14 +159,30 @@ export async function listRecords(home: string): Promise<{ records: UndoRecord[]
     if ((e as NodeJS.ErrnoException).code === "ENOENT") return { records: [], broken: [] };
     throw e;
   }
+  const { validateUndoRecord } = await import("../report/schema.js");
   const records: UndoRecord[] = [];
-  const broken: string[] = [];
-  for (const n of names) {
+  const broken: BrokenRecord[] = [];
+  for (const n of names.sort()) {
+    let text: string;
     try {
-      records.push(JSON.parse(await readFile(join(root, n, "record.json"), "utf8")) as UndoRecord);
-    } catch {
-      broken.push(n);
+      text = await readFile(join(root, n, "record.json"), "utf8");
+    } catch (e) {
+      broken.push({ name: n, why: `no readable record.json (${(e as NodeJS.ErrnoException).code ?? String(e)})` });
+      continue;
     }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(text);
+    } catch {
+      broken.push({ name: n, why: "record.json is not JSON" });
+      continue;
+    }
+    const v = validateUndoRecord(doc);
+    if (!v.valid) {
+      broken.push({ name: n, why: `record.json is not an undo record: ${v.errors[0] ?? "wrong shape"}` });
+      continue;
+    }
+    records.push(doc as UndoRecord);
   }
   records.sort((a, b) => (a.createdAt < b.createdAt ? 1 : a.createdAt > b.createdAt ? -1 : a.id < b.id ? 1 : -1));
   return { records, broken };

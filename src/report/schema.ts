@@ -46,6 +46,11 @@ export function errorSchemaPath(): string {
   return join(packageRoot(), "schema", "error.schema.json");
 }
 
+/** Absolute path of `schema/undo-record.schema.json` (an undo record's record.json). */
+export function undoRecordSchemaPath(): string {
+  return join(packageRoot(), "schema", "undo-record.schema.json");
+}
+
 const compiled = new Map<string, ValidateFunction>();
 
 function validator(file = reportSchemaPath()): ValidateFunction {
@@ -121,4 +126,12 @@ export function validateFixDocument(doc: unknown): ReportValidation {
  */
 export function validateErrorDocument(doc: unknown): ReportValidation {
   return validateReport(doc, errorSchemaPath());
+}
+
+/**
+ * Validate an undo record (`record.json`) against `schema/undo-record.schema.json`.
+ * @throws Error when the schema file cannot be found or read (a packaging bug).
+ */
+export function validateUndoRecord(doc: unknown): ReportValidation {
+  return validateReport(doc, undoRecordSchemaPath());
 }
