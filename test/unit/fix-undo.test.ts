@@ -301,7 +301,10 @@ describe("listRecords", () => {
     await writeFile(join(undoDir(home), "20261124T000001Z-garbled", "record.json"), "{ not json");
     const { records, broken } = await listRecords(home);
     expect(records.map((r) => r.id)).toEqual(["20261123T090000Z-hosts-entry-2", "20261123T090000Z-hosts-entry", "20261122T101500Z-remove-traefik", "20261121T000000Z-service-to-nodeport"]);
-    expect(broken.sort()).toEqual(["20261124T000000Z-empty", "20261124T000001Z-garbled"]);
+    expect(broken).toEqual([
+      { name: "20261124T000000Z-empty", why: "no readable record.json (ENOENT)" },
+      { name: "20261124T000001Z-garbled", why: "record.json is not JSON" },
+    ]);
   });
 
   it("markUndone stamps the record on disk", async () => {
