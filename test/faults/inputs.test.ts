@@ -25,7 +25,7 @@ const CASES: [string, string[], RegExp][] = [
   ["--resolve without a port", ["app.localhost:8080", "--resolve", "app.localhost:127.0.0.1"], /^invalid --resolve "app\.localhost:127\.0\.0\.1": expected HOST:PORT:ADDR/],
   ["--resolve with port 0", ["app.localhost:8080", "--resolve", "app.localhost:0:127.0.0.1"], /^invalid --resolve "app\.localhost:0:127\.0\.0\.1": port 0 is out of range \(1-65535\)$/],
   ["--host-address that is not an address", ["app.localhost:8080", "--host-address", "notanaddress"], /^invalid --host-address "notanaddress": expected an IP address such as 127\.0\.0\.1 or 192\.168\.64\.2$/],
-  ["--timeout that is not a number", ["app.localhost:8080", "--timeout", "soon"], /^--timeout "soon": expected a duration such as 500ms, 20s, 1m or a number of seconds$/],
+  ["--timeout that is not a duration", ["app.localhost:8080", "--timeout", "soon"], /^--timeout "soon": expected a duration such as 500ms, 20s, 1m or a number of seconds$/],
   ["--timeout 0", ["app.localhost:8080", "--timeout", "0"], /^--timeout "0": expected a duration above zero$/],
   ["an unknown option", ["--frobnicate"], /^error: unknown option '--frobnicate'/],
   ["a scenario that does not exist", ["--lab", "no-such-scenario"], /no-such-scenario/],
