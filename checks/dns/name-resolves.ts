@@ -6,8 +6,9 @@
  * the system resolver, which often does not — "works in curl, fails in my
  * tool".
  */
-import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type Target } from "../../src/index.js";
-import { isIpLiteral, isLocalhostName, isLoopback, normalizeAddress, preferIpv4 } from "../../src/host/addresses.js";
+import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type HostListener, type Target } from "../../src/index.js";
+import { formatHostPort, isIpLiteral, isLocalhostName, isLoopback, normalizeAddress, preferIpv4 } from "../../src/host/addresses.js";
+import { coveringListeners, describeOwner } from "../../src/host/listeners.js";
 import { describeResolverOrder, isMdnsName, mdnsStopsLocal } from "../../src/host/resolver.js";
 import { identifyNode } from "../../src/host/node-direct.js";
 import type { ResolverConfig } from "../../src/index.js";
@@ -51,14 +52,72 @@ async function reachesNodeDirectly(ctx: CheckContext, address: string): Promise<
   }
 }
 
-/** Warn when the address is not where the cluster's ports are published (`--host-address`), unless it is a node's own address (k3s on a host or VM). */
-async function scopeWarning(ctx: CheckContext, target: Target, address: string): Promise<string | null> {
+/**
+ * The host listener a connection to `address:port` would reach, when this
+ * host can tell: `address` is loopback or one of this host's interface
+ * addresses, and a listening socket on `port` is bound to it or to the
+ * wildcard (0.0.0.0 / ::, as docker-proxy binds a published port).
+ * `unknown` when the listeners or (for a non-loopback address) the
+ * interfaces cannot be read; never throws for a SourceError.
+ */
+async function listenerFor(ctx: CheckContext, address: string, port: number): Promise<{ listener: HostListener | null; local: boolean; onPort: number } | "unknown"> {
+  let local = isLoopback(address);
+  if (!local) {
+    const interfaces = ctx.host.interfaces ? await ctx.host.interfaces(ctx.signal).catch(() => null) : null;
+    if (!interfaces) return "unknown";
+    local = interfaces.some((i) => normalizeAddress(i.address) === normalizeAddress(address));
+  }
+  let listeners: HostListener[];
+  try {
+    listeners = await ctx.host.listeners(ctx.signal);
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return "unknown";
+  }
+  const onPort = listeners.filter((l) => l.port === port).length;
+  return { listener: local ? (coveringListeners(listeners, address, port)[0] ?? null) : null, local, onPort };
+}
+
+/**
+ * Whether the resolved address differs from where the cluster's ports are
+ * published (`--host-address`) in a way that will go wrong: `warn` says what
+ * will fail and what to do; `note` explains why a different address is still
+ * fine (it reaches the same listener, e.g. 127.0.1.1 or the host's LAN
+ * address while docker-proxy binds 0.0.0.0; or it is a node's own address).
+ * Null when the address is the published one.
+ */
+async function scopeCheck(ctx: CheckContext, target: Target, address: string): Promise<{ warn: string; details: string } | { note: string } | null> {
   const published = ctx.options.hostAddress;
   if (!published) return null;
   if (normalizeAddress(address) === normalizeAddress(published)) return null;
-  if (isLoopback(address) && isLoopback(published)) return null;
-  if (await reachesNodeDirectly(ctx, address)) return null;
-  return `${target.host} resolves to ${address}, but the cluster's ports are published on ${published}`;
+  if (await reachesNodeDirectly(ctx, address)) return { note: `${address} is a Kubernetes node's own address` };
+  const found = await listenerFor(ctx, address, target.port);
+  const where = formatHostPort(address, target.port);
+  if (found !== "unknown" && found.listener) {
+    const l = found.listener;
+    return { note: `the cluster's ports are published on ${published}, and ${describeOwner(l)} on ${formatHostPort(l.address, l.port)} also receives connections to ${where}` };
+  }
+  const bothLoopback = isLoopback(address) && isLoopback(published);
+  // Two loopback addresses: harmless unless a listener on the port is known to miss this one (e.g. kubectl port-forward on 127.0.0.1 only, the name on 127.0.1.1).
+  if (bothLoopback && (found === "unknown" || found.onPort === 0)) return null;
+  const hostsPath = ctx.host.platform() === "win32" ? "C:\\Windows\\System32\\drivers\\etc\\hosts" : "/etc/hosts";
+  const todo = `point ${target.host} at ${published} (\`${published} ${target.host.toLowerCase()}\` in ${hostsPath}), or bind the listener to 0.0.0.0 so every address of this host reaches it`;
+  if (found === "unknown") {
+    return {
+      warn: `${target.host} resolves to ${address}, but the cluster's ports are published on ${published}; whether ${where} reaches them cannot be told (this host's sockets or addresses are not readable)`,
+      details: `If the cluster's ports are bound to every address (0.0.0.0) this still works; if they are bound to ${published} only, connections to ${where} are refused: ${todo}.`,
+    };
+  }
+  if (!found.local) {
+    return {
+      warn: `${target.host} resolves to ${address}, which is not an address of this host, but the cluster's ports are published on ${published}: requests go to another machine, not to this cluster`,
+      details: `To reach this cluster, ${todo}.`,
+    };
+  }
+  return {
+    warn: `${target.host} resolves to ${address}, but the cluster's ports are published on ${published}: nothing listens on ${where} (nor on 0.0.0.0), so the connection will be refused`,
+    details: `To fix it, ${todo}.`,
+  };
 }
 
 export default defineCheck({
@@ -68,7 +127,7 @@ export default defineCheck({
   title: "the target host name resolves",
   fixes: ["hosts-entry"],
   explain: {
-    meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS). When it does not, the summary gives the exact hosts line to add and the details name every source the system resolver consults (hosts file path, the nsswitch.conf `hosts:` order, the resolv.conf nameservers).",
+    meaning: "The target's host name resolves to an address: an IP literal, a --resolve override, the loopback address for localhost and *.localhost (RFC 6761), or the system resolver's answer (hosts file, DNS). When it does not, the summary gives the exact hosts line to add and the details name every source the system resolver consults (hosts file path, the nsswitch.conf `hosts:` order, the resolv.conf nameservers). A name resolving away from where the cluster's ports are published (--host-address) warns only when that address misses the listener on the target port (a listener bound to 127.0.0.1 only while the name resolves to 127.0.1.1 or a LAN address) or is not an address of this host; when a wildcard bind (docker-proxy on 0.0.0.0) also receives it, the check passes and says so.",
     causes: "No hosts-file entry and no DNS record for a made-up development name (e.g. api.platform.test); the entry was written to a file the resolver does not read (a tool's own hosts file, a container's /etc/hosts); a `.local` name, which nsswitch hands to mDNS only (RFC 6762); a hosts entry pointing at an old VM address; the client tool does not implement RFC 6761 for *.localhost (Go, Python, kubectl-based tools ask the system resolver, which on many systems does not resolve them).",
     fix: "Add `127.0.0.1 NAME` (or the address where the cluster's ports are published) to the hosts file — `netdoctor fix hosts-entry` prints or applies it — or use a *.localhost name with a client that resolves it (curl ≥ 7.85, browsers).",
     links: ["https://www.rfc-editor.org/rfc/rfc6761#section-6.3", "https://github.com/curl/curl/pull/9296", "https://man7.org/linux/man-pages/man5/nsswitch.conf.5.html", "https://www.rfc-editor.org/rfc/rfc6762#section-3"],
@@ -80,9 +139,11 @@ export default defineCheck({
 
     if (isIpLiteral(host)) {
       const address = normalizeAddress(host);
-      const w = await scopeWarning(ctx, target, address);
+      const scope = await scopeCheck(ctx, target, address);
       const facts = { address };
-      return w ? warn(`${w}; the target is an IP literal`, { facts, evidence: { address, via: "literal" } }) : pass(`${address} is an IP literal`, { facts, evidence: { address, via: "literal" } });
+      const evidence = { address, via: "literal" };
+      if (scope && "warn" in scope) return warn(`${scope.warn}; the target is an IP literal`, { facts, evidence, details: scope.details });
+      return pass(`${address} is an IP literal${scope ? `; ${scope.note}` : ""}`, { facts, evidence });
     }
 
     const override = ctx.options.resolve.find((r) => (r.host.toLowerCase() === host || r.host === "*") && r.port === target.port);
@@ -90,8 +151,9 @@ export default defineCheck({
       const address = normalizeAddress(override.address);
       const facts = { address };
       const evidence = { address, via: "--resolve", override: `${override.host}:${override.port}:${override.address}` };
-      const w = await scopeWarning(ctx, target, address);
-      return w ? warn(`${w} (by --resolve)`, { facts, evidence }) : pass(`${target.host} resolved by --resolve to ${address}`, { facts, evidence });
+      const scope = await scopeCheck(ctx, target, address);
+      if (scope && "warn" in scope) return warn(`${scope.warn} (by --resolve)`, { facts, evidence, details: scope.details });
+      return pass(`${target.host} resolved by --resolve to ${address}${scope ? `; ${scope.note}` : ""}`, { facts, evidence });
     }
 
     const answer = await ctx.host.resolve(host, ctx.signal);
@@ -114,9 +176,9 @@ export default defineCheck({
         systemAddresses.length === 0
           ? `Tools that use the system resolver need a hosts-file entry \`127.0.0.1 ${host}\`; \`netdoctor fix hosts-entry\` prints it.`
           : undefined;
-      const w = await scopeWarning(ctx, target, address);
-      if (w) return warn(`${w}${note}`, { facts, evidence, ...(details ? { details } : {}) });
-      return pass(`${target.host} is a loopback name by RFC 6761: ${address}${note}`, { facts, evidence, ...(details ? { details } : {}) });
+      const scope = await scopeCheck(ctx, target, address);
+      if (scope && "warn" in scope) return warn(`${scope.warn}${note}`, { facts, evidence, details: details ? `${scope.details} ${details}` : scope.details });
+      return pass(`${target.host} is a loopback name by RFC 6761: ${address}${note}${scope ? `; ${scope.note}` : ""}`, { facts, evidence, ...(details ? { details } : {}) });
     }
 
     if (systemAddresses.length === 0) {
@@ -148,15 +210,8 @@ export default defineCheck({
     const via = hosts.lists ? hosts.path : "the system resolver";
     const facts = { address };
     const evidence = { address, addresses: systemAddresses, via };
-    const w = await scopeWarning(ctx, target, address);
-    if (w && !isLoopback(address)) {
-      return warn(`${w} (via ${via})`, {
-        facts,
-        evidence,
-        details: `If the cluster's ports are bound to every address (0.0.0.0) this still works; if they are bound to ${ctx.options.hostAddress} only, point ${host} there (${hosts.path}).`,
-      });
-    }
-    if (w) return warn(`${w} (via ${via})`, { facts, evidence });
-    return pass(`${target.host} resolves to ${systemAddresses.join(", ")} (via ${via})`, { facts, evidence });
+    const scope = await scopeCheck(ctx, target, address);
+    if (scope && "warn" in scope) return warn(`${scope.warn} (via ${via})`, { facts, evidence, details: scope.details });
+    return pass(`${target.host} resolves to ${systemAddresses.join(", ")} (via ${via})${scope ? `; ${scope.note}` : ""}`, { facts, evidence });
   },
 });

@@ -126,6 +126,12 @@ const dockerProxy6: HostListener = {
   process: "docker-proxy",
   command: "/usr/bin/docker-proxy -proto tcp -host-ip :: -host-port 8080 -container-ip 172.19.0.3 -container-port 8080",
 };
+/** `os.networkInterfaces()` of a laptop on a home LAN. */
+const lanInterfaces = [
+  { name: "lo", address: "127.0.0.1", family: "IPv4" as const, internal: true },
+  { name: "wlp2s0", address: "192.168.1.20", family: "IPv4" as const, internal: false },
+];
+
 const kubectlPf: HostListener = {
   address: "127.0.0.1",
   port: 6385,
@@ -196,6 +202,7 @@ interface Case {
   options?: Partial<CheckOptions>;
   status: CheckOutcome["status"];
   summary: string | RegExp;
+  details?: RegExp;
   fixes?: string[];
   expectFacts?: LooseFacts;
   evidence?: Record<string, unknown>;
@@ -220,6 +227,7 @@ function table(check: Check, cases: Case[]) {
       expect(out.status).toBe(c.status);
       if (typeof c.summary === "string") expect(out.summary).toContain(c.summary);
       else expect(out.summary).toMatch(c.summary);
+      if (c.details) expect(out.details ?? "").toMatch(c.details);
       expect(out.fixes ?? []).toEqual(c.fixes ?? []);
       for (const id of out.fixes ?? []) expect(check.fixes).toContain(id);
       if (c.expectFacts) expect(out.facts).toMatchObject(c.expectFacts);
@@ -426,8 +434,47 @@ table(nameResolves, [
     data: { resolve: { "dev.example.com": ["10.20.0.7"] } },
     target: "http://dev.example.com:8080/",
     status: "warn",
-    summary: "dev.example.com resolves to 10.20.0.7, but the cluster's ports are published on 127.0.0.1 (via the system resolver)",
+    summary: "dev.example.com resolves to 10.20.0.7, but the cluster's ports are published on 127.0.0.1; whether 10.20.0.7:8080 reaches them cannot be told",
+    details: /point dev\.example\.com at 127\.0\.0\.1 \(`127\.0\.0\.1 dev\.example\.com` in \/etc\/hosts\), or bind the listener to 0\.0\.0\.0/,
     expectFacts: { address: "10.20.0.7" },
+  },
+  // Issue 11 §2: a different address is only worth a warning when it misses the listener the path needs.
+  {
+    name: "name resolving to this host's LAN address while docker-proxy binds 0.0.0.0 passes",
+    data: { resolve: { "dev.example.com": ["192.168.1.20"] }, listeners: [dockerProxy6, dockerProxy4], interfaces: lanInterfaces },
+    target: "http://dev.example.com:8080/",
+    status: "pass",
+    summary: "dev.example.com resolves to 192.168.1.20 (via the system resolver); the cluster's ports are published on 127.0.0.1, and docker-proxy (pid 2211) on 0.0.0.0:8080 also receives connections to 192.168.1.20:8080",
+    expectFacts: { address: "192.168.1.20" },
+  },
+  {
+    name: "the Debian hostname line 127.0.1.1 while docker-proxy binds 0.0.0.0 passes",
+    data: { hosts: { path: "/etc/hosts", entries: [{ address: "127.0.1.1", names: ["devbox"] }] }, listeners: [dockerProxy4] },
+    target: "http://devbox:8080/",
+    status: "pass",
+    summary: "devbox resolves to 127.0.1.1 (via /etc/hosts)",
+  },
+  {
+    name: "the Debian hostname line 127.0.1.1 while kubectl port-forward binds 127.0.0.1 only warns",
+    data: { hosts: { path: "/etc/hosts", entries: [{ address: "127.0.1.1", names: ["devbox"] }] }, listeners: [{ ...kubectlPf, port: 8080 }] },
+    target: "http://devbox:8080/",
+    status: "warn",
+    summary: "devbox resolves to 127.0.1.1, but the cluster's ports are published on 127.0.0.1: nothing listens on 127.0.1.1:8080 (nor on 0.0.0.0), so the connection will be refused",
+    details: /`127\.0\.0\.1 devbox` in \/etc\/hosts/,
+  },
+  {
+    name: "name resolving to this host's LAN address while the port is bound to loopback only warns",
+    data: { resolve: { "dev.example.com": ["192.168.1.20"] }, listeners: [{ ...dockerProxy4, address: "127.0.0.1" }], interfaces: lanInterfaces },
+    target: "http://dev.example.com:8080/",
+    status: "warn",
+    summary: "nothing listens on 192.168.1.20:8080 (nor on 0.0.0.0), so the connection will be refused",
+  },
+  {
+    name: "name resolving to another machine warns that requests leave this host",
+    data: { resolve: { "dev.example.com": ["10.20.0.7"] }, listeners: [dockerProxy4], interfaces: lanInterfaces },
+    target: "http://dev.example.com:8080/",
+    status: "warn",
+    summary: "dev.example.com resolves to 10.20.0.7, which is not an address of this host, but the cluster's ports are published on 127.0.0.1: requests go to another machine, not to this cluster",
   },
 ]);
 

@@ -509,6 +509,6 @@ table(nameResolves, [
     data: { interfaces: laptopIfaces, kube: { nodes: [colima], services: [] } },
     target: "http://192.168.122.1:6385/",
     status: "warn",
-    summary: "192.168.122.1 resolves to 192.168.122.1, but the cluster's ports are published on 127.0.0.1",
+    summary: "192.168.122.1 resolves to 192.168.122.1, which is not an address of this host, but the cluster's ports are published on 127.0.0.1: requests go to another machine",
   },
 ]);
