@@ -22,8 +22,8 @@ describe("the TUI in a real terminal", () => {
   it("diagnoses the default lab, expands a hop on enter and quits on q with the run's exit code", async () => {
     const dir = mkdtempSync(join(tmpdir(), "netdoctor-tui-"));
     const exitFile = join(dir, "exit");
-    const cmd = `cd ${JSON.stringify(root)} && env -u CI -u NETDOCTOR_LAB -u KUBECONFIG -u DOCKER_HOST node bin/netdoctor.js --lab; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
-    tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "60", cmd);
+    const cmd = `cd ${JSON.stringify(root)} && env -u CI -u NETDOCTOR_LAB -u KUBECONFIG -u DOCKER_HOST node bin/netdoctor.js --lab --probe-timeout 15s; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
+    tmux("new-session", "-d", "-s", session, "-x", "140", "-y", "80", cmd); // tall enough for the whole first path
     const done = await waitFor(/FAIL  \d+ paths?: .* q quit/);
     expect(done).toMatch(/✖ service\s+svclb pod kube-system\/svclb-gateway-default-\S+ is Pending/);
     expect(done).toMatch(/Verdict: the request stops at the service hop/);
