@@ -17,6 +17,7 @@ import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
+import { editDistance } from "./targets.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { FixId, Target } from "../engine/types.js";
 import type { Diagnosis } from "../fixes/runner.js";
@@ -65,16 +66,6 @@ interface Candidate {
 
 const FIX_IDS: FixId[] = ["remove-traefik", "service-to-nodeport", "socat-forward", "kind-port-mapping", "k3d-port-mapping", "hosts-entry"];
 
-/** Levenshtein distance (insertions, deletions, substitutions), for telling a mistyped fix id from a host name. */
-function editDistance(a: string, b: string): number {
-  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const cur = [i];
-    for (let j = 1; j <= b.length; j++) cur[j] = Math.min(prev[j]! + 1, cur[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    prev = cur;
-  }
-  return prev[b.length]!;
-}
 
 /** The fix ids a word most likely meant: within 3 edits, or a part of the id (`traefik` → remove-traefik, `nodeport` → service-to-nodeport). */
 export function fixSuggestions(word: string): FixId[] {
