@@ -56,7 +56,10 @@ export function rootCauses(report: Report): Cause[] {
     else add(c, null);
   }
   for (const p of report.paths) {
-    const verdict = p.verdict ? p.checks.find((c) => c.id === p.verdict!.checkId && problem(c)) : undefined;
+    // The verdict's root cause leads when the engine named one (issue 11 §3); the verdict check is then its consequence.
+    const rootId = p.verdict?.rootCause?.checkId;
+    const verdict =
+      (rootId ? p.checks.find((c) => c.id === rootId && problem(c)) : undefined) ?? (p.verdict ? p.checks.find((c) => c.id === p.verdict!.checkId && problem(c)) : undefined);
     const main = verdict ? add(verdict, p.target.url) : null;
     for (const c of p.checks) {
       if (!problem(c) || c === verdict) continue;

@@ -26,7 +26,7 @@ describe("evidence precedence through the CLI", () => {
     const r = await runCli(["--lab", "k3d-evidence-netpol-blocks-proxy", "http://api.openchoreo.localhost:8080/"]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Verdict: the request reaches the application (HTTP 200)");
-    expect(r.stdout).toMatch(/\[warn\] ND805 backend\.answers .*i\/o timeout.*yet the end-to-end request got HTTP 200/);
+    expect(r.stdout).toMatch(/\[warn\] backend +ND805 backend\.answers .*i\/o timeout.*yet the end-to-end request got HTTP 200/);
     expect(r.stdout).toContain("likely: the API server's own connection to the pods is blocked while the gateway's is not: a NetworkPolicy");
     expect(r.stdout).not.toContain("FAIL");
   });
@@ -50,8 +50,11 @@ describe("root causes lead through the CLI", () => {
     expect(p.verdict).toMatchObject({ hop: "service", checkId: "service.receives-port", rootCause: { hop: "gateway", checkId: "gateway.class-accepted", code: "ND602" } });
     expect(p.checks.find((c) => c.id === "service.receives-port")!.causedBy).toBe("ND601");
     const text = (await runCli(["--lab", "k3d-gateway-not-programmed"])).stdout;
-    expect(text).toMatch(/Verdict: root cause ND602 gateway\.class-accepted — GatewayClass kgateway does not exist.*; so the request stops at the service hop \(ND501/);
-    expect(text).toContain("caused by ND601 gateway.found");
+    // Answer first: the root cause heads the entry, and the verdict check is among what it explains.
+    expect(text).toMatch(/^\[FAIL\] gateway hop: ND602 gateway\.class-accepted — 1 path\n {7}why: GatewayClass kgateway does not exist/m);
+    expect(text).toMatch(/^ {7}explains: ND501 service\.receives-port, /m);
+    // Every consequence names its cause among the detail of each check (--verbose).
+    expect((await runCli(["--lab", "k3d-gateway-not-programmed", "--verbose"])).stdout).toContain("caused by ND601 gateway.found");
   });
 });
 

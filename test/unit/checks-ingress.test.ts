@@ -157,7 +157,7 @@ describe("gateway.ingress-controller-ready", () => {
       kube: pendingController,
       facts: { container: kindNode, service: nginxService },
       status: "fail",
-      summary: /^no ingress-nginx controller pod is Ready \(0\/1\): ingress-nginx-controller-5d9b7f6c4d-x7kqp: Unschedulable; expected a Ready controller behind Service ingress-nginx\/ingress-nginx-controller/,
+      summary: /^no ingress-nginx controller pod is Ready \(0\/1\): ingress-nginx-controller-5d9b7f6c4d-x7kqp: Unschedulable; no node carries the label ingress-ready=true its nodeSelector asks for; expected a Ready controller behind Service ingress-nginx\/ingress-nginx-controller/,
       fact: { implementation: "ingress-nginx" },
     },
     {
