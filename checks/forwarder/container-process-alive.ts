@@ -6,7 +6,7 @@
  * container's process list tells the two apart, and only its networks and
  * kubeconfig tell why the usual replacements do not work from inside it.
  */
-import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type ContainerInspect, type ContainerTop, type ForwarderFact, type Service } from "../../src/index.js";
+import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type ContainerInspect, type ContainerTop, type FixId, type ForwarderFact, type Service } from "../../src/index.js";
 import { formatHostPort, isAnyAddress, isLoopback, parseHostPort } from "../../src/host/addresses.js";
 import { containerName, containerNetworks, containerRole, labelsOf } from "../../src/host/containers.js";
 import { dockerClusters } from "../../src/host/flavor.js";
@@ -86,6 +86,19 @@ function servicesForPort(services: Service[], port: number, folder: string | nul
     hits.push({ svc: s, port: sp.port, score: (named ? 2 : 0) + (sp.port === port ? 1 : 0) });
   }
   return hits.sort((a, b) => b.score - a.score).map(({ svc, port: p }) => ({ svc, port: p }));
+}
+
+/**
+ * What a socat forward needs from the forwarded Service: its NodePort (`np`,
+ * null when it has none). Records the Service in `evidence`, and either
+ * recommends service-to-nodeport first or says the NodePort survives pod restarts.
+ */
+function nodePortAdvice(svc: Service, ns: string, np: number | null, evidence: Record<string, unknown>, fixes: FixId[], notes: string[]): void {
+  evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", nodePort: np };
+  if (np === null) {
+    fixes.push("service-to-nodeport");
+    notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (\`netdoctor fix service-to-nodeport\`)`);
+  } else notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: a socat forward to a node's address on ${np} survives pod restarts`);
 }
 
 /**
@@ -185,12 +198,7 @@ export default defineCheck({
       evidence["devcontainer"] = devcontainer ? Object.fromEntries(DEVCONTAINER_LABELS.filter((l) => labels[l] !== undefined && l !== "devcontainer.metadata").map((l) => [l, labels[l]])) : null;
       evidence["kubeconfig"] = kubeconfig;
       evidence["candidates"] = candidates.slice(0, 5).map((x) => `${x.svc.metadata.namespace ?? "default"}/${x.svc.metadata.name}:${x.port}`);
-      const np = nodePortOf(svc, svcPort);
-      evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", nodePort: np };
-      if (np === null) {
-        fixes.push("service-to-nodeport");
-        notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (\`netdoctor fix service-to-nodeport\`)`);
-      } else notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: a socat forward to a node's address on ${np} survives pod restarts`);
+      nodePortAdvice(svc, ns, nodePortOf(svc, svcPort), evidence, fixes, notes);
       notes.push(...(await reachNotes(ctx, c, containers, evidence)));
       const why = [devcontainer ? "a dev container" : null, kubeconfig ? `with a kubeconfig (${kubeconfig})` : null].filter(Boolean).join(" ");
       return fail(
@@ -223,12 +231,7 @@ export default defineCheck({
           if (!isSourceError(e)) throw e;
         }
         if (svc) {
-          const np = nodePortOf(svc, pair?.remote ?? null);
-          evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", nodePort: np };
-          if (np === null) {
-            fixes.push("service-to-nodeport");
-            notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one first (\`netdoctor fix service-to-nodeport\`)`);
-          } else notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: a socat forward to a node's address on ${np} survives pod restarts`);
+          nodePortAdvice(svc, ns, nodePortOf(svc, pair?.remote ?? null), evidence, fixes, notes);
         }
       }
     }
