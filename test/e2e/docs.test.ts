@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { checks } from "../../checks/index.js";
@@ -20,6 +20,21 @@ describe("the README stays true", () => {
       expect(existsSync(join(root, l)), l).toBe(true);
     }
     expect(readme).not.toMatch(/\.\.\/shared\//);
+  });
+
+  it("lists every lab scenario in its scenario table, and no scenario that does not exist", () => {
+    const dir = join(root, "fixtures", "scenarios");
+    const scenarios = readdirSync(dir, { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(join(dir, d.name, "scenario.yaml"))).map((d) => d.name);
+    expect(scenarios.length).toBeGreaterThan(0);
+    const lab = readme.slice(readme.indexOf("## The lab"), readme.indexOf("## JSON report"));
+    const rows = lab.split("\n").filter((l) => l.startsWith("| `"));
+    const named = new Set(rows.flatMap((l) => [...l.split("|")[1]!.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]!)));
+    for (const s of scenarios) expect(named, `README scenario table lacks ${s}`).toContain(s);
+    for (const n of named) expect(scenarios, `README names a scenario that does not exist: ${n}`).toContain(n);
+    // One table: no blank line splits it (a row after a blank line renders as a paragraph).
+    const first = lab.indexOf("| scenario |");
+    const block = lab.slice(first, lab.indexOf("\n\n", first));
+    expect(block.split("\n").filter((l) => l.startsWith("| `")).length).toBe(rows.length);
   });
 
   it("gives the two fresh-machine commands, and CI runs the README's test command", () => {
