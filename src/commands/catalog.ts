@@ -77,7 +77,7 @@ export const PROBE_EXPLAIN: Pick<Check, "id" | "code" | "title" | "explain" | "d
   hop: "probe",
   explain: {
     meaning:
-      "The real HTTP request through the whole path failed although no static check found a cause. The verdict names the hop the answer's signature points to (connection refused: host-port; empty reply/reset: container or forwarder; traefik 404: service; Envoy 404 or empty 500: route; Envoy 503: backend).",
+      "The real HTTP request through the whole path failed although no static check found a cause. The verdict names the hop the answer's signature points to (connection refused: host-port; empty reply/reset: container or forwarder; traefik 404: service when traefik holds a port the path's own gateway should, route when traefik is the path's own Ingress controller or Gateway API provider (no router matched); Envoy 404 or empty 500: route; Envoy 503: backend).",
     causes: "Something netdoctor does not model yet, state that changed between the checks and the probe, or a check that could not read what it needed (see skipped checks).",
     fix: "Look at the hop the verdict names with --verbose; rerun; if it persists, report it with the `--json` output attached.",
   },

@@ -371,13 +371,15 @@ async function runProbe(
   if (res === "deadline") return { probe: { outcome: "timeout", signature: "timeout", durationMs: Math.round(now() - t), hop: "host-port", error: "the run's deadline passed during the probe" } };
   if (res.notSent) return notRun(`${address}:${target.port} ${res.error ?? "cannot be reached from here"}`);
   const forwarderOwns = await forwarderOwnsPort(insts, execute, deadlineHit);
+  // Whose 404 a traefik-404 is depends on whether traefik is the path's own proxy: wait for the gateway hop only then.
+  const pathProxy = res.signature === "traefik-404" ? await pathProxyOf(insts, execute, deadlineHit) : undefined;
   return {
     probe: {
       outcome: res.outcome,
       ...(res.status !== undefined ? { status: res.status } : {}),
       signature: res.signature,
       durationMs: Math.round(res.durationMs),
-      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns }),
+      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}) }),
       ...(res.error ? { error: res.error } : {}),
     },
     ...(res.body !== undefined ? { body: res.body } : {}),
@@ -390,6 +392,20 @@ async function forwarderOwnsPort(insts: Instance[], execute: (i: Instance) => Pr
   const done = await Promise.race([Promise.all(fw.map(execute)), deadlineHit]);
   if (done === "deadline") return false;
   return done.some((d) => d.facts.forwarder != null);
+}
+
+/**
+ * The implementation of the path's own gateway or ingress proxy (the gateway
+ * hop's `gateway.implementation` or `ingressController.implementation`
+ * facts), null when the path has none, undefined when the deadline came first.
+ */
+async function pathProxyOf(insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<string | null | undefined> {
+  const gw = insts.filter((i) => i.check.hop === "gateway");
+  const done = await Promise.race([Promise.all(gw.map(execute)), deadlineHit]);
+  if (done === "deadline") return undefined;
+  const facts: PathFacts = {};
+  for (const d of done) Object.assign(facts, d.facts);
+  return facts.gateway?.implementation ?? facts.ingressController?.implementation ?? null;
 }
 
 /** True for IPv4 and IPv6 literals. */

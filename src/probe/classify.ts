@@ -140,6 +140,14 @@ export function classifyError(err: unknown): ProbeSignature {
 export interface SignatureHopContext {
   /** True when a userspace forwarder (socat, kubectl port-forward, ssh -L …) owns the target port. */
   hasForwarder: boolean;
+  /**
+   * Implementation of the path's own gateway or ingress proxy, as the checks
+   * resolved it: `GatewayFact.implementation` (e.g. `traefik` as Gateway API
+   * provider, `envoy-gateway`) or `IngressControllerFact.implementation`
+   * (`traefik`, `ingress-nginx`, `contour`). `null` = the path has none;
+   * absent = not known (`netdoctor watch` reads no cluster).
+   */
+  pathProxy?: string | null;
 }
 
 /**
@@ -154,8 +162,14 @@ export interface SignatureHopContext {
  *   "Connection refused" upstream), else `container` (a published port whose
  *   container side has no listener: docker-proxy / k3d serverlb accept then
  *   close).
- * - `traefik-404` → `service`: traefik, not the gateway, holds the port (k3s
- *   bundled traefik's svclb wins the LoadBalancer port, real-world-facts §2).
+ * - `traefik-404` → `route` when traefik is the path's own proxy
+ *   (`ctx.pathProxy === "traefik"`: traefik's Ingress provider or its
+ *   Gateway API provider serves this path): traefik answers `404 page not
+ *   found` when no router matches the request (Go's `http.NotFound`, traefik
+ *   pkg/server/router), so no Ingress rule / HTTPRoute matched. Otherwise
+ *   (another proxy, none, or not known) → `service`: traefik, not the
+ *   path's gateway, holds the port (k3s bundled traefik's svclb wins the
+ *   LoadBalancer port, real-world-facts §2).
  * - `envoy-404`, `nginx-404`, `empty-500` → `route`: the gateway (or ingress
  *   controller) answered but no HTTPRoute / Ingress rule matched (Envoy NR,
  *   nginx's default server) or the matched rule's backendRefs are invalid
@@ -176,7 +190,7 @@ export function signatureHop(signature: ProbeSignature, ctx: SignatureHopContext
     case "empty-reply":
       return ctx.hasForwarder ? "forwarder" : "container";
     case "traefik-404":
-      return "service";
+      return ctx.pathProxy === "traefik" ? "route" : "service";
     case "envoy-404":
     case "nginx-404":
     case "empty-500":

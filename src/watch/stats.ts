@@ -126,6 +126,13 @@ export interface WatchStatsSnapshot {
 export interface WatchStatsOptions {
   /** Whether a userspace forwarder owns the target port (decides reset/empty-reply → forwarder or container). */
   hasForwarder: boolean;
+  /**
+   * The path's own gateway / ingress proxy implementation, when the caller
+   * knows it (decides traefik-404 → route or service, signatureHop); absent =
+   * not known: `netdoctor watch` reads no cluster, so a traefik 404 points at
+   * the service hop there.
+   */
+  pathProxy?: string | null;
   /** Latencies kept for percentiles (default {@link LATENCY_RESERVOIR_SIZE}). */
   reservoirSize?: number;
   random?: () => number;
@@ -160,7 +167,7 @@ export function createWatchStats(opts: WatchStatsOptions): WatchStats {
         return;
       }
       failed += 1;
-      const hop = signatureHop(r.signature, { hasForwarder: opts.hasForwarder });
+      const hop = signatureHop(r.signature, { hasForwarder: opts.hasForwarder, ...(opts.pathProxy !== undefined ? { pathProxy: opts.pathProxy } : {}) });
       if (hop) {
         const h = hops.get(hop) ?? { hop, failed: 0, lastSignature: r.signature };
         h.failed += 1;

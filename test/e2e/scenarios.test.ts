@@ -25,6 +25,8 @@ interface PathExpect {
   backend?: { namespace?: string; name: string; port?: number } | null;
   /** The forwarder owning the port, and the kinds of every hop of its chain, client side first. */
   forwarder?: { kind: string; chain?: string[] } | null;
+  /** The end-to-end probe: its signature and the hop that signature points to (`probe.hop`). */
+  probe?: { signature?: string; hop?: string | null };
 }
 
 interface Expect {
@@ -94,6 +96,8 @@ describe("every lab scenario through the built CLI", () => {
           if (want.forwarder.chain) expect(path!.resolution.forwarder?.chain?.map((h) => h.kind), want.url).toEqual(want.forwarder.chain);
         }
       }
+      if (want.probe?.signature !== undefined) expect(path!.probe.signature, want.url).toBe(want.probe.signature);
+      if (want.probe?.hop !== undefined) expect(path!.probe.hop, want.url).toBe(want.probe.hop);
       if (want.backend !== undefined) want.backend === null ? expect(path!.resolution.backend, want.url).toBeNull() : expect(path!.resolution.backend, want.url).toMatchObject(want.backend);
     }
     // The verdict agrees with the probe: a failing path's probe did not succeed.

@@ -90,4 +90,19 @@ describe("signatureHop", () => {
   ] as const)("points %s (forwarder: %s) at %s", (signature, hasForwarder, hop) => {
     expect(signatureHop(signature, { hasForwarder })).toBe(hop);
   });
+
+  it.each([
+    ["traefik as the path's Ingress controller or Gateway API provider", "traefik", "route"],
+    ["another proxy on the path (the Gateway's Envoy)", "kgateway", "service"],
+    ["no gateway or ingress proxy on the path", null, "service"],
+    ["a path proxy that is not known (watch reads no cluster)", undefined, "service"],
+  ] as const)("points traefik's 404 with %s at the %s hop", (_name, pathProxy, hop) => {
+    expect(signatureHop("traefik-404", { hasForwarder: false, ...(pathProxy !== undefined ? { pathProxy } : {}) })).toBe(hop);
+  });
+
+  it("leaves every other signature where it points whatever the path's proxy is", () => {
+    for (const signature of ["envoy-404", "nginx-404", "refused", "http-other"] as const) {
+      expect(signatureHop(signature, { hasForwarder: false, pathProxy: "traefik" })).toBe(signatureHop(signature, { hasForwarder: false }));
+    }
+  });
 });

@@ -92,6 +92,15 @@ describe("createWatchStats", () => {
     expect(stats.snapshot().byHop).toEqual({ forwarder: 2 });
   });
 
+  it("points traefik's 404 at the route hop when the caller knows traefik is the path's own proxy, else at the service hop", () => {
+    const own = createWatchStats({ hasForwarder: false, pathProxy: "traefik" });
+    own.record({ signature: "traefik-404", durationMs: 1, status: 404 });
+    expect(own.snapshot().byHop).toEqual({ route: 1 });
+    const unknown = createWatchStats({ hasForwarder: false });
+    unknown.record({ signature: "traefik-404", durationMs: 1, status: 404 });
+    expect(unknown.snapshot().byHop).toEqual({ service: 1 });
+  });
+
   it("reports a success rate of exactly 1 only when nothing failed", () => {
     const stats = createWatchStats({ hasForwarder: false });
     for (let i = 0; i < 200; i++) stats.record(ok(3));
