@@ -74,17 +74,19 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
   }
   try {
     // Modules first: loading code is netdoctor starting, not time spent waiting for the cluster.
-    const [{ createLiveSources, startReads }, { deriveHostAddress }, { discover }] = await Promise.all([
+    const [{ createLiveSources, startReads }, { deriveHostAddress }, { discover }, { dockerRequestTimeoutMs }] = await Promise.all([
       import("./sources/live/index.js"),
       import("./sources/docker-host.js"),
       import("./discovery/discover.js"),
+      import("./sources/live/docker.js"),
       import("./engine/run.js"),
       import("./fixes/runner.js"),
       import("./fixes/catalog.js"),
     ]);
     const deadline = AbortSignal.timeout(timeoutMs);
     const deadlineAt = performance.now() + timeoutMs;
-    const liveOptions = { kubeconfig, context, dockerHost, env };
+    // A hung Docker daemon costs one Docker request timeout (a quarter of --timeout, at most 5 s), not the run.
+    const liveOptions = { kubeconfig, context, dockerHost, env, dockerRequestTimeoutMs: dockerRequestTimeoutMs(timeoutMs) };
     const live = await createLiveSources(liveOptions);
     // A kubeconfig the user named explicitly must load: a typo is a usage error, not a finding.
     if (flags.kubeconfig || flags.context || env["KUBECONFIG"]) {

@@ -35,7 +35,7 @@ export default defineCheck({
   title: "the Docker Engine API answers",
   explain: {
     meaning: "GET /_ping and /version on the resolved Docker host answered. netdoctor picks the host from --docker-host, then DOCKER_HOST, then the current docker context (~/.docker/config.json), then the platform socket.",
-    causes: "Skipped (not applicable) when Docker does not answer and the cluster is k3s or RKE2 installed on a host or in a VM (a `+k3s`/`+rke2` version, no k3d/kind context): such clusters need no Docker. Otherwise: the Docker daemon or its VM (Colima, Docker Desktop, Lima) is stopped; DOCKER_HOST or the docker context points at another engine than the one running the cluster; the user may not read the socket (not in the docker group).",
+    causes: "Skipped (not applicable) when Docker does not answer and the cluster is k3s or RKE2 installed on a host or in a VM (a `+k3s`/`+rke2` version, no k3d/kind context): such clusters need no Docker. Otherwise: the Docker daemon or its VM (Colima, Docker Desktop, Lima) is stopped; DOCKER_HOST or the docker context points at another engine than the one running the cluster; the user may not read the socket (not in the docker group); a daemon that accepts connections and never answers (hung dockerd, a paused VM) is reported as \"did not answer within N s\" after the Docker request timeout (a quarter of --timeout or 5 s, whichever is smaller).",
     fix: "Start the engine (`colima start`, Docker Desktop, `sudo systemctl start docker`), or point netdoctor at the right one: `--docker-host unix:///…/docker.sock`, or `docker context use <name>`.",
     links: ["https://docs.docker.com/engine/manage-resources/contexts/"],
   },
@@ -59,6 +59,15 @@ export default defineCheck({
             evidence: { host, origin, code: e.code, message: e.message, flavor: k3s.flavor, gitVersion: k3s.gitVersion, context: k3s.context },
           },
         );
+      }
+      // A daemon that accepts and never answers: the per-request timeout of the Docker source (src/sources/live/docker.ts dockerNoAnswer) ran out.
+      const within = /did not answer within ([\d.]+) s/.exec(e.message);
+      if (e.code === "timeout" && within) {
+        return fail(`Docker Engine at ${host} (${origin}) did not answer within ${within[1]} s; the container hop falls back to what the docker-proxy listener shows`, {
+          details:
+            "The socket accepts connections but the Engine API sends no answer: dockerd is hung (restart it: `sudo systemctl restart docker`), or the VM that runs it is paused or still starting (Docker Desktop, Colima, Lima: restart it). netdoctor gives each Docker request a quarter of --timeout or 5 s, whichever is smaller, and carries on without Docker: the other hops (dns, host-port, forwarder, and the cluster hops through the API server) do not need it.",
+          evidence: { host, origin, code: e.code, message: e.message, timeoutSeconds: Number(within[1]) },
+        });
       }
       return fail(`Docker Engine at ${host} (${origin}) does not answer (${e.message.includes(e.code) ? e.message : `${e.code}: ${e.message}`}); the container hop falls back to what the docker-proxy listener shows`, {
         details:

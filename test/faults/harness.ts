@@ -72,6 +72,23 @@ export async function hungServer(): Promise<number> {
   return (srv.address() as { port: number }).port;
 }
 
+/** A unix socket (in a scratch dir) that accepts connections and never answers: a hung Docker daemon. Returns its path. */
+export async function hungUnixSocket(): Promise<string> {
+  const path = join(scratch("netdoctor-fault-sock-"), "docker.sock");
+  const sockets = new Set<Socket>();
+  const srv: Server = createServer((c) => {
+    sockets.add(c);
+    c.on("error", () => undefined);
+    c.on("close", () => sockets.delete(c));
+  });
+  closers.push(() => {
+    for (const s of sockets) s.destroy();
+    return new Promise((r) => srv.close(r));
+  });
+  await new Promise<void>((r) => srv.listen(path, () => r()));
+  return path;
+}
+
 /** An HTTP server on 127.0.0.1 answering every request with `status` and `body` (some other web server where Docker or an API server was expected). */
 export async function httpServer(status: number, body: string, headers: Record<string, string> = { "content-type": "text/html" }): Promise<number> {
   const srv = createHttpServer((_req, res) => {

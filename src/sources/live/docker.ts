@@ -20,9 +20,48 @@ export interface DockerSourceOptions {
   host: string;
   /** Environment for `DOCKER_TLS_VERIFY` / `DOCKER_CERT_PATH` (tcp hosts), default `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Per-request timeout, default 10 000 ms. */
+  /** Per-request timeout in ms, default `dockerRequestTimeoutMs(20_000)` (5 000 ms); see `dockerRequestTimeoutMs`. */
   requestTimeoutMs?: number;
 }
+
+/** The fixed ceiling of one Docker Engine request, in ms (`dockerRequestTimeoutMs`). */
+export const DOCKER_REQUEST_TIMEOUT_CAP_MS = 5_000;
+/** The share of the run's `--timeout` one Docker Engine request may take at most (`dockerRequestTimeoutMs`). */
+export const DOCKER_REQUEST_TIMEOUT_FRACTION = 1 / 4;
+
+/**
+ * The per-request timeout of the Docker Engine API for a run of
+ * `runTimeoutMs` (`--timeout`), in ms: a quarter of it or 5 s, whichever is
+ * smaller (20 s → 5 s, 8 s → 2 s, 1 s → 250 ms). A local Engine answers
+ * `/_ping`, a container list and an inspect in milliseconds; a daemon that
+ * accepts the connection and never answers (hung dockerd, a paused Docker
+ * Desktop / Colima VM) is then reported as "did not answer within N s" long
+ * before the run's deadline, and every check that does not need Docker still
+ * has the rest of the run.
+ */
+export function dockerRequestTimeoutMs(runTimeoutMs: number): number {
+  return Math.min(runTimeoutMs * DOCKER_REQUEST_TIMEOUT_FRACTION, DOCKER_REQUEST_TIMEOUT_CAP_MS);
+}
+
+/** `2`, `0.25`, `5`: seconds for a message, at most 3 significant digits. */
+function seconds(ms: number): string {
+  return String(Number((ms / 1000).toPrecision(3)));
+}
+
+/**
+ * The error of a request the Engine did not answer within its per-request
+ * timeout (the run's deadline had not passed): code `timeout`, message
+ * `Docker Engine at HOST did not answer within N s`. The memoiser keeps it
+ * for the run (asking again would cost another N s), unlike an abort.
+ */
+export function dockerNoAnswer(host: string, subject: string, path: string, timeoutMs: number, cause?: unknown): SourceError {
+  const e = new SourceError("timeout", "docker", subject, `Docker Engine at ${host} did not answer within ${seconds(timeoutMs)} s (GET ${path.split("?")[0]}): it accepts connections but sends nothing`, { cause });
+  NO_ANSWER.add(e);
+  return e;
+}
+
+/** Errors made by `dockerNoAnswer` (kept by the memoiser for the run). */
+const NO_ANSWER = new WeakSet<object>();
 
 /**
  * dockerode constructor options for a docker host URL (docker-modem
@@ -210,7 +249,7 @@ function engineShape<T>(value: unknown, array: boolean, host: string, subject: s
  */
 export function createDockerSource(opts: DockerSourceOptions): DockerSource {
   const host = opts.host;
-  const timeoutMs = opts.requestTimeoutMs ?? 10_000;
+  const timeoutMs = opts.requestTimeoutMs ?? dockerRequestTimeoutMs(20_000);
   let engine: Engine | undefined;
   const getEngine = (): Engine => {
     if (!engine) {
@@ -223,32 +262,39 @@ export function createDockerSource(opts: DockerSourceOptions): DockerSource {
   /** One GET with the run's signal plus the per-request timeout, normalising errors. */
   async function get<T>(subject: string, path: string, signal: AbortSignal, array: boolean): Promise<T> {
     if (signal.aborted) throw dockerError(undefined, host, subject, true);
-    const abortSignal = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-    let value: unknown;
-    try {
-      value = await getEngine().get(path, abortSignal);
-    } catch (err) {
-      if ((err as { name?: string }).name === "SourceError") throw err;
-      throw dockerError(err, host, subject, abortSignal.aborted);
-    }
+    const value = await request(subject, path, signal);
     return engineShape<T>(value, array, host, subject);
   }
 
-  const memoise = memoiser((key) => dockerError(undefined, host, key, true));
+  /**
+   * One GET under the run's signal and the per-request timer (a timer of our
+   * own: an AbortSignal.timeout() held only by AbortSignal.any() may be
+   * collected before it fires). The timer firing first is `dockerNoAnswer`.
+   */
+  async function request(subject: string, path: string, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) throw dockerError(undefined, host, subject, true);
+    const timer = new AbortController();
+    const t = setTimeout(() => timer.abort(), timeoutMs);
+    const abortSignal = AbortSignal.any([signal, timer.signal]);
+    try {
+      return await getEngine().get(path, abortSignal);
+    } catch (err) {
+      if ((err as { name?: string }).name === "SourceError") throw err;
+      if (timer.signal.aborted && !signal.aborted) throw dockerNoAnswer(host, subject, path, timeoutMs, err);
+      throw dockerError(err, host, subject, abortSignal.aborted);
+    } finally {
+      clearTimeout(t);
+    }
+  }
+
+  const memoise = memoiser((key) => dockerError(undefined, host, key, true), { keep: (err) => NO_ANSWER.has(err as object) });
 
   const id = (x: string) => encodeURIComponent(x);
   return {
     host: () => host,
     version: (signal) =>
       memoise("version", signal, async () => {
-        if (signal.aborted) throw dockerError(undefined, host, "ping", true);
-        const ping = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
-        try {
-          await getEngine().get("/_ping", ping);
-        } catch (err) {
-          if ((err as { name?: string }).name === "SourceError") throw err;
-          throw dockerError(err, host, "ping", ping.aborted);
-        }
+        await request("ping", "/_ping", signal);
         const v = await get<{ Version: string; ApiVersion: string; Os?: string }>("version", "/version", signal, false);
         if (typeof v.Version !== "string" || typeof v.ApiVersion !== "string") throw new SourceError("error", "docker", "version", `version: ${host} does not answer like a Docker Engine (no Version/ApiVersion in GET /version)`);
         return v;

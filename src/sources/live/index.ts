@@ -27,8 +27,10 @@ export interface LiveSourceOptions {
   dockerHost?: string;
   /** Environment (`KUBECONFIG`, `DOCKER_HOST`, `DOCKER_CONTEXT`, `NETDOCTOR_LAB`, `HOME`); default `process.env`. */
   env?: NodeJS.ProcessEnv;
-  /** Per-request timeout of API server and Docker requests, default 10 000 ms. */
+  /** Per-request timeout of API server requests, default 10 000 ms; also of Docker requests when `dockerRequestTimeoutMs` is absent. */
   requestTimeoutMs?: number;
+  /** Per-request timeout of Docker Engine requests in ms (a run passes `dockerRequestTimeoutMs(--timeout)`); default `requestTimeoutMs`, else 5 000 ms. */
+  dockerRequestTimeoutMs?: number;
 }
 
 /** The wired sources, the lab they serve (if any) and the resolved docker host. */
@@ -55,7 +57,7 @@ export function createLiveSources(opts: LiveSourceOptions = {}): LiveSources {
   return {
     sources: {
       kube: createKubeSource({ kubeconfig: opts.kubeconfig, context: opts.context, env, ...timeout }),
-      docker: createDockerSource({ host: resolved.host, env, ...timeout }),
+      docker: createDockerSource({ host: resolved.host, env, ...(opts.dockerRequestTimeoutMs !== undefined ? { requestTimeoutMs: opts.dockerRequestTimeoutMs } : timeout) }),
       host: createHostSource({ lab, env }),
       probe: createProbeSource({ lab }),
     },

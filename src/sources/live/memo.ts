@@ -2,7 +2,9 @@
  * Per-run memoisation shared by the live sources: each key (a resource kind,
  * a container id) is fetched at most once per run and concurrent callers share
  * the request (DESIGN §6: "each source fetches a resource kind at most once
- * per run"). A read that timed out is forgotten so a later caller may retry.
+ * per run"). A read that timed out is forgotten so a later caller may retry,
+ * unless the source says to keep it (`keep`: a Docker daemon that did not
+ * answer within its per-request timeout would cost that time again).
  *
  * A late answer is dropped, never thrown unobserved: a caller whose signal
  * aborted gets its own `timeout` SourceError at once, and the shared request's
@@ -32,9 +34,10 @@ export function raceSignal<T>(p: Promise<T>, signal: AbortSignal, aborted: () =>
 /**
  * A memoiser: `memoise(key, signal, fn)` runs `fn` once per key and races
  * every caller against its own signal. `aborted(key)` builds the SourceError
- * an aborted caller gets.
+ * an aborted caller gets; `opts.keep(err)` says a `timeout` rejection stays
+ * memoised (default: every timeout is forgotten).
  */
-export function memoiser(aborted: (key: string) => SourceError) {
+export function memoiser(aborted: (key: string) => SourceError, opts: { keep?: (err: unknown) => boolean } = {}) {
   const memo = new Map<string, Promise<unknown>>();
   return function memoise<T>(key: string, signal: AbortSignal, fn: () => Promise<T>): Promise<T> {
     let p = memo.get(key) as Promise<T> | undefined;
@@ -48,7 +51,7 @@ export function memoiser(aborted: (key: string) => SourceError) {
       }
       p = observed(
         started.catch((err: unknown) => {
-          if ((err as SourceError).code === "timeout") memo.delete(key);
+          if ((err as SourceError).code === "timeout" && !opts.keep?.(err)) memo.delete(key);
           throw err;
         }),
       );
