@@ -276,7 +276,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
             }
           }
         }
-        if (!found) idle.push({ p, why: `${taker}, proxy of Gateway ${best.gateway.namespace}/${best.gateway.name}`, note: `${p.hostPort} reaches Gateway ${best.gateway.namespace}/${best.gateway.name} but no HTTPRoute hostname is attached on port ${listenerPort}` });
+        if (!found) idle.push({ p, why: `${taker}, proxy of Gateway ${best.gateway.namespace}/${best.gateway.name}`, note: `host port ${p.hostPort} reaches Gateway ${best.gateway.namespace}/${best.gateway.name} but no HTTPRoute hostname is attached on port ${listenerPort}` });
         continue;
       }
       const impl = (best.service && ingressImplementationOfService(best.service, [...(pods.items ?? [])])) || (best.pod && ingressImplementationOf(best.pod)) || null;
@@ -297,7 +297,7 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
             found++;
           }
         }
-        if (!found) idle.push({ p, why: `${taker}, ${controller.name} controller`, note: `${p.hostPort} reaches ${controller.name} but no Ingress${https ? " with a TLS host" : ""} is served there` });
+        if (!found) idle.push({ p, why: `${taker}, ${controller.name} controller`, note: `host port ${p.hostPort} reaches ${controller.name} but no Ingress${https ? " with a TLS host" : ""} is served there` });
         continue;
       }
       if (!best.service || inNamespace(best.service)) add(`${https ? "https" : "http"}://${host}:${p.hostPort}/`, taker);

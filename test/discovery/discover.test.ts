@@ -159,7 +159,7 @@ describe("discovery on k3d (OpenChoreo, kgateway)", () => {
     const data = { ...healthy, unavailable: { ...healthy.unavailable, httproutes: "forbidden" as const } };
     const d = await run(data, "127.0.0.1", ["http://api.openchoreo.localhost:8080/"]);
     expect(d.entryPoints).toEqual([{ url: "http://api.openchoreo.localhost:8080/", why: "target of the lab scenario" }]);
-    expect(d.summary).toContain("8080 reaches Gateway openchoreo-control-plane/gateway-default but no HTTPRoute hostname is attached on port 8080");
+    expect(d.summary).toContain("host port 8080 reaches Gateway openchoreo-control-plane/gateway-default but no HTTPRoute hostname is attached on port 8080");
     expect(d.summary).toContain("8443 published but no Service takes it");
   });
 
