@@ -94,6 +94,11 @@ function labTarget(target: Target, lab: LabState): Target {
 export async function watchCommand(rawTarget: string | undefined, flags: WatchFlags): Promise<number> {
   const started = performance.now();
   const intervalMs = parseDuration("--interval", flags.interval, { allowZero: true });
+  // Before durations had one convention, a plain `--interval 200` meant milliseconds; now it is seconds.
+  // A plain number of a minute or more is most likely an old script's milliseconds: say what it means.
+  if (/^\s*\d+(\.\d*)?\s*$/.test(flags.interval) && intervalMs >= 60_000) {
+    process.stderr.write(`netdoctor: --interval ${flags.interval.trim()} pauses ${flags.interval.trim()} s between requests (a plain number is seconds; write ${flags.interval.trim()}ms for milliseconds)\n`);
+  }
   const concurrency = integer("--concurrency", flags.concurrency, 1, MAX_CONCURRENCY);
   const count = integer("--count", flags.count, 1);
   const timeoutMs = parseDuration("--timeout", flags.timeout);

@@ -121,6 +121,15 @@ describe("durations", () => {
     refused(await runCli(["--lab", ...args]), message);
   });
 
+  it("say what a plain watch --interval of a minute or more means, since it used to count milliseconds", async () => {
+    const r = await runCli(["watch", "--lab", "kind-nodeport-healthy", "--interval", "200", "--count", "1", "--json"]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain("--interval 200 pauses 200 s between requests (a plain number is seconds; write 200ms for milliseconds)");
+    const units = await runCli(["watch", "--lab", "kind-nodeport-healthy", "--interval", "2m", "--count", "1", "--json"]);
+    expect(units.code).toBe(0);
+    expect(units.stderr).not.toContain("plain number");
+  });
+
   it("refuse a bad watch --interval the same way", async () => {
     refused(await runCli(["watch", "http://127.0.0.1:9/", "--interval", "fast"]), /--interval "fast": expected a duration such as 500ms, 20s, 1m/);
   });
