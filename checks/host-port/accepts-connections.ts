@@ -27,20 +27,22 @@ export default defineCheck({
     const timeoutMs = ctx.options.probeTimeoutMs;
     const r = await ctx.probe.tcp(address, target.port, timeoutMs, ctx.signal);
     const evidence = { address, port: target.port, outcome: r.outcome, durationMs: r.durationMs, error: r.error ?? null };
+    const facts = { connect: r.outcome };
     switch (r.outcome) {
       case "connected":
-        return pass(`${where} accepts connections`, { evidence });
+        return pass(`${where} accepts connections`, { evidence, facts });
       case "refused":
-        return fail(`nothing listens on ${where} (connection refused); expected a published container port or a forwarder`, { evidence });
+        return fail(`nothing listens on ${where} (connection refused); expected a published container port or a forwarder`, { evidence, facts });
       case "timeout":
         return fail(`${where} does not answer within ${timeoutMs} ms (timeout); expected a listener to accept the connection`, {
           evidence,
+          facts,
           details: "A timeout (rather than a refusal) usually means the packets are dropped: a firewall, or an address that is not routable from this machine (container, bridge or LoadBalancer IPs behind a Docker VM on macOS).",
         });
       case "unreachable":
-        return fail(`${where} is unreachable${r.error ? ` (${r.error})` : ""}; expected a route to the address`, { evidence });
+        return fail(`${where} is unreachable${r.error ? ` (${r.error})` : ""}; expected a route to the address`, { evidence, facts });
       case "error":
-        return fail(`connecting to ${where} failed${r.error ? `: ${r.error}` : ""}; expected the connection to be accepted`, { evidence });
+        return fail(`connecting to ${where} failed${r.error ? `: ${r.error}` : ""}; expected the connection to be accepted`, { evidence, facts });
     }
   },
 });

@@ -6,7 +6,7 @@
  * This module imports nothing but other type modules: the engine has no view
  * and no client library.
  */
-import type { DockerSource, HostSource, KubeSource, ProbeSource } from "../sources/types.js";
+import type { DockerSource, HostSource, KubeSource, ProbeSource, TcpResult } from "../sources/types.js";
 import type { GatewayImplementationId } from "../gateway/implementations.js";
 
 /** Hop ids in path order, from the client inward (DESIGN §2, contract). */
@@ -322,6 +322,8 @@ export interface NodeFact {
 export interface PathFacts {
   /** Address the target host resolves to (dns hop). */
   address?: string;
+  /** Outcome of the TCP connect to `address` and the target port (host-port.accepts-connections); absent = not tried. */
+  connect?: TcpResult["outcome"];
   listener?: HostListener | null;
   forwarder?: ForwarderFact | null;
   /** Every hop of a chain of forwarders on this host (socat → kubectl port-forward …), client side first; set only for chains of two or more. */

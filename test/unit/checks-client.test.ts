@@ -481,8 +481,8 @@ table(nameResolves, [
 // ------------------------------------------------------------------ host-port
 
 table(acceptsConnections, [
-  { name: "serverlb port open", data: { tcp: { "127.0.0.1:8080": "connected" } }, target: api, facts: { address: "127.0.0.1" }, status: "pass", summary: "127.0.0.1:8080 accepts connections" },
-  { name: "nothing published", data: {}, target: api, facts: { address: "127.0.0.1" }, status: "fail", summary: "nothing listens on 127.0.0.1:8080 (connection refused)" },
+  { name: "serverlb port open", data: { tcp: { "127.0.0.1:8080": "connected" } }, target: api, facts: { address: "127.0.0.1" }, status: "pass", summary: "127.0.0.1:8080 accepts connections", expectFacts: { connect: "connected" } },
+  { name: "nothing published", data: {}, target: api, facts: { address: "127.0.0.1" }, status: "fail", summary: "nothing listens on 127.0.0.1:8080 (connection refused)", expectFacts: { connect: "refused" } },
   { name: "VM address dropped", data: { tcp: { "192.168.106.2:8080": "timeout" } }, target: "http://192.168.106.2:8080/", facts: { address: "192.168.106.2" }, status: "fail", summary: "192.168.106.2:8080 does not answer within 2000 ms (timeout)" },
   { name: "IPv6 loopback refused", data: {}, target: "http://[::1]:8080/", facts: { address: "::1" }, status: "fail", summary: "nothing listens on [::1]:8080" },
 ]);
@@ -507,13 +507,39 @@ table(listenerIdentified, [
     expectFacts: { listener: kubectlPf },
   },
   {
-    name: "port-forward bound to loopback, client uses the LAN address",
+    name: "port-forward bound to loopback, client uses the LAN address and is refused",
     data: { listeners: [kubectlPf] },
     target: "http://192.168.1.20:6385/",
-    facts: { address: "192.168.1.20" },
+    facts: { address: "192.168.1.20", connect: "refused" },
     status: "warn",
-    summary: "kubectl (pid 4321) listens on 127.0.0.1:6385 only; 192.168.1.20:6385 is not covered (bind scope: loopback)",
+    summary: "kubectl (pid 4321) listens on 127.0.0.1:6385 only (bind scope: loopback), which does not cover 192.168.1.20:6385: connections to 192.168.1.20:6385 are refused; restart it with `kubectl port-forward --address 0.0.0.0 …` (or --address 192.168.1.20), or send the request to 127.0.0.1",
     expectFacts: { listener: null },
+  },
+  {
+    name: "socat bound to another loopback address than the name's, connection refused",
+    data: { listeners: [{ ...socatRelay, address: "127.0.0.2" }] },
+    target: "http://ironic.local:6385/",
+    facts: { address: "127.0.0.1", connect: "refused" },
+    status: "warn",
+    summary: "socat (pid 42490) listens on 127.0.0.2:6385, which does not cover 127.0.0.1:6385: connections to 127.0.0.1:6385 are refused; restart it with `TCP-LISTEN:6385,fork,reuseaddr,bind=0.0.0.0` (or drop bind=), or send the request to 127.0.0.2 (point ironic.local at it)",
+  },
+  {
+    name: "a loopback-only socket beside a LAN address a DNAT rule serves (k3s ServiceLB on this host) is harmless",
+    data: { listeners: [{ address: "127.0.0.1", port: 80, pid: 3170, process: "nginx", command: "nginx: master process /usr/sbin/nginx -g daemon on; master_process on;" }] },
+    target: "http://192.168.1.42/",
+    facts: { address: "192.168.1.42", connect: "connected" },
+    status: "pass",
+    summary: "192.168.1.42:80 accepts connections without a socket bound to it: a DNAT rule takes them first (k3s ServiceLB or hostPort, Docker with userland-proxy off) or a socket this host's table does not show; nginx (pid 3170) on 127.0.0.1:80 only (bind scope: loopback) is another socket, not on this path",
+    expectFacts: { listener: null },
+    evidence: { connect: "connected", otherSocket: { address: "127.0.0.1", process: "nginx" } },
+  },
+  {
+    name: "a port mapping on another host IP, connection not tried",
+    data: { listeners: [{ ...dockerProxy4, address: "127.0.0.1" }] },
+    target: "http://10.0.0.5:8080/",
+    facts: { address: "10.0.0.5" },
+    status: "warn",
+    summary: /connections to 10\.0\.0\.5:8080 reach no listener; publish the port without a host IP \(`-p 8080:…`/,
   },
   { name: "nothing listens", data: { listeners: [dockerProxy4] }, target: "http://127.0.0.1:9999/", facts: { address: "127.0.0.1" }, status: "skip", summary: "not applicable: nothing listens on port 9999" },
   { name: "platform without listener support", data: { listeners: null, platform: "win32" }, target: api, facts: { address: "127.0.0.1" }, status: "skip", summary: "not applicable: listening sockets: not available on this platform" },
