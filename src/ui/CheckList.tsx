@@ -1,4 +1,4 @@
-/** The checks of an expanded hop: one line each with mark, title and summary. */
+/** The checks of an expanded hop: each with mark, title, code, id and summary, wrapped between words under the title. */
 import { Box, Text } from "ink";
 import { Mark } from "./Mark.js";
 import type { UiCheck } from "./state.js";
@@ -16,7 +16,7 @@ export function CheckList({ checks }: CheckListProps): React.JSX.Element {
             <Mark status={c.result ? c.result.status : c.state === "running" ? "running" : "pending"} />
           </Box>
           <Box flexShrink={1}>
-            <Text wrap="truncate-end">
+            <Text>
               {c.title}
               {c.result ? <Text dimColor>{`  ${c.result.code} ${c.id} — ${c.result.summary}${c.result.causedBy ? ` (caused by ${c.result.causedBy})` : ""}`}</Text> : <Text dimColor>{`  ${c.id}`}</Text>}
             </Text>

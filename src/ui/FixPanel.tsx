@@ -5,7 +5,8 @@
  * the refusal or the `apply? y/n` prompt), "applying…", and the outcome
  * (before → after, each check, the undo command, or the error).
  */
-import { Box, Text } from "ink";
+import type { Ref } from "react";
+import { Box, Text, type DOMElement } from "ink";
 import { canApply, type FixInfo, type FixProgress, type FixPanel as Panel, type TuiFixOutcome, type TuiPathState, type TuiPlanStep } from "./fix-panel.js";
 import { Spinner } from "./Spinner.js";
 import { useTint } from "./theme.js";
@@ -14,6 +15,8 @@ import { useTint } from "./theme.js";
 export interface FixPanelProps {
   /** The panel's state; nothing is drawn while it is closed. */
   panel: Panel;
+  /** Receives the panel's laid-out box, for scrolling it into view. */
+  boxRef?: Ref<DOMElement>;
 }
 
 type Tint = ReturnType<typeof useTint>;
@@ -80,7 +83,7 @@ function Outcome({ outcome, tint }: { outcome: TuiFixOutcome; tint: Tint }): Rea
           </>
         ) : null}
       </Text>
-      {outcome.after?.verdict ? <Text dimColor wrap="truncate-end">{`  ${outcome.after.verdict.checkId}: ${outcome.after.verdict.summary}`}</Text> : null}
+      {outcome.after?.verdict ? <Text dimColor>{`  ${outcome.after.verdict.checkId}: ${outcome.after.verdict.summary}`}</Text> : null}
       {outcome.checks.map((c) => (
         <Text key={c.id}>
           {`  ${c.code} ${c.id}: `}
@@ -112,7 +115,7 @@ function progressText(p: FixProgress | null): string {
 }
 
 /** The panel in a rounded box, indented under its path. */
-export function FixPanel({ panel }: FixPanelProps): React.JSX.Element | null {
+export function FixPanel({ panel, boxRef }: FixPanelProps): React.JSX.Element | null {
   const tint = useTint();
   if (panel.mode === "closed") return null;
   let body: React.JSX.Element;
@@ -203,7 +206,7 @@ export function FixPanel({ panel }: FixPanelProps): React.JSX.Element | null {
       break;
   }
   return (
-    <Box flexDirection="column" marginLeft={2} marginTop={1} borderStyle="round" borderColor={tint("cyan")} paddingX={1}>
+    <Box ref={boxRef} flexDirection="column" marginLeft={2} marginTop={1} borderStyle="round" borderColor={tint("cyan")} paddingX={1}>
       {body}
     </Box>
   );

@@ -1,10 +1,11 @@
 /**
  * One hop of a path (or the environment block): mark or spinner, hop name,
  * summary; under a failing or warning hop the worst check's id, summary and
- * main evidence, and the fixes the user can open from here (`fix: ID (f)`);
+ * main evidence (wrapped between words under the summary column), and the
+ * fixes the user can open from here (`fix: ID (f)`);
  * when expanded, every check of the hop.
  */
-import { Box, Text } from "ink";
+import { Box, Text, type DOMElement } from "ink";
 import type { FixId } from "../engine/types.js";
 import { evidenceLines } from "../report/format.js";
 import { CheckList } from "./CheckList.js";
@@ -21,6 +22,8 @@ export interface HopRowProps {
   cursor: boolean;
   /** Fixes the user can open with `f` for this hop's failing or warning checks (none: no line). */
   fixes?: readonly FixId[];
+  /** Receives the row's laid-out box (all its lines), for scrolling it into view. */
+  boxRef?: (el: DOMElement | null) => void;
 }
 
 const HOP_WIDTH = 10;
@@ -31,14 +34,16 @@ function runningTitles(view: HopView): string {
   return running.length ? `checking: ${running.join(", ")}` : "";
 }
 
-export function HopRow({ view, selected, expanded, cursor, fixes = [] }: HopRowProps): React.JSX.Element {
+export function HopRow({ view, selected, expanded, cursor, fixes = [], boxRef }: HopRowProps): React.JSX.Element {
   const tint = useTint();
   const p = view.problem;
   const showProblem = p !== null && (view.status === "fail" || view.status === "error" || view.status === "warn" || view.status === "running");
   return (
-    <Box flexDirection="column">
+    <Box ref={boxRef} flexDirection="column">
       <Box>
-        <Text color={tint("cyan")}>{cursor && selected ? "› " : "  "}</Text>
+        <Box flexShrink={0}>
+          <Text color={tint("cyan")}>{cursor && selected ? "› " : "  "}</Text>
+        </Box>
         <Box flexShrink={0} marginRight={1}>
           <Mark status={view.status} />
         </Box>
@@ -51,16 +56,16 @@ export function HopRow({ view, selected, expanded, cursor, fixes = [] }: HopRowP
       </Box>
       {showProblem ? (
         <Box flexDirection="column" marginLeft={2 + 2 + HOP_WIDTH}>
-          <Text color={tint(p.status === "warn" ? "yellow" : "red")} wrap="truncate-end">
+          <Text color={tint(p.status === "warn" ? "yellow" : "red")}>
             {`${p.code} ${p.id}`}
             {p.summary !== view.summary ? <Text color={undefined}>{` — ${p.summary}`}</Text> : null}
           </Text>
           {evidenceLines(p.evidence, { max: 2, width: 200 }).map((line, i) => (
-            <Text key={i} dimColor wrap="truncate-end">
+            <Text key={i} dimColor>
               {line}
             </Text>
           ))}
-          {fixes.length > 0 ? <Text color={tint("cyan")} wrap="truncate-end">{`fix: ${fixes.join(", ")} (f)`}</Text> : null}
+          {fixes.length > 0 ? <Text color={tint("cyan")}>{`fix: ${fixes.join(", ")} (f)`}</Text> : null}
         </Box>
       ) : null}
       {expanded ? <CheckList checks={view.checks} /> : null}

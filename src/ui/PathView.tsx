@@ -4,7 +4,7 @@
  * so several discovered paths fit a terminal: the App expands the path under
  * the cursor.
  */
-import { Box, Text } from "ink";
+import { Box, Text, type DOMElement } from "ink";
 import type { FixId } from "../engine/types.js";
 import { describeTarget } from "../report/request-text.js";
 import { hopFixIds } from "./fix-panel.js";
@@ -24,9 +24,13 @@ export interface PathViewProps {
   compact?: boolean;
   /** Fixes the user can open for this path (`f`); each failing or warning hop lists the ones its checks recommend. */
   offered?: readonly FixId[];
+  /** Receives the path's laid-out box (the App scrolls its URL into view with its first hop). */
+  pathRef?: (el: DOMElement | null) => void;
+  /** The ref callback for the row with `key` (see `rows`), for scrolling the cursor's row into view. */
+  rowRef?: (key: string) => (el: DOMElement | null) => void;
 }
 
-export function PathView({ state, index, cursorKey, cursor, compact = false, offered = [] }: PathViewProps): React.JSX.Element | null {
+export function PathView({ state, index, cursorKey, cursor, compact = false, offered = [], pathRef, rowRef }: PathViewProps): React.JSX.Element | null {
   const tint = useTint();
   const path = state.paths[index];
   if (!path) return null;
@@ -35,10 +39,11 @@ export function PathView({ state, index, cursorKey, cursor, compact = false, off
   const panelOpen = state.fix.mode !== "closed" && state.fix.path === index;
   const color = status === "fail" ? "red" : status === "warn" ? "yellow" : "green";
   return (
-    <Box flexDirection="column" marginTop={1}>
-      <Box>
+    <Box ref={pathRef} flexDirection="column" marginTop={1}>
+      {/* One Text, so a narrow terminal wraps it between words (wrap-ansi), never inside the URL when it fits a line. */}
+      <Text>
         <Text bold>{describeTarget(path.target)}</Text>
-        <Text>{"  "}</Text>
+        {"  "}
         {status ? (
           <Text bold color={tint(color)}>
             {status.toUpperCase()}
@@ -47,7 +52,7 @@ export function PathView({ state, index, cursorKey, cursor, compact = false, off
           <Spinner />
         )}
         {compact ? <Text dimColor>{`  ${compactNote(path.report)}`}</Text> : null}
-      </Box>
+      </Text>
       {compact ? null : pathHopIds(path).map((hop) => {
         const key = `${index}:${hop}`;
         const view = hopView(state, index, hop);
@@ -59,6 +64,7 @@ export function PathView({ state, index, cursorKey, cursor, compact = false, off
             expanded={state.expanded.includes(key)}
             cursor={cursor}
             fixes={offered.length > 0 ? hopFixIds(view.checks, offered) : undefined}
+            boxRef={rowRef?.(key)}
           />
         );
       })}

@@ -14,6 +14,8 @@ export interface VerdictProps {
   listFixes?: boolean;
 }
 
+const FIXES_LABEL = "Fixes: ";
+
 export function Verdict({ report, probe, fixes, listFixes = true }: VerdictProps): React.JSX.Element | null {
   const tint = useTint();
   const offered = report && listFixes ? fixesFor(report.checks, fixes) : [];
@@ -40,13 +42,24 @@ export function Verdict({ report, probe, fixes, listFixes = true }: VerdictProps
         </Text>
       ) : null}
       {offered.map((f, i) => (
-        <Text key={f.id}>
-          <Text bold>{i === 0 ? "Fixes: " : "       "}</Text>
-          <Text color={tint("cyan")}>{f.id}</Text>
-          {f.title !== f.id ? ` — ${f.title}` : ""}
-          <Text dimColor>{`  (${f.risk})`}</Text>
-          {f.steps.map((step) => `\n         ${step}`).join("")}
-        </Text>
+        <Box key={f.id}>
+          <Box flexShrink={0} width={FIXES_LABEL.length}>
+            <Text bold>{i === 0 ? FIXES_LABEL : ""}</Text>
+          </Box>
+          {/* The fix and its steps in one column, so wrapped lines keep their indent. */}
+          <Box flexDirection="column" flexShrink={1}>
+            <Text>
+              <Text color={tint("cyan")}>{f.id}</Text>
+              {f.title !== f.id ? ` — ${f.title}` : ""}
+              <Text dimColor>{`  (${f.risk})`}</Text>
+            </Text>
+            {f.steps.map((step, j) => (
+              <Box key={j} marginLeft={2}>
+                <Text>{step}</Text>
+              </Box>
+            ))}
+          </Box>
+        </Box>
       ))}
     </Box>
   );

@@ -57,7 +57,12 @@ export interface UiState {
  * applied and the re-check's report takes the place of the run's (every path
  * and check is rebuilt from it; cursor, expanded rows and the panel stay).
  */
-export type UiAction = { type: "ui-move"; delta: number } | { type: "ui-toggle" } | { type: "report-replaced"; report: Report };
+export type UiAction =
+  | { type: "ui-move"; delta: number }
+  /** Put the cursor on row `row` of {@link rows} (clamped): Home, End, PgUp, PgDn. */
+  | { type: "ui-goto"; row: number }
+  | { type: "ui-toggle" }
+  | { type: "report-replaced"; report: Report };
 
 /** Everything {@link reduce} accepts. */
 export type Action = RunEvent | UiAction | FixAction;
@@ -222,6 +227,8 @@ export function reduce(state: UiState, action: Action): UiState {
     }
     case "ui-move":
       return clampCursor({ ...state, cursor: state.cursor + action.delta });
+    case "ui-goto":
+      return clampCursor({ ...state, cursor: action.row });
     case "ui-toggle": {
       const row = rows(state)[state.cursor];
       if (!row) return state;
