@@ -14,7 +14,7 @@
  * A late answer is not a crash: a SourceError rejected after every caller
  * stopped waiting for it (the run's deadline passed) is dropped.
  */
-import { maskUrlCredentials } from "./report/mask.js";
+import { maskCredentials } from "./report/mask.js";
 import { isSourceError } from "./sources/types.js";
 
 /** The JSON error document under `--json` (schema/error.schema.json): printed on stdout for every failure that has no document of its own. */
@@ -34,7 +34,7 @@ export interface ErrorDocument {
 
 /** The error document for `code` / `message` / `exitCode`. */
 export function errorDocument(code: string, message: string, exitCode: number, notes: string[] = []): ErrorDocument {
-  return { schemaVersion: 1, error: { code, message: maskUrlCredentials(message), exitCode, ...(notes.length ? { notes } : {}) } };
+  return { schemaVersion: 1, error: { code, message: maskCredentials(message), exitCode, ...(notes.length ? { notes } : {}) } };
 }
 
 /** `NETDOCTOR_USAGE` → `usage`, `NETDOCTOR_SCENARIO` → `scenario`; anything else → `crash`. */
@@ -178,7 +178,7 @@ export function installProcessGuards(o: GuardOptions): () => void {
       }
     });
     const err = writeErr;
-    err(`netdoctor: ${maskUrlCredentials(message)}\n`);
+    err(`netdoctor: ${maskCredentials(message)}\n`);
     for (const l of lines) err(`  ${l}\n`);
     if (opts.stack && process.env["NETDOCTOR_DEBUG"]) err(`${opts.stack}\n`);
     if (o.json && !stdoutWritten && !opts.stdoutBroken) {

@@ -10,7 +10,7 @@ import { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } f
 import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
-import { maskUrlsIn } from "../report/mask.js";
+import { maskCredentialsIn } from "../report/mask.js";
 import { toolVersion } from "../version.js";
 import { parseDuration } from "./duration.js";
 import { collect, colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
@@ -218,12 +218,22 @@ async function fixesForTui(
     const { createRunFixRunner, diagnoseFor } = await import("../fixes/runner.js");
     const diagnoseWith = (sources: import("../sources/types.js").Sources, targets: Target[]) =>
       diagnoseFor({ checks: o.checks, targets, sources, options: { resolve: o.resolve, hostAddress: o.hostAddress, namespace: o.namespace, probeTimeoutMs: o.probeTimeoutMs }, timeoutMs: o.timeoutMs, toolVersion: toolVersion() });
-    return createRunFixRunner(run, { report, facts: facts(), sources: run.live.sources }, diagnoseWith, {
+    const runner = await createRunFixRunner(run, { report, facts: facts(), sources: run.live.sources }, diagnoseWith, {
       options: {},
       onProgress: (what, attempt) => {
         for (const l of listeners) l(what, attempt);
       },
     });
+    // The re-check after a fix is shown (and written to --junit) masked like the run's own report.
+    const masked: import("../fixes/types.js").FixRunner = {
+      offered: (path) => runner.offered(path),
+      plan: (fixId, path) => runner.plan(fixId, path),
+      apply: async (plan, path) => {
+        const r = await runner.apply(plan, path);
+        return { outcome: r.outcome, report: maskCredentialsIn(r.report) };
+      },
+    };
+    return masked;
   });
   return {
     fixer,
@@ -324,12 +334,12 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   for (const [where, list] of [["--skip", filter.skip], ["--only", filter.only], [loaded.file ?? "config", filter.suppress.map((s) => s.check)]] as const) {
     for (const sel of list) if (!known.some((c) => selects(sel, c as never))) throw new UsageError(`${where}: ${JSON.stringify(sel)} names no check (expected a check code such as ND502, a check id such as service.port-free, or a hop such as service)`);
   }
-  // A URL's password (a kubeconfig server https://admin:pw@…) is never printed, by any reporter.
+  // No reporter prints a credential: a URL's password (a kubeconfig server https://admin:pw@…), -H 'Authorization: …', ?access_token=… (src/report/mask.ts).
   const result = await execute((e) => {
     if (e.type === "path-end") e = { ...e, report: applyPathFilter(e.report, filter) };
     if (e.type === "run-end") e = { ...e, report: applyFilter(e.report, filter) };
-    hub.emit(maskUrlsIn(e));
-  }).then((r) => maskUrlsIn(applyFilter(r, filter)));
+    hub.emit(maskCredentialsIn(e));
+  }).then((r) => maskCredentialsIn(applyFilter(r, filter)));
   if (mode === "text") {
     const { renderText } = await import("../report/text.js");
     process.stdout.write(renderText(result, { verbose: !!flags.verbose }));

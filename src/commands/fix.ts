@@ -182,7 +182,9 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
     if (!Number.isInteger(port) || port < 1 || port > 65535) throw new UsageError(`--port ${JSON.stringify(flags.port)}: expected a TCP port (1-65535)`);
   }
   const json = !!flags.json;
-  const say = (s: string) => (json ? process.stderr : process.stdout).write(`${s}\n`);
+  // Printed text and the fix document mask credentials (-H 'Authorization: …', ?access_token=…); the fixes use the real values.
+  const { maskCredentials, maskCredentialsIn } = await import("../report/mask.js");
+  const say = (s: string) => (json ? process.stderr : process.stdout).write(`${maskCredentials(s)}\n`);
   const interactive = Boolean(process.stdin.isTTY);
 
   const { loadChecks } = await import("../load-checks.js");
@@ -281,7 +283,7 @@ export async function fixCommand(args: string[], flags: FixFlags): Promise<numbe
       for (const l of outcomeLines(outcome)) say(l);
     }
 
-    if (json) process.stdout.write(`${JSON.stringify({ schemaVersion: 1, fixes: outcomes }, null, 2)}\n`);
+    if (json) process.stdout.write(`${JSON.stringify(maskCredentialsIn({ schemaVersion: 1, fixes: outcomes }), null, 2)}\n`);
     if (noConsent) return 2;
     if (flags.dryRun) return outcomes.some((o) => o.error) ? 1 : 0;
     if (outcomes.length === 0) return initial.report.status === "fail" ? 1 : 0;

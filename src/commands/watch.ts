@@ -149,15 +149,18 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
     const summaryMod = await import("../watch/summary.js");
     const stats = createWatchStats({ hasForwarder });
     const address = formatHostPort(resolved.address, t.port);
-    const header = { target: t.url, address, via: resolved.via, count, concurrency };
+    // Printed as masked (credential headers, token query parameters); the probe sends the real values.
+    const { maskCredentials, maskCredentialsIn } = await import("../report/mask.js");
+    const shown = maskCredentialsIn({ url: t.url, ...(t.method !== undefined ? { method: t.method } : {}), ...(t.headers?.length ? { headers: t.headers } : {}) });
+    const header = { target: maskCredentials(t.url), address, via: resolved.via, count, concurrency };
 
     // Live output: progress lines (text) or frames (TUI), refreshed only when a request finished since the last one.
     let changed = false;
     let tui: WatchTui | null = null;
     const viewState = (done: WatchSummary | null) => ({ ...header, ...stats.snapshot(), aborted: done?.aborted ?? 0, done: done !== null, durationMs: done?.durationMs ?? null, stoppedBy: done?.stoppedBy ?? null });
     if (mode === "text") {
-      const flagsText = describeRequestFlags(t);
-      process.stdout.write(`netdoctor watch ${t.url}${flagsText ? ` ${flagsText}` : ""} → ${address} (${resolved.via}): ${count} requests, ${concurrency} client${concurrency === 1 ? "" : "s"}, ${intervalMs} ms apart\n`);
+      const flagsText = describeRequestFlags(shown);
+      process.stdout.write(`netdoctor watch ${shown.url}${flagsText ? ` ${flagsText}` : ""} → ${address} (${resolved.via}): ${count} requests, ${concurrency} client${concurrency === 1 ? "" : "s"}, ${intervalMs} ms apart\n`);
       timers.push(
         setInterval(() => {
           if (!changed) return;
@@ -204,7 +207,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
 
     const stoppedBy: StoppedBy = outcome.stoppedBy === "count" ? "count" : interrupt.signal.aborted && !deadline.aborted ? "interrupted" : "deadline";
     const snap = stats.snapshot();
-    const summary: WatchSummary = {
+    const summary: WatchSummary = maskCredentialsIn<WatchSummary>({
       schemaVersion: 1,
       target: t.url,
       ...(t.method !== undefined ? { method: t.method } : {}),
@@ -225,7 +228,7 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
       lastError: snap.lastError,
       durationMs: Math.round(performance.now() - started),
       stoppedBy,
-    };
+    } satisfies WatchSummary);
     if (mode === "json") process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
     else if (mode === "text") process.stdout.write(summaryMod.summaryText(summary));
     else if (tui) {
