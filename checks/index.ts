@@ -18,10 +18,12 @@ import hostPortAcceptsConnections from "./host-port/accepts-connections.js";
 import hostPortListenerIdentified from "./host-port/listener-identified.js";
 import hostPortNodeIdentified from "./host-port/node-identified.js";
 import hostPortListenerNotShadowed from "./host-port/listener-not-shadowed.js";
+import hostPortVmPortForwarded from "./host-port/vm-port-forwarded.js";
 import forwarderUpstreamReachable from "./forwarder/upstream-reachable.js";
 import forwarderChainComplete from "./forwarder/chain-complete.js";
 import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
 import forwarderPortForwardsDurable from "./forwarder/port-forwards-durable.js";
+import forwarderVmForwardReachesNode from "./forwarder/vm-forward-reaches-node.js";
 import containerPublishesPort from "./container/publishes-port.js";
 import containerRunning from "./container/running.js";
 import serviceReceivesPort from "./service/receives-port.js";
@@ -59,10 +61,12 @@ export const checks: readonly Check[] = [
   hostPortListenerIdentified, // ND202
   hostPortNodeIdentified, // ND203
   hostPortListenerNotShadowed, // ND204
+  hostPortVmPortForwarded, // ND207
   forwarderUpstreamReachable, // ND301
   forwarderChainComplete, // ND302
   forwarderContainerProcessAlive, // ND303
   forwarderPortForwardsDurable, // ND304
+  forwarderVmForwardReachesNode, // ND305
   containerPublishesPort, // ND401
   containerRunning, // ND402
   serviceReceivesPort, // ND501

@@ -188,7 +188,9 @@ export default defineCheck({
       return skip(
         node.local
           ? `not applicable: ${ctx.facts.address ?? target.host} is this host, which is node ${node.name} itself (k3s on this host): there is no node container; the node takes port ${target.port}`
-          : `not applicable: ${ctx.facts.address ?? target.host} is the ${node.addressType} of node ${node.name}: the request reaches the node directly, not through a published container port`,
+          : node.via === "vm-forwarder"
+            ? `not applicable: a desktop VM tool's port forwarder carries port ${target.port} into its VM, node ${node.name}: there is no node container; the node takes port ${target.port}`
+            : `not applicable: ${ctx.facts.address ?? target.host} is the ${node.addressType} of node ${node.name}: the request reaches the node directly, not through a published container port`,
         { facts: { container: null }, evidence: { node } },
       );
     }

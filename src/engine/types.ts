@@ -312,7 +312,24 @@ export interface NodeFact {
   /** True when the node is this host (one of its addresses is an address of this host's interfaces). */
   local: boolean;
   /** How the target address leads to the node: this host's own address (loopback included), the node's address, or a LoadBalancer ingress IP ServiceLB published. */
-  via: "this-host" | "node-address" | "load-balancer-ip";
+  via: "this-host" | "node-address" | "load-balancer-ip" | "vm-forwarder";
+  /**
+   * With `via: "vm-forwarder"`: the desktop VM tool whose port forwarder owns
+   * the target port on this host and carries it into the VM that is this node
+   * (Lima, Colima, Rancher Desktop; src/host/vm-forwarders.ts). Absent otherwise.
+   */
+  forwardedBy?: {
+    tool: "lima" | "colima" | "rancher-desktop";
+    /** Lima instance name (`colima`, `0`, `k3s`), or null when not shown. */
+    instance: string | null;
+    /** `hostagent` (limactl hostagent listens) or `ssh-mux` (Lima's ssh ControlMaster listens). */
+    mechanism: "hostagent" | "ssh-mux";
+    /** The forwarder's listening socket, `127.0.0.1:8080`. */
+    listen: string;
+    pid: number | null;
+    /** The host agent's log, where it records each `Forwarding TCP from …` and `Not forwarding TCP …`. */
+    log: string;
+  };
 }
 
 /**

@@ -33,3 +33,35 @@ export function k3sServerArgs(c: ContainerInspect): string[] {
 export function k3dServers(containers: readonly ContainerInspect[]): ContainerInspect[] {
   return containers.filter((c) => k3dIdentity(c)?.role === "server");
 }
+
+/**
+ * True when k3s server arguments disable the packaged `component`
+ * (`traefik`, `servicelb`, `metrics-server` …), in any of the spellings
+ * `disablesTraefik` accepts.
+ */
+export function disablesComponent(args: readonly string[], component: string): boolean {
+  for (let i = 0; i < args.length; i++) {
+    const m = /^--(disable|no-deploy)(?:=(.*))?$/.exec(args[i]!);
+    if (!m) continue;
+    const value = m[2] ?? args[i + 1] ?? "";
+    if (value.split(",").map((v) => v.trim()).includes(component)) return true;
+  }
+  return false;
+}
+
+/**
+ * The k3s arguments a node was started with, from its `k3s.io/node-args`
+ * annotation (a JSON array k3s writes on every node, e.g.
+ * `["server","--disable=traefik","--flannel-iface","eth0"]`; k3s
+ * pkg/nodeconfig). Empty when absent or not JSON.
+ */
+export function nodeK3sArgs(node: { metadata: { annotations?: Record<string, string> } }): string[] {
+  const raw = node.metadata.annotations?.["k3s.io/node-args"];
+  if (!raw) return [];
+  try {
+    const v: unknown = JSON.parse(raw);
+    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
+  } catch {
+    return [];
+  }
+}
