@@ -114,12 +114,16 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
       via: `Service ${name}${svcFact.via === "hostport" ? ` (its pods take node port ${ctx.facts.container?.containerPort ?? svcFact.port} as hostPort)` : ""}`,
     };
   }
-  // No Service resolved: a controller pod with hostPort C on the node (kind's ingress-nginx manifest) still is the entry.
+  // No Service resolved: a controller pod with hostPort C on the node (kind's ingress-nginx manifest, RKE2's
+  // rke2-ingress-nginx DaemonSet, which has no controller Service) still is the entry — on a node container,
+  // or on a node reached directly (k3s / RKE2 on this host or in a VM).
   const c = ctx.facts.container;
-  if (!c || c.role === "other" || c.role === "k3d-serverlb") return "not applicable: no Service or hostPort pod on the path";
-  const holders = pods.filter((p) => live(p) && (!p.spec.nodeName || p.spec.nodeName === c.name) && hostPortsOf(p, c.containerPort, c.protocol).length > 0);
+  const n = !c && ctx.target ? ctx.facts.node : null;
+  const at = c && c.role !== "other" && c.role !== "k3d-serverlb" ? { node: c.name, port: c.containerPort, protocol: c.protocol } : n ? { node: n.name, port: ctx.target!.port, protocol: "TCP" } : null;
+  if (!at) return "not applicable: no Service or hostPort pod on the path";
+  const holders = pods.filter((p) => live(p) && (!p.spec.nodeName || p.spec.nodeName === at.node) && hostPortsOf(p, at.port, at.protocol).length > 0);
   const holder = holders.find((p) => ingressImplementationOf(p) !== null);
-  if (!holder) return `not applicable: no ingress controller takes port ${c.containerPort} on ${c.name}`;
+  if (!holder) return `not applicable: no ingress controller takes port ${at.port} on ${at.node}`;
   const impl = ingressImplementationOf(holder)!;
   const ns = holder.metadata.namespace ?? "default";
   return {
@@ -128,7 +132,7 @@ async function findEntry(ctx: CheckContext): Promise<Entry | string> {
     service: null,
     pods: pods.filter((p) => live(p) && (p.metadata.namespace ?? "default") === ns && ingressImplementationOf(p) === impl),
     allPods: pods,
-    via: `pod ${ref(holder)} (hostPort ${c.containerPort} on ${c.name})`,
+    via: `pod ${ref(holder)} (hostPort ${at.port} on ${at.node})`,
   };
 }
 

@@ -6,6 +6,18 @@ import { defineCheck, fail, pass, skip, warn, isSourceError, type Check, type Ch
 import { containerName, describeState, labelsOf } from "../../src/host/containers.js";
 import { isObject, podState, describePodState, ref, svclbFor } from "../../src/kube/helpers.js";
 import { ingressImplementationOfService } from "../../src/ingress/index.js";
+import { enableServiceLbAdvice, isRke2Node, isRke2Version, RKE2_CONFIG } from "../../src/host/rke2.js";
+
+/** Whether the cluster is RKE2: its version (`+rke2r`) or its nodes' rke2 labels and annotations (src/host/rke2.ts). */
+async function isRke2(ctx: CheckContext): Promise<boolean> {
+  try {
+    if (isRke2Version((await ctx.kube.version(ctx.signal)).gitVersion)) return true;
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  const nodes = await ctx.kube.list("nodes", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
+  return nodes.some(isRke2Node);
+}
 
 /** cloud-provider-kind labels its load-balancer containers (`kindccm-<hash>`) with the cluster and `<cluster>/<ns>/<svc>` (real-world-facts §3.4). */
 const CPK_CLUSTER_LABEL = "io.x-k8s.cloud-provider-kind.cluster";
@@ -86,8 +98,8 @@ const check: Check = defineCheck({
   explain: {
     meaning: "A Service of type LoadBalancer gets `status.loadBalancer.ingress` from its load-balancer implementation (k3s ServiceLB, cloud-provider-kind, MetalLB). Without it, `kubectl get svc` shows EXTERNAL-IP <pending>.",
     causes:
-      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). kind: no LoadBalancer implementation is installed (kind has none built in); cloud-provider-kind was run once but its host process has stopped (its kindccm-* containers remain); MetalLB is installed without an IPAddressPool in the kind network.",
-    fix: "k3s: free the port (see service.port-free) or re-enable ServiceLB. kind: run cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`) or install MetalLB — or reach the Service through a NodePort mapped by extraPortMappings.",
+      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). RKE2: ServiceLB is off unless the server runs with `enable-servicelb: true` in /etc/rancher/rke2/config.yaml. kind: no LoadBalancer implementation is installed (kind has none built in); cloud-provider-kind was run once but its host process has stopped (its kindccm-* containers remain); MetalLB is installed without an IPAddressPool in the kind network.",
+    fix: "k3s: free the port (see service.port-free) or re-enable ServiceLB. RKE2: add `enable-servicelb: true` to /etc/rancher/rke2/config.yaml and restart rke2-server, or install MetalLB. kind: run cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`) or install MetalLB — or reach the Service through a NodePort mapped by extraPortMappings.",
     links: ["https://kind.sigs.k8s.io/docs/user/loadbalancer/", "https://docs.k3s.io/networking/networking-services#service-load-balancer"],
   },
   async run(ctx) {
@@ -136,6 +148,13 @@ const check: Check = defineCheck({
       ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))),
     ]);
     const lb = svclbFor(fact, daemonSets, pods);
+    // RKE2 runs no ServiceLB unless started with enable-servicelb: no svclb DaemonSet is the expected state there.
+    if (!lb.daemonSets.length && !lb.pods.length && !ctx.facts.container && (await isRke2(ctx))) {
+      const summary = `Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>): RKE2 runs no ServiceLB unless \`enable-servicelb: true\` is in ${RKE2_CONFIG}; expected an address from a load balancer`;
+      const details = `${enableServiceLbAdvice()}.${bypassed ? ` This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.` : ""}`;
+      const evidence = { service: name, ingress: [], via: fact.via, distribution: "rke2", svclbDaemonSets: [] };
+      return bypassed ? warn(summary, { details, evidence }) : fail(summary, { details, evidence });
+    }
     const states = lb.pods.map(podState);
     const notReady = states.filter((s) => !s.ready);
     const svclbText = states.length

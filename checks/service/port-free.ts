@@ -6,6 +6,7 @@
  * reaches.
  */
 import { nodesReached } from "../../src/host/containers.js";
+import { keepRke2IngressOff, RKE2_CONFIG, rke2IngressOf } from "../../src/host/rke2.js";
 import { defineCheck, fail, fixesOf, isSourceError, pass, skip, type Check, type FixId, type KubeEvent, type Pod, type Service } from "../../src/index.js";
 import {
   formatEvent,
@@ -74,7 +75,7 @@ const check: Check = defineCheck({
       "The Service that takes the node port must own that port on the nodes the path reaches: its svclb pods (k3s ServiceLB) or its hostPort pods must be scheduled there, and no other pod may hold the same port — not another Service's svclb pod, not a pod with that hostPort, not a hostNetwork pod listening on it. The summary names the holder: pod, owning DaemonSet or Deployment, and node.",
     causes:
       "k3s deploys traefik as a LoadBalancer Service on ports 80 and 443 unless started with --disable=traefik (older k3s/k3d: --no-deploy traefik); a second LoadBalancer Service on the same port gets a svclb pod that stays Pending with FailedScheduling \"didn't have free ports for the requested pod ports\". Any hostPort or hostNetwork pod on 80/443 does the same: Contour's Envoy DaemonSet, ingress-nginx's kind manifest, a user's own DaemonSet. On several nodes the conflict may exist on some nodes only (the holder's DaemonSet has a nodeSelector), so the pods are Pending there and Running elsewhere.",
-    fix: "Remove the holder or move one of them to another port: for traefik, delete the HelmCharts kube-system/traefik and traefik-crd and add --disable=traefik to the k3s/k3d server args so it does not come back; for another workload, delete it, change its hostPort, or give the Service another port.",
+    fix: "Remove the holder or move one of them to another port: for traefik, delete the HelmCharts kube-system/traefik and traefik-crd and add --disable=traefik to the k3s/k3d server args so it does not come back; for RKE2's packaged ingress controller (DaemonSet kube-system/rke2-ingress-nginx-controller or rke2-traefik), set `ingress-controller: none` or `disable: [rke2-ingress-nginx]` in /etc/rancher/rke2/config.yaml and restart rke2-server; for another workload, delete it, change its hostPort, or give the Service another port.",
     links: [
       "https://docs.k3s.io/networking/networking-services#service-load-balancer",
       "https://docs.k3s.io/installation/packaged-components",
@@ -167,13 +168,21 @@ const check: Check = defineCheck({
       ? `${what} ${ref(first.pod)} is Pending${first.node ? ` for node ${first.node}` : ""}: ${heldBy}${pendingOn}; expected port ${port} free for Service ${svc.namespace}/${svc.name}`
       : `${heldBy} while Service ${svc.namespace}/${svc.name} needs it; expected only ${svc.namespace}/${svc.name}'s ${what}s on port ${port}`;
     const traefikV1 = traefikHolds && holders.some((h) => svclbDestination(h)?.variable === "DEST_IP");
+    // RKE2's packaged ingress controller (rke2-ingress-nginx or rke2-traefik DaemonSet) binds 80/443 on every node.
+    const rke2Ingress = shown.map(rke2IngressOf).find((x) => x !== null) ?? null;
     const details =
       (first ? `The scheduler reports: "${first.message.trim()}". ` : "") +
       `Only one pod per node can hold port ${port}; connections to port ${port} on ${first?.node ? `node ${first.node}` : "the nodes"} reach the current holder, not Service ${svc.namespace}/${svc.name}. ` +
       (traefikHolds
         ? `The holder is k3s' bundled traefik${traefikChart ? " (HelmChart kube-system/traefik exists)" : ""}: remove it and start k3s with --disable=traefik${traefikV1 ? " (older k3s: --no-deploy traefik, as k3d-io/k3d#104 shows)" : ""}.`
-        : "Remove the holder (or change its hostPort), or give the Service another port.");
-    return fail(summary, { details, evidence: { ...evidence, traefikHelmChart: traefikChart }, fixes: fixesOf(check, fixes) });
+        : rke2Ingress
+          ? `The holder is RKE2's packaged ingress controller ${rke2Ingress}. ${keepRke2IngressOff(rke2Ingress)}.`
+          : "Remove the holder (or change its hostPort), or give the Service another port.");
+    return fail(summary + (rke2Ingress ? `; RKE2's packaged ${rke2Ingress} holds it on every node (keep it off: \`ingress-controller: none\` or \`disable: [${rke2Ingress}]\` in ${RKE2_CONFIG})` : ""), {
+      details,
+      evidence: { ...evidence, traefikHelmChart: traefikChart, ...(rke2Ingress ? { rke2PackagedIngress: rke2Ingress } : {}) },
+      fixes: fixesOf(check, fixes),
+    });
   },
 });
 

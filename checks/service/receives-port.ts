@@ -29,6 +29,7 @@ import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
 import { formatHostPort } from "../../src/host/addresses.js";
+import { enableServiceLbAdvice, isRke2Node, isRke2Version, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -37,6 +38,7 @@ import {
   proxyServicesOf,
   ref,
   resolveTargetPort,
+  sameProtocol,
   workloadOf,
   svclbServiceOf,
 } from "../../src/kube/helpers.js";
@@ -134,19 +136,26 @@ function describeNode(n: NodeFact, port: number): string {
 }
 
 /**
- * Whether k3s ServiceLB runs: a k3s version (`+k3s` in gitVersion, k3s
- * pkg/version) or svclb pods (label `svccontroller.k3s.cattle.io/svcname`,
- * k3s pkg/cloudprovider/servicelb.go). RKE2 and other distributions do not
- * run it unless these say so.
+ * Whether ServiceLB runs, and whether the cluster is RKE2: a k3s version
+ * (`+k3s` in gitVersion, k3s pkg/version), svclb pods (label
+ * `svccontroller.{k3s,rke2}.cattle.io/svcname`, k3s
+ * pkg/cloudprovider/servicelb.go), or an RKE2 server started with
+ * `enable-servicelb` (node annotation `rke2.io/node-args`, src/host/rke2.ts).
+ * RKE2 runs none by default; other distributions do not run it unless these
+ * say so.
  */
-async function serviceLbRuns(ctx: CheckContext, pods: Pod[]): Promise<boolean> {
-  if (pods.some((p) => svclbServiceOf(p))) return true;
+async function serviceLbRuns(ctx: CheckContext, pods: Pod[]): Promise<{ runs: boolean; rke2: boolean }> {
+  let gitVersion = "";
   try {
-    return (await ctx.kube.version(ctx.signal)).gitVersion.includes("+k3s");
+    gitVersion = (await ctx.kube.version(ctx.signal)).gitVersion;
   } catch (e) {
     if (!isSourceError(e)) throw e;
-    return false;
   }
+  const nodes = await ctx.kube.list("nodes", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
+  const rke2 = isRke2Version(gitVersion) || nodes.some(isRke2Node);
+  if (pods.some((p) => svclbServiceOf(p))) return { runs: true, rke2 };
+  if (rke2) return { runs: rke2ServiceLbEnabled(nodes) === true, rke2 };
+  return { runs: gitVersion.includes("+k3s"), rke2 };
 }
 
 /** Namespaces of cluster add-ons, not of the application (kind, k3s, kubeadm defaults). */
@@ -352,7 +361,8 @@ const check: Check = defineCheck({
     const port = container ? container.containerPort : ctx.target!.port;
     const protocol = container ? container.protocol : "tcp";
     const [services, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
-    const k3s = container ? container.role === "k3d-serverlb" || container.role === "k3d-node" : await serviceLbRuns(ctx, pods);
+    const lb = container ? { runs: container.role === "k3d-serverlb" || container.role === "k3d-node", rke2: false } : await serviceLbRuns(ctx, pods);
+    const k3s = lb.runs;
     // svclb DaemonSets are optional evidence; the pods carry the same labels.
     const daemonSets = k3s ? await ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))) : [];
 
@@ -450,11 +460,17 @@ const check: Check = defineCheck({
     const orphan = orphanGateways.length
       ? `; Gateway ${list(orphanGateways.map(ref))} has a listener on port ${port} but no proxy Service (root cause on the gateway hop)`
       : "";
+    // A LoadBalancer Service asks for exactly this port, but no ServiceLB runs to take it (RKE2's default).
+    const askers = !k3s ? lbServices.filter((s) => (s.spec.ports ?? []).some((p) => p.port === port && sameProtocol(p.protocol, protocol))) : [];
+    const noLb = askers.length
+      ? `; LoadBalancer Service ${list(askers.map(ref))} asks for port ${port}, but ${lb.rke2 ? "RKE2 runs no ServiceLB unless `enable-servicelb: true` is in " + RKE2_CONFIG : "no ServiceLB runs on this cluster"} (EXTERNAL-IP <pending>)`
+      : "";
     return fail(
-      `${mapping}; no Service takes port ${port} (no LoadBalancer Service with port ${port}, no nodePort ${port}, no hostPort pod)${orphan}; LoadBalancer Services: ${list(lbServices.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`,
+      `${mapping}; no Service takes port ${port} (no LoadBalancer Service with port ${port}${askers.length ? " that a load balancer serves" : ""}, no nodePort ${port}, no hostPort pod)${orphan}${noLb || `; LoadBalancer Services: ${list(lbServices.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`}`,
       {
         details:
-          (k3s ? `On k3s, ServiceLB (klipper-lb) runs a svclb pod per LoadBalancer Service that claims hostPort = Service port on every node; ` : `k3s ServiceLB does not run on this cluster, so only a nodePort or a hostPort pod can take port ${port}; `) +
+          (askers.length && lb.rke2 ? `${enableServiceLbAdvice()}. ` : "") +
+          (k3s ? `On k3s, ServiceLB (klipper-lb) runs a svclb pod per LoadBalancer Service that claims hostPort = Service port on every node; ` : `${lb.rke2 ? "RKE2's" : "k3s"} ServiceLB does not run on this cluster, so only a nodePort or a hostPort pod can take port ${port}; `) +
           (container
             ? `the k3d load balancer forwards container port ${port} to port ${port} on the nodes, so a LoadBalancer Service must use port ${port}. `
             : `the request arrives on node ${node!.name} at port ${port} itself, so a LoadBalancer Service must use port ${port} (or a NodePort Service nodePort ${port}). `) +
@@ -472,6 +488,8 @@ const check: Check = defineCheck({
         facts: { service: null },
         // The Gateway without a proxy Service is the cause, when gateway.found reports it.
         ...(orphan ? { causedBy: ["gateway.found", "gateway.proxy-ready"] } : {}),
+        // On a node reached directly, nothing in the cluster taking the port is why the connection is refused.
+        ...(!container ? { causes: ["host-port.accepts-connections"] } : {}),
       },
     );
   },

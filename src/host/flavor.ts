@@ -13,6 +13,8 @@
  * - k3s reports `gitVersion` with a `+k3s<N>` suffix (e.g. `v1.31.5+k3s1`,
  *   since v1.17), and before that with `-k3s.<N>` (`v1.14.6-k3s.1`, the
  *   `rancher/k3s` image tags of k3s 0.x / v1.14–v1.16).
+ * - RKE2 reports `+rke2r<N>` (`v1.31.9+rke2r1`): flavor generic, named RKE2
+ *   in the basis (src/host/rke2.ts).
  * - k3d v1.x wrote the kubeconfig from k3s' own, replacing every `default`
  *   with the cluster name (k3d v1.7.0 cli/cluster.go createKubeConfigFile):
  *   the context is `<cluster>` (e.g. `k3s-default`), not `k3d-<cluster>`;
@@ -22,6 +24,7 @@
 import type { ContainerInspect } from "../sources/types.js";
 import { containerCluster, containerName, portBindings, type PortBinding } from "./containers.js";
 import { argValue } from "../ingress/classes.js";
+import { isRke2Version } from "./rke2.js";
 
 /** Environment flavor as the report's `environment.flavor` writes it (DESIGN §4). */
 export type Flavor = "k3d" | "kind" | "k3s" | "generic" | "none";
@@ -110,7 +113,8 @@ export function detectFlavor(input: FlavorInput): FlavorResult {
   const seen = clusters.map(({ flavor, cluster }) => ({ flavor, cluster }));
   const names = (d: DockerCluster) => d.containers.map(containerName);
   const isK3s = isK3sVersion(input.gitVersion);
-  const versionNote = input.gitVersion ? [`version ${input.gitVersion}`] : [];
+  // RKE2 stays flavor generic (no node container, no flavor of its own in the report), but is named as such.
+  const versionNote = input.gitVersion ? [isRke2Version(input.gitVersion) ? `RKE2 version ${input.gitVersion}` : `version ${input.gitVersion}`] : [];
   if (input.context === null) {
     return { flavor: "none", cluster: null, basis: ["no kubeconfig context"], containers: [], warning: null, seen };
   }

@@ -80,8 +80,9 @@ export function ingressImplementationOf(obj: KubeObject): IngressImplementation 
   const name = l["app.kubernetes.io/name"];
   // ingress-nginx chart and static manifests: name=ingress-nginx, component=controller (the admission
   // Jobs carry component=admission-webhook and are not the data plane).
-  if (name === "ingress-nginx" && (l["app.kubernetes.io/component"] ?? "controller") === "controller") return "ingress-nginx";
-  if (name === "traefik") return "traefik";
+  // RKE2's packaged charts carry the release name (rke2-charts: rke2-ingress-nginx, rke2-traefik).
+  if ((name === "ingress-nginx" || name === "rke2-ingress-nginx") && (l["app.kubernetes.io/component"] ?? "controller") === "controller") return "ingress-nginx";
+  if (name === "traefik" || name === "rke2-traefik") return "traefik";
   // traefik 1.x from the stable/traefik chart k3s packaged until v1.20 (HelmChart spec.chart
   // traefik-1.81.0.tgz, image rancher/library-traefik:1.7.x): labels app=traefik,
   // chart=traefik-1.81.0, release=traefik, heritage=Helm — no app.kubernetes.io/* labels.

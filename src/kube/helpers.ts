@@ -334,6 +334,17 @@ export function resolveTargetPort(sp: ServicePort, pod: Pod): number | undefined
 export const SVCLB_NAME_LABEL = "svccontroller.k3s.cattle.io/svcname";
 /** Label on svclb DaemonSets and pods naming the Service namespace (k3s servicelb.go `svcNamespaceLabel`). */
 export const SVCLB_NAMESPACE_LABEL = "svccontroller.k3s.cattle.io/svcnamespace";
+/**
+ * svclb name/namespace label pairs of every distribution running ServiceLB:
+ * k3s' servicelb.go builds them from `version.Program`
+ * (`"svccontroller." + version.Program + ".cattle.io/svcname"`), so RKE2 with
+ * `enable-servicelb` labels its svclb objects `svccontroller.rke2.cattle.io/*`
+ * (docs.rke2.io networking_services: "use the label svccontroller.rke2.cattle.io").
+ */
+export const SVCLB_LABELS: readonly (readonly [string, string])[] = [
+  [SVCLB_NAME_LABEL, SVCLB_NAMESPACE_LABEL],
+  ["svccontroller.rke2.cattle.io/svcname", "svccontroller.rke2.cattle.io/svcnamespace"],
+];
 
 /**
  * The Service a svclb pod or DaemonSet serves, from its labels, or null when
@@ -345,9 +356,11 @@ export const SVCLB_NAMESPACE_LABEL = "svccontroller.k3s.cattle.io/svcnamespace";
  */
 export function svclbServiceOf(obj: KubeObject): { namespace: string; name: string } | null {
   const l = obj.metadata.labels ?? {};
-  const name = l[SVCLB_NAME_LABEL];
-  if (!name) return null;
-  return { namespace: l[SVCLB_NAMESPACE_LABEL] ?? obj.metadata.namespace ?? "default", name };
+  for (const [nameLabel, nsLabel] of SVCLB_LABELS) {
+    const name = l[nameLabel];
+    if (name) return { namespace: l[nsLabel] ?? obj.metadata.namespace ?? "default", name };
+  }
+  return null;
 }
 
 /**

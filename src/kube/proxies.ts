@@ -11,6 +11,9 @@
  *   (projectcontour/contour examples/contour/03-envoy.yaml);
  * - Envoy: `envoyproxy/envoy`, `envoyproxy/envoy-distroless` (Docker Hub);
  * - ingress-nginx: `registry.k8s.io/ingress-nginx/controller` (deploy/static/provider/kind);
+ *   RKE2's packaged build `rancher/nginx-ingress-controller` (rke2-charts
+ *   rke2-ingress-nginx values.yaml.patch) and traefik `rancher/hardened-traefik`
+ *   (rke2-charts rke2-traefik values.yaml.patch);
  * - NGINX Inc.: `nginx/nginx-ingress`; traefik: `traefik`,
  *   `rancher/library-traefik` and `rancher/mirrored-library-traefik` (k3s
  *   manifests/traefik.yaml); HAProxy: `haproxytech/kubernetes-ingress`;
@@ -22,9 +25,9 @@ import type { Pod } from "./types.js";
 const PROXY_IMAGES: readonly [RegExp, string][] = [
   [/^projectcontour\/contour$/, "contour"],
   [/^envoyproxy\/envoy(-distroless|-alpine|-dev)?$/, "envoy"],
-  [/^ingress-nginx\/controller(-chroot)?$/, "ingress-nginx"],
+  [/^ingress-nginx\/controller(-chroot)?$|^rancher\/nginx-ingress-controller$/, "ingress-nginx"],
   [/^nginx\/nginx-ingress$/, "nginx-ingress"],
-  [/^(library\/)?traefik$|^rancher\/(mirrored-)?library-traefik$/, "traefik"],
+  [/^(library\/)?traefik$|^rancher\/(mirrored-)?library-traefik$|^rancher\/hardened-traefik$/, "traefik"],
   [/^haproxytech\/kubernetes-ingress$/, "haproxy-ingress"],
   [/^(library\/)?kong$|^kong\/kong-gateway$/, "kong"],
   [/^istio\/proxyv2$/, "istio"],
