@@ -495,7 +495,7 @@ writeScenario("rke2-host-ingress-healthy", {
       context: "default",
       docker: false,
       remapHostPorts: false,
-      targets: ["http://localhost:8080/", "http://localhost:30855/"],
+      targets: ["http://localhost:8080/", "http://127.0.0.1:30855/"],
       apiServer: { latencyMs: 0, forbid: [] },
       traffic: [
         { port: 8080, mode: "refuse" },
@@ -507,7 +507,7 @@ writeScenario("rke2-host-ingress-healthy", {
       ],
       serviceProxy: { "test-loadbalancer/nginx-loadbalancer-svc:8080": { status: 200, body: "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n" } },
       // The request stops at the host port (refused); the root cause is the service hop's (asserted in test/e2e/shapes-rke2.test.ts).
-      expect: { status: "fail", hop: "host-port", paths: [{ url: "http://localhost:8080/", status: "fail", hop: "host-port" }, { url: "http://localhost:30855/", status: "warn", hop: null, backend: { namespace: ns, name: "nginx-loadbalancer-svc", port: 8080 } }] },
+      expect: { status: "fail", hop: "host-port", paths: [{ url: "http://localhost:8080/", status: "fail", hop: "host-port" }, { url: "http://127.0.0.1:30855/", status: "warn", hop: null, backend: { namespace: ns, name: "nginx-loadbalancer-svc", port: 8080 } }] },
     },
   });
 }
