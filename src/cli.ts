@@ -1,109 +1,32 @@
 /**
- * Command-line entry (DESIGN §3): argument parsing, mode selection and the
- * exit code. Only this module decides the exit code: 0 no failing check,
- * 1 at least one failing check (moved by --fail-on), 2 usage error or
- * netdoctor could not run. Each command lives in src/commands/ with its
- * flags; this module only wires them. Heavy modules (engine, sources, Ink)
- * are imported lazily by the commands so `--version` and `--help` stay fast.
+ * Command-line entry (DESIGN §3): `main(argv)` resolves to the exit code.
+ * This module stays tiny so start-up reads one small file: `--version`
+ * (`-V`, `version`, `version --json`) prints the version without loading the
+ * argument parser; every other command line goes to src/commands/program.ts
+ * (commander and the command definitions), loaded on demand.
  */
-import { Command, CommanderError } from "commander";
-import { defineBundle } from "./commands/bundle.js";
-import { defineCatalog } from "./commands/catalog.js";
-import { defineCompletion } from "./commands/completion.js";
-import { defineDiagnose } from "./commands/diagnose.js";
-import { defineFix } from "./commands/fix.js";
-import { defineForwards } from "./commands/forwards.js";
-import { defineLab } from "./commands/lab.js";
-import type { OnAction } from "./commands/run-options.js";
-import { honourOptionsEverywhere, unbindOptionalValues } from "./commands/placement.js";
-import { defineUndo } from "./commands/undo.js";
-import { defineVersion } from "./commands/version.js";
-import { defineWatch } from "./commands/watch.js";
-import { isUserFacingError } from "./errors.js";
-import { maskCredentials } from "./report/mask.js";
 import { toolVersion } from "./version.js";
 
-/** Build the commander program: the root (diagnose) and every subcommand, each defined by its module in src/commands/. */
-function program(onAction: OnAction): Command {
-  const cmd = new Command("netdoctor")
-    .description(
-      "Diagnose the network path of a local Kubernetes dev cluster: dns → host port → forwarder → container → Service → Gateway → route → backend.",
-    )
-    .version(toolVersion(), "-V, --version")
-    .showHelpAfterError("(run netdoctor --help for usage)")
-    .helpCommand("help [command]", "show the help of netdoctor or of COMMAND")
-    // Options after a subcommand name belong to it (`netdoctor checks --json`).
-    .enablePositionalOptions();
-  defineDiagnose(cmd, onAction);
-  defineLab(cmd.command("lab"), onAction);
-  defineWatch(cmd.command("watch"), onAction);
-  defineBundle(cmd.command("bundle"), onAction);
-  defineFix(cmd.command("fix"), onAction);
-  defineUndo(cmd.command("undo"), onAction);
-  defineForwards(cmd.command("forwards"), onAction);
-  defineCatalog(cmd, onAction);
-  defineVersion(cmd.command("version"), onAction);
-  defineCompletion(cmd); // it reads every command and option defined above
-  // Options written before a subcommand's name reach it, or are refused (exit 2).
-  honourOptionsEverywhere(cmd);
-  return cmd;
+/**
+ * The version line a command line asks for on its own (`--version`, `-V`,
+ * `version`, `version --json`: exactly what commander prints for them), or
+ * null when the command line asks for anything else.
+ */
+export function versionOnly(argv: readonly string[]): string | null {
+  if (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version")) return `${toolVersion()}\n`;
+  if (argv.length === 2 && argv[0] === "version" && argv[1] === "--json") return `${JSON.stringify({ version: toolVersion() })}\n`;
+  return null;
 }
 
 /**
  * Run the CLI with `argv` (without node and script). Resolves to the exit code.
  */
 export async function main(argv: string[]): Promise<number> {
-  // Under --json every run prints one JSON document: the command's, or the error document (src/lifecycle.ts).
-  const end = argv.indexOf("--");
-  const json = (end === -1 ? argv : argv.slice(0, end)).includes("--json");
-  const { installProcessGuards, runCleanups, wroteToStdout, errorDocument, errorCodeOf } = await import("./lifecycle.js");
-  // Installed for the life of the process: a timer or a child that outlives the command is still cleaned up after.
-  installProcessGuards({ json });
-  const failed = (code: string, message: string, exitCode: number): number => {
-    if (json && !wroteToStdout()) process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode), null, 2)}\n`);
-    return exitCode;
-  };
-  try {
-    return await runMain(argv, failed, errorCodeOf);
-  } finally {
-    await runCleanups();
+  const version = versionOnly(argv);
+  if (version !== null) {
+    process.stdout.write(version);
+    return 0;
   }
-}
-
-async function runMain(argv: string[], failed: (code: string, message: string, exitCode: number) => number, errorCodeOf: (e: unknown) => string): Promise<number> {
-  let action: Promise<number> | null = null;
-  const cmd = program((p) => {
-    action = p;
-  });
-  cmd.exitOverride();
-  cmd.configureOutput({
-    writeErr: (s) => process.stderr.write(s),
-    writeOut: (s) => process.stdout.write(s),
-  });
-  const override = (c: Command): void => {
-    for (const sub of c.commands) {
-      sub.exitOverride();
-      override(sub);
-    }
-  };
-  override(cmd);
-  try {
-    await cmd.parseAsync(unbindOptionalValues(argv, cmd), { from: "user" });
-    return action ? await action : 0;
-  } catch (e) {
-    if (e instanceof CommanderError) {
-      if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
-      // commander already printed the one-line error
-      return failed("usage", e.message.replace(/^error: /, "").split("\n")[0] ?? e.message, 2);
-    }
-    if (isUserFacingError(e)) {
-      const message = e.message.split("\n")[0] ?? "";
-      process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
-      return failed(errorCodeOf(e), message, 2);
-    }
-    const message = `could not run: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
-    process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
-    if (process.env["NETDOCTOR_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return failed("error", message, 2);
-  }
+  const { runCommandLine } = await import("./commands/program.js");
+  return runCommandLine(argv);
 }

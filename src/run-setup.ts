@@ -74,13 +74,13 @@ export async function setupRun(given: Target[], flags: RunSetupFlags, timeoutMs:
   }
   try {
     // Modules first: loading code is netdoctor starting, not time spent waiting for the cluster.
+    // (The fix runner, execa and the prompts are not among them: `fix` and the TUI load those themselves.)
     const [{ createLiveSources, startReads }, { deriveHostAddress }, { discover }, { dockerRequestTimeoutMs }] = await Promise.all([
       import("./sources/live/index.js"),
       import("./sources/docker-host.js"),
       import("./discovery/discover.js"),
       import("./sources/live/docker.js"),
       import("./engine/run.js"),
-      import("./fixes/runner.js"),
       import("./fixes/catalog.js"),
     ]);
     const deadline = AbortSignal.timeout(timeoutMs);

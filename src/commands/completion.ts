@@ -11,8 +11,7 @@
  * without loading the Kubernetes client), check codes and ids, fix ids,
  * scenario names, undo record ids.
  */
-import type { Command } from "commander";
-import tab from "@bomb.sh/tab/commander";
+import { Argument, type Command } from "commander";
 import type { Complete, RootCommand } from "@bomb.sh/tab";
 import type { CompletionValues } from "./completion-values.js";
 
@@ -45,10 +44,50 @@ const ARGUMENT_VALUES: Record<string, Record<string, (complete: Complete) => voi
 
 /**
  * Add `completion SHELL` and the hidden `complete -- WORDS…` to the program.
- * Call it last, once every command and option is defined: the completion
- * tree is built from the program as it is then.
+ * Call it last, once every command and option is defined. The two commands
+ * are defined here as @bomb.sh/tab's commander adapter defines them (same
+ * names, arguments, choices and messages), and the adapter itself — with the
+ * completion tree it builds from the whole program — is loaded only when one
+ * of them runs, so `--help` and a diagnosis do not pay for it.
  */
-export function defineCompletion(program: Command): RootCommand {
+export function defineCompletion(program: Command): void {
+  program
+    .command("completion")
+    .description("print the shell completion script to source (bash, zsh, fish, powershell): source <(netdoctor completion bash)")
+    .addArgument(new Argument("<shell>", "Shell type for completion script").choices(["zsh", "bash", "fish", "powershell"]))
+    .action(async (shell: string) => {
+      const root = await completionTree(program);
+      root.setup(program.name(), program.name(), shell);
+    });
+  program
+    .command("complete", { hidden: true })
+    .description("Generate completion suggestions")
+    .usage("-- [args...]")
+    .argument("[args...]")
+    .action(async (words: string[]) => {
+      if (words.length === 1 && !(program as unknown as { rawArgs: string[] }).rawArgs.includes("--")) {
+        program.error(`error: completion requests are called like \`complete -- [args]\`.\n(Did you mean \`completion ${words[0]}\` to generate shell script?)`);
+      }
+      const root = await completionTree(program);
+      // The value sources (checks, fixes, kubeconfig, scenarios) load only now: no other command pays for them.
+      values = await (await import("./completion-values.js")).loadCompletionValues();
+      root.parse(words);
+    });
+}
+
+/**
+ * The completion tree of the program, built by @bomb.sh/tab's commander
+ * adapter from every command and option, with netdoctor's value handlers.
+ * The adapter adds its own `completion` and `complete` commands, so the two
+ * defined above make way for them first.
+ */
+async function completionTree(program: Command): Promise<RootCommand> {
+  const { default: tab } = await import("@bomb.sh/tab/commander");
+  const commands = program.commands as Command[];
+  for (const name of ["completion", "complete"]) {
+    const i = commands.findIndex((c) => c.name() === name);
+    if (i >= 0) commands.splice(i, 1);
+  }
   const root = tab(program, { completionCommandName: "completion" });
   const visit = (cmd: { options: Map<string, { handler?: unknown }>; arguments: Map<string, { handler?: unknown }> }, path: string) => {
     for (const [name, opt] of cmd.options) {
@@ -62,13 +101,5 @@ export function defineCompletion(program: Command): RootCommand {
   };
   visit(root, "");
   for (const [path, cmd] of root.commands) visit(cmd, path);
-  // The hidden `complete -- WORDS…` answers after loading the value sources
-  // (checks, fixes, kubeconfig, scenarios), which no other command pays for.
-  program.commands.find((c) => c.name() === "completion")?.description("print the shell completion script to source (bash, zsh, fish, powershell): source <(netdoctor completion bash)");
-  const complete = program.commands.find((c) => c.name() === "complete");
-  complete?.action(async (words: string[]) => {
-    values = await (await import("./completion-values.js")).loadCompletionValues();
-    root.parse(words);
-  });
   return root;
 }

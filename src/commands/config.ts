@@ -16,7 +16,6 @@
  * ```
  */
 import { homedir } from "node:os";
-import { Ajv2020 } from "ajv/dist/2020.js";
 import { lilconfig } from "lilconfig";
 import { parse } from "yaml";
 import { join } from "node:path";
@@ -100,7 +99,9 @@ export async function loadConfig(explicit: string | undefined, cwd: string = pro
     throw new UsageError(`${explicit ?? "config"}: ${code === "ENOENT" ? "no such file" : (e as Error).message.split("\n")[0]}`);
   }
   if (!found) return { file: null, config: {} };
-  const valid = new Ajv2020({ allErrors: false }).compile(CONFIG_SCHEMA);
+  // ajv is loaded only when there is a file to check: most runs have none.
+  const { compileSchema } = await import("./config-validate.js");
+  const valid = compileSchema(CONFIG_SCHEMA);
   if (!valid(found.config)) {
     const err = valid.errors![0]!;
     const where = err.instancePath.replace(/^\//, "").replace(/\/(\d+)/g, "[$1]").replace(/\//g, ".");

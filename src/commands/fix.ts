@@ -13,7 +13,6 @@
  * checks still fail; 2 usage error, no consent possible (no --yes and stdin
  * is not a terminal), or netdoctor could not run.
  */
-import { createInterface } from "node:readline/promises";
 import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
@@ -156,6 +155,7 @@ function outcomeLines(o: FixOutcome): string[] {
 
 /** Ask y/N on the terminal (stderr, so stdout stays the report). */
 async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import("node:readline/promises");
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
     const answer = await rl.question(question);

@@ -21,7 +21,7 @@ import { defineUndo } from "./undo.js";
 import { defineVersion } from "./version.js";
 import { defineWatch } from "./watch.js";
 import { isUserFacingError } from "../errors.js";
-import { maskUrlCredentials } from "../report/mask.js";
+import { maskCredentials } from "../report/mask.js";
 import { toolVersion } from "../version.js";
 
 /** Build the commander program: the root (diagnose) and every subcommand, each defined by its module in src/commands/. */
@@ -99,11 +99,11 @@ async function runMain(argv: string[], failed: (code: string, message: string, e
     }
     if (isUserFacingError(e)) {
       const message = e.message.split("\n")[0] ?? "";
-      process.stderr.write(`netdoctor: ${maskUrlCredentials(message)}\n`);
+      process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
       return failed(errorCodeOf(e), message, 2);
     }
     const message = `could not run: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
-    process.stderr.write(`netdoctor: ${maskUrlCredentials(message)}\n`);
+    process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
     if (process.env["NETDOCTOR_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
     return failed("error", message, 2);
   }

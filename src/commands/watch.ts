@@ -14,7 +14,6 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
-import { performance } from "node:perf_hooks";
 import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
 import { describeRequestFlags, extraHeadersOf, hostHeaderOf, parseRequestOptions, withRequest } from "../engine/request.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
