@@ -23,6 +23,7 @@
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import { Box, Text, measureElement, useApp, useInput, useStdin, type DOMElement, type Key } from "ink";
 import { pathCounts, recordingSentence } from "../report/format.js";
+import { describeTarget } from "../report/request-text.js";
 import type { Report } from "../report/types.js";
 import { createFixController } from "./fix-controller.js";
 import { panelKeys, type TuiFixer } from "./fix-panel.js";
@@ -300,6 +301,14 @@ export function App({ store, interactive, onQuit, color = true, fixer, onReport 
     if (state.cursor === allRows.length - 1) want = { top: want.top, bottom: Math.round(measureElement(content).height) };
     return { must: r, want };
   };
+  // Inside a path whose URL scrolled away above: the "↑ N more" line names it.
+  const aboveNote = (content: DOMElement, offset: number): string | null => {
+    if (help || cursorRow?.path == null) return null;
+    const p = rangeWithin(pathBoxes.current.get(cursorRow.path), content);
+    const path = state.paths[cursorRow.path];
+    if (!p || !path || p.top >= offset || p.bottom <= offset) return null;
+    return `${describeTarget(path.target)}${path.report ? ` ${path.report.status.toUpperCase()}` : ""}`;
+  };
   const followKey = help ? "help" : state.fix.mode !== "closed" ? `panel:${state.fix.mode}:${state.fix.path}` : `cursor:${cursorKey}`;
 
   const boxRef =
@@ -312,7 +321,14 @@ export function App({ store, interactive, onQuit, color = true, fixer, onReport 
   return (
     <ColorContext.Provider value={color}>
       <Box flexDirection="column" width={columns}>
-        <Viewport height={height} target={target} followKey={followKey} always={!help && state.fix.mode === "closed"} control={viewport}>
+        <Viewport
+          height={height}
+          target={target}
+          followKey={followKey}
+          always={!help && state.fix.mode === "closed"}
+          aboveNote={aboveNote}
+          control={viewport}
+        >
           {help ? (
             <KeyHelp />
           ) : (

@@ -39,6 +39,12 @@ export interface ViewportProps {
   followKey?: string;
   /** Scroll to `target` after every layout (the cursor's row), not only when `followKey` changes (a panel the user may scroll through). */
   always?: boolean;
+  /**
+   * What the "↑ N more" line adds after the count, given the content and the
+   * first line shown (e.g. the URL of the path whose header scrolled away);
+   * null: nothing.
+   */
+  aboveNote?: (content: DOMElement, offset: number) => string | null;
   control?: Ref<ViewportControl>;
   children: ReactNode;
 }
@@ -48,10 +54,10 @@ function heightOf(node: DOMElement | null): number {
   return node ? Math.round(measureElement(node).height) : 0;
 }
 
-export function Viewport({ height, target, followKey = "", always = false, control, children }: ViewportProps): React.JSX.Element {
+export function Viewport({ height, target, followKey = "", always = false, aboveNote, control, children }: ViewportProps): React.JSX.Element {
   const contentRef = useRef<DOMElement>(null);
   // contentHeight null: not measured yet; the first frame is clipped to `height` so it never outgrows the terminal.
-  const [view, setView] = useState<{ offset: number; contentHeight: number | null }>({ offset: 0, contentHeight: null });
+  const [view, setView] = useState<{ offset: number; contentHeight: number | null; note: string | null }>({ offset: 0, contentHeight: null, note: null });
   const followed = useRef<string | null>(null);
   const h = height === undefined ? undefined : Math.max(height, 1);
 
@@ -66,7 +72,8 @@ export function Viewport({ height, target, followKey = "", always = false, contr
       if (t) offset = followCursor(offset, t.must, t.want, contentHeight, h);
       followed.current = followKey;
     }
-    if (offset !== view.offset || contentHeight !== view.contentHeight) setView({ offset, contentHeight });
+    const note = offset > 0 && aboveNote ? aboveNote(node, viewportWindow(contentHeight, h, offset).offset) : null;
+    if (offset !== view.offset || contentHeight !== view.contentHeight || note !== view.note) setView({ offset, contentHeight, note });
   });
 
   useImperativeHandle(
@@ -102,7 +109,7 @@ export function Viewport({ height, target, followKey = "", always = false, contr
   const clipped = view.contentHeight === null || w.above > 0 || w.below > 0;
   return (
     <Box flexDirection="column" flexShrink={0}>
-      {w.above > 0 ? <Text dimColor wrap="truncate-end">{`↑ ${w.above} more`}</Text> : null}
+      {w.above > 0 ? <Text dimColor wrap="truncate-end">{`↑ ${w.above} more${view.note ? ` · ${view.note}` : ""}`}</Text> : null}
       <Box flexDirection="column" flexShrink={0} height={clipped ? w.lines : undefined} overflowY="hidden">
         <Box ref={contentRef} flexDirection="column" flexShrink={0} marginTop={-w.offset}>
           {children}

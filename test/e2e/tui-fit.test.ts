@@ -24,13 +24,13 @@ afterAll(() => {
 });
 
 /** Starts the default lab in a detached tmux window of `columns`×`rows`; the shell writes the exit code to the returned file. */
-function start(name: string, columns: number, rows: number) {
+function start(name: string, columns: number, rows: number, args = "--lab --probe-timeout 15s") {
   const t = tmuxSession(`netdoctor-${name}-${process.pid}`);
   sessions.push(t.session);
   const dir = mkdtempSync(join(tmpdir(), `netdoctor-${name}-`));
   const exitFile = join(dir, "exit");
   const env = `env -u CI -u NETDOCTOR_LAB -u KUBECONFIG -u DOCKER_HOST HOME=${JSON.stringify(dir)} NETDOCTOR_HOME=${JSON.stringify(join(dir, "netdoctor"))}`;
-  const cmd = `cd ${JSON.stringify(root)} && ${env} node bin/netdoctor.js --lab --probe-timeout 15s; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
+  const cmd = `cd ${JSON.stringify(root)} && ${env} node bin/netdoctor.js ${args}; echo $? > ${JSON.stringify(exitFile)}; sleep 60`;
   t.tmux("new-session", "-d", "-s", t.session, "-x", String(columns), "-y", String(rows), cmd);
   return { ...t, exitFile };
 }
@@ -95,7 +95,7 @@ describe.skipIf(!hasTmux)("the TUI fits the terminal, in tmux", () => {
       before = await settle(t, 80, 24, (s) => s !== prev);
       screens.push(before);
     }
-    expect(screens.some((s) => /^↑ \d+ more$/m.test(s))).toBe(true);
+    expect(screens.some((s) => /^↑ \d+ more( · .*)?$/m.test(s))).toBe(true);
 
     // To the last row (End): it shows, with everything below it, and the status line stays.
     t.tmux("send-keys", "-t", t.session, "G");
@@ -114,7 +114,8 @@ describe.skipIf(!hasTmux)("the TUI fits the terminal, in tmux", () => {
     // Wider: the path URLs on one line each, to compare with what the 80-column screens showed.
     t.tmux("resize-window", "-t", t.session, "-x", "200", "-y", "60");
     t.tmux("send-keys", "-t", t.session, "g");
-    const wide = await t.waitFor(/^› ✔ env/m);
+    // Everything fits there: wait out the frames drawn during the resize.
+    const wide = await settle(t, 200, 60, (s) => /^› ✔ env/m.test(s) && !/^[↑↓] \d+ more/m.test(s));
     const headers = [...wide.matchAll(/^(https?:\/\/\S+) {2}(FAIL|WARN|PASS)\b/gm)].map((m) => m[1]!);
     expect(headers.length).toBeGreaterThanOrEqual(2);
     // No URL was broken mid-word at 80 columns: each one shown is whole, never a piece of a longer one.
@@ -137,5 +138,16 @@ describe.skipIf(!hasTmux)("the TUI fits the terminal, in tmux", () => {
     expect([...joined.matchAll(/^https?:\/\/\S+ {2}FAIL\b/gm)].length).toBeGreaterThanOrEqual(2);
     expect(joined).toMatch(/^ {2}Verdict: /m);
     t.tmux("send-keys", "-t", t.session, "q");
+  });
+
+  it("at 80×24 draws the watch view within the width, its requests and success rate whole on the last line", { timeout: 180_000 }, async () => {
+    const t = start("watch-80x24", 80, 24, "watch --lab --count 40 --concurrency 4 --interval 50ms");
+    // While it runs, and its final frame.
+    const live = await t.waitFor(/^\S \d+\/40 requests {2}\S+ ok/m, 90_000);
+    expect(live).toMatch(/^netdoctor watch http:\/\/\S+/m);
+    const done = await t.waitFor(/^Done in /m, 90_000);
+    const lines = screenLines(t.joinedScreen()).filter((l) => l.trim() !== "");
+    for (const l of lines) expect(stringWidth(l.trimEnd()), `wider than 80 columns: ${l}`).toBeLessThanOrEqual(80);
+    expect(lines.at(-1), done).toMatch(/^[✔✖] 40\/40 requests {2}\d+\.\d% ok {2}p50 \d+ ms {2}p99 \d+ ms/);
   });
 });

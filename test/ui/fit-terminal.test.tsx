@@ -2,10 +2,13 @@ import { EventEmitter } from "node:events";
 import stringWidth from "string-width";
 import { render } from "ink";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import type { FixRunner } from "../../src/fixes/types.js";
 import { App } from "../../src/ui/App.js";
 import { KEY_GROUPS } from "../../src/ui/keys.js";
 import { createRunStore } from "../../src/ui/store.js";
+import { WatchView, type WatchViewState } from "../../src/ui/WatchView.js";
 import { eventsFor, makeReport } from "../report/fixture-report.js";
+import { fakeRunner, removeTraefikPlan } from "../unit/tui-fix-fixtures.js";
 
 // The App in a terminal of a given size (issue 13 §6): Ink in debug mode writes each whole frame,
 // so the last write is the screen.
@@ -60,12 +63,12 @@ afterEach(() => {
   unmount = null;
 });
 
-function mount(columns: number, rows: number) {
+function mount(columns: number, rows: number, fixer?: FixRunner) {
   const store = createRunStore();
   for (const e of eventsFor(makeReport())) store.dispatch(e);
   const term = new Terminal(columns, rows);
   const keys = new Keyboard();
-  const instance = render(<App store={store} interactive />, {
+  const instance = render(<App store={store} interactive fixer={fixer} />, {
     stdout: term as unknown as NodeJS.WriteStream,
     stdin: keys as unknown as NodeJS.ReadStream,
     stderr: new Terminal(columns, rows) as unknown as NodeJS.WriteStream,
@@ -93,7 +96,7 @@ describe("the TUI in a terminal of a given size", () => {
     expectFits(s, 80, 24);
     expect(s).toMatch(/^› ✔ env/m);
     expect(s).toMatch(/^↓ \d+ more$/m);
-    expect(s).not.toMatch(/^↑ \d+ more$/m);
+    expect(s).not.toMatch(/^↑ \d+ more( · .*)?$/m);
   });
 
   it("follows the cursor to the last row on End and back to the first on Home", async () => {
@@ -160,7 +163,7 @@ describe("the TUI in a terminal of a given size", () => {
     // Down to the failing service hop: the lines above it give way, and say so.
     for (let i = 0; i < 5; i++) t.keys.press("j");
     await t.screenWhere((s) => expect(s).toMatch(/^› ✖ service/m));
-    expect(t.term.screen()).toMatch(/^↑ \d+ more$/m);
+    expect(t.term.screen()).toMatch(/^↑ \d+ more( · .*)?$/m);
     expectFits(t.term.screen(), 50, 14);
   });
 
@@ -171,5 +174,70 @@ describe("the TUI in a terminal of a given size", () => {
     expectFits(s, 160, 50);
     expect(s).not.toMatch(/^[↑↓] \d+ more$/m);
     expect(s.split("\n").some((l) => stringWidth(l) > 80)).toBe(true);
+  });
+
+  it("names the path whose URL scrolled away in the '↑ N more' line", async () => {
+    const t = mount(80, 12);
+    await t.screenWhere((s) => expect(s).toMatch(/^› ✔ env/m));
+    t.keys.press("G");
+    await t.screenWhere((s) => expect(s).toMatch(/^› ✔ backend/m));
+    const s = t.term.screen();
+    expectFits(s, 80, 12);
+    expect(s.split("\n")[0]).toMatch(/^↑ \d+ more · http:\/\/openchoreoapis\.localhost:19080\/ PASS$/);
+  });
+
+  it("scrolls a fix plan taller than the screen, with its keys on the status line", async () => {
+    const fake = fakeRunner();
+    const t = mount(80, 14, fake.runner);
+    await t.screenWhere((s) => expect(s).toContain("f fix"));
+    t.keys.press("f");
+    await vi.waitFor(() => expect(fake.plans.length).toBe(1));
+    fake.plans[0]!.resolve(removeTraefikPlan());
+    // The panel opens from its top: the fix's title shows, the prompt at its bottom does not yet.
+    await t.screenWhere((s) => expect(s).toMatch(/│ Plan: +│/));
+    expect(t.term.screen()).toContain("Fix remove-traefik — Remove k3s' bundled traefik");
+    let s = t.term.screen();
+    expectFits(s, 80, 14);
+    expect(s.split("\n").at(-1)).toMatch(/^FAIL {2}.*y apply · n back/);
+    expect(s).not.toContain("apply? y/n");
+    expect(s).toMatch(/^↓ \d+ more$/m);
+    // ↓ scrolls it (the panel keeps y and n): down to the prompt.
+    for (let i = 0; i < 12; i++) t.keys.press("j");
+    await t.screenWhere((s) => expect(s).toContain("apply? y/n"));
+    s = t.term.screen();
+    expectFits(s, 80, 14);
+    expect(t.store.getState().fix.mode).toBe("planned");
+  });
+});
+
+describe("the watch view in a terminal of a given size", () => {
+  const watch = (over: Partial<WatchViewState> = {}): WatchViewState => ({
+    target: "http://api.openchoreo.localhost:8080/",
+    address: "127.0.0.1:8080",
+    via: "rfc6761",
+    count: 2000,
+    concurrency: 12,
+    requests: 1200,
+    ok: 600,
+    failed: 600,
+    aborted: 0,
+    successRate: 0.5,
+    latencyMs: { p50: 2, p90: 5, p99: 14, max: 20 },
+    hops: (["dns", "host-port", "forwarder", "container", "service", "gateway", "route", "backend"] as const).map((hop) => ({ hop, failed: 75, lastSignature: "reset" })),
+    lastError: { signature: "reset", hop: "container", status: null, error: "read ECONNRESET: the connection to 127.0.0.1:8080 was reset by the peer while the response was being read, after the request had been sent whole" },
+    done: false,
+    durationMs: null,
+    stoppedBy: null,
+    ...over,
+  });
+
+  it("fits 12 rows: the lines above the status line scroll, the requests and success rate stay whole on the last line", async () => {
+    const term = new Terminal(40, 12);
+    const instance = render(<WatchView state={watch()} color={false} />, { stdout: term as unknown as NodeJS.WriteStream, debug: true, patchConsole: false });
+    unmount = () => instance.unmount();
+    await vi.waitFor(() => expect(term.screen()).toMatch(/^↓ \d+ more$/m));
+    const s = term.screen();
+    expectFits(s, 40, 12);
+    expect(s.split("\n").at(-1)).toMatch(/^⠋? ?.*1200\/2000 requests {2}50\.0% ok/);
   });
 });
