@@ -373,13 +373,15 @@ async function runProbe(
   const forwarderOwns = await forwarderOwnsPort(insts, execute, deadlineHit);
   // Whose 404 a traefik-404 is depends on whether traefik is the path's own proxy: wait for the gateway hop only then.
   const pathProxy = res.signature === "traefik-404" ? await pathProxyOf(insts, execute, deadlineHit) : undefined;
+  // Whose reset a reset is depends on whether the port enters a node: wait for the container hop only then.
+  const entersNode = !forwarderOwns && (res.signature === "reset" || res.signature === "empty-reply") ? await portEntersNode(insts, execute, deadlineHit) : undefined;
   return {
     probe: {
       outcome: res.outcome,
       ...(res.status !== undefined ? { status: res.status } : {}),
       signature: res.signature,
       durationMs: Math.round(res.durationMs),
-      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}) }),
+      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}), ...(entersNode !== undefined ? { entersNode } : {}) }),
       ...(res.error ? { error: res.error } : {}),
     },
     ...(res.body !== undefined ? { body: res.body } : {}),
@@ -406,6 +408,24 @@ async function pathProxyOf(insts: Instance[], execute: (i: Instance) => Promise<
   const facts: PathFacts = {};
   for (const d of done) Object.assign(facts, d.facts);
   return facts.gateway?.implementation ?? facts.ingressController?.implementation ?? null;
+}
+
+/**
+ * Whether the target port leads straight into a cluster node: the
+ * host-port and container hops' facts name a kind or k3d node container
+ * (not the k3d serverlb, a proxy of its own), or a node whose address this
+ * is (k3s on this host or a VM).
+ * Undefined when the deadline came first or neither is known.
+ */
+async function portEntersNode(insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<boolean | undefined> {
+  const hops = insts.filter((i) => i.check.hop === "host-port" || i.check.hop === "container");
+  const done = await Promise.race([Promise.all(hops.map(execute)), deadlineHit]);
+  if (done === "deadline") return undefined;
+  const facts: PathFacts = {};
+  for (const d of done) Object.assign(facts, d.facts);
+  if (facts.container) return facts.container.role === "kind-node" || facts.container.role === "k3d-node";
+  if (facts.node) return true;
+  return undefined;
 }
 
 /** True for IPv4 and IPv6 literals. */

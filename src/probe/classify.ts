@@ -148,6 +148,15 @@ export interface SignatureHopContext {
    * absent = not known (`netdoctor watch` reads no cluster).
    */
   pathProxy?: string | null;
+  /**
+   * True when the published port leads straight into a cluster node: the
+   * container that publishes it is a kind or k3d node (`ContainerFact.role`;
+   * its container port is the node's port), or the address is a node's own
+   * (k3s on this host or a VM: `NodeFact`). False for any other container —
+   * the k3d serverlb too, a proxy of its own that may be what resets — and
+   * absent when not known (`netdoctor watch`).
+   */
+  entersNode?: boolean;
 }
 
 /**
@@ -159,9 +168,14 @@ export interface SignatureHopContext {
  * - `reset`, `empty-reply` → `forwarder` when a forwarder owns the port (a
  *   socat / kubectl port-forward whose upstream is gone accepts, then resets
  *   or closes: real-world-facts §7 "error: lost connection to pod", socat
- *   "Connection refused" upstream), else `container` (a published port whose
- *   container side has no listener: docker-proxy / k3d serverlb accept then
- *   close).
+ *   "Connection refused" upstream); else `service` when the port enters a
+ *   cluster node (`ctx.entersNode`): docker-proxy accepted and handed the
+ *   connection to the node container's port, where nothing took it — no
+ *   NodePort, svclb or hostPort rule for it (kube-proxy installs rules only
+ *   for ports a Service has), so the node's kernel resets; else `container`
+ *   (a published port whose container side — a dev container, the k3d
+ *   serverlb's nginx — has no listener or closes: docker-proxy accepts,
+ *   then closes).
  * - `traefik-404` → `route` when traefik is the path's own proxy
  *   (`ctx.pathProxy === "traefik"`: traefik's Ingress provider or its
  *   Gateway API provider serves this path): traefik answers `404 page not
@@ -188,7 +202,7 @@ export function signatureHop(signature: ProbeSignature, ctx: SignatureHopContext
       return "host-port";
     case "reset":
     case "empty-reply":
-      return ctx.hasForwarder ? "forwarder" : "container";
+      return ctx.hasForwarder ? "forwarder" : ctx.entersNode ? "service" : "container";
     case "traefik-404":
       return ctx.pathProxy === "traefik" ? "route" : "service";
     case "envoy-404":

@@ -100,6 +100,20 @@ describe("signatureHop", () => {
     expect(signatureHop("traefik-404", { hasForwarder: false, ...(pathProxy !== undefined ? { pathProxy } : {}) })).toBe(hop);
   });
 
+  it.each([
+    ["a kind or k3d node (nothing in the node takes the port)", true, "service"],
+    ["a container that is not a node (a dev container, the k3d serverlb)", false, "container"],
+    ["a publisher that is not known (watch reads no cluster)", undefined, "container"],
+  ] as const)("points a reset or empty reply through %s at the %s hop", (_name, entersNode, hop) => {
+    for (const signature of ["reset", "empty-reply"] as const) {
+      expect(signatureHop(signature, { hasForwarder: false, ...(entersNode !== undefined ? { entersNode } : {}) })).toBe(hop);
+    }
+  });
+
+  it("points a reset at the forwarder when one owns the port, even when the port enters a node", () => {
+    expect(signatureHop("reset", { hasForwarder: true, entersNode: true })).toBe("forwarder");
+  });
+
   it("leaves every other signature where it points whatever the path's proxy is", () => {
     for (const signature of ["envoy-404", "nginx-404", "refused", "http-other"] as const) {
       expect(signatureHop(signature, { hasForwarder: false, pathProxy: "traefik" })).toBe(signatureHop(signature, { hasForwarder: false }));
