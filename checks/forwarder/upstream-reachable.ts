@@ -32,6 +32,7 @@ import {
   type KubectlPortForwardCommand,
 } from "../../src/host/forwarders.js";
 import { coveringListeners, describeOwner, sameSocket } from "../../src/host/listeners.js";
+import { describeVmForwarder, parseVmForwarder } from "../../src/host/vm-forwarders.js";
 
 /** Longest forwarder chain followed when looking for a loop. */
 const MAX_CHAIN = 5;
@@ -347,11 +348,20 @@ export default defineCheck({
     switch (cmd.kind) {
       case "docker-proxy":
         return skip("not applicable: docker-proxy publishes a container port; see the container hop", { facts: { forwarder: null }, evidence });
-      case "unknown":
+      case "unknown": {
+        const vm = parseVmForwarder(listener.command, listener.process);
+        if (vm) {
+          // Lima's host agent / ssh ControlMaster: its upstream is a port inside the VM, followed by forwarder.vm-forward-reaches-node.
+          return skip(`not applicable: ${describeOwner(listener)} on ${listen} is ${describeVmForwarder(vm)}, whose upstream is inside its VM (see forwarder.vm-forward-reaches-node)`, {
+            facts: { forwarder: null },
+            evidence: { ...evidence, vm },
+          });
+        }
         return skip(`not applicable: no userspace forwarder owns the port (${describeOwner(listener)} on ${listen} is not socat, kubectl port-forward, ssh -L or nc)`, {
           facts: { forwarder: null },
           evidence,
         });
+      }
       case "ssh": {
         const fw = sshForwardFor(cmd, listener.port);
         const who = `ssh${listener.pid !== undefined ? ` (pid ${listener.pid})` : ""}`;

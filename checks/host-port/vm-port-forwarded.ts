@@ -14,7 +14,7 @@ import { formatHostPort, isLoopback, normalizeAddress } from "../../src/host/add
 import { nodeK3sArgs } from "../../src/host/k3s.js";
 import { coveringListeners } from "../../src/host/listeners.js";
 import { clusterVm, describeVmForwarder, hostAgentLog, vmToolName, type VmForwarder } from "../../src/host/vm-forwarders.js";
-import { ref } from "../../src/kube/helpers.js";
+import { hostPortsOf, ref } from "../../src/kube/helpers.js";
 import { portTakers, type PortTaker } from "../../src/kube/node-port.js";
 import { describeTaker } from "../forwarder/vm-forward-reaches-node.js";
 
@@ -45,7 +45,7 @@ function whyNotForwarded(vm: VmForwarder, hostOs: string, port: number, takers: 
     return {
       kind: "hostport-only",
       cause: `only a hostPort pod takes port ${port}: hostPorts are DNAT rules, not sockets, and Lima 2 reports only listening sockets and the ports of LoadBalancer and NodePort Services (Lima 0.7–1.x read the CNI portmap DNAT rules; that watcher was removed in Lima 2.0)`,
-      fix: `Put a LoadBalancer Service on port ${port} (k3s ServiceLB) or a NodePort Service in front of the pod — Lima forwards those — or forward it yourself: \`kubectl port-forward pod/${takers[0]!.pod!.metadata.name} ${port}:${port}\`.`,
+      fix: `Put a LoadBalancer Service on port ${port} (k3s ServiceLB) or a NodePort Service in front of the pod — Lima forwards those — or forward it yourself: \`kubectl port-forward -n ${takers[0]!.pod!.metadata.namespace ?? "default"} pod/${takers[0]!.pod!.metadata.name} ${port}:${hostPortsOf(takers[0]!.pod!, port)[0]?.containerPort ?? port}\`.`,
     };
   }
   return {

@@ -263,7 +263,7 @@ table(vmPortForwarded, [
     target: "http://localhost:8080/",
     status: "fail",
     summary: /pod default\/web \(hostPort 8080\) takes port 8080, but the forwarder does not forward it: only a hostPort pod takes port 8080/,
-    details: "kubectl port-forward pod/web 8080:8080",
+    details: "kubectl port-forward -n default pod/web 8080:80",
   },
   {
     name: "Colima with --network-address ignores 80 and 443",
