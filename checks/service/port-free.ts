@@ -33,7 +33,8 @@ export function describeHolder(p: Pod, port: number): string {
   const s = svclbServiceOf(p);
   if (s) return `${p.metadata.name} (Service ${s.namespace}/${s.name})${on}`;
   const w = workloadOf(p);
-  const how = p.spec.hostNetwork === true && !hostPortsOf(p, port).some((h) => h.hostPort === port) ? `hostNetwork, port ${port}` : `hostPort ${port}`;
+  // A hostNetwork pod listens on the node's own port; the hostPort the API server defaulted from its containerPort says nothing more.
+  const how = p.spec.hostNetwork === true ? `hostNetwork, port ${port}` : `hostPort ${port}`;
   return `pod ${ref(p)} (${w ? `${w.kind} ${w.namespace}/${w.name}, ` : ""}${how})${on}`;
 }
 

@@ -130,6 +130,11 @@ function offNode(container: ContainerFact, reached: readonly string[], off: Pod[
   });
 }
 
+/** How a pod takes a node port: `as hostPort 80`, or `with hostNetwork (it listens on the node's own port 80)`. */
+function takesAs(pod: Pod, port: number): string {
+  return pod.spec.hostNetwork === true ? `with hostNetwork (it listens on the node's own port ${port})` : `as hostPort ${port}`;
+}
+
 /** The node a request reaches directly, in words: `192.168.1.50 is node devbox (this host): port 80 arrives on the node itself`. */
 function describeNode(n: NodeFact, port: number): string {
   return `node ${n.name}${n.local ? " (this host)" : ` (${n.addressType} ${n.address})`} receives port ${port} itself, without a node container`;
@@ -417,8 +422,8 @@ const check: Check = defineCheck({
           : best.via === "nodeport"
             ? `${best.svc!.spec.type} Service ${ref(best.svc!)} takes it as nodePort ${port} (port ${best.sp!.port})`
             : best.svc
-              ? `pod ${ref(best.pod!)} takes it as hostPort ${port} (Service ${ref(best.svc)} port ${best.sp!.port})${on}`
-              : `pod ${ref(best.pod!)} takes it as hostPort ${port} (no Service selects it)${on}`;
+              ? `pod ${ref(best.pod!)} takes it ${takesAs(best.pod!, port)} (Service ${ref(best.svc)} port ${best.sp!.port})${on}`
+              : `pod ${ref(best.pod!)} takes it ${takesAs(best.pod!, port)} (no Service selects it)${on}`;
       const details = others.length
         ? `Other objects also want port ${port}: ${list(others.map((c) => (c.svc ? `Service ${ref(c.svc)} (${c.via})` : `pod ${ref(c.pod!)} (hostPort)`)))}. ` +
           `The path needs ${best.svc ? `Service ${ref(best.svc)}` : `pod ${ref(best.pod!)}`}${best.gateway ? ` (proxy of Gateway ${best.gateway})` : ""}; service.port-free reports whether another LoadBalancer holds the port.`
