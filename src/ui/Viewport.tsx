@@ -61,12 +61,25 @@ export function Viewport({ height, target, followKey = "", always = false, above
   const followed = useRef<string | null>(null);
   const h = height === undefined ? undefined : Math.max(height, 1);
 
+  // Scroll to the target as the last layout placed it, before this frame is laid out: Ink writes a
+  // frame as soon as React commits it, so a cursor moving among rows already laid out lands in view
+  // in this frame rather than one frame after the layout effect below (a flash at the old offset).
+  // Where the layout changes (another path opens), the layout effect corrects it in the next frame.
+  let shown = view.offset;
+  const laidOut = contentRef.current;
+  if (h !== undefined && view.contentHeight !== null && laidOut && target && (always || followed.current !== followKey)) {
+    const t = target(laidOut);
+    if (t) shown = followCursor(shown, t.must, t.want, view.contentHeight, h);
+  }
+  const rendered = useRef(shown);
+  rendered.current = shown;
+
   useLayoutEffect(() => {
     if (h === undefined) return;
     const node = contentRef.current;
     if (!node) return;
     const contentHeight = heightOf(node);
-    let offset = clampOffset(view.offset, contentHeight, h);
+    let offset = clampOffset(rendered.current, contentHeight, h);
     if (target && (always || followed.current !== followKey)) {
       const t = target(node);
       if (t) offset = followCursor(offset, t.must, t.want, contentHeight, h);
@@ -105,7 +118,7 @@ export function Viewport({ height, target, followKey = "", always = false, above
       </Box>
     );
   }
-  const w = view.contentHeight === null ? { offset: 0, lines: h, above: 0, below: 0 } : viewportWindow(view.contentHeight, h, view.offset);
+  const w = view.contentHeight === null ? { offset: 0, lines: h, above: 0, below: 0 } : viewportWindow(view.contentHeight, h, shown);
   const clipped = view.contentHeight === null || w.above > 0 || w.below > 0;
   return (
     <Box flexDirection="column" flexShrink={0}>

@@ -126,6 +126,19 @@ describe("the TUI in a terminal of a given size", () => {
     }
   });
 
+  it("draws no frame with the cursor off screen while it moves among the rows of the open path", async () => {
+    const t = mount(80, 12);
+    await t.screenWhere((s) => expect(s).toMatch(/^› ✔ env/m));
+    for (let i = 1; i <= 8; i++) {
+      const from = t.term.frames.length;
+      t.keys.press("j");
+      await vi.waitFor(() => expect(t.store.getState().cursor).toBe(i));
+      await t.screenWhere((s) => expect(s).toMatch(/^› /m));
+      // Every frame Ink wrote for this move (debug mode writes each one) shows the cursor's row.
+      for (const f of t.term.frames.slice(from)) expect(plain(f)).toMatch(/^› /m);
+    }
+  });
+
   it("pages down and up a screen of rows at a time", async () => {
     const t = mount(80, 24);
     await t.screenWhere((s) => expect(s).toMatch(/^› ✔ env/m));
