@@ -22,7 +22,7 @@ import { describeTaker } from "../forwarder/vm-forward-reaches-node.js";
 const SSH_PORT = 22;
 
 /** Why `vm` does not forward `port`, with the fix; the first cause that the evidence supports. */
-function whyNotForwarded(vm: VmForwarder, hostOs: string, port: number, takers: readonly PortTaker[], node: Node | undefined): { cause: string; fix: string; kind: string } {
+function whyNotForwarded(vm: VmForwarder, hostOs: string, port: number, takers: readonly PortTaker[], node: Node | undefined, host: string): { cause: string; fix: string; kind: string } {
   if (port === SSH_PORT) {
     return { kind: "ssh-port", cause: "Lima never forwards port 22: it is the VM's own sshd", fix: "Use another port for the Service (e.g. a NodePort or a LoadBalancer port above 1023)." };
   }
@@ -38,7 +38,11 @@ function whyNotForwarded(vm: VmForwarder, hostOs: string, port: number, takers: 
     return {
       kind: "colima-ingress-ports",
       cause: `Colima started with --network-address does not forward ports 80 and 443 (its ignore rules keep traefik off the Mac's localhost); the VM's address answers instead`,
-      fix: `Use the VM's address (\`colima status\` shows it; the node's InternalIP ${node?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? ""}) instead of localhost.`,
+      fix: (() => {
+        const ip = node?.status?.addresses?.find((a) => a.type === "InternalIP")?.address ?? "<VM address>";
+        const url = `${port === 443 ? "https" : "http"}://${ip}/`;
+        return `Use the VM's address (\`colima status\` shows it; node ${node?.metadata.name ?? "colima"}'s InternalIP ${ip}) instead of localhost: \`curl -H 'Host: ${host}' ${url}\`, or an Ingress host that resolves to it (e.g. a name under ${ip}.sslip.io). Or start Colima without --network-address to have 80 and 443 forwarded to localhost again.`;
+      })(),
     };
   }
   if (takers.length && takers.every((t) => t.via === "hostport")) {
@@ -46,6 +50,21 @@ function whyNotForwarded(vm: VmForwarder, hostOs: string, port: number, takers: 
       kind: "hostport-only",
       cause: `only a hostPort pod takes port ${port}: hostPorts are DNAT rules, not sockets, and Lima 2 reports only listening sockets and the ports of LoadBalancer and NodePort Services (Lima 0.7–1.x read the CNI portmap DNAT rules; that watcher was removed in Lima 2.0)`,
       fix: `Put a LoadBalancer Service on port ${port} (k3s ServiceLB) or a NodePort Service in front of the pod — Lima forwards those — or forward it yourself: \`kubectl port-forward -n ${takers[0]!.pod!.metadata.namespace ?? "default"} pod/${takers[0]!.pod!.metadata.name} ${port}:${hostPortsOf(takers[0]!.pod!, port)[0]?.containerPort ?? port}\`.`,
+    };
+  }
+  const best = takers[0]!;
+  if (best.via === "svclb" && !best.active) {
+    return {
+      kind: "svclb-not-running",
+      cause: `no svclb pod of Service ${ref(best.service!)} runs on node ${node?.metadata.name ?? "the VM"}, so nothing holds port ${port} in the VM (Lima before 0.15 forwards a LoadBalancer port only while its svclb DNAT rule exists and answers; later Lima forwards it anyway and connections get an empty reply)`,
+      fix: `Get the svclb pod running: service.port-free and service.load-balancer-ready say what holds port ${port} or why ServiceLB does not run.`,
+    };
+  }
+  if (best.via === "nodeport" && takers.every((t) => t.via === "nodeport")) {
+    return {
+      kind: "nodeport-old-lima",
+      cause: `only nodePort ${port} of Service ${ref(best.service!)} takes the port: Lima before 0.15 does not forward NodePorts (its iptables watcher read only CNI hostPort rules, and kube-proxy's KUBE-NODEPORTS rules open no socket), Lima 0.15 and later do`,
+      fix: `Update ${vmToolName(vm.tool)} (Lima ≥ 0.15 forwards the nodePorts of NodePort Services), or forward the Service yourself: \`kubectl port-forward -n ${best.service!.metadata.namespace ?? "default"} svc/${best.service!.metadata.name} ${port}:${best.servicePort!.port}\`. The host agent's log ${hostAgentLog(vm)} shows what it forwards.`,
     };
   }
   return {
@@ -65,7 +84,7 @@ export default defineCheck({
     meaning:
       "When the cluster runs in a VM of a desktop VM tool — Lima, Colima without --network-address, Rancher Desktop — whose port forwarder (`limactl hostagent`, or the ssh ControlMaster `ssh: …/ssh.sock [mux]`) is seen on this host and whose VM is a node of the cluster, a port the node takes (LoadBalancer Service via ServiceLB, NodePort, hostPort pod) is also forwarded to this host's loopback. Reported only when nothing listens on the target port here.",
     causes:
-      "Ports below 1024 on a Linux host: the host agent runs as the user and cannot bind them (Rancher Desktop on Linux: traefik does not answer on localhost:80/443 until `net.ipv4.ip_unprivileged_port_start` is lowered; macOS lets a user bind 0.0.0.0:80, and Lima uses that). A hostPort pod without a Service on Lima 2 (DNAT rules are no longer scanned). Colima with --network-address ignores 80/443. Port 22 is never forwarded. A guest listener bound to an address other than 127.0.0.1/0.0.0.0 (`Not forwarding TCP 127.0.0.11:15432`). Nothing in the VM takes the port at all.",
+      "Ports below 1024 on a Linux host: the host agent runs as the user and cannot bind them (Rancher Desktop on Linux: traefik does not answer on localhost:80/443 until `net.ipv4.ip_unprivileged_port_start` is lowered; macOS lets a user bind 0.0.0.0:80, and Lima uses that). A hostPort pod without a Service on Lima 2 (DNAT rules are no longer scanned). Colima with --network-address ignores 80/443. A NodePort on Lima before 0.15 (its iptables watcher saw only CNI hostPort rules). A LoadBalancer Service whose svclb pod does not run (older Lima forwards only a DNAT rule that answers). Port 22 is never forwarded. A guest listener bound to an address other than 127.0.0.1/0.0.0.0 (`Not forwarding TCP 127.0.0.11:15432`). Nothing in the VM takes the port at all.",
     fix:
       "Linux host, port < 1024: `sudo sysctl -w net.ipv4.ip_unprivileged_port_start=80` (persist in /etc/sysctl.d/) and restart the VM tool, or use a port above 1023. hostPort pod: put a LoadBalancer or NodePort Service in front. Colima with --network-address: use the VM's address. Otherwise read the host agent's log (`ha.stderr.log`; Rancher Desktop: `lima.ha.stderr.log`) for the port.",
     links: [
@@ -132,7 +151,7 @@ export default defineCheck({
         },
       );
     }
-    const why = whyNotForwarded(vm.vm, hostOs, port, takers, node);
+    const why = whyNotForwarded(vm.vm, hostOs, port, takers, node, target.host);
     const what = describeTaker(takers[0]!, port);
     return fail(`nothing listens on ${formatHostPort(address, port)}: ${seen}, where ${what} takes port ${port}, but the forwarder does not forward it: ${why.cause}; expected ${vmToolName(vm.vm.tool)} to forward port ${port} to this host`, {
       evidence: { ...evidence, cause: why.kind },

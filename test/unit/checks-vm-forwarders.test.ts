@@ -274,6 +274,21 @@ table(vmPortForwarded, [
     details: "192.168.106.2",
   },
   {
+    name: "a Pending svclb pod holds nothing in the VM, so older Lima has nothing to forward",
+    data: vmData(colima, [listen("127.0.0.1", 49281, 3117, COLIMA_MUX, "ssh")], { services: [lbSvc("hello", "default", 8080, 31866, null)], pods: [svclbPod("hello", "default", "colima", "Pending", [8080])], daemonsets: [svclbDs("hello", "default")] }),
+    target: "http://localhost:8080/",
+    status: "fail",
+    summary: "no svclb pod of Service default/hello runs on node colima",
+  },
+  {
+    name: "a NodePort is not forwarded by Lima before 0.15",
+    data: vmData(colima, [listen("127.0.0.1", 49281, 3117, COLIMA_MUX, "ssh")], { services: [{ ...hello, spec: { ...hello.spec, type: "NodePort" } }] }),
+    target: "http://localhost:31866/",
+    status: "fail",
+    summary: "Lima before 0.15 does not forward NodePorts",
+    details: "kubectl port-forward -n default svc/hello 31866:8080",
+  },
+  {
     name: "nothing takes the port in the VM either: nothing to forward",
     data: vmData(colima, [listen("127.0.0.1", 49281, 2874, COLIMA_HA)], { services: [hello], pods: [svclbPod("hello", "default", "colima", "Running", [8080])] }),
     target: "http://localhost:9090/",
