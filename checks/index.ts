@@ -45,6 +45,7 @@ import backendEndpointsReady from "./backend/endpoints-ready.js";
 import backendPodsReady from "./backend/pods-ready.js";
 import backendTargetPortMatches from "./backend/target-port-matches.js";
 import backendAnswers from "./backend/answers.js";
+import backendNetworkPolicyAdmitsProxy from "./backend/network-policy-admits-proxy.js";
 
 /** Every built-in check, sorted by code. */
 export const checks: readonly Check[] = [
@@ -88,4 +89,5 @@ export const checks: readonly Check[] = [
   backendPodsReady, // ND803
   backendTargetPortMatches, // ND804
   backendAnswers, // ND805
+  backendNetworkPolicyAdmitsProxy, // ND808
 ];

@@ -4,6 +4,22 @@
  */
 import { defineCheck, fail, isSourceError, pass, skip, type Check } from "../../src/index.js";
 import { backendOfPath } from "../../src/kube/helpers.js";
+import { apiServerBlockedBy, backendPolicyView } from "./network-policies.js";
+
+/**
+ * The NetworkPolicies that keep the API server from the backend pods (one
+ * sentence naming them), or null when none does or they cannot be read
+ * (NetworkPolicies forbidden: the general reasons stand).
+ */
+async function policyBlock(ctx: Parameters<Check["run"]>[0]): Promise<ReturnType<typeof apiServerBlockedBy>> {
+  try {
+    const view = await backendPolicyView(ctx);
+    return view ? apiServerBlockedBy(view) : null;
+  } catch (e) {
+    if (isSourceError(e)) return null;
+    throw e;
+  }
+}
 
 /** Bodies the API server's service proxy writes when it cannot reach the Service (apiserver proxy error handler). */
 const PROXY_ERROR = /error trying to reach service|connection refused|no endpoints available for service|i\/o timeout|connection reset/i;
@@ -62,12 +78,27 @@ const check: Check = defineCheck({
     } catch (e) {
       // A 5xx surfaced as an error by the source still says the proxy could not reach the Service.
       if (isSourceError(e) && e.code === "error" && PROXY_ERROR.test(e.message)) {
-        return fail(`the API server cannot reach Service ${name}:${backend.port}: ${firstLine(e.message)}; expected an HTTP answer from the application`, { evidence: { service: name, port: backend.port, error: e.message } });
+        const blocked = await policyBlock(ctx);
+        return fail(`the API server cannot reach Service ${name}:${backend.port}: ${firstLine(e.message)}${blocked ? ` (${blocked.policies.map((p) => `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`).join(", ")} does not admit it)` : ""}; expected an HTTP answer from the application`, {
+          evidence: { service: name, port: backend.port, error: e.message, ...(blocked ? { networkPolicies: blocked.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`) } : {}) },
+          causedBy: ["backend.network-policy-admits-proxy"],
+          ...(blocked ? { details: `${blocked.sentence}. Whether the path's gateway is admitted is backend.network-policy-admits-proxy's finding (ND808).`, contradiction: blocked.contradiction } : {}),
+        });
       }
       throw e;
     }
     const evidence = { service: name, port: backend.port, path: "/", status, body: firstLine(body) };
     if ((status === 502 || status === 503) && PROXY_ERROR.test(body)) {
+      const blocked = await policyBlock(ctx);
+      if (blocked) {
+        const names = blocked.policies.map((p) => `NetworkPolicy ${p.metadata.namespace}/${p.metadata.name}`).join(", ");
+        return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${proxyMessage(body)}); ${names} does not admit it; expected an HTTP answer from the application`, {
+          causedBy: ["backend.network-policy-admits-proxy", "backend.target-port-matches"],
+          details: `${blocked.sentence}. Whether the path's gateway is admitted is backend.network-policy-admits-proxy's finding (ND808).`,
+          contradiction: blocked.contradiction,
+          evidence: { ...evidence, networkPolicies: blocked.policies.map((p) => `${p.metadata.namespace}/${p.metadata.name}`) },
+        });
+      }
       return fail(`the API server's service proxy got no answer from Service ${name}:${backend.port} (${status}: ${proxyMessage(body)}); expected an HTTP answer from the application`, {
         causedBy: ["backend.target-port-matches"],
         details: /i\/o timeout|timed out/i.test(body)

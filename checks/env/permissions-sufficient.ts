@@ -9,7 +9,7 @@ import { defineCheck, isSourceError, pass, warn, type KubeKind, type SourceError
 /** Every kind the built-in checks list (all namespaces). */
 const KINDS_READ: readonly KubeKind[] = [
   "services", "endpointslices", "pods", "events", "deployments", "daemonsets", "namespaces", "nodes",
-  "gateways", "gatewayclasses", "httproutes", "referencegrants", "helmcharts", "ingresses",
+  "gateways", "gatewayclasses", "httproutes", "referencegrants", "helmcharts", "ingresses", "networkpolicies",
 ];
 
 export default defineCheck({

@@ -80,7 +80,7 @@ export interface BundleData {
 }
 
 /** Kinds collected only in the namespaces the diagnosis touched. */
-export const NAMESPACE_SCOPED_KINDS: readonly KubeKind[] = ["services", "endpointslices", "pods", "deployments", "daemonsets"];
+export const NAMESPACE_SCOPED_KINDS: readonly KubeKind[] = ["services", "endpointslices", "pods", "deployments", "daemonsets", "networkpolicies"];
 /**
  * Kinds collected in every namespace: the diagnosis matches routes, Gateways
  * and Ingresses cluster-wide (a competing route may sit in any namespace),

@@ -55,6 +55,8 @@ interface InstanceResult {
   facts: Partial<PathFacts>;
   /** The outcome's cause links (check ids), resolved after the path's checks and probe finished. */
   links?: CauseLinks;
+  /** The outcome's own likely reasons for a contradiction with the probe (CheckOutcome.contradiction). */
+  contradiction?: string;
 }
 
 /** A counting semaphore: at most `limit` holders at once. */
@@ -204,7 +206,7 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
         // A path check's fail is announced once the probe has decided whether it stands (evidence precedence).
         if (inst.path === null || r.status !== "fail") emit({ type: "check-end", path: inst.path, result: r });
         const links: CauseLinks = { causedBy: o.causedBy ?? [], causes: o.causes ?? [] };
-        return { result: r, facts: o.facts ?? {}, links };
+        return { result: r, facts: o.facts ?? {}, links, ...(o.contradiction ? { contradiction: o.contradiction } : {}) };
       } catch (e) {
         const r = errorResult(inst.check, e, input.timeoutMs, Math.round(now() - t), result);
         emit({ type: "check-end", path: inst.path, result: r });
@@ -231,7 +233,7 @@ export async function runDiagnosis(input: RunInput): Promise<Report> {
     const overruled = applyProbePrecedence(
       results.map((r) => r.result),
       answer,
-      new Map(pathChecks.map((c) => [c.id, c.contradiction])),
+      new Map([...pathChecks.map((c) => [c.id, c.contradiction] as const), ...results.filter((r) => r.contradiction).map((r) => [r.result.id, r.contradiction] as const)]),
     );
     // Root causes lead (issue 11 §3): link consequences to their causes, then name the root in the verdict.
     const envDoneNow = await envResults;

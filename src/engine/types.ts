@@ -130,6 +130,13 @@ export interface CheckOutcome {
    * consequence found a problem and names no cause of its own. Optional.
    */
   causes?: string[];
+  /**
+   * Likely reasons for this very finding when the end-to-end request reaches
+   * the application anyway (e.g. the NetworkPolicy that admits only the
+   * gateway), replacing the check's general `contradiction` sentence in
+   * `overruled.likely`. Optional; used only when the probe overrules a fail.
+   */
+  contradiction?: string;
 }
 
 /** A check: data plus one function (DESIGN §6, contract). */

@@ -267,6 +267,35 @@ export interface Ingress extends KubeObject {
   status?: { loadBalancer?: { ingress?: { ip?: string; hostname?: string }[] } };
 }
 
+/**
+ * networking.k8s.io/v1 NetworkPolicy (the fields that decide which traffic
+ * reaches the selected pods; https://kubernetes.io/docs/concepts/services-networking/network-policies/).
+ */
+export interface NetworkPolicy extends KubeObject {
+  spec: {
+    /** Pods of the policy's namespace it selects; `{}` = every pod. */
+    podSelector?: LabelSelector;
+    /** Absent: `Ingress`, plus `Egress` when `egress` is set. */
+    policyTypes?: ("Ingress" | "Egress")[];
+    /** Ingress rules; an empty or absent list admits nothing (for an Ingress-type policy). */
+    ingress?: NetworkPolicyIngressRule[];
+    egress?: unknown[];
+  };
+}
+
+/** One ingress rule: traffic from any of `from` (absent/empty = every source) to any of `ports` (absent/empty = every port). */
+export interface NetworkPolicyIngressRule {
+  from?: NetworkPolicyPeer[];
+  ports?: { protocol?: string; port?: number | string; endPort?: number }[];
+}
+
+/** A NetworkPolicy peer: pods (podSelector, in namespaces of namespaceSelector or the policy's own), or an IP block. */
+export interface NetworkPolicyPeer {
+  podSelector?: LabelSelector;
+  namespaceSelector?: LabelSelector;
+  ipBlock?: { cidr: string; except?: string[] };
+}
+
 export interface IngressClass extends KubeObject {
   spec: { controller?: string };
 }
@@ -295,6 +324,7 @@ export interface KindMap {
   helmcharts: HelmChart;
   ingresses: Ingress;
   ingressclasses: IngressClass;
+  networkpolicies: NetworkPolicy;
   customresourcedefinitions: CustomResourceDefinition;
 }
 
@@ -318,5 +348,6 @@ export const KIND_INFO: Record<KubeKind, { group: string; version: string; kind:
   helmcharts: { group: "helm.cattle.io", version: "v1", kind: "HelmChart", namespaced: true },
   ingresses: { group: "networking.k8s.io", version: "v1", kind: "Ingress", namespaced: true },
   ingressclasses: { group: "networking.k8s.io", version: "v1", kind: "IngressClass", namespaced: false },
+  networkpolicies: { group: "networking.k8s.io", version: "v1", kind: "NetworkPolicy", namespaced: true },
   customresourcedefinitions: { group: "apiextensions.k8s.io", version: "v1", kind: "CustomResourceDefinition", namespaced: false },
 };

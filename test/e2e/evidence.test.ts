@@ -27,8 +27,27 @@ describe("evidence precedence through the CLI", () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain("Verdict: the request reaches the application (HTTP 200)");
     expect(r.stdout).toMatch(/\[warn\] backend +ND805 backend\.answers .*i\/o timeout.*yet the end-to-end request got HTTP 200/);
-    expect(r.stdout).toContain("likely: the API server's own connection to the pods is blocked while the gateway's is not: a NetworkPolicy");
+    expect(r.stdout).toContain(
+      "likely: NetworkPolicy openchoreo-control-plane/openchoreo-api-from-gateway admits only pods gateway.networking.k8s.io/gateway-name=gateway-default in every namespace on port 8080/TCP; the API server's service proxy is not among them",
+    );
+    expect(r.stdout).toContain("traffic through the gateway works, this is expected");
     expect(r.stdout).not.toContain("FAIL");
+  });
+
+  it("names the NetworkPolicy that admits only the old ingress-nginx namespace as the root cause of Envoy's 503", async () => {
+    const r = await runCli(["--lab", "k3d-evidence-netpol-blocks-gateway", "--json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as Report;
+    const p = report.paths.find((x) => x.target.host === "api.openchoreo.localhost")!;
+    expect(p.probe).toMatchObject({ signature: "envoy-503-upstream-connect-error", hop: "backend" });
+    expect(p.verdict).toMatchObject({ hop: "backend", checkId: "backend.answers", rootCause: { checkId: "backend.network-policy-admits-proxy", code: "ND808" } });
+    expect(p.verdict!.rootCause!.summary).toMatch(/^NetworkPolicy openchoreo-control-plane\/allow-from-ingress-nginx admits only every pod in namespaces kubernetes\.io\/metadata\.name=ingress-nginx on port 8080\/TCP; the proxy pod openchoreo-control-plane\/gateway-default-\S+ is not among them/);
+    const nd808 = p.checks.find((c) => c.code === "ND808")!;
+    expect(nd808.details).toContain("namespaceSelector: {matchLabels: {kubernetes.io/metadata.name: openchoreo-control-plane}}");
+    // The backend without a policy on the same cluster passes, and says why.
+    const backstage = report.paths.find((x) => x.target.host === "openchoreo.localhost")!;
+    expect(backstage.status).toBe("pass");
+    expect(backstage.checks.find((c) => c.code === "ND808")!.summary).toMatch(/^no NetworkPolicy selects the pods of Service openchoreo-control-plane\/backstage/);
   });
 });
 

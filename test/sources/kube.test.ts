@@ -108,6 +108,7 @@ describe("live kube source", () => {
     ["endpointslices", "/apis/discovery.k8s.io/v1/endpointslices", "EndpointSlice", "discovery.k8s.io/v1"],
     ["deployments", "/apis/apps/v1/deployments", "Deployment", "apps/v1"],
     ["ingressclasses", "/apis/networking.k8s.io/v1/ingressclasses", "IngressClass", "networking.k8s.io/v1"],
+    ["networkpolicies", "/apis/networking.k8s.io/v1/networkpolicies", "NetworkPolicy", "networking.k8s.io/v1"],
     ["customresourcedefinitions", "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", "CustomResourceDefinition", "apiextensions.k8s.io/v1"],
     ["httproutes", "/apis/gateway.networking.k8s.io/v1/httproutes", "HTTPRoute", "gateway.networking.k8s.io/v1"],
     ["referencegrants", "/apis/gateway.networking.k8s.io/v1beta1/referencegrants", "ReferenceGrant", "gateway.networking.k8s.io/v1beta1"],

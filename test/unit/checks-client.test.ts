@@ -305,7 +305,7 @@ describe("env.gateway-api-installed on a 403", () => {
 });
 
 table(permissionsSufficient, [
-  { name: "cluster-admin on a cluster without HelmChart CRD", data: { unavailable: { helmcharts: "not-found" } }, status: "pass", summary: "all 13 served kinds are readable across namespaces (helmcharts not served" },
+  { name: "cluster-admin on a cluster without HelmChart CRD", data: { unavailable: { helmcharts: "not-found" } }, status: "pass", summary: "all 14 served kinds are readable across namespaces (helmcharts not served" },
   {
     name: "namespaced CI service account",
     data: { unavailable: { events: "forbidden", nodes: "forbidden", helmcharts: "not-found" } },

@@ -84,6 +84,7 @@ export const DIAGNOSIS_KINDS: readonly KubeKind[] = [
   "daemonsets",
   "ingresses",
   "ingressclasses",
+  "networkpolicies",
   "gatewayclasses",
   "gateways",
   "httproutes",
