@@ -40,7 +40,17 @@
  * - `configmap-data`: every `data` / `binaryData` value of a ConfigMap;
  * - `annotation-value`: every annotation value except under the prefixes of
  *   Kubernetes and the ingress/gateway projects netdoctor reads
- *   (ANNOTATION_ALLOW); their values still pass the text rules.
+ *   (ANNOTATION_ALLOW); their values still pass the text rules;
+ * - `argument-value`: every command-line argument value netdoctor does not
+ *   read (src/bundle/arguments.ts: the allow-list of flags and positional
+ *   forms its parsers read), wherever a command line sits: pod and workload
+ *   containers' `command`/`args` (also probes' and hooks' `exec.command`),
+ *   docker inspect `Path`+`Args`, `Config.Entrypoint`+`Config.Cmd` and
+ *   `Config.Healthcheck.Test`, `docker top` CMD columns, host listeners'
+ *   `command`, devcontainer lifecycle commands (`postStartCommand` …) in
+ *   the `devcontainer.metadata` label. A value denied there is also removed
+ *   from the summaries, details and evidence of report.json, where a check
+ *   may quote the command line.
  * Header names carrying credentials (`auth-header`) include the API-key
  * headers of common APIs: `X-Auth-Token`, `PRIVATE-TOKEN` (GitLab),
  * `X-Api-Key`, `X-Access-Token`, `X-Vault-Token`, `X-Amz-Security-Token`.
@@ -51,6 +61,7 @@
  * as objects, then written back in the same syntax.
  */
 import { parse as parseYaml, stringify as stringifyYaml } from "yaml";
+import { redactArgv, redactScript } from "./arguments.js";
 import { SECRET_PATTERNS } from "./secret-patterns.js";
 import { AUTH_HEADERS, AUTH_HEADER_ALTERNATION, QUERY_CREDENTIALS, isSensitiveName } from "../secret-names.js";
 
@@ -74,6 +85,7 @@ export type RedactionRule =
   | "env-value"
   | "configmap-data"
   | "annotation-value"
+  | "argument-value"
   | `gitleaks:${string}`;
 
 /** One redaction: which file, where in it (JSON pointer, or `/line/N` in text files, 1-based), which rule. */
@@ -219,10 +231,63 @@ function embeddedDocument(s: string): { doc: unknown; syntax: "json" | "yaml" } 
   return null;
 }
 
+/** devcontainer.json lifecycle scripts (containers.dev json_reference: string, array or object of named commands). */
+const LIFECYCLE_COMMANDS = new Set(["initializeCommand", "onCreateCommand", "updateContentCommand", "postCreateCommand", "postStartCommand", "postAttachCommand"]);
+
+/** Where in report.json a check may quote a command line (never targets, resolution or environment, which a replay reads). */
+const QUOTING_PLACES = /^\/(?:paths\/\d+\/)?(?:checks\/\d+\/(?:summary|details|evidence)|verdict\/summary|hops\/\d+\/summary)(?:\/|$)/;
+
+/** Options of a redaction pass. */
+export interface RedactOptions {
+  /** Argument values denied in other files: removed from report.json's summaries, details and evidence (at least 8 characters). */
+  scrub?: ReadonlySet<string>;
+  /** Receives every argument value this pass denied (for `scrub` of a later pass). */
+  denied?: Set<string>;
+}
+
 /** Redaction state of one file. */
 class Redactor {
   readonly found: Redaction[] = [];
-  constructor(readonly file: string) {}
+  private readonly scrub: RegExp | null;
+  constructor(
+    readonly file: string,
+    private readonly opts: RedactOptions = {},
+  ) {
+    const values = [...(opts.scrub ?? [])].filter((v) => v.length >= 8 && v !== REDACTED).sort((a, b) => b.length - a.length);
+    this.scrub = values.length ? new RegExp(`(?<![A-Za-z0-9_.-])(?:${values.map((v) => v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(?![A-Za-z0-9_-])`, "g") : null;
+  }
+
+  /** Record denied argument values for later passes. */
+  private deny(values: readonly string[]): void {
+    for (const v of values) this.opts.denied?.add(v);
+  }
+
+  /** Redact an argv (see arguments.ts); `paths[i]` is where element i sits. Kept elements go through the text rules. */
+  private commandArgv(items: string[], paths: string[], program: string | null): string[] {
+    // The named rules first (a credential flag, a token format), so redactions.json says why; then deny by default.
+    const r = redactArgv(this.argvRules(items, paths), program);
+    this.deny(r.deniedValues);
+    for (const i of r.denied) this.note(paths[i]!, "argument-value");
+    return r.value;
+  }
+
+  /** Redact a command line or shell snippet held in one string: the text rules, then arguments.ts redactScript. */
+  private commandText(text: string, path: string): string {
+    const t = redactText(text);
+    for (const rule of t.rules) this.note(path, rule);
+    const r = redactScript(t.text);
+    this.deny(r.deniedValues);
+    if (r.denied.length) this.note(path, "argument-value");
+    return r.value;
+  }
+
+  /** A devcontainer lifecycle command: a string (a shell script), an array (an argv) or an object of named commands. */
+  private lifecycleCommand(v: unknown, path: string): unknown {
+    if (typeof v === "string") return this.commandText(v, path);
+    if (Array.isArray(v) && v.every((x) => typeof x === "string")) return this.commandArgv(v as string[], v.map((_, i) => `${path}/${i}`), null);
+    if (v && typeof v === "object" && !Array.isArray(v)) return Object.fromEntries(Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, this.lifecycleCommand(x, `${path}/${token(k)}`)]));
+    return this.value(v, path, null);
+  }
 
   private note(path: string, rule: RedactionRule): void {
     this.found.push({ file: this.file, path, rule });
@@ -230,6 +295,14 @@ class Redactor {
 
   /** Redact a string found at `path`, stored under `name` (a map key or env var name) when known. */
   string(s: string, path: string, name: string | null): string {
+    if (this.scrub && QUOTING_PLACES.test(path)) {
+      this.scrub.lastIndex = 0;
+      if (this.scrub.test(s)) {
+        this.note(path, "argument-value");
+        this.scrub.lastIndex = 0;
+        s = s.replace(this.scrub, REDACTED);
+      }
+    }
     // A boolean switch named like a credential (`AUTH_PASS_CREDENTIALS: "false"` in k3s helm-install pods) holds none.
     if (name !== null && s !== "" && s !== REDACTED && !/^(true|false)$/i.test(s)) {
       const rule = ruleForName(name);
@@ -252,17 +325,22 @@ class Redactor {
 
   /** Redact an argv-like array: `["--token", "abc"]` → the element after a sensitive flag. */
   private argv(items: string[], path: string): string[] {
+    return this.argvRules(items, items.map((_, i) => `${path}/${i}`));
+  }
+
+  /** The named rules over an argv: the element after a sensitive flag, then the text rules on each element (`paths[i]`: where element i sits). */
+  private argvRules(items: string[], paths: string[]): string[] {
     const out = [...items];
     for (let i = 0; i < out.length - 1; i++) {
       const m = /^--?([A-Za-z][A-Za-z0-9_.-]*)$/.exec(out[i]!);
       const next = out[i + 1]!;
       if (m && isSensitiveName(m[1]!) && !next.startsWith("-") && next !== REDACTED && next !== "") {
         out[i + 1] = REDACTED;
-        this.note(`${path}/${i + 1}`, "sensitive-name");
+        this.note(paths[i + 1]!, "sensitive-name");
         i++;
       }
     }
-    return out.map((s, i) => (s === REDACTED ? s : this.string(s, `${path}/${i}`, null)));
+    return out.map((s, i) => (s === REDACTED ? s : this.string(s, paths[i]!, null)));
   }
 
   /** Redact any JSON value at `path`; `name` is the key it is stored under. */
@@ -298,6 +376,58 @@ class Redactor {
 
   private object(o: Record<string, unknown>, path: string): Record<string, unknown> {
     const out: Record<string, unknown> = {};
+    const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === "string");
+    const done = new Set<string>();
+    // A container (pod spec, workload template): `command` + `args` are one argv.
+    if ((strings(o["command"]) || strings(o["args"])) && typeof o["name"] === "string" && !("value" in o)) {
+      const command = strings(o["command"]) ? o["command"] : [];
+      const args = strings(o["args"]) ? o["args"] : [];
+      const argv = this.commandArgv([...command, ...args], [...command.map((_, i) => `${path}/command/${i}`), ...args.map((_, i) => `${path}/args/${i}`)], null);
+      if (strings(o["command"])) out["command"] = argv.slice(0, command.length);
+      if (strings(o["args"])) out["args"] = argv.slice(command.length);
+      done.add("command").add("args");
+    } else if (strings(o["command"])) {
+      // `exec.command` of probes and lifecycle hooks.
+      out["command"] = this.commandArgv(o["command"], o["command"].map((_, i) => `${path}/command/${i}`), null);
+      done.add("command");
+    }
+    // docker inspect: the process is `Path` with `Args`.
+    if (typeof o["Path"] === "string" && strings(o["Args"])) {
+      out["Args"] = this.commandArgv(o["Args"], o["Args"].map((_, i) => `${path}/Args/${i}`), o["Path"]);
+      done.add("Args");
+    }
+    // docker inspect `Config`: `Entrypoint` + `Cmd` are one argv.
+    if (/\/Config$/.test(path) && (strings(o["Cmd"]) || strings(o["Entrypoint"]))) {
+      const ep = strings(o["Entrypoint"]) ? o["Entrypoint"] : [];
+      const cmd = strings(o["Cmd"]) ? o["Cmd"] : [];
+      const argv = this.commandArgv([...ep, ...cmd], [...ep.map((_, i) => `${path}/Entrypoint/${i}`), ...cmd.map((_, i) => `${path}/Cmd/${i}`)], null);
+      if (strings(o["Entrypoint"])) out["Entrypoint"] = argv.slice(0, ep.length);
+      if (strings(o["Cmd"])) out["Cmd"] = argv.slice(ep.length);
+      done.add("Cmd").add("Entrypoint");
+    }
+    // docker `Healthcheck.Test`: ["CMD", argv…] or ["CMD-SHELL", script].
+    if (/\/Healthcheck$/.test(path) && strings(o["Test"]) && o["Test"].length > 1) {
+      const [kind, ...rest] = o["Test"];
+      out["Test"] = kind === "CMD-SHELL" ? [kind, ...rest.map((x, i) => this.commandText(x, `${path}/Test/${i + 1}`))] : [kind!, ...this.commandArgv(rest, rest.map((_, i) => `${path}/Test/${i + 1}`), null)];
+      done.add("Test");
+    }
+    // docker top: the CMD / COMMAND column of each process.
+    if (strings(o["Titles"]) && Array.isArray(o["Processes"])) {
+      const at = o["Titles"].findIndex((t) => t.toUpperCase() === "CMD" || t.toUpperCase() === "COMMAND");
+      out["Processes"] = (o["Processes"] as unknown[]).map((row, r) =>
+        strings(row) ? row.map((cell, c) => (c === (at >= 0 ? at : row.length - 1) ? this.commandText(cell, `${path}/Processes/${r}/${c}`) : this.string(cell, `${path}/Processes/${r}/${c}`, null))) : this.value(row, `${path}/Processes/${r}`, null),
+      );
+      done.add("Processes");
+    }
+    // A command line in one string: a host listener's, a report's evidence (not a fix plan's step, netdoctor's own command).
+    if (typeof o["command"] === "string" && !done.has("command") && !("action" in o)) {
+      out["command"] = this.commandText(o["command"], `${path}/command`);
+      done.add("command");
+    }
+    for (const k of Object.keys(o)) if (LIFECYCLE_COMMANDS.has(k) && !done.has(k)) {
+      out[k] = this.lifecycleCommand(o[k], `${path}/${token(k)}`);
+      done.add(k);
+    }
     const isSecret = o["kind"] === "Secret" && typeof o["apiVersion"] === "string";
     const isConfigMap = o["kind"] === "ConfigMap" && typeof o["apiVersion"] === "string";
     // A container env entry (`…/env/N`): deny by default.
@@ -306,6 +436,7 @@ class Redactor {
     const pairName = typeof o["name"] === "string" && "value" in o ? (o["name"] as string) : null;
     for (const [k, val] of Object.entries(o)) {
       const p = `${path}/${token(k)}`;
+      if (done.has(k)) continue;
       if (isSecret && (k === "data" || k === "stringData") && val && typeof val === "object") {
         out[k] = Object.fromEntries(
           Object.keys(val as object).map((key) => {
@@ -346,16 +477,19 @@ class Redactor {
       }
       out[k] = this.value(val, p, k);
     }
-    return out;
+    // Keys in the input's order (the command-line keys were redacted first).
+    return done.size ? Object.fromEntries(Object.keys(o).map((k) => [k, out[k]])) : out;
   }
 }
 
 /**
  * Redact a JSON document that will be written as `file`. Returns the redacted
  * copy (the input is not changed) and the redactions, in document order.
+ * `opts.denied` collects the argument values denied; `opts.scrub` removes
+ * such values from report.json's summaries, details and evidence.
  */
-export function redactDocument<T>(doc: T, file: string): { value: T; redactions: Redaction[] } {
-  const r = new Redactor(file);
+export function redactDocument<T>(doc: T, file: string, opts: RedactOptions = {}): { value: T; redactions: Redaction[] } {
+  const r = new Redactor(file, opts);
   const value = r.value(doc, "", null) as T;
   return { value, redactions: r.found };
 }

@@ -85,12 +85,14 @@ function hostsText(hosts: NonNullable<BundleData["hosts"]>): string {
 export function bundleFiles(data: BundleData, opts: { redact: boolean; flags: Record<string, unknown> }): Map<string, string> {
   const files = new Map<string, string>();
   const redactions: Redaction[] = [];
+  // Argument values denied anywhere (arguments.ts) are also taken out of report.json's summaries, which may quote a command line.
+  const denied = new Set<string>();
   const putJson = (path: string, doc: unknown, keyOrder: readonly string[] = []) => {
-    const value = opts.redact ? collectRedactions(redactDocument(doc, path)) : doc;
+    const value = opts.redact ? collectRedactions(redactDocument(doc, path, { denied })) : doc;
     files.set(path, keyOrder.length ? `${JSON.stringify(stableKeys(value, keyOrder), null, 2)}\n` : json(value));
   };
   const putYaml = (path: string, doc: unknown, keyOrder: readonly string[] = OBJECT_KEY_ORDER) => {
-    const value = opts.redact ? collectRedactions(redactDocument(doc, path)) : doc;
+    const value = opts.redact ? collectRedactions(redactDocument(doc, path, { denied })) : doc;
     files.set(path, yaml(stableKeys(value, keyOrder)));
   };
   const putText = (path: string, text: string) => {
@@ -103,10 +105,6 @@ export function bundleFiles(data: BundleData, opts: { redact: boolean; flags: Re
     redactions.push(...r.redactions);
     return r.value;
   }
-
-  // report.json: as `netdoctor --json` prints it (its own key order), redacted like everything else.
-  const report = opts.redact ? collectRedactions(redactDocument(data.report, "report.json")) : data.report;
-  files.set("report.json", renderJson(report));
 
   for (const o of [...data.objects].sort((a, b) => cmp(objectPath(a), objectPath(b)))) putYaml(objectPath(o), o);
   const events = [...data.events].sort((a, b) =>
@@ -132,6 +130,14 @@ export function bundleFiles(data: BundleData, opts: { redact: boolean; flags: Re
   if (data.interfaces) putJson("host/interfaces.json", [...data.interfaces].sort((a, b) => cmp(a.name, b.name) || cmp(a.address, b.address)));
   putJson("host/resolver.json", [...data.resolver].sort((a, b) => cmp(a.name, b.name)));
   putJson("host/versions.json", { node: process.version, netdoctor: toolVersion(), tools: data.versions });
+
+  // report.json: as `netdoctor --json` prints it (its own key order), redacted like everything else, after the
+  // files whose command lines it may quote.
+  // A denied value that the redacted files still hold elsewhere (a node name also given as --hostname-override) is no secret: only the others are scrubbed.
+  const corpus = opts.redact ? [...files.values()].join("\n") : "";
+  const scrub = new Set([...denied].filter((v) => !corpus.includes(v)));
+  const report = opts.redact ? collectRedactions(redactDocument(data.report, "report.json", { scrub })) : data.report;
+  files.set("report.json", renderJson(report));
 
   // Collectors whose file is missing are named in the manifest; the file list is the bundle's own.
   const listed = [...files.keys(), "manifest.json", "redactions.json"].sort(cmp);
