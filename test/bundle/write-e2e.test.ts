@@ -48,6 +48,23 @@ const PLANTED: Record<string, string> = {
   "curl -u user:pass": "pl4nted-curl-k11",
   "--requirepass": "pl4nted-requirepass-l12",
   "Event message with ?access_token=": "pl4nted-event-token-m13",
+  // Issue 14 §4: command-line values netdoctor does not read are denied by default, whatever the flag.
+  "--my-flag=S": "pl4nted-unknown-eq-n14",
+  "--my-flag S": "pl4nted-unknown-space-o15",
+  "-p S": "pl4nted-short-p-p16",
+  "a positional after --verbose": "pl4nted-positional-q17",
+  "a host process's unknown flag": "pl4nted-host-relay-r18",
+  "a host process's unknown short flag": "pl4nted-host-short-s19",
+  "a k3s arg of the k3d server container": "pl4nted-docker-arg-t20",
+  // Issue 14 §4, end to end: the target URL, the service-proxy answers and the probe's answer.
+  "?access_token= of the target URL": "pl4nted-target-query-u21",
+  "Authorization echoed by the service proxy": "pl4nted-proxy-bearer-v22",
+  "Cookie echoed by the service proxy": "pl4nted-proxy-cookie-w23",
+  '"password" in the service-proxy body': "pl4nted-proxy-pw-x24",
+  "?access_token= in the service-proxy body": "pl4nted-proxy-at-y25",
+  "&token= in the service-proxy body": "pl4nted-proxy-tk-z26",
+  '"token" in the probe\'s answer': "pl4nted-probe-token-a27",
+  "?access_token= in the probe's answer": "pl4nted-probe-query-b28",
 };
 
 let work: string;
@@ -136,6 +153,13 @@ describe("a bundle of a cluster with planted secrets", () => {
     ["Authorization header in the log", /openchoreo-api\.log$/, "/line/12", "auth-header"],
     ["bearer token in the access log", /kgateway-proxy\.log$/, "/line/1", "auth-header"],
     ["K3S_TOKEN of the server container", /^docker\/containers\.json$/, null, "sensitive-name"],
+    ["--my-flag=S", /^cluster\/openchoreo-control-plane\/pods\/openchoreo-api-/, "/spec/containers/0/args/2", "argument-value"],
+    ["--my-flag S", /^cluster\/openchoreo-control-plane\/pods\/openchoreo-api-/, "/spec/containers/0/args/4", "argument-value"],
+    ["-p S", /^cluster\/openchoreo-control-plane\/pods\/openchoreo-api-/, "/spec/containers/0/args/6", "argument-value"],
+    ["positional after --verbose", /^cluster\/openchoreo-control-plane\/pods\/openchoreo-api-/, "/spec/containers/0/args/8", "argument-value"],
+    ["--node-label of the server container", /^docker\/containers\.json$/, null, "argument-value"],
+    ["the host process's flags", /^host\/listeners\.yaml$/, null, "argument-value"],
+    ["the target URL's access_token", /^report\.json$/, "/paths/0/target/url", "query-credential"],
   ])("lists the %s in redactions.json", (_what, file, path, rule) => {
     const r = JSON.parse(files.get("redactions.json")!) as Redactions;
     const hit = r.redactions.find((x) => file.test(x.file) && (path === null || x.path === path) && x.rule === rule);
