@@ -4,14 +4,22 @@
  * (exit code, stdout, stderr) plus what the run left behind in that TMPDIR.
  * Helpers build the faults: hung and garbage servers, kubeconfigs, scenario
  * variants.
+ *
+ * The issue's "Done when", kept for every run of every test here (checked
+ * after each test, whatever the test itself asserts): a run under `--json`
+ * (or `-o json`) whose stdout is captured printed one valid JSON document; no
+ * run left an entry in its TMPDIR or a process behind. A run's processes are
+ * told apart by an environment marker (NETDOCTOR_FAULT_RUN) every child
+ * inherits; /proc/PID/environ names them (Linux).
  */
 import { spawn } from "node:child_process";
+import { randomUUID } from "node:crypto";
 import { cpSync, mkdtempSync, readFileSync, readdirSync, watch, writeFileSync } from "node:fs";
 import { createServer as createHttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, expect } from "vitest";
+import { afterAll, afterEach, expect } from "vitest";
 import { parse, stringify } from "yaml";
 import { root, runCli, scenariosDir, type CliResult } from "../e2e/cli.js";
 
@@ -24,13 +32,66 @@ export function scratch(prefix = "netdoctor-fault-"): string {
 export interface FaultRun extends CliResult {
   /** Entries left in the run's TMPDIR after it exited (labs, bundle staging, …): should be empty. */
   leftBehind: string[];
+  /** Processes the run started that still run after it exited (`pid command`): should be empty. */
+  leftProcesses: string[];
 }
+
+/** The environment variable that marks a run's processes. */
+const RUN_MARKER = "NETDOCTOR_FAULT_RUN";
+
+/** Live processes whose environment carries `marker` (`pid command`); [] where /proc cannot tell (not Linux). */
+function processesMarked(marker: string): string[] {
+  if (process.platform !== "linux") return [];
+  const needle = `${RUN_MARKER}=${marker}`;
+  const out: string[] = [];
+  for (const pid of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "latin1").split("\0").includes(needle)) continue;
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").filter(Boolean).join(" ");
+      if (cmd) out.push(`${pid} ${cmd}`); // a zombie has no command line: it is gone but for its exit status
+    } catch {
+      // gone, or not ours to read
+    }
+  }
+  return out;
+}
+
+/**
+ * The run's processes still alive once it exited. A child killed at exit may
+ * take a moment to go: asked again for a bounded while (no event says when a
+ * process that is not our child has gone).
+ */
+async function leftProcesses(marker: string): Promise<string[]> {
+  let left = processesMarked(marker);
+  for (let i = 0; i < 50 && left.length; i++) {
+    await new Promise((r) => setTimeout(r, 100));
+    left = processesMarked(marker);
+  }
+  return left;
+}
+
+/** Runs of the current test, checked after it (see the module comment). */
+const runsOfTest: { args: string[]; run: FaultRun; stdoutCaptured: boolean }[] = [];
+
+afterEach(() => {
+  const runs = runsOfTest.splice(0);
+  for (const { args, run, stdoutCaptured } of runs) {
+    const what = `netdoctor ${args.join(" ")}`;
+    expect(run.leftBehind, `${what} left files in its TMPDIR`).toEqual([]);
+    expect(run.leftProcesses, `${what} left processes`).toEqual([]);
+    const json = args.includes("--json") || args.some((a, i) => (a === "-o" || a === "--output") && args[i + 1] === "json");
+    if (json && stdoutCaptured) oneJsonDocument(run.stdout);
+  }
+});
 
 /** Run the CLI with a fresh, empty TMPDIR; `env` adds to (or, with undefined, removes from) the environment. */
 export async function runFault(args: string[], env: Record<string, string | undefined> = {}, stdin?: string): Promise<FaultRun> {
   const tmp = scratch("netdoctor-fault-tmp-");
-  const r = await runCli(args, { HOME: scratch("netdoctor-fault-home-"), ...env, TMPDIR: tmp }, stdin);
-  return { ...r, leftBehind: readdirSync(tmp) };
+  const marker = randomUUID();
+  const r = await runCli(args, { HOME: scratch("netdoctor-fault-home-"), ...env, TMPDIR: tmp, [RUN_MARKER]: marker }, stdin);
+  const run = { ...r, leftBehind: readdirSync(tmp), leftProcesses: await leftProcesses(marker) };
+  runsOfTest.push({ args, run, stdoutCaptured: true });
+  return run;
 }
 
 /** Parse stdout as exactly one JSON document (throws with stdout in the message when it is not). */
@@ -154,7 +215,8 @@ export interface LiveRun {
 /** Start the CLI with a fresh TMPDIR (as {@link runFault}); `stdout` may be a file descriptor to write to instead of a pipe (e.g. /dev/full). */
 export function startFault(args: string[], env: Record<string, string | undefined> = {}, opts: { stdoutFd?: number } = {}): LiveRun {
   const tmp = scratch("netdoctor-fault-tmp-");
-  const base: Record<string, string> = {};
+  const marker = randomUUID();
+  const base: Record<string, string> = { [RUN_MARKER]: marker };
   for (const [k, v] of Object.entries(process.env)) {
     if (v === undefined || ["KUBECONFIG", "DOCKER_HOST", "NETDOCTOR_LAB", "CI", "FORCE_COLOR"].includes(k)) continue;
     base[k] = v;
@@ -189,7 +251,12 @@ export function startFault(args: string[], env: Record<string, string | undefine
     child.on("error", reject);
     child.on("close", (code, signal) => {
       for (const w of waiters.splice(0)) w.resolve();
-      resolve({ code: code ?? (signal ? -1 : null), stdout, stderr, leftBehind: readdirSync(tmp) });
+      const leftBehind = readdirSync(tmp);
+      void leftProcesses(marker).then((left) => {
+        const run = { code: code ?? (signal ? -1 : null), stdout, stderr, leftBehind, leftProcesses: left };
+        runsOfTest.push({ args, run, stdoutCaptured: opts.stdoutFd === undefined });
+        resolve(run);
+      }, reject);
     });
   });
   return {
