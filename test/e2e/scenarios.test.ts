@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import type { Report } from "../../src/report/types.js";
 import { validateReport } from "../../src/report/schema.js";
+import { maskCredentials } from "../../src/report/mask.js";
 import { runCli, scenariosDir } from "./cli.js";
 
 /** The `-X`/`-H` a scenario target sends (`targets: [{url, method, headers}]`, `expect.paths[].request`). */
@@ -50,11 +51,12 @@ const scenarios = readdirSync(scenariosDir, { withFileTypes: true })
  */
 function pathFor(report: Report, url: string, request: RequestExpect) {
   const u = new URL(url);
-  const headers = (request.headers ?? []).map((h) => h.replace(/\s*:\s*/, ": "));
+  // The report prints credentials masked (?access_token=***, Authorization: Bearer ***), as every output does.
+  const headers = (request.headers ?? []).map((h) => maskCredentials(h.replace(/\s*:\s*/, ": ")));
   return report.paths.find(
     (p) =>
       p.target.host === u.hostname &&
-      p.target.path === `${u.pathname}${u.search}` &&
+      p.target.path === maskCredentials(`${u.pathname}${u.search}`) &&
       (p.target.method ?? null) === (request.method?.toUpperCase() ?? null) &&
       JSON.stringify((p.target.headers ?? []).map((h) => `${h.name}: ${h.value}`)) === JSON.stringify(headers),
   );
