@@ -11,7 +11,6 @@
  * line (a reused pid is someone else's process); elsewhere `ps -o command=`
  * must show it.
  */
-import { execFile, spawn } from "node:child_process";
 import { mkdir, open, readFile, readdir, rename, stat, unlink, writeFile } from "node:fs/promises";
 import { connect, createServer, isIP } from "node:net";
 import { basename, join } from "node:path";
@@ -167,7 +166,9 @@ function sameCommand(argv: string[], command: string): boolean {
 }
 
 /** `ps -o command= -p PID` (POSIX ps), or undefined when ps cannot run; "" when no such process. */
-function psCommand(pid: number): Promise<string | undefined> {
+async function psCommand(pid: number): Promise<string | undefined> {
+  // node:child_process loads only when there is a forward to check (a diagnosis lists forwards on every run).
+  const { execFile } = await import("node:child_process");
   return new Promise((resolve) => {
     execFile("ps", ["-o", "command=", "-p", String(pid)], { timeout: 5_000 }, (err, stdout) => {
       if (err && typeof (err as NodeJS.ErrnoException).code === "string") return resolve(undefined); // ENOENT, …
@@ -457,6 +458,7 @@ export async function startForward(opts: StartForwardOptions): Promise<ForwardRe
 
   const startedAt = new Date().toISOString();
   let exit: { code: number | null; signal: NodeJS.Signals | null } | null = null;
+  const { spawn } = await import("node:child_process");
   const child = spawn(socat, args, { argv0: "socat", detached: true, stdio: ["ignore", "ignore", logHandle.fd], env });
   const onExit = (code: number | null, signal: NodeJS.Signals | null) => {
     exit = { code, signal };

@@ -19,7 +19,7 @@
  * when netdoctor exits, so a hung plugin neither outlives netdoctor nor keeps
  * it running. Its stderr is kept and quoted when it fails.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import type { ChildProcess } from "node:child_process";
 import { SourceError } from "../types.js";
 
 /** The `exec` map of a kubeconfig user (client-go `api.ExecConfig`). */
@@ -145,50 +145,55 @@ function runPlugin(exec: ExecConfig, cluster: ExecClusterInfo, signal: AbortSign
     exitHookInstalled = true;
     process.once("exit", killAll);
   }
-  return new Promise<ExecCredential>((resolve, reject) => {
-    const child = spawn(command, exec.args ?? [], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
-    running.add(child);
-    let stdout = "";
-    let stderr = "";
-    let killTimer: NodeJS.Timeout | undefined;
-    let abortedBy: string | undefined;
-    const onAbort = () => {
-      abortedBy = "aborted: the run's deadline passed";
-      child.kill("SIGTERM");
-      killTimer = setTimeout(() => child.kill("SIGKILL"), 2_000);
-      killTimer.unref();
-    };
-    signal.addEventListener("abort", onAbort, { once: true });
-    child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-8192)));
-    let settled = false;
-    const done = (err: SourceError | null, cred?: ExecCredential) => {
-      if (settled) return;
-      settled = true;
-      running.delete(child);
-      signal.removeEventListener("abort", onAbort);
-      if (killTimer) clearTimeout(killTimer);
-      if (err) reject(err);
-      else resolve(cred!);
-    };
-    child.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "ENOENT") {
-        done(execError(`exec credential plugin ${command}: executable not found${exec.installHint ? `: ${exec.installHint.trim().split("\n")[0]}` : ""}`, err));
-      } else {
-        done(execError(`exec credential plugin ${command}: ${err.message}`, err));
-      }
-    });
-    child.on("close", (code, sig) => {
-      const tail = stderrTail(stderr);
-      if (abortedBy) return done(new SourceError("timeout", "kube", "exec-credential", `exec credential plugin ${command}: ${abortedBy}`));
-      if (code !== 0) return done(execError(`exec credential plugin ${command} failed (${sig ? `killed by ${sig}` : `exit ${code}`})${tail ? `: ${tail}` : ""}`));
-      try {
-        done(null, parseCredential(stdout, apiVersion, command));
-      } catch (err) {
-        done(err as SourceError);
-      }
-    });
-  });
+  // node:child_process loads with the first plugin run: a kubeconfig without exec never pays for it.
+  return import("node:child_process").then(
+    ({ spawn }) =>
+      new Promise<ExecCredential>((resolve, reject) => {
+        if (signal.aborted) return reject(new SourceError("timeout", "kube", "exec-credential", `exec credential plugin ${command}: aborted: the run's deadline passed`));
+        const child = spawn(command, exec.args ?? [], { env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+        running.add(child);
+        let stdout = "";
+        let stderr = "";
+        let killTimer: NodeJS.Timeout | undefined;
+        let abortedBy: string | undefined;
+        const onAbort = () => {
+          abortedBy = "aborted: the run's deadline passed";
+          child.kill("SIGTERM");
+          killTimer = setTimeout(() => child.kill("SIGKILL"), 2_000);
+          killTimer.unref();
+        };
+        signal.addEventListener("abort", onAbort, { once: true });
+        child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+        child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr = (stderr + d).slice(-8192)));
+        let settled = false;
+        const done = (err: SourceError | null, cred?: ExecCredential) => {
+          if (settled) return;
+          settled = true;
+          running.delete(child);
+          signal.removeEventListener("abort", onAbort);
+          if (killTimer) clearTimeout(killTimer);
+          if (err) reject(err);
+          else resolve(cred!);
+        };
+        child.on("error", (err: NodeJS.ErrnoException) => {
+          if (err.code === "ENOENT") {
+            done(execError(`exec credential plugin ${command}: executable not found${exec.installHint ? `: ${exec.installHint.trim().split("\n")[0]}` : ""}`, err));
+          } else {
+            done(execError(`exec credential plugin ${command}: ${err.message}`, err));
+          }
+        });
+        child.on("close", (code, sig) => {
+          const tail = stderrTail(stderr);
+          if (abortedBy) return done(new SourceError("timeout", "kube", "exec-credential", `exec credential plugin ${command}: ${abortedBy}`));
+          if (code !== 0) return done(execError(`exec credential plugin ${command} failed (${sig ? `killed by ${sig}` : `exit ${code}`})${tail ? `: ${tail}` : ""}`));
+          try {
+            done(null, parseCredential(stdout, apiVersion, command));
+          } catch (err) {
+            done(err as SourceError);
+          }
+        });
+      }),
+  );
 }
 
 /** Parse the plugin's stdout (an ExecCredential). @throws SourceError `unauthorized` naming what is wrong */

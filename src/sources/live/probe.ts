@@ -10,7 +10,6 @@ import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
 import { isIP } from "node:net";
-import { performance } from "node:perf_hooks";
 import type { LabState } from "../../lab/contract.js";
 import { classifyError, classifyHttp, errorCodes } from "../../probe/classify.js";
 import type { HttpProbeRequest, ProbeResult, ProbeSignature, ProbeSource, TcpResult } from "../types.js";
