@@ -1,30 +1,14 @@
 /**
  * `netdoctor checks [--json]` and `netdoctor explain CODE|CHECK-ID`: the
- * check catalogue, from the same registry the engine runs.
+ * check catalogue, from the same registry the engine runs. Their arguments
+ * and flags are defined in src/commands/program.ts, which loads this module
+ * when one of them runs.
  */
-import type { Command } from "commander";
 import { UsageError } from "../errors.js";
 import { PROBE_CHECK } from "../engine/verdict.js";
 import type { Check, FixId } from "../engine/types.js";
 import { FIXES } from "../fixes/catalog.js";
 import { loadChecks } from "../load-checks.js";
-import type { OnAction } from "./run-options.js";
-
-/** Define `netdoctor checks` and `netdoctor explain` on the program. */
-export function defineCatalog(program: Command, onAction: OnAction): void {
-  program
-    .command("checks")
-    .description("list every check: id, code, hop, title, dependsOn, fixes")
-    .option("--json", "as JSON")
-    .option("--checks-dir <dir>", "include checks from DIR")
-    .action((flags: { json?: boolean; checksDir?: string }) => onAction(checksCommand(flags)));
-  program
-    .command("explain")
-    .description("what a check code or id means, why it happens, how to fix it; or what a fix id does")
-    .argument("<code-or-id>", "e.g. ND502, service.port-free or remove-traefik")
-    .option("--checks-dir <dir>", "include checks from DIR")
-    .action((what: string, flags: { checksDir?: string }) => onAction(explainCommand(what, flags)));
-}
 
 /** One catalogue row, as `checks --json` prints it. */
 export interface CatalogEntry {

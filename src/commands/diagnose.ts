@@ -6,11 +6,9 @@
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
 import { UsageError } from "../errors.js";
-import { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } from "../engine/request.js";
 import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js";
 import type { PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
-import { maskCredentialsIn } from "../report/mask.js";
 import { toolVersion } from "../version.js";
 import { parseDuration } from "./duration.js";
 import { collect, colorWanted, withClusterOptions, withRequestOptions, type OnAction, type RunFlags } from "./run-options.js";
@@ -124,6 +122,7 @@ export async function diagnose(rawTargets: string[], flags: DiagnoseFlags): Prom
   const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
   const resolve = flags.resolve.map(parseResolve);
   let targets: Target[] = rawTargets.map(parseTarget);
+  const { parseRequestOptions } = await import("../engine/request.js");
   parseRequestOptions(flags.header, flags.request); // a bad -H / -X is a usage error before anything runs
   const mode = chooseMode(flags);
 
@@ -216,6 +215,7 @@ async function fixesForTui(
     if (!report) return null;
     latest = report;
     const { createRunFixRunner, diagnoseFor } = await import("../fixes/runner.js");
+    const { maskCredentialsIn } = await import("../report/mask.js");
     const diagnoseWith = (sources: import("../sources/types.js").Sources, targets: Target[]) =>
       diagnoseFor({ checks: o.checks, targets, sources, options: { resolve: o.resolve, hostAddress: o.hostAddress, namespace: o.namespace, probeTimeoutMs: o.probeTimeoutMs }, timeoutMs: o.timeoutMs, toolVersion: toolVersion() });
     const runner = await createRunFixRunner(run, { report, facts: facts(), sources: run.live.sources }, diagnoseWith, {
@@ -260,6 +260,7 @@ async function diagnoseBundle(
   run: { mode: Mode; checks: Awaited<ReturnType<typeof import("../load-checks.js").loadChecks>>; timeoutMs: number; probeTimeoutMs: number; resolve: ReturnType<typeof parseResolve>[] },
 ): Promise<number> {
   const { openBundle } = await import("../bundle/read.js");
+  const { isPlainRequest, parseRequestOptions, requestFromRecord, withRequest } = await import("../engine/request.js");
   const bundle = await openBundle(from);
   try {
     const { createRecordedSources } = await import("../sources/recorded.js");
@@ -312,6 +313,7 @@ async function diagnoseBundle(
 /** Feed a run's events to the reporter of `mode`, print JSON / write JUnit at the end, and return the exit code. */
 async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: RunEvent) => void) => Promise<Report>, fixes?: TuiFixes): Promise<number> {
   const hub = eventHub();
+  const { maskCredentialsIn } = await import("../report/mask.js");
   let tui: Promise<void> | null = null;
   if (mode === "tui") {
     const { runTui } = await import("../ui/run-tui.js");

@@ -3,7 +3,6 @@
  * until interrupted (DESIGN §8).
  */
 import type { Command } from "commander";
-import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
 import type { OnAction } from "./run-options.js";
 
 /** Options of `netdoctor lab`, as parsed. */
@@ -25,6 +24,7 @@ export function defineLab(cmd: Command, onAction: OnAction): Command {
 /** Start the lab, print how to use it, wait for SIGINT/SIGTERM/SIGHUP, stop it. */
 export async function labCommand(scenario: string | undefined, flags: LabFlags): Promise<number> {
   const { resolveScenario, startLab, formatEnv } = await import("../lab/index.js");
+  const { DEFAULT_LAB_SCENARIO, builtinScenariosDir } = await import("../lab/defaults.js");
   const dir = resolveScenario(scenario ?? DEFAULT_LAB_SCENARIO, builtinScenariosDir());
   const lab = await startLab(dir, { keepPorts: !!flags.keepPorts });
   const env = formatEnv(lab);

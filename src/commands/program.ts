@@ -9,7 +9,6 @@
  */
 import { Command, CommanderError } from "commander";
 import { defineBundle } from "./bundle.js";
-import { defineCatalog } from "./catalog.js";
 import { defineCompletion } from "./completion.js";
 import { defineDiagnose } from "./diagnose.js";
 import { defineFix } from "./fix.js";
@@ -21,8 +20,26 @@ import { defineUndo } from "./undo.js";
 import { defineVersion } from "./version.js";
 import { defineWatch } from "./watch.js";
 import { isUserFacingError } from "../errors.js";
-import { maskCredentials } from "../report/mask.js";
 import { toolVersion } from "../version.js";
+
+/**
+ * `netdoctor checks` and `netdoctor explain` (src/commands/catalog.ts, loaded
+ * when one of them runs: the check registry is not part of `--help`).
+ */
+function defineCatalog(program: Command, onAction: OnAction): void {
+  program
+    .command("checks")
+    .description("list every check: id, code, hop, title, dependsOn, fixes")
+    .option("--json", "as JSON")
+    .option("--checks-dir <dir>", "include checks from DIR")
+    .action((flags: { json?: boolean; checksDir?: string }) => onAction(import("./catalog.js").then((m) => m.checksCommand(flags))));
+  program
+    .command("explain")
+    .description("what a check code or id means, why it happens, how to fix it; or what a fix id does")
+    .argument("<code-or-id>", "e.g. ND502, service.port-free or remove-traefik")
+    .option("--checks-dir <dir>", "include checks from DIR")
+    .action((what: string, flags: { checksDir?: string }) => onAction(import("./catalog.js").then((m) => m.explainCommand(what, flags))));
+}
 
 /** Build the commander program: the root (diagnose) and every subcommand, each defined by its module in src/commands/. */
 function program(onAction: OnAction): Command {
@@ -57,25 +74,33 @@ export async function runCommandLine(argv: string[]): Promise<number> {
   // Under --json every run prints one JSON document: the command's, or the error document (src/lifecycle.ts).
   const end = argv.indexOf("--");
   const json = (end === -1 ? argv : argv.slice(0, end)).includes("--json");
-  const { installProcessGuards, runCleanups, wroteToStdout, errorDocument, errorCodeOf } = await import("../lifecycle.js");
-  // Installed for the life of the process: a timer or a child that outlives the command is still cleaned up after.
-  installProcessGuards({ json });
-  const failed = (code: string, message: string, exitCode: number): number => {
-    if (json && !wroteToStdout()) process.stdout.write(`${JSON.stringify(errorDocument(code, message, exitCode), null, 2)}\n`);
+  // The process guards come with the first action (or the first error): `--help` and a usage error before any action do not load them.
+  const loaded: { lifecycle?: Promise<typeof import("../lifecycle.js")> } = {};
+  const guarded = (): Promise<typeof import("../lifecycle.js")> =>
+    (loaded.lifecycle ??= import("../lifecycle.js").then((m) => {
+      // Installed for the life of the process: a timer or a child that outlives the command is still cleaned up after.
+      m.installProcessGuards({ json });
+      return m;
+    }));
+  const failed = async (e: unknown, code: string | null, message: string, exitCode: number): Promise<number> => {
+    const { wroteToStdout, errorDocument, errorCodeOf } = await guarded();
+    if (json && !wroteToStdout()) process.stdout.write(`${JSON.stringify(errorDocument(code ?? errorCodeOf(e), message, exitCode), null, 2)}\n`);
     return exitCode;
   };
   try {
-    return await runMain(argv, failed, errorCodeOf);
+    return await runMain(argv, guarded, failed);
   } finally {
-    await runCleanups();
+    if (loaded.lifecycle) await (await loaded.lifecycle).runCleanups();
   }
 }
 
-async function runMain(argv: string[], failed: (code: string, message: string, exitCode: number) => number, errorCodeOf: (e: unknown) => string): Promise<number> {
+async function runMain(argv: string[], guarded: () => Promise<unknown>, failed: (e: unknown, code: string | null, message: string, exitCode: number) => Promise<number>): Promise<number> {
   let action: Promise<number> | null = null;
   const cmd = program((p) => {
     action = p;
   });
+  // Before any command's action runs (commander awaits it): the process guards are in place.
+  cmd.hook("preAction", async () => void (await guarded()));
   cmd.exitOverride();
   cmd.configureOutput({
     writeErr: (s) => process.stderr.write(s),
@@ -95,16 +120,17 @@ async function runMain(argv: string[], failed: (code: string, message: string, e
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.version" || e.code === "commander.help") return 0;
       // commander already printed the one-line error
-      return failed("usage", e.message.replace(/^error: /, "").split("\n")[0] ?? e.message, 2);
+      return failed(e, "usage", e.message.replace(/^error: /, "").split("\n")[0] ?? e.message, 2);
     }
+    const { maskCredentials } = await import("../report/mask.js");
     if (isUserFacingError(e)) {
       const message = e.message.split("\n")[0] ?? "";
       process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
-      return failed(errorCodeOf(e), message, 2);
+      return failed(e, null, message, 2);
     }
     const message = `could not run: ${(e instanceof Error ? e.message : String(e)).split("\n")[0]}`;
     process.stderr.write(`netdoctor: ${maskCredentials(message)}\n`);
     if (process.env["NETDOCTOR_DEBUG"] && e instanceof Error) process.stderr.write(`${e.stack}\n`);
-    return failed("error", message, 2);
+    return failed(e, "error", message, 2);
   }
 }

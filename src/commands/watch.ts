@@ -14,14 +14,10 @@
  */
 import { setMaxListeners } from "node:events";
 import type { Command } from "commander";
-import { DEFAULT_LAB_SCENARIO, builtinScenariosDir } from "../lab/defaults.js";
-import { describeRequestFlags, extraHeadersOf, hostHeaderOf, parseRequestOptions, withRequest } from "../engine/request.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
-import { withScenarioRequests } from "../run-setup.js";
 import type { Target } from "../engine/types.js";
 import { UsageError } from "../errors.js";
 import { parseDuration } from "./duration.js";
-import { formatHostPort } from "../host/addresses.js";
 import type { LabState } from "../lab/contract.js";
 import type { WatchTui } from "../ui/run-watch.js";
 import type { StoppedBy, WatchSummary } from "../watch/summary.js";
@@ -103,6 +99,13 @@ export async function watchCommand(rawTarget: string | undefined, flags: WatchFl
   const timeoutMs = parseDuration("--timeout", flags.timeout);
   const probeTimeoutMs = Math.min(parseDuration("--probe-timeout", flags.probeTimeout), timeoutMs);
   const overrides = flags.resolve.map(parseResolve);
+  // What a run needs beyond the flags loads here, not with the command definitions (`--help` stays small).
+  const [{ describeRequestFlags, extraHeadersOf, hostHeaderOf, parseRequestOptions, withRequest }, { DEFAULT_LAB_SCENARIO, builtinScenariosDir }, { withScenarioRequests }, { formatHostPort }] = await Promise.all([
+    import("../engine/request.js"),
+    import("../lab/defaults.js"),
+    import("../run-setup.js"),
+    import("../host/addresses.js"),
+  ]);
   const requestOptions = parseRequestOptions(flags.header, flags.request);
   let target = rawTarget === undefined ? undefined : parseTarget(rawTarget);
   const useLab = flags.lab !== undefined && flags.lab !== false;
