@@ -9,7 +9,7 @@
  */
 import { defineCheck, isSourceError, pass, skip, warn, type ContainerInspect, type HelmChart } from "../../src/index.js";
 import { containerCluster, containerName } from "../../src/host/containers.js";
-import { disablesTraefik, k3dServers, k3sServerArgs } from "../../src/host/k3s.js";
+import { disablesTraefik, k3dMajorVersion, k3dServers, k3sServerArgs, keepTraefikOffK3d } from "../../src/host/k3s.js";
 
 export default defineCheck({
   id: "env.traefik-stays-disabled",
@@ -20,7 +20,7 @@ export default defineCheck({
   explain: {
     meaning: "On a k3d cluster without k3s' packaged traefik (no HelmChart kube-system/traefik), the k3s server containers run with `--disable=traefik`, so traefik does not come back at the next server start.",
     causes: "traefik was removed by deleting its HelmCharts (netdoctor fix remove-traefik, or by hand) on a cluster created without `--disable=traefik`: k3s rewrites /var/lib/rancher/k3s/server/manifests/traefik.yaml at every start and the helm-controller installs it again, with its svclb pods on ports 80 and 443.",
-    fix: "Recreate the cluster with the flag: in the k3d config `options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}]`, or `k3d cluster create NAME --k3s-arg \"--disable=traefik@server:*\"`. (A `disable: [traefik]` in a k3s config file mounted into the server is not visible to netdoctor: then this warning is wrong.)",
+    fix: "Recreate the cluster with the flag, in the syntax of its k3d version: k3d v5 `options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}]` in the k3d config, or `k3d cluster create NAME --k3s-arg \"--disable=traefik@server:*\"`; k3d v4 `options.k3s.extraServerArgs: [--disable=traefik]` or `--k3s-server-arg --disable=traefik`; k3d v3 `k3d cluster create NAME --k3s-server-arg --disable=traefik`; k3d v1 `k3d create --server-arg --no-deploy --server-arg traefik`. (A `disable: [traefik]` in a k3s config file mounted into the server is not visible to netdoctor: then this warning is wrong.)",
     links: ["https://docs.k3s.io/networking/networking-services#traefik-ingress-controller", "https://k3d.io/stable/usage/k3s/"],
   },
   async run(ctx) {
@@ -46,10 +46,11 @@ export default defineCheck({
     // k3s before --disable existed (and k3d v1/v3 docs, k3d-io/k3d#104) spelled it --no-deploy traefik.
     const flag = servers.every((c) => args(c).some((a) => a.startsWith("--no-deploy"))) ? "--no-deploy traefik" : "--disable=traefik";
     if (without.length === 0) return pass(`${servers.map(containerName).join(", ")} run${servers.length === 1 ? "s" : ""} k3s with ${flag}`, { evidence });
-    const cluster = containerCluster(without[0]!)?.cluster;
+    const cluster = containerCluster(without[0]!)?.cluster ?? null;
+    const k3d = k3dMajorVersion(containers, cluster);
     return warn(`traefik is not installed, but ${without.map(containerName).join(", ")} run${without.length === 1 ? "s" : ""} k3s without --disable=traefik: k3s re-deploys traefik at the next server start and its svclb takes ports 80 and 443 again; expected --disable=traefik in the server arguments`, {
-      evidence,
-      details: `Deleting the HelmCharts removed traefik for now. Make it last: recreate the cluster with --disable=traefik (k3d config options.k3s.extraArgs with nodeFilters server:*, or \`k3d cluster create ${cluster} --k3s-arg "--disable=traefik@server:*"\`).`,
+      evidence: { ...evidence, k3dVersion: k3d ? { major: k3d.major, basis: k3d.basis } : null },
+      details: `Deleting the HelmCharts removed traefik for now. Make it last — ${k3d ? `k3d v${k3d.major} (${k3d.basis})` : "the k3d version is not told (no k3d.version label, no serverlb image tag)"}: ${keepTraefikOffK3d(k3d?.major ?? null, cluster).replace(/^keep traefik from coming back at the next server start: /, "")}.`,
     });
   },
 });

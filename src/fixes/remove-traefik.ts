@@ -11,6 +11,7 @@
  */
 import { FIXES } from "./catalog.js";
 import { keepTraefikOff, k3sRuntimeOf } from "../host/k3s-runtime.js";
+import { k3dMajorVersion, keepTraefikOffK3d } from "../host/k3s.js";
 import type { HelmChart, Ingress } from "../kube/types.js";
 import { refText } from "../sources/kube-writer.js";
 import { ALREADY_ABSENT, guardedDelete, planned, recheckForDelete, writerOf, type PlannedObject } from "./kube-steps.js";
@@ -19,11 +20,16 @@ import type { Fix, FixContext, FixPlan } from "./types.js";
 /** The HelmCharts k3s' packaged traefik is installed from, in deletion order. */
 export const TRAEFIK_CHARTS = ["traefik", "traefik-crd"] as const;
 
-/** How to keep traefik from coming back, for the flavor at hand. */
-function disableNote(ctx: FixContext): string {
+/**
+ * How to keep traefik from coming back, for the flavor at hand: on k3d in the
+ * syntax of the k3d version that created the cluster (src/host/k3s.ts
+ * `k3dMajorVersion`, `keepTraefikOffK3d`).
+ */
+async function disableNote(ctx: FixContext): Promise<string> {
   const cluster = ctx.report.environment.cluster;
   if (ctx.report.environment.flavor === "k3d") {
-    return `keep traefik from coming back at the next server start: add to the k3d config options.k3s.extraArgs: [{arg: "--disable=traefik", nodeFilters: ["server:*"]}] (or create the cluster with k3d cluster create ${cluster ?? "NAME"} --k3s-arg "--disable=traefik@server:*")`;
+    const containers = await ctx.sources.docker.containers(ctx.signal).catch(() => []);
+    return keepTraefikOffK3d(k3dMajorVersion(containers, cluster)?.major ?? null, cluster);
   }
   // k3s on this host or in a VM: the runtime's own setting (Rancher Desktop, Colima, or the k3s config file).
   return keepTraefikOff(k3sRuntimeOf(ctx.report.environment.context), ctx.report.environment.context);
@@ -45,7 +51,7 @@ export const removeTraefik: Fix = {
   async plan(ctx) {
     const charts = (await ctx.sources.kube.list("helmcharts", ctx.signal)) as HelmChart[];
     const found = TRAEFIK_CHARTS.map((n) => charts.find((c) => c.metadata.namespace === "kube-system" && c.metadata.name === n)).filter((c): c is HelmChart => !!c);
-    const notes = [disableNote(ctx)];
+    const notes = [await disableNote(ctx)];
     const plan: FixPlan = { fixId: "remove-traefik", steps: [], refusal: null, automatic: true, notes, state: [] as PlannedObject[] };
     if (found.length === 0) {
       plan.refusal = "there is no HelmChart kube-system/traefik or traefik-crd: this traefik was not installed by k3s' helm-controller; remove it the way it was installed (e.g. helm uninstall)";

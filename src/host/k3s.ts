@@ -65,3 +65,75 @@ export function nodeK3sArgs(node: { metadata: { annotations?: Record<string, str
     return [];
   }
 }
+
+/** k3d's major version, as far as it changes how k3s arguments are passed. */
+export type K3dMajor = 1 | 3 | 4 | 5;
+
+/**
+ * The major k3d version that created a cluster's containers, and what told
+ * it. Read, first hit wins:
+ * - k3d v1.x labels (`component=server|worker`, k3d v1.7.0 cli/container.go) → 1;
+ * - the `k3d.version` label (`DefaultObjectLabelsVar`, set since k3d v4.2.0,
+ *   pkg/types/types.go) → its major;
+ * - the serverlb image tag (`rancher/k3d-proxy:<k3d version>` v3/v4,
+ *   `ghcr.io/k3d-io/k3d-proxy:<version>` v5; pkg/types DefaultLBImageRepo) → its major;
+ * - a serverlb without the `k3d.cluster` label (v3.0–v3.4 created it with the
+ *   default labels only, pkg/cluster/cluster.go) → 3.
+ * Null when none says (e.g. k3d v4.0/v4.1 with `--no-lb`). `cluster` limits
+ * the containers read to that k3d cluster.
+ */
+export function k3dMajorVersion(containers: readonly ContainerInspect[], cluster?: string | null): { major: K3dMajor; basis: string } | null {
+  const mine = containers.filter((c) => {
+    const id = k3dIdentity(c);
+    return id !== null && (!cluster || id.cluster === cluster);
+  });
+  const asMajor = (n: number): K3dMajor | null => (n === 1 || n === 3 || n === 4 || n === 5 ? n : null);
+  const v1 = mine.find((c) => k3dIdentity(c)?.era === "v1");
+  if (v1) return { major: 1, basis: `container ${v1.Name.replace(/^\//, "")} has k3d v1's labels (component=${v1.Config?.Labels?.["component"]})` };
+  for (const c of mine) {
+    const v = c.Config?.Labels?.["k3d.version"];
+    const m = v ? /^v?(\d+)\./.exec(v) : null;
+    const major = m ? asMajor(Number(m[1])) : null;
+    if (major) return { major, basis: `label k3d.version=${v}` };
+  }
+  const lb = mine.find((c) => k3dIdentity(c)?.role === "loadbalancer");
+  if (lb) {
+    const image = lb.Config?.Image ?? "";
+    const m = /k3d-proxy:v?(\d+)\.\d+/.exec(image);
+    const major = m ? asMajor(Number(m[1])) : null;
+    if (major) return { major, basis: `serverlb image ${image}` };
+    if (lb.Config?.Labels?.["k3d.cluster"] === undefined) return { major: 3, basis: `serverlb ${lb.Name.replace(/^\//, "")} without a k3d.cluster label (k3d v3)` };
+  }
+  return null;
+}
+
+/**
+ * How to create a k3d cluster whose k3s servers do not deploy traefik, in the
+ * syntax of that k3d version (k3d cannot change k3s arguments of an existing
+ * cluster: it is recreated). Sources, per era:
+ * - v1.x: `k3d create --server-arg --no-deploy --server-arg traefik`
+ *   (cli/commands.go `server-arg`; k3d-io/k3d#104, 2019);
+ * - v3.x: `k3d cluster create NAME --k3s-server-arg --disable=traefik`
+ *   (cmd/cluster/clusterCreate.go `k3s-server-arg`; docs/faq/faq.md v3.4.0;
+ *   docs/faq/v1vsv3-comparison.md "--server-arg -> --k3s-server-arg");
+ * - v4.x: the same flag, or the config file (apiVersion k3d.io/v1alpha2)
+ *   `options.k3s.extraServerArgs: [--disable=traefik]` (docs/usage/configfile.md v4.4.8);
+ * - v5.x: `--k3s-arg "--disable=traefik@server:*"` (node filters, cmd/cluster/clusterCreate.go
+ *   v5.0.0 example `--k3s-arg "--disable=traefik@server:0"`), or
+ *   `options.k3s.extraArgs: [{arg: --disable=traefik, nodeFilters: [server:*]}]`.
+ * An unknown version gets v5's syntax (today's k3d) and says so.
+ */
+export function keepTraefikOffK3d(major: K3dMajor | null, cluster: string | null): string {
+  const name = cluster ?? "NAME";
+  switch (major) {
+    case 1:
+      return `keep traefik from coming back at the next server start: k3d v1 passes k3s flags with --server-arg; recreate the cluster with \`k3d create --name ${name} --server-arg --no-deploy --server-arg traefik\``;
+    case 3:
+      return `keep traefik from coming back at the next server start: k3d v3 passes k3s flags with --k3s-server-arg; recreate the cluster with \`k3d cluster create ${name} --k3s-server-arg --disable=traefik\``;
+    case 4:
+      return `keep traefik from coming back at the next server start: add to the k3d config (k3d.io/v1alpha2) options.k3s.extraServerArgs: [--disable=traefik] (or create the cluster with k3d cluster create ${name} --k3s-server-arg --disable=traefik)`;
+    case 5:
+    case null:
+      return `keep traefik from coming back at the next server start: add to the k3d config options.k3s.extraArgs: [{arg: "--disable=traefik", nodeFilters: ["server:*"]}] (or create the cluster with k3d cluster create ${name} --k3s-arg "--disable=traefik@server:*")${major === null ? " — the syntax of k3d v5; k3d v4 and older use --k3s-server-arg --disable=traefik" : ""}`;
+  }
+}

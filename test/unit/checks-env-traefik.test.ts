@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from "vitest";
 import check from "../../checks/env/traefik-stays-disabled.js";
-import { disablesTraefik } from "../../src/host/k3s.js";
+import { disablesTraefik, k3dMajorVersion } from "../../src/host/k3s.js";
 import type { CheckContext } from "../../src/engine/types.js";
 import type { HelmChart } from "../../src/kube/types.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
@@ -75,5 +75,52 @@ describe("env.traefik-stays-disabled (ND008)", () => {
     expect(out.status).toBe("skip");
     if (typeof summary === "string") expect(out.summary).toBe(summary);
     else expect(out.summary).toMatch(summary);
+  });
+
+  const withLabels = (c: ContainerInspect, labels: Record<string, string>, image?: string): ContainerInspect => ({ ...c, Config: { ...c.Config, Labels: labels, ...(image ? { Image: image } : {}) } }) as ContainerInspect;
+  it.each([
+    {
+      era: "k3d v1 (labels component=server, cluster=openchoreo)",
+      containers: [withLabels(server("k3d-openchoreo-server", ["server", "--https-listen-port", "6443"]), { app: "k3d", component: "server", cluster: "openchoreo" })],
+      details: "k3d v1 (container k3d-openchoreo-server has k3d v1's labels (component=server)): k3d v1 passes k3s flags with --server-arg; recreate the cluster with `k3d create --name openchoreo --server-arg --no-deploy --server-arg traefik`.",
+    },
+    {
+      era: "k3d v3 (serverlb docker.io/rancher/k3d-proxy:v3.4.0)",
+      containers: [server("k3d-openchoreo-server-0", K3S_ARGS), withLabels(server("k3d-openchoreo-serverlb", [], "loadbalancer"), { app: "k3d", "k3d.role": "loadbalancer" }, "docker.io/rancher/k3d-proxy:v3.4.0")],
+      details: "k3d v3 (serverlb image docker.io/rancher/k3d-proxy:v3.4.0): k3d v3 passes k3s flags with --k3s-server-arg; recreate the cluster with `k3d cluster create openchoreo --k3s-server-arg --disable=traefik`.",
+    },
+    {
+      era: "k3d v4 (label k3d.version=v4.4.8)",
+      containers: [withLabels(server("k3d-openchoreo-server-0", K3S_ARGS), { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "server", "k3d.version": "v4.4.8" })],
+      details: "k3d v4 (label k3d.version=v4.4.8): add to the k3d config (k3d.io/v1alpha2) options.k3s.extraServerArgs: [--disable=traefik] (or create the cluster with k3d cluster create openchoreo --k3s-server-arg --disable=traefik).",
+    },
+    {
+      era: "k3d v5 (serverlb ghcr.io/k3d-io/k3d-proxy:5.6.0)",
+      containers: [server("k3d-openchoreo-server-0", K3S_ARGS), withLabels(server("k3d-openchoreo-serverlb", [], "loadbalancer"), { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "loadbalancer" }, "ghcr.io/k3d-io/k3d-proxy:5.6.0")],
+      details: 'k3d v5 (serverlb image ghcr.io/k3d-io/k3d-proxy:5.6.0): add to the k3d config options.k3s.extraArgs: [{arg: "--disable=traefik", nodeFilters: ["server:*"]}] (or create the cluster with k3d cluster create openchoreo --k3s-arg "--disable=traefik@server:*").',
+    },
+  ])("gives the keep-off syntax of $era", async ({ containers, details }) => {
+    const out = await check.run(ctx({ containers, kube: { helmcharts: [] } }));
+    expect(out.status).toBe("warn");
+    expect(out.details).toBe(`Deleting the HelmCharts removed traefik for now. Make it last — ${details}`);
+  });
+});
+
+describe("k3dMajorVersion", () => {
+  it("is null when no container of the cluster tells (no k3d.version label, no serverlb)", () => {
+    expect(k3dMajorVersion([])).toBeNull();
+    expect(k3dMajorVersion([server("k3d-openchoreo-server-0", K3S_ARGS)])).toBeNull();
+  });
+
+  it("reads only the named cluster's containers", () => {
+    const other = { ...server("k3d-old-server-0", K3S_ARGS), Config: { Labels: { app: "k3d", "k3d.cluster": "old", "k3d.role": "server", "k3d.version": "v4.4.8" } } } as unknown as ContainerInspect;
+    const mine = { ...server("k3d-openchoreo-server-0", K3S_ARGS), Config: { Labels: { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "server", "k3d.version": "v5.8.3" } } } as unknown as ContainerInspect;
+    expect(k3dMajorVersion([other, mine], "openchoreo")).toEqual({ major: 5, basis: "label k3d.version=v5.8.3" });
+    expect(k3dMajorVersion([other, mine], "old")?.major).toBe(4);
+  });
+
+  it("ignores a serverlb image tag that is no version (latest)", () => {
+    const lb = { ...server("k3d-openchoreo-serverlb", []), Config: { Image: "ghcr.io/k3d-io/k3d-proxy:latest", Labels: { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "loadbalancer" } } } as unknown as ContainerInspect;
+    expect(k3dMajorVersion([lb])).toBeNull();
   });
 });

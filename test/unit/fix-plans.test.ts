@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { parseTarget } from "../../src/engine/target.js";
 import type { ContainerFact, PathFacts, ServiceFact } from "../../src/engine/types.js";
+import type { ContainerInspect } from "../../src/sources/types.js";
 import { planLines, splitFixArgs } from "../../src/commands/fix.js";
 import { hostsEntry } from "../../src/fixes/hosts-entry.js";
 import { isFixId } from "../../src/fixes/index.js";
@@ -415,9 +416,38 @@ describe("remove-traefik plan", () => {
     });
   });
 
-  it("tells a k3d user to disable traefik in the k3d config, naming the cluster", async () => {
+  it("tells a k3d user to disable traefik in the k3d config, naming the cluster, in v5 syntax when no container tells the version", async () => {
     const plan = await removeTraefik.plan(ctxFor({ environment: { flavor: "k3d", cluster: "openchoreo", context: "k3d-openchoreo" }, data: { kube: { helmcharts: [chart("traefik")] } } }));
-    expect(plan.notes).toEqual([DISABLE_K3D]);
+    expect(plan.notes).toEqual([`${DISABLE_K3D} — the syntax of k3d v5; k3d v4 and older use --k3s-server-arg --disable=traefik`]);
+  });
+
+  // One container per k3d era, labelled and named as that k3d version creates them (src/host/k3s.ts k3dMajorVersion).
+  const k3dContainer = (name: string, labels: Record<string, string>, image = "docker.io/rancher/k3s:v1.18.9-k3s1"): ContainerInspect =>
+    ({ Id: `${name}-id`, Name: `/${name}`, State: { Status: "running", Running: true }, Config: { Image: image, Labels: labels }, HostConfig: {}, NetworkSettings: { Networks: {} } }) as unknown as ContainerInspect;
+  it.each([
+    {
+      era: "k3d v1 (component=server labels)",
+      containers: [k3dContainer("k3d-openchoreo-server", { app: "k3d", component: "server", cluster: "openchoreo" }, "docker.io/rancher/k3s:v0.10.2")],
+      note: "keep traefik from coming back at the next server start: k3d v1 passes k3s flags with --server-arg; recreate the cluster with `k3d create --name openchoreo --server-arg --no-deploy --server-arg traefik`",
+    },
+    {
+      era: "k3d v3 (serverlb rancher/k3d-proxy:v3.4.0 without k3d.cluster)",
+      containers: [k3dContainer("k3d-openchoreo-server-0", { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "server" }), k3dContainer("k3d-openchoreo-serverlb", { app: "k3d", "k3d.role": "loadbalancer" }, "docker.io/rancher/k3d-proxy:v3.4.0")],
+      note: "keep traefik from coming back at the next server start: k3d v3 passes k3s flags with --k3s-server-arg; recreate the cluster with `k3d cluster create openchoreo --k3s-server-arg --disable=traefik`",
+    },
+    {
+      era: "k3d v4 (label k3d.version=v4.4.8)",
+      containers: [k3dContainer("k3d-openchoreo-server-0", { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "server", "k3d.version": "v4.4.8" })],
+      note: "keep traefik from coming back at the next server start: add to the k3d config (k3d.io/v1alpha2) options.k3s.extraServerArgs: [--disable=traefik] (or create the cluster with k3d cluster create openchoreo --k3s-server-arg --disable=traefik)",
+    },
+    {
+      era: "k3d v5 (label k3d.version=v5.6.0)",
+      containers: [k3dContainer("k3d-openchoreo-server-0", { app: "k3d", "k3d.cluster": "openchoreo", "k3d.role": "server", "k3d.version": "v5.6.0" })],
+      note: DISABLE_K3D,
+    },
+  ])("gives the keep-off syntax of $era", async ({ containers, note }) => {
+    const plan = await removeTraefik.plan(ctxFor({ environment: { flavor: "k3d", cluster: "openchoreo", context: "k3d-openchoreo" }, data: { containers, kube: { helmcharts: [chart("traefik")] } } }));
+    expect(plan.notes).toEqual([note]);
   });
 
   it.each([
