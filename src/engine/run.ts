@@ -444,7 +444,14 @@ export function toResolution(f: PathFacts): Resolution {
       ? { kind: f.forwarder.kind, pid: f.forwarder.pid, upstream: f.forwarder.upstream, ...(f.forwarderChain?.length ? { chain: f.forwarderChain } : {}) }
       : null,
     container: f.container ? { name: f.container.name, hostPort: f.container.hostPort, containerPort: f.container.containerPort } : null,
-    node: f.node ? { name: f.node.name, address: f.node.address, local: f.node.local } : null,
+    node: f.node
+      ? {
+          name: f.node.name,
+          address: f.node.address,
+          local: f.node.local,
+          ...(f.node.forwardedBy ? { forwardedBy: { tool: f.node.forwardedBy.tool, instance: f.node.forwardedBy.instance, listen: f.node.forwardedBy.listen } } : {}),
+        }
+      : null,
     service: f.service ? { namespace: f.service.namespace, name: f.service.name, type: f.service.type, port: f.service.port } : null,
     gateway: f.gateway ? { namespace: f.gateway.namespace, name: f.gateway.name, listener: f.gateway.listener } : null,
     route: f.route ? { kind: f.route.kind, namespace: f.route.namespace, name: f.route.name, rule: f.route.rule } : null,

@@ -213,7 +213,8 @@ function formatValue(v: unknown): string {
 
 /**
  * The objects the request traverses, as one line:
- * "127.0.0.1 -> 0.0.0.0:8080 docker-proxy -> container k3d-x-serverlb 8080:80 -> Service ns/name LoadBalancer:80 -> …".
+ * "127.0.0.1 -> 0.0.0.0:8080 docker-proxy -> container k3d-x-serverlb 8080:80 -> Service ns/name LoadBalancer:80 -> …";
+ * a node reached without a container is named (`node devbox (this host)`, `node colima (Colima VM, instance colima)`).
  * Empty when nothing was resolved.
  */
 export function resolutionLine(r: Resolution | null | undefined): string {
@@ -224,6 +225,11 @@ export function resolutionLine(r: Resolution | null | undefined): string {
   if (r.forwarder?.chain?.length) for (const h of r.forwarder.chain) parts.push(`${h.owner} on ${h.listen}${h.upstream ? ` to ${h.upstream}` : ""}`);
   else if (r.forwarder) parts.push(`${r.forwarder.kind}${r.forwarder.upstream ? ` to ${r.forwarder.upstream}` : ""}`);
   if (r.container) parts.push(`container ${r.container.name} ${r.container.hostPort}:${r.container.containerPort}`);
+  if (r.node) {
+    const vm = r.node.forwardedBy;
+    const tool = vm ? ({ lima: "Lima", colima: "Colima", "rancher-desktop": "Rancher Desktop" } as Record<string, string>)[vm.tool] ?? vm.tool : "";
+    parts.push(`node ${r.node.name}${r.node.local ? " (this host)" : vm ? ` (${tool} VM${vm.instance ? `, instance ${vm.instance}` : ""})` : ""}`);
+  }
   if (r.service) parts.push(`Service ${r.service.namespace}/${r.service.name} ${r.service.type}:${r.service.port}`);
   if (r.gateway) parts.push(`Gateway ${r.gateway.namespace}/${r.gateway.name}${r.gateway.listener ? ` listener ${r.gateway.listener}` : ""}`);
   if (r.route) parts.push(`${r.route.kind} ${r.route.namespace}/${r.route.name} rule ${r.route.rule}`);

@@ -78,7 +78,13 @@ export interface Resolution {
   forwarder: { kind: string; pid: number | null; upstream: string | null; chain?: { listen: string; owner: string; kind: string; upstream: string | null }[] } | null;
   container: { name: string; hostPort: number; containerPort: number } | null;
   /** The node the address reaches directly (k3s on this host or a VM, no node container); absent on older reports. */
-  node?: { name: string; address: string; local: boolean } | null;
+  node?: {
+    name: string;
+    address: string;
+    local: boolean;
+    /** The desktop VM tool (`lima`, `colima`, `rancher-desktop`) whose port forwarder carries the port into this node's VM, its Lima instance and the forwarder's socket; absent when the address reaches the node directly. */
+    forwardedBy?: { tool: string; instance: string | null; listen: string };
+  } | null;
   service: { namespace: string; name: string; type: string; port: number } | null;
   gateway: { namespace: string; name: string; listener: string | null } | null;
   route: { kind: "HTTPRoute" | "Ingress"; namespace: string; name: string; rule: number } | null;
