@@ -12,6 +12,7 @@ import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import nodeIdentified from "../../checks/host-port/node-identified.js";
 import vmPortForwarded from "../../checks/host-port/vm-port-forwarded.js";
 import vmForwardReachesNode from "../../checks/forwarder/vm-forward-reaches-node.js";
+import { resolutionLine } from "../../src/report/format.js";
 
 // ------------------------------------------------------------------ fixtures
 
@@ -324,5 +325,16 @@ describe("the forwarder check's taker names", () => {
     const ctx: CheckContext = { ...memorySources(data), target: toTarget("http://localhost:8080/"), facts: { address: "127.0.0.1", node: colimaNode } as PathFacts, options: defaults, signal: new AbortController().signal };
     const out = await vmForwardReachesNode.run(ctx);
     expect(out.summary).toContain("LoadBalancer Service default/hello");
+  });
+});
+
+describe("the Through line of a path", () => {
+  it("names the VM tool and instance whose forwarder leads into the node, and a k3s host as this host", () => {
+    const base = { address: "127.0.0.1", listener: { address: "0.0.0.0", port: 8080, process: "limactl", pid: 2874 }, forwarder: null, container: null, gateway: null, route: null, backend: null };
+    const service = { namespace: "default", name: "hello", type: "LoadBalancer", port: 8080 };
+    expect(resolutionLine({ ...base, service, node: { name: "colima", address: "192.168.5.15", local: false, forwardedBy: { tool: "colima", instance: "colima", listen: "0.0.0.0:8080" } } })).toBe(
+      "127.0.0.1 -> 0.0.0.0:8080 limactl -> node colima (Colima VM, instance colima) -> Service default/hello LoadBalancer:8080",
+    );
+    expect(resolutionLine({ ...base, listener: null, service, node: { name: "devbox", address: "192.168.1.50", local: true } })).toBe("127.0.0.1 -> node devbox (this host) -> Service default/hello LoadBalancer:8080");
   });
 });
