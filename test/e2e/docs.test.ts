@@ -76,7 +76,7 @@ describe("checks and explain", () => {
       expect(r.stdout, c.code).toContain(`${c.code} ${c.id} (hop ${c.hop})`);
       expect(r.stdout, c.code).toMatch(/Why it happens: .+/);
     }
-  });
+  }, 300_000); // one CLI start per registered code, one after another: the time grows with the registry and the machine's load
 
   it("refuses an unknown code with exit 2", async () => {
     const r = await runCli(["explain", "ND999"]);
