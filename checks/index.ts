@@ -24,6 +24,7 @@ import forwarderChainComplete from "./forwarder/chain-complete.js";
 import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
 import forwarderPortForwardsDurable from "./forwarder/port-forwards-durable.js";
 import forwarderVmForwardReachesNode from "./forwarder/vm-forward-reaches-node.js";
+import forwarderRecordedForwardRunning from "./forwarder/recorded-forward-running.js";
 import containerPublishesPort from "./container/publishes-port.js";
 import containerRunning from "./container/running.js";
 import serviceReceivesPort from "./service/receives-port.js";
@@ -68,6 +69,7 @@ export const checks: readonly Check[] = [
   forwarderContainerProcessAlive, // ND303
   forwarderPortForwardsDurable, // ND304
   forwarderVmForwardReachesNode, // ND305
+  forwarderRecordedForwardRunning, // ND307
   containerPublishesPort, // ND401
   containerRunning, // ND402
   serviceReceivesPort, // ND501

@@ -81,7 +81,7 @@ async function forwardedNodePortPlan(ctx: FixContext, plan: FixPlan): Promise<Fi
 
 export const serviceToNodePort: Fix = {
   ...FIXES["service-to-nodeport"],
-  answers: ["service.receives-port", "forwarder.container-process-alive"],
+  answers: ["service.receives-port", "forwarder.container-process-alive", "forwarder.recorded-forward-running"],
   async plan(ctx) {
     const plan: FixPlan = { fixId: "service-to-nodeport", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });

@@ -37,6 +37,12 @@ export interface LabState {
    * `host/interfaces.yaml`). Optional: absent or missing file = loopback only.
    */
   interfacesFile?: string;
+  /**
+   * The scenario's `workdir/` directory, absolute: the working tree whose
+   * recorded port-forwards (Makefile, scripts, package.json, skaffold.yaml …)
+   * netdoctor reads instead of the current directory. Absent = none.
+   */
+  workdir?: string;
   /** Names the lab's resolver answers, beyond the hosts file (`localhost` is always loopback). */
   resolver: Record<string, string[]>;
   /**

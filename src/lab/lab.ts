@@ -6,6 +6,7 @@
  * consistently in every object that names them, unless `keepPorts` is asked
  * and the ports are free.
  */
+import { existsSync } from "node:fs";
 import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
 import { onExitCleanup } from "../lifecycle.js";
 import { randomBytes } from "node:crypto";
@@ -279,6 +280,7 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
       resolvConfFile: files.resolvConf,
       resolver: s.resolver,
       interfacesFile: files.interfaces,
+      ...(existsSync(path.join(s.dir, "workdir")) ? { workdir: path.join(s.dir, "workdir") } : {}),
       probeMap: traffic!.probeMap(),
       loopbackOnly: true,
       portMap: Object.fromEntries([...portMap.entries()].map(([k, v]) => [String(k), v])),

@@ -4,6 +4,7 @@
  * (no sockets) and as the base of the recorded (bundle) source.
  */
 import type { HostListener } from "../engine/types.js";
+import type { RecordedForward } from "../host/recorded-forwards.js";
 import { KIND_INFO, type KindMap, type KubeKind } from "../kube/types.js";
 import {
   SourceError,
@@ -49,6 +50,8 @@ export interface MemoryData {
   hosts?: { path: string; entries: HostsEntry[] };
   /** What `host.interfaces()` answers; absent = the method is not offered. */
   interfaces?: HostInterface[];
+  /** What `host.recordedForwards()` answers; absent = the method is not offered. */
+  recordedForwards?: RecordedForward[];
   /** What `host.resolverConfig()` answers; absent = the method is not offered. */
   resolverConfig?: ResolverConfig;
   /** name → addresses the system resolver returns (absent = ENOTFOUND). */
@@ -139,6 +142,7 @@ export function memorySources(data: MemoryData): Sources & { kube: KubeSource } 
     },
     ...(data.resolverConfig ? { resolverConfig: async () => data.resolverConfig! } : {}),
     ...(data.interfaces ? { interfaces: async () => data.interfaces! } : {}),
+    ...(data.recordedForwards ? { recordedForwards: async () => data.recordedForwards! } : {}),
     async resolve(name): Promise<ResolveResult> {
       const fromHosts = (data.hosts?.entries ?? []).filter((e) => e.names.includes(name)).map((e) => e.address);
       const addrs = fromHosts.length ? fromHosts : (data.resolve?.[name] ?? (name === "localhost" ? ["127.0.0.1"] : []));

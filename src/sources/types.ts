@@ -220,7 +220,19 @@ export interface HostSource {
    * Memoised; never throws.
    */
   interfaces?(signal: AbortSignal): Promise<HostInterface[]>;
+  /**
+   * Port-forwards recorded in the working tree netdoctor runs in (the current
+   * directory; under the lab, the scenario's `workdir/`): Makefile, shell
+   * scripts, package.json, .vscode/tasks.json, devcontainer.json,
+   * skaffold.yaml, Tiltfile (src/host/recorded-forwards.ts). Local ports are
+   * host ports (remapped under the lab as every host port is). Optional:
+   * sources that cannot read a working tree (bundles) leave it out. Memoised;
+   * never throws.
+   */
+  recordedForwards?(signal: AbortSignal): Promise<RecordedForward[]>;
 }
+
+import type { RecordedForward } from "../host/recorded-forwards.js";
 
 /**
  * Classification of an end-to-end answer (DESIGN §2). Exact strings from

@@ -103,3 +103,24 @@ describe("a dead forwarder that left no process", () => {
     expect(p.resolution.forwarder).toMatchObject({ kind: "kubectl-port-forward", pid: null, upstream: "default/svc/console:3000" });
   });
 });
+
+describe("a host-side forwarder that died, recorded in the working tree", () => {
+  it("names the Makefile line of the dead kubectl port-forward as the root cause of the refused port, with its Service's NodePort", async () => {
+    const r = await runCli(["--lab", "host-workdir-portforward-dead", "--json"]);
+    const p = (JSON.parse(r.stdout) as Report).paths.find((x) => x.target.path === "/" && x.status === "fail")!;
+    expect(p.verdict).toMatchObject({ hop: "host-port", checkId: "host-port.accepts-connections", rootCause: { hop: "forwarder", checkId: "forwarder.recorded-forward-running", code: "ND307" } });
+    expect(p.verdict!.rootCause!.summary).toContain("where Makefile:11 records `kubectl -n envoy-gateway-system port-forward svc/envoy-default-eg-e41e7b31 8888:80 > /tmp/pf.log 2>&1 &`");
+    const c = p.checks.find((x) => x.code === "ND307")!;
+    expect(c.evidence).toMatchObject({ service: { namespace: "envoy-gateway-system", name: "envoy-default-eg-e41e7b31", nodePort: 30080 } });
+    expect(c.fixes).toEqual(["socat-forward"]);
+  });
+
+  it("relates skaffold's running kubectl port-forward to the portForward entry of skaffold.yaml, and passes", async () => {
+    const r = await runCli(["--lab", "host-workdir-skaffold-forward-running", "--json"]);
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout) as Report;
+    const c = report.paths[0]!.checks.find((x) => x.code === "ND307")!;
+    expect(c.status).toBe("pass");
+    expect(c.summary).toMatch(/^kubectl \(pid 61488\) serves port \d+, the forward skaffold\.yaml:12 records/);
+  });
+});

@@ -15,6 +15,8 @@ import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
 import { listForwards, socatCommand } from "../../fixes/forwards.js";
 import { isLoopback } from "./lab-state.js";
 import { LOOPBACK_INTERFACES, parseInterfaces } from "../../host/interfaces.js";
+import { recordedForwards, type RecordedForward } from "../../host/recorded-forwards.js";
+import { readWorkdir } from "../../host/workdir.js";
 import { SourceError, type HostInterface, type HostSource, type HostsEntry, type ResolveResult, type ResolverConfig } from "../types.js";
 
 /** One LISTEN socket from `/proc/net/tcp{,6}`. */
@@ -259,6 +261,8 @@ export interface HostSourceOptions {
   /** Root of procfs (tests), default `/proc`. */
   procRoot?: string;
   env?: NodeJS.ProcessEnv;
+  /** The working tree whose recorded port-forwards are read (default: the current directory; the lab's `workdir` under the lab). */
+  workdir?: string;
 }
 
 /** Reject with SourceError `timeout` when `signal` aborts first; a late answer of `p` is dropped (observed), never thrown unobserved. */
@@ -420,6 +424,15 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     }
   }
 
+  // Port-forwards the working tree records; under the lab, from the scenario's workdir/ with host ports remapped.
+  const recorded = once(async (): Promise<RecordedForward[]> => {
+    const dir = opts.workdir ?? (lab ? lab.workdir : process.cwd());
+    if (!dir) return [];
+    const found = recordedForwards(await readWorkdir(dir));
+    if (!lab) return found;
+    return found.map((f) => ({ ...f, local: lab.portMap[String(f.local)] ?? f.local }));
+  });
+
   return {
     platform: () => platform,
     listeners: (signal) => withSignal(listeners(), signal, "listeners"),
@@ -427,5 +440,6 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     resolve: (name, signal) => withSignal(lab ? labResolve(name) : systemResolve(name), signal, `resolve ${name}`),
     resolverConfig: (signal) => withSignal(resolverConfig(), signal, "resolver"),
     interfaces: (signal) => withSignal(interfaces(), signal, "interfaces"),
+    recordedForwards: (signal) => withSignal(recorded(), signal, "recorded port-forwards"),
   };
 }

@@ -121,4 +121,5 @@ export function startReads(sources: Sources, signal: AbortSignal): void {
   quiet(sources.host.listeners(signal));
   quiet(sources.host.hostsFile(signal));
   if (sources.host.interfaces) quiet(sources.host.interfaces(signal));
+  if (sources.host.recordedForwards) quiet(sources.host.recordedForwards(signal));
 }

@@ -1,0 +1,127 @@
+/**
+ * Why this matters: `make port-forward`, `npm run pf`, a VS Code task,
+ * skaffold dev or tilt up started a `kubectl port-forward` on this port some
+ * time ago. kubectl port-forward exits when its pod is replaced (and the
+ * tools' forwards end with the tool), leaving nothing behind: the port is
+ * simply refused. The working tree still records what ran there, so the
+ * refusal can be named — and replaced with a forward that survives pod
+ * restarts (a socat forward to a node's NodePort).
+ */
+import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type Deployment, type FixId, type ForwarderFact, type Service } from "../../src/index.js";
+import { isAnyAddress, isLoopback } from "../../src/host/addresses.js";
+import { parseForwarderCommand } from "../../src/host/forwarders.js";
+import type { RecordedForward } from "../../src/host/recorded-forwards.js";
+import { matchesLabelSelector, serviceSelects } from "../../src/kube/helpers.js";
+import { nodePortOf } from "./kube-target.js";
+
+/** Whether a forward bound to `addresses` receives connections to `address` (kubectl's `localhost` binds 127.0.0.1 and ::1). */
+function covers(addresses: readonly string[], address: string): boolean {
+  return addresses.some((a) => isAnyAddress(a) || (a === "localhost" ? isLoopback(address) : a === address || (isLoopback(a) && isLoopback(address) && a === "127.0.0.1" && address === "localhost")));
+}
+
+/** The namespace a record forwards into: its own, else the kubeconfig context's. */
+function namespaceOf(ctx: CheckContext, r: RecordedForward): string {
+  if (r.namespace) return r.namespace;
+  try {
+    return ctx.kube.info().namespace;
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+    return "default";
+  }
+}
+
+/**
+ * The Service behind a record: the named Service, or — for a workload (a
+ * Tilt resource, `deploy/x`) — a Service of its namespace selecting the
+ * workload's pods on the remote port. Null when none exists.
+ */
+function serviceOf(r: RecordedForward, ns: string, services: Service[], deployments: Deployment[]): { svc: Service; port: number | string } | null {
+  if (r.target.type === "service") {
+    const svc = services.find((s) => s.metadata.namespace === ns && s.metadata.name === r.target.name);
+    return svc ? { svc, port: r.remote } : null;
+  }
+  if (r.target.type !== "deployment") return null;
+  const d = deployments.find((x) => x.metadata.namespace === ns && x.metadata.name === r.target.name);
+  const labels = d?.spec.template.metadata?.labels ?? {};
+  for (const s of services) {
+    if (s.metadata.namespace !== ns || !s.spec.selector || !serviceSelects(s.spec.selector, labels)) continue;
+    if (d && !matchesLabelSelector(labels, d.spec.selector)) continue;
+    const sp = (s.spec.ports ?? []).find((p) => String(p.targetPort ?? p.port) === String(r.remote) || p.port === r.remote);
+    if (sp) return { svc: s, port: sp.port };
+  }
+  return null;
+}
+
+export default defineCheck({
+  id: "forwarder.recorded-forward-running",
+  code: "ND307",
+  hop: "forwarder",
+  title: "the port-forward the working tree records for this port is running",
+  after: ["host-port.accepts-connections", "host-port.listener-identified", "container.publishes-port"],
+  fixes: ["socat-forward", "service-to-nodeport"],
+  explain: {
+    meaning:
+      "netdoctor reads the working tree it runs in (Makefile, *.sh at the top and in scripts/, package.json scripts, .vscode/tasks.json, devcontainer.json post*Command, skaffold.yaml portForward, Tiltfile port_forwards; each file at most 256 KiB, no symlink out of the tree) for port-forwards, and relates one whose local port is the target port to what listens there.",
+    causes:
+      "`kubectl port-forward` exits when the pod it picked is replaced (a rollout, a crash, a node restart) and never re-attaches; one started with `&` in a Makefile or script also dies with its terminal; skaffold's and Tilt's forwards end when `skaffold dev` / `tilt up` ends. Nothing is left listening, so the port is refused.",
+    fix:
+      "Re-run the recorded command for now; for a forward that survives pod restarts, give the Service a NodePort (`netdoctor fix service-to-nodeport`) and forward to a node (`netdoctor fix socat-forward`), or publish the NodePort through the cluster's port mappings.",
+    links: ["https://kubernetes.io/docs/reference/kubectl/generated/kubectl_port-forward/", "https://skaffold.dev/docs/port-forwarding/", "https://docs.tilt.dev/api.html#api.k8s_resource", "https://github.com/kubernetes/kubectl/issues/1416"],
+  },
+  async run(ctx) {
+    const target = ctx.target;
+    if (!target) return skip("not applicable: no target (environment run)");
+    if (!ctx.host.recordedForwards) return skip("not applicable: this source cannot read a working tree (a bundle)");
+    const address = ctx.facts.address ?? ctx.options.hostAddress;
+    const records = (await ctx.host.recordedForwards(ctx.signal)).filter((r) => r.local === target.port && covers(r.addresses, address));
+    if (!records.length) return skip(`not applicable: the working tree records no port-forward for port ${target.port}`);
+    const rec = records[0]!;
+    const evidence: Record<string, unknown> = { recorded: records.map((r) => ({ where: r.where, tool: r.tool, text: r.text })) };
+    const listener = ctx.facts.listener;
+    if (listener) {
+      const cmd = parseForwarderCommand(listener.command, listener.process);
+      const owner = `${listener.process ?? "pid"}${listener.pid !== undefined ? ` (pid ${listener.pid})` : ""}`;
+      if (cmd.kind === "kubectl-port-forward" || /^(kubectl|skaffold|tilt)$/.test(listener.process ?? "")) {
+        return pass(`${owner} serves port ${target.port}, the forward ${rec.where} records (${rec.text})`, { evidence });
+      }
+      return skip(`not applicable: ${owner} holds port ${target.port}, not the forward ${rec.where} records`, { evidence });
+    }
+    if (ctx.facts.connect === "connected" || ctx.facts.container) return skip(`not applicable: port ${target.port} is served without a listening process on this host`, { evidence });
+    const ns = namespaceOf(ctx, rec);
+    let services: Service[] = [];
+    let deployments: Deployment[] = [];
+    try {
+      [services, deployments] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("deployments", ctx.signal)]);
+    } catch (e) {
+      if (!isSourceError(e)) throw e;
+    }
+    const found = serviceOf(rec, ns, services, deployments);
+    const fixes: FixId[] = [];
+    const notes: string[] = [];
+    let facts: { forwarder: ForwarderFact } | undefined;
+    if (found) {
+      const { svc, port } = found;
+      const np = nodePortOf(svc, port);
+      const sp = (svc.spec.ports ?? []).find((p) => p.port === port || p.name === port);
+      evidence["service"] = { namespace: ns, name: svc.metadata.name, type: svc.spec.type ?? "ClusterIP", port: sp?.port ?? port, nodePort: np };
+      facts = { forwarder: { kind: "kubectl-port-forward", pid: null, upstream: `${ns}/svc/${svc.metadata.name}:${sp?.port ?? port}`, command: rec.text } };
+      if (np === null) {
+        fixes.push("service-to-nodeport", "socat-forward");
+        notes.push(`Service ${ns}/${svc.metadata.name} is ${svc.spec.type ?? "ClusterIP"} without a NodePort: give it one (\`netdoctor fix service-to-nodeport\`), then \`netdoctor fix socat-forward\` forwards port ${target.port} to a node, which survives pod restarts`);
+      } else {
+        fixes.push("socat-forward");
+        notes.push(`Service ${ns}/${svc.metadata.name} has NodePort ${np}: \`netdoctor fix socat-forward\` forwards port ${target.port} to a node's ${np}, which survives pod restarts`);
+      }
+    } else {
+      notes.push(`${rec.target.type === "service" ? "Service" : rec.target.type} ${ns}/${rec.target.name} does not exist (any more), so re-running the recorded command fails too: check the name and namespace in ${rec.where}`);
+    }
+    const tool = rec.tool === "kubectl" ? "kubectl port-forward" : rec.tool === "skaffold" ? "skaffold's port-forward" : "Tilt's port-forward";
+    return fail(`nothing listens on port ${target.port}, where ${rec.where} records \`${rec.text}\`: most likely that ${tool} is no longer running (it exits when its pod is replaced); expected it running, or a forward that survives pod restarts`, {
+      ...(facts ? { facts } : {}),
+      evidence,
+      fixes,
+      causes: ["host-port.accepts-connections", "container.publishes-port"],
+      details: `No process listens on port ${target.port} and no container publishes it, so every connection is refused. ${rec.where} starts ${tool} to ${rec.target.type}/${rec.target.name}${rec.namespace ? ` in ${rec.namespace}` : ""} on that port${records.length > 1 ? ` (also recorded in ${records.slice(1).map((r) => r.where).join(", ")})` : ""}. ${notes.map((n) => `${n}.`).join(" ")}`,
+    });
+  },
+});
