@@ -61,7 +61,10 @@ describe("a run whose deadline hits early", () => {
     expect(rep.discovery?.summary).toMatch(/^discovery did not finish in its half of the time left/);
     // The API server never answers: that is the finding, whichever way the deadline cut it.
     const api = allChecks(rep).find((c) => c.id === "env.api-reachable")!;
-    expect(["fail", "error"]).toContain(api.status);
+    const loaded = allChecks(rep).find((c) => c.id === "env.kubeconfig-loaded")!;
+    // On a machine loaded enough that even reading the kubeconfig outlived the 2 s, the API check is blocked by that deadline.
+    const blockedByDeadline = api.status === "skip" && api.blockedBy === "env.kubeconfig-loaded" && loaded.summary.startsWith("deadline: ");
+    expect(["fail", "error"].includes(api.status) || blockedByDeadline, `${api.status}: ${api.summary}`).toBe(true);
     expect(r.leftBehind).toEqual([]);
   });
 
