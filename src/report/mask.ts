@@ -61,18 +61,31 @@ export function maskHeaderValue(name: string, value: string): string {
   return maskCredentials(value);
 }
 
+/** Any of the token formats, in one pass: a string none of them can match skips the rules one by one (a superset: case-insensitive). */
+const ANY_SECRET_PATTERN = new RegExp(SECRET_PATTERNS.map((p) => `(?:${p.re.source})`).join("|"), "i");
+
+/** Texts already masked (a run repeats the same summaries in its events and its report); cleared when it grows past CACHE_LIMIT. */
+const cache = new Map<string, string>();
+const CACHE_LIMIT = 20_000;
+
 /** Every credential in a text masked (see the module comment): URL passwords, credential headers, bearer tokens, query credentials, JWTs, known token formats. */
 export function maskCredentials(text: string): string {
   if (text.length < 4) return text;
+  const known = cache.get(text);
+  if (known !== undefined) return known;
   let out = maskUrlCredentials(text);
   out = out.replace(HEADER_TEXT, (_m, name: string, sep: string, value: string) => `${name}${sep}${maskCredential(value)}`);
   out = out.replace(BEARER_TEXT, `$1$2${MASK}`);
   out = out.replace(QUERY_TEXT, `$1${MASK}`);
   out = out.replace(JWT_TEXT, MASK);
-  for (const p of SECRET_PATTERNS) {
-    p.re.lastIndex = 0;
-    out = out.replace(p.re, MASK);
+  if (ANY_SECRET_PATTERN.test(out)) {
+    for (const p of SECRET_PATTERNS) {
+      p.re.lastIndex = 0;
+      out = out.replace(p.re, MASK);
+    }
   }
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(text, out);
   return out;
 }
 
