@@ -80,7 +80,7 @@ interface Grammar {
   /** Short flags whose value is a shell command (nc `-c`, sh `-c`). */
   shortScript: ReadonlySet<string>;
   /** A positional form only this program has. */
-  positional?: (token: string, state: { positionals: string[] }) => boolean;
+  positional?: (token: string, state: { positionals: string[]; afterPath: boolean }) => boolean;
 }
 
 const HOSTNAME = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$/;
@@ -126,8 +126,15 @@ function grammarOf(program: string): Grammar | null {
   return null;
 }
 
-/** Subcommand words netdoctor reads or names: kubectl `port-forward`/`proxy`, k3s `server`/`agent`, contour `serve`/`envoy`. */
-const SUBCOMMANDS = new Set(["port-forward", "proxy", "server", "agent", "serve", "envoy", "shutdown-manager", "bootstrap", "certgen", "controller", "--"]);
+/**
+ * Subcommand words netdoctor reads or names: kubectl `port-forward`/`proxy`, k3s `server`/`agent`, contour
+ * `serve`/`envoy`, `limactl hostagent`, and the `[mux]` of Lima's ssh ControlMaster title (src/host/vm-forwarders.ts).
+ */
+const SUBCOMMANDS = new Set(["port-forward", "proxy", "server", "agent", "serve", "envoy", "shutdown-manager", "bootstrap", "certgen", "controller", "hostagent", "[mux]", "--"]);
+/** The rest of a path a listener's command line split at a space (`/Users/dev/Library/Application` `Support/rancher-desktop/lima/0/ha.sock`): kept right after a kept path. */
+const PATH_REST = /^[A-Za-z0-9._@-]+(?:\/[A-Za-z0-9._@-]*)+$/;
+/** Lima's instance name, the one positional of `limactl hostagent … INSTANCE` (src/host/vm-forwarders.ts). */
+const INSTANCE = /^[A-Za-z0-9._-]+$/;
 
 /** kubectl resource types port-forward takes (src/host/forwarders.ts KUBECTL_TYPES). */
 const KUBECTL_REF = /^(?:pods?|po|svc|services?|deploy|deployments?|rs|replicasets?|sts|statefulsets?)(?:\.[a-z0-9.-]+)?\/[a-z0-9](?:[-a-z0-9.]*[a-z0-9])?$/i;
@@ -142,13 +149,15 @@ function socatSpec(t: string): boolean {
 const PORT_SPEC = /^(?:\d{1,5}|\d{0,5}:(?:\d{1,5}|[a-z][a-z0-9-]{0,14}))$/;
 const IPV4 = /^\d{1,3}(?:\.\d{1,3}){3}(?::\d{1,5})?$/;
 const IPV6 = /^\[?[0-9a-f:]*:[0-9a-f:.]*\]?(?::\d{1,5})?$/i;
-const ABS_PATH = /^\/[A-Za-z0-9._/+@-]*$/;
+const ABS_PATH = /^~?\/[A-Za-z0-9._/+@-]*$/;
 const REDIRECT = /^\d*(?:[<>]{1,2}|>&|<&)&?\d*-?$/;
 
-/** A positional argument netdoctor may keep (see the module comment). */
-function positionalKept(t: string, g: Grammar | null, state: { positionals: string[] }): boolean {
+/** A positional argument netdoctor may keep (see the module comment); `state.afterPath`: the token before was a kept path. */
+function positionalKept(t: string, g: Grammar | null, state: { positionals: string[]; afterPath: boolean }): boolean {
   if (t === DENIED || t === "") return true;
   if (SUBCOMMANDS.has(t)) return true;
+  if (state.afterPath && PATH_REST.test(t)) return true;
+  if (state.positionals.includes("hostagent") && INSTANCE.test(t)) return true;
   if (KUBECTL_REF.test(t) || PORT_SPEC.test(t) || socatSpec(t) || IPV4.test(t) || IPV6.test(t) || ABS_PATH.test(t) || REDIRECT.test(t)) return true;
   if (t === "localhost" || isAnyAddress(t)) return true;
   return g?.positional?.(t, state) ?? false;
@@ -283,7 +292,7 @@ function judge(argv: readonly string[], program: string | null, nested: (script:
     }
   }
   const g = grammarOf(prog ?? "");
-  const state = { positionals: [] as string[] };
+  const state = { positionals: [] as string[], afterPath: i > 0 && ABS_PATH.test(argv[i - 1]!) };
   const deny = (value: string, replacement: string): Verdict => {
     deniedValues.push(value);
     return { keep: false, replacement };
@@ -310,6 +319,10 @@ function judge(argv: readonly string[], program: string | null, nested: (script:
   let pending: Pending | null = null;
   for (; i < argv.length; i++) {
     const a = argv[i]!;
+    if (i > 0 && verdicts.length === i) {
+      const prev = argv[i - 1]!;
+      state.afterPath = (verdicts[i - 1]?.keep ?? false) && (ABS_PATH.test(prev) || (state.afterPath && PATH_REST.test(prev)));
+    }
     const isFlag = a.startsWith("-") && a.length > 1 && a !== "--" && !/^-\d/.test(a) && !REDIRECT.test(a);
     if (pending !== null && !isFlag) {
       verdicts.push(valueAfter(pending, a));

@@ -8,6 +8,7 @@ import { redactArgv, redactScript } from "../../src/bundle/arguments.js";
 import { parseForwarderCommand } from "../../src/host/forwarders.js";
 import { disablesTraefik } from "../../src/host/k3s.js";
 import { scriptCommands } from "../../src/host/container-forwarders.js";
+import { parseVmForwarder } from "../../src/host/vm-forwarders.js";
 
 describe("command lines netdoctor parses", () => {
   it.each([
@@ -26,6 +27,17 @@ describe("command lines netdoctor parses", () => {
   ])("parses the same after redaction: %s", (line) => {
     const r = redactScript(line);
     expect(parseForwarderCommand(r.value)).toEqual(parseForwarderCommand(line));
+  });
+
+  it.each([
+    "/opt/homebrew/bin/limactl hostagent --pidfile /Users/dev/.colima/_lima/colima/ha.pid --socket /Users/dev/.colima/_lima/colima/ha.sock --guestagent /opt/homebrew/share/lima/lima-guestagent.Linux-aarch64.gz colima",
+    "/Applications/Rancher Desktop.app/Contents/Resources/resources/darwin/lima/bin/limactl hostagent --pidfile /Users/dev/Library/Application Support/rancher-desktop/lima/0/ha.pid --socket /Users/dev/Library/Application Support/rancher-desktop/lima/0/ha.sock 0",
+    "/usr/local/bin/limactl hostagent --pidfile /Users/dev/.lima/k3s/ha.pid --socket /Users/dev/.lima/k3s/ha.sock k3s",
+    "ssh: /Users/dev/.colima/_lima/colima/ssh.sock [mux]",
+  ])("reads the same VM forwarder after redaction: %s", (line) => {
+    const r = redactScript(line);
+    expect(parseVmForwarder(r.value)).toEqual(parseVmForwarder(line));
+    expect(parseVmForwarder(line)).not.toBeNull();
   });
 
   it("keeps what k3s and the ingress controllers are read for", () => {
