@@ -80,7 +80,7 @@ const check: Check = defineCheck({
       ctx.kube.list("services", ctx.signal),
     ]);
     const cfg: IngressControllerConfig = { implementation: ic.implementation, controller: ic.controller, annotationClasses: ic.annotationClasses, watchWithoutClass: ic.watchWithoutClass };
-    const p = predictIngress(cfg, ingresses, classes, { host: routingHostOf(ctx.target), path: ctx.target.path });
+    const p = predictIngress(cfg, ingresses, classes, { host: routingHostOf(ctx.target), path: ctx.target.path, headers: ctx.target.headers ?? [] });
     const controller = `${ic.implementation} (${ic.classNames.length ? `class ${ic.classNames.join(", ")}` : ic.controller})`;
     const evidence: Record<string, unknown> = {
       controller: ic,
@@ -108,8 +108,10 @@ const check: Check = defineCheck({
     }
 
     // matched or default-backend: resolve the backend port (a port name refers to the Service's spec.ports[].name).
-    const ing = p.outcome === "matched" ? p.match!.ingress : p.defaultBackend!.ingress;
-    const ruleIndex = p.outcome === "matched" ? p.match!.rule : Math.max(0, (ing.spec.rules ?? []).findIndex((r) => !r.host || r.host.toLowerCase() === p.request.host));
+    // An ingress-nginx canary whose rules pick it for this request serves instead of the main Ingress.
+    const toCanary = p.canary?.decision.to === "canary" ? p.canary : null;
+    const ing = toCanary ? toCanary.ingress : p.outcome === "matched" ? p.match!.ingress : p.defaultBackend!.ingress;
+    const ruleIndex = toCanary ? toCanary.rule : p.outcome === "matched" ? p.match!.rule : Math.max(0, (ing.spec.rules ?? []).findIndex((r) => !r.host || r.host.toLowerCase() === p.request.host));
     const route: RouteFact = { kind: "Ingress", namespace: ing.metadata.namespace ?? "default", name: ing.metadata.name, rule: ruleIndex, ...(p.outcome === "default-backend" ? { defaultBackend: true } : {}) };
     const ref: IngressBackendRef | null = p.backend;
     let backend: BackendFact | null = null;
@@ -125,9 +127,18 @@ const check: Check = defineCheck({
     }
     evidence.route = route;
     evidence.backend = ref;
+    const c = p.canary ?? null;
+    if (c) evidence.canary = { ingress: nn(c.ingress), rule: c.rule, backend: c.backend, decision: c.decision };
+    const canaryClause = !c
+      ? ""
+      : c.decision.to === "canary"
+        ? ` through canary Ingress ${nn(c.ingress)} (${c.decision.reason}; main Ingress ${nn(p.match!.ingress)} rule ${p.match!.rule})`
+        : c.decision.to === "split"
+          ? ` — split: ${c.decision.reason} go to canary Ingress ${nn(c.ingress)} → Service ${c.backend ? `${c.backend.name}:${c.backend.port}` : "?"}, the rest here`
+          : ` (canary Ingress ${nn(c.ingress)} not taken: ${c.decision.reason})`;
     const head =
       p.outcome === "matched"
-        ? `Ingress ${nn(ing)} rule ${ruleIndex} (${describeIngressPath(p.match!)}) serves ${shown}`
+        ? `Ingress ${nn(ing)} rule ${ruleIndex} (${describeIngressPath(p.match!)}) serves ${shown}${canaryClause}`
         : `no Ingress path matches ${shown}; the spec.defaultBackend of Ingress ${nn(ing)} serves it`;
     const to = ref ? ` → Service ${ref.namespace === route.namespace ? ref.name : `${ref.namespace}/${ref.name}`}:${backend ? backend.port : ref.port}` : "";
     const details = [

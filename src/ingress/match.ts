@@ -34,6 +34,7 @@
 import type { Ingress, IngressClass } from "../kube/types.js";
 import { editDistance } from "../gateway/hostname.js";
 import { servesIngress, type IngressControllerConfig, type ServedDecision } from "./classes.js";
+import { canaryRulesOf, decideCanary, type CanaryDecision } from "./canary.js";
 
 /** The path type an Ingress path is matched with (ImplementationSpecific is matched as Prefix). */
 export type IngressPathType = "Exact" | "Prefix" | "ImplementationSpecific";
@@ -97,6 +98,12 @@ export interface IngressPrediction {
   closest: ClosestRule[];
   /** Caveats about the prediction (ImplementationSpecific treated as Prefix, …). */
   notes: string[];
+  /**
+   * ingress-nginx only: the canary Ingress (`nginx.ingress.kubernetes.io/canary: "true"`)
+   * attached to the matched rule's host and path, and what its rules decide
+   * for this request (src/ingress/canary.ts). Absent when there is none.
+   */
+  canary?: { ingress: Ingress; rule: number; backend: IngressBackendRef | null; decision: CanaryDecision } | null;
 }
 
 /** Host without port and trailing dot, lower-cased (the Host header port is ignored). */
@@ -203,7 +210,7 @@ export function predictIngress(
   cfg: IngressControllerConfig,
   ingresses: readonly Ingress[],
   classes: readonly IngressClass[],
-  request: { host: string; path: string },
+  request: { host: string; path: string; headers?: readonly { name: string; value: string }[] },
 ): IngressPrediction {
   const host = normaliseHost(request.host);
   const path = pathOnly(request.path);
@@ -215,10 +222,13 @@ export function predictIngress(
   }
   served.sort((a, b) => olderFirst(a.ingress, b.ingress));
   const notes: string[] = [];
+  // ingress-nginx: a canary Ingress is no route of its own; it only adds an alternative backend to a main rule.
+  const isCanary = (ing: Ingress) => cfg.implementation === "ingress-nginx" && canaryRulesOf(ing) !== null;
 
   // Rules whose host covers the request, grouped by how (nginx: exact server_name > wildcard > catch-all `_`).
   const hostRules: { ing: Ingress; rule: number; kind: HostMatchKind }[] = [];
   for (const { ingress: ing } of served) {
+    if (isCanary(ing)) continue;
     (ing.spec?.rules ?? []).forEach((r, i) => {
       const kind = ingressHostMatch(r.host, host);
       if (kind) hostRules.push({ ing, rule: i, kind });
@@ -252,7 +262,11 @@ export function predictIngress(
     );
   }
   const base = { request: { host, path }, served, notServed, notes };
-  if (match) return { ...base, outcome: "matched", match, defaultBackend: null, backend: match.backend, closest: [] };
+  if (match) {
+    const canary = cfg.implementation === "ingress-nginx" ? canaryFor(match, served.map((x) => x.ingress).filter(isCanary), request.headers ?? []) : null;
+    const backend = canary?.decision.to === "canary" ? canary.backend : match.backend;
+    return { ...base, outcome: "matched", match, defaultBackend: null, backend, closest: [], canary };
+  }
 
   // No path: the defaultBackend of an Ingress defining the host (or, with no host rule at all, of any served Ingress).
   const withDefault = (list: Ingress[]) => list.filter((i) => i.spec?.defaultBackend).sort(olderFirst)[0];
@@ -263,6 +277,24 @@ export function predictIngress(
     return { ...base, outcome: "default-backend", match: null, defaultBackend: { ingress: dflt, backend }, backend, closest };
   }
   return { ...base, outcome: tier.length ? "no-path" : "no-host", match: null, defaultBackend: null, backend: null, closest };
+}
+
+/**
+ * The canary Ingress attached to a matched main rule: the oldest served canary
+ * with a rule for the same host and a path with the same value and type
+ * (ingress-nginx merges it into that location; "a maximum of one canary
+ * ingress can be applied per Ingress rule"), and its decision for the request.
+ */
+function canaryFor(match: IngressPathMatch, canaries: readonly Ingress[], headers: readonly { name: string; value: string }[]): IngressPrediction["canary"] {
+  const mainHost = normaliseHost(match.ingress.spec.rules![match.rule]!.host ?? "");
+  for (const ing of [...canaries].sort(olderFirst)) {
+    const rules = canaryRulesOf(ing)!;
+    const rule = (ing.spec?.rules ?? []).findIndex((r) => normaliseHost(r.host ?? "") === mainHost && (r.http?.paths ?? []).some((p) => (p.path && p.path.length ? p.path : "/") === match.value && p.pathType === match.pathType));
+    if (rule < 0) continue;
+    const p = ing.spec.rules![rule]!.http!.paths!.find((x) => (x.path && x.path.length ? x.path : "/") === match.value && x.pathType === match.pathType)!;
+    return { ingress: ing, rule, backend: backendRefOf(ing, p.backend), decision: decideCanary(rules, { headers }) };
+  }
+  return null;
 }
 
 /**
