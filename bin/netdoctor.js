@@ -1,8 +1,13 @@
 #!/usr/bin/env node
-// Thin launcher. `npm run build` writes the bundled CLI (dist/bundle/cli.js,
-// fast start-up) and the plain tsc output (dist/src/cli.js); the bundle is
-// preferred when present.
-import { existsSync } from "node:fs";
+// Thin launcher, CommonJS (bin/package.json): a CommonJS entry starts without
+// Node's ES module loader, which --version and --help would otherwise pay for.
+// `npm run build` writes the bundled CLI: dist/bundle/cli.cjs (the command
+// line), which loads the rest of netdoctor as ES modules when a command runs;
+// without a bundle, the plain tsc output (dist/src/cli.js) runs.
+"use strict";
+const { existsSync } = require("node:fs");
+const { join } = require("node:path");
+const { pathToFileURL } = require("node:url");
 
 // A reader that goes away (`netdoctor | head`) is not an error of netdoctor: the rest of the output
 // is dropped and the run still ends normally (a lab it started is stopped, its files removed).
@@ -13,9 +18,9 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const bundle = new URL("../dist/bundle/cli.js", import.meta.url);
-const entry = existsSync(bundle) ? bundle.href : new URL("../dist/src/cli.js", import.meta.url).href;
-import(entry)
+const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
+const cli = existsSync(bundle) ? Promise.resolve().then(() => require(bundle)) : import(pathToFileURL(join(__dirname, "..", "dist", "src", "cli.js")).href);
+cli
   .then((m) => m.main(process.argv.slice(2)))
   .then((code) => {
     process.exitCode = code;
