@@ -14,6 +14,7 @@ import { parseDuration } from "../commands/duration.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
 import { containerCluster, containerName } from "../host/containers.js";
+import type { RecordedForward } from "../host/recorded-forwards.js";
 import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, podsSelectedBy } from "../kube/helpers.js";
 import { KIND_INFO, type KubeEvent, type KubeKind, type KubeObject, type Pod, type Service } from "../kube/types.js";
 import type { Report } from "../report/types.js";
@@ -60,6 +61,8 @@ export interface BundleData {
   hosts: { path: string; entries: HostsEntry[] } | null;
   /** This host's interface addresses (to tell whether a node is this host), or null when the host source cannot tell. Optional. */
   interfaces?: HostInterface[] | null;
+  /** Port-forwards the working tree records (Makefile, scripts, skaffold.yaml …), or null when the host source does not read them. Optional. */
+  recordedForwards?: RecordedForward[] | null;
   resolver: ResolveResult[];
   versions: Record<string, ToolVersion>;
   collectors: CollectorResult[];
@@ -431,6 +434,16 @@ export async function collectFrom(
       collectors.push({ name: "host interfaces", status: "failed", summary: `not collected: ${f.message}`, errors: [f] });
     }
   }
+  let recordedForwards: RecordedForward[] | null = null;
+  if (sources.host.recordedForwards) {
+    try {
+      recordedForwards = await sources.host.recordedForwards(signal);
+      collectors.push({ name: "recorded port-forwards", status: "ok", summary: `${recordedForwards.length} port-forwards recorded in the working tree`, errors: [] });
+    } catch (e) {
+      const f = failure("recorded-forwards", e);
+      collectors.push({ name: "recorded port-forwards", status: "failed", summary: `not collected: ${f.message}`, errors: [f] });
+    }
+  }
   const names = [...new Set(["localhost", ...report.paths.map((p) => p.target.host)])].sort();
   const resolver: ResolveResult[] = [];
   const resolverErrors: CollectorResult["errors"] = [];
@@ -453,5 +466,5 @@ export async function collectFrom(
     progress(`collected tool versions: ${present} present${missing.length ? `, missing: ${missing.join(", ")}` : ""}`);
   }
 
-  return { report, objects, events, logs, containers, top, networks, listeners, hosts, interfaces, resolver, versions, collectors, namespaces: [...namespaces].sort() };
+  return { report, objects, events, logs, containers, top, networks, listeners, hosts, interfaces, recordedForwards, resolver, versions, collectors, namespaces: [...namespaces].sort() };
 }

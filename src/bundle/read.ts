@@ -21,6 +21,7 @@ import { SnapshotError, clusterObjects, containerList, listenerList, networkList
 import { kindIn, type BundleFailure, type BundleManifest, type RecordedRun } from "../snapshot/model.js";
 import type { ContainerTop, SourceErrorCode } from "../sources/types.js";
 import { parseInterfaces } from "../host/interfaces.js";
+import { parseRecordedForwards } from "../host/recorded-forwards.js";
 
 export type { BundleFailure, BundleManifest } from "../snapshot/model.js";
 
@@ -321,13 +322,15 @@ async function load(source: string, root: string, shown: (rel: string) => string
   const hosts = await readIf(path.join(root, "host", "hosts"));
   const interfacesText = await readIf(path.join(root, "host", "interfaces.json"));
   const interfaces = interfacesText === null ? null : parseInterfaces(parseJson(interfacesText, shown("host/interfaces.json")));
+  const recordedText = await readIf(path.join(root, "host", "recorded-forwards.json"));
+  const recordedForwards = recordedText === null ? null : parseRecordedForwards(parseJson(recordedText, shown("host/recorded-forwards.json")));
   const resolverText = await readIf(path.join(root, "host", "resolver.json"));
   const resolver = resolverText === null ? {} : resolverOf(parseJson(resolverText, shown("host/resolver.json")), shown("host/resolver.json"));
   const versionsText = await readIf(path.join(root, "host", "versions.json"));
   const versionsRaw = versionsText === null ? {} : parseJson(versionsText, shown("host/versions.json"));
   const versions = isObj(versionsRaw) ? versionsRaw : {};
 
-  return { source, dir: root, manifest, report: rep, objects, containers, networks, top, listeners, hosts, interfaces, resolver, versions, tempDir, cleanup };
+  return { source, dir: root, manifest, report: rep, objects, containers, networks, top, listeners, hosts, interfaces, recordedForwards, resolver, versions, tempDir, cleanup };
 }
 
 type Manifestenv = Partial<Environment> & { platform?: string };

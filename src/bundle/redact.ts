@@ -48,7 +48,8 @@
  *   docker inspect `Path`+`Args`, `Config.Entrypoint`+`Config.Cmd` and
  *   `Config.Healthcheck.Test`, `docker top` CMD columns, host listeners'
  *   `command`, devcontainer lifecycle commands (`postStartCommand` …) in
- *   the `devcontainer.metadata` label. A value denied there is also removed
+ *   the `devcontainer.metadata` label, and the `text` of a kubectl
+ *   port-forward the working tree records (host/recorded-forwards.json). A value denied there is also removed
  *   from the summaries, details and evidence of report.json, where a check
  *   may quote the command line.
  * Header names carrying credentials (`auth-header`) include the API-key
@@ -423,6 +424,11 @@ class Redactor {
     if (typeof o["command"] === "string" && !done.has("command") && !("action" in o)) {
       out["command"] = this.commandText(o["command"], `${path}/command`);
       done.add("command");
+    }
+    // A port-forward the working tree records (host/recorded-forwards.json): a kubectl record's text is a command line.
+    if (o["tool"] === "kubectl" && typeof o["text"] === "string" && typeof o["where"] === "string") {
+      out["text"] = this.commandText(o["text"], `${path}/text`);
+      done.add("text");
     }
     for (const k of Object.keys(o)) if (LIFECYCLE_COMMANDS.has(k) && !done.has(k)) {
       out[k] = this.lifecycleCommand(o[k], `${path}/${token(k)}`);

@@ -10,6 +10,7 @@
  * docker/containers.json  docker/networks.json  docker/top.json (when a non-node container is on a path)
  * host/listeners.yaml  host/hosts  host/resolver.json  host/versions.json
  * host/interfaces.json (when the host source lists interface addresses)
+ * host/recorded-forwards.json (when the host source reads the working tree's recorded port-forwards)
  * ```
  *
  * Deterministic: files sorted by path, object keys in a stable order, and
@@ -128,6 +129,7 @@ export function bundleFiles(data: BundleData, opts: { redact: boolean; flags: Re
   );
   if (data.hosts) putText("host/hosts", hostsText(data.hosts));
   if (data.interfaces) putJson("host/interfaces.json", [...data.interfaces].sort((a, b) => cmp(a.name, b.name) || cmp(a.address, b.address)));
+  if (data.recordedForwards) putJson("host/recorded-forwards.json", [...data.recordedForwards].sort((a, b) => cmp(a.where, b.where) || a.local - b.local));
   putJson("host/resolver.json", [...data.resolver].sort((a, b) => cmp(a.name, b.name)));
   putJson("host/versions.json", { node: process.version, netdoctor: toolVersion(), tools: data.versions });
 

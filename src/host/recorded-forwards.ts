@@ -51,6 +51,39 @@ export interface RecordedForward {
   addresses: string[];
 }
 
+const TARGET_TYPES = new Set<KubectlTarget["type"]>(["pod", "service", "deployment", "replicaset", "statefulset"]);
+const RECORD_TOOLS = new Set<RecordedForward["tool"]>(["kubectl", "skaffold", "tilt"]);
+
+/**
+ * Recorded forwards read back from a bundle's `host/recorded-forwards.json`
+ * (an array of `RecordedForward` as `recordedForwards` returned them). An
+ * entry of another shape is left out; anything but an array gives [].
+ */
+export function parseRecordedForwards(list: unknown): RecordedForward[] {
+  if (!Array.isArray(list)) return [];
+  const out: RecordedForward[] = [];
+  for (const item of list) {
+    if (typeof item !== "object" || item === null) continue;
+    const o = item as Record<string, unknown>;
+    const t = o["target"] as Record<string, unknown> | null | undefined;
+    if (typeof o["where"] !== "string" || typeof o["text"] !== "string" || !RECORD_TOOLS.has(o["tool"] as RecordedForward["tool"])) continue;
+    if (!t || typeof t !== "object" || !TARGET_TYPES.has(t["type"] as KubectlTarget["type"]) || typeof t["name"] !== "string") continue;
+    if (typeof o["local"] !== "number" || !(typeof o["remote"] === "number" || typeof o["remote"] === "string")) continue;
+    const addresses = Array.isArray(o["addresses"]) ? o["addresses"].filter((a): a is string => typeof a === "string") : ["localhost"];
+    out.push({
+      where: o["where"],
+      tool: o["tool"] as RecordedForward["tool"],
+      text: o["text"],
+      namespace: typeof o["namespace"] === "string" ? o["namespace"] : null,
+      target: { type: t["type"] as KubectlTarget["type"], name: t["name"] },
+      local: o["local"],
+      remote: o["remote"],
+      addresses,
+    });
+  }
+  return out;
+}
+
 /**
  * Files read from a working tree, relative paths: the well-known ones, then
  * up to `MAX_SCRIPTS` shell scripts of `scripts/` and the top level. Each at

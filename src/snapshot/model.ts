@@ -6,6 +6,7 @@
  * sources each depend on this module, never on each other in a circle.
  */
 import type { HostListener } from "../engine/types.js";
+import type { RecordedForward } from "../host/recorded-forwards.js";
 import { KIND_INFO, type KubeKind, type KubeObject } from "../kube/types.js";
 import type { Environment, Report } from "../report/types.js";
 import type { ContainerInspect, ContainerTop, HostInterface, NetworkInspect, SourceErrorCode } from "../sources/types.js";
@@ -30,6 +31,12 @@ export interface ClusterSnapshot {
    * null or absent when not recorded (the lab then serves loopback only). Optional.
    */
   interfaces?: HostInterface[] | null;
+  /**
+   * Port-forwards the working tree recorded (`host/recorded-forwards.json`
+   * in a bundle; a scenario gives a `workdir/` instead); null or absent when
+   * not recorded. Optional.
+   */
+  recordedForwards?: RecordedForward[] | null;
   /** Name → addresses the resolver answers (names that did not resolve map to []). */
   resolver: Record<string, string[]>;
 }

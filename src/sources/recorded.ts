@@ -242,6 +242,7 @@ export function createRecordedSources(b: RecordedRun): Sources {
     platform: typeof env.platform === "string" ? env.platform : "linux",
     listeners: listenersFailed || b.listeners === null ? null : b.listeners,
     ...(b.interfaces ? { interfaces: b.interfaces } : {}),
+    ...(b.recordedForwards ? { recordedForwards: b.recordedForwards } : {}),
     hosts: { path: hostsPath, entries: b.hosts === null ? [{ address: "127.0.0.1", names: ["localhost"] }] : parseHostsFile(b.hosts) },
     resolve,
   };
