@@ -56,7 +56,16 @@ export function disablesComponent(args: readonly string[], component: string): b
  * pkg/nodeconfig). Empty when absent or not JSON.
  */
 export function nodeK3sArgs(node: { metadata: { annotations?: Record<string, string> } }): string[] {
-  const raw = node.metadata.annotations?.["k3s.io/node-args"];
+  return nodeArgsAnnotation(node, "k3s.io/node-args");
+}
+
+/**
+ * A JSON array of strings held in a node annotation: the arguments k3s
+ * (`k3s.io/node-args`) or RKE2 (`rke2.io/node-args`) started the node with.
+ * Empty when absent, not JSON or not an array; non-strings are left out.
+ */
+export function nodeArgsAnnotation(node: { metadata: { annotations?: Record<string, string> } }, annotation: string): string[] {
+  const raw = node.metadata.annotations?.[annotation];
   if (!raw) return [];
   try {
     const v: unknown = JSON.parse(raw);

@@ -32,6 +32,7 @@
  */
 import type { KubeObject, Node, Pod } from "../kube/types.js";
 import { workloadOf } from "../kube/helpers.js";
+import { nodeArgsAnnotation } from "./k3s.js";
 
 /** RKE2's configuration file (docs.rke2.io install/configuration). */
 export const RKE2_CONFIG = "/etc/rancher/rke2/config.yaml";
@@ -50,14 +51,7 @@ export function isRke2Node(n: KubeObject): boolean {
 
 /** A node's RKE2 server/agent arguments (annotation `rke2.io/node-args`, a JSON array); [] when absent or unreadable. */
 export function rke2NodeArgs(n: KubeObject): string[] {
-  const raw = n.metadata.annotations?.["rke2.io/node-args"];
-  if (!raw) return [];
-  try {
-    const v: unknown = JSON.parse(raw);
-    return Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
-  } catch {
-    return [];
-  }
+  return nodeArgsAnnotation(n, "rke2.io/node-args");
 }
 
 /**
