@@ -166,7 +166,10 @@ const check: Check = defineCheck({
         : lb.daemonSets.length
           ? `svclb DaemonSet ${lb.daemonSets.map((d) => d.metadata.name).join(", ")} has no pods`
           : "no svclb DaemonSet exists for it (ServiceLB disabled with --disable=servicelb?)";
-    const summary = `Service ${name} has no LoadBalancer ingress (${svclbText}); expected an address from k3s ServiceLB`;
+    // RKE2 with enable-servicelb runs the same ServiceLB (k3s' servicelb controller, version.Program "rke2").
+    const program = (await isRke2(ctx)) ? "RKE2" : "k3s";
+    const disabledHint = program === "RKE2" ? "ServiceLB not enabled with enable-servicelb?" : "ServiceLB disabled with --disable=servicelb?";
+    const summary = `Service ${name} has no LoadBalancer ingress (${svclbText.replace("ServiceLB disabled with --disable=servicelb?", disabledHint)}); expected an address from ${program} ServiceLB`;
     const evidence = { service: name, ingress: [], via: fact.via, svclbDaemonSets: lb.daemonSets.map((d) => d.metadata.name), svclbPods: states };
     // svclb pods that are not Ready are most often Pending because another LoadBalancer holds the port (service.port-free).
     const causedBy = notReady.length ? ["service.port-free"] : [];

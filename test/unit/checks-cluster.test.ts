@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { Check, CheckContext, CheckOutcome, ContainerFact, FixId, PathFacts, Target } from "../../src/engine/types.js";
-import type { DaemonSet, EndpointSlice, Gateway, GatewayClass, HelmChart, KubeEvent, Pod, Service } from "../../src/kube/types.js";
+import type { DaemonSet, EndpointSlice, Gateway, GatewayClass, HelmChart, KubeEvent, Node, Pod, Service } from "../../src/kube/types.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import { SourceError } from "../../src/sources/types.js";
 import receivesPort from "../../checks/service/receives-port.js";
@@ -530,6 +530,14 @@ const cases: Case[] = [
     facts: { container: container({ containerPort: 80 }), service: svcFact({ port: 80, targetPort: 80 }) },
     status: "fail",
     summary: /Service openchoreo-control-plane\/gateway-default has no LoadBalancer ingress \(svclb pods not Ready: svclb-gateway-default-\w+-d9z7d: Unschedulable\); expected an address from k3s ServiceLB/,
+  },
+  {
+    situation: "RKE2 with enable-servicelb: the Pending svclb pod is RKE2's ServiceLB, not k3s'",
+    check: lbReady,
+    kube: { ...traefikConflict(), nodes: [{ apiVersion: "v1", kind: "Node", metadata: { name: "labhost", labels: { "node.kubernetes.io/instance-type": "rke2" }, annotations: { "rke2.io/node-args": '["server","--enable-servicelb","true"]' } }, spec: {}, status: {} } as unknown as Node] },
+    facts: { container: container({ containerPort: 80 }), service: svcFact({ port: 80, targetPort: 80 }) },
+    status: "fail",
+    summary: /has no LoadBalancer ingress \(svclb pods not Ready: svclb-gateway-default-\w+-d9z7d: Unschedulable\); expected an address from RKE2 ServiceLB$/,
   },
   {
     situation: "kind: LoadBalancer pending but the path uses its nodePort — a warning",
