@@ -6,17 +6,11 @@ import { defineCheck, fail, pass, skip, warn, isSourceError, type Check, type Ch
 import { containerName, describeState, labelsOf } from "../../src/host/containers.js";
 import { isObject, podState, describePodState, ref, svclbFor } from "../../src/kube/helpers.js";
 import { ingressImplementationOfService } from "../../src/ingress/index.js";
-import { enableServiceLbAdvice, isRke2Node, isRke2Version, RKE2_CONFIG } from "../../src/host/rke2.js";
+import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG } from "../../src/host/rke2.js";
 
 /** Whether the cluster is RKE2: its version (`+rke2r`) or its nodes' rke2 labels and annotations (src/host/rke2.ts). */
 async function isRke2(ctx: CheckContext): Promise<boolean> {
-  try {
-    if (isRke2Version((await ctx.kube.version(ctx.signal)).gitVersion)) return true;
-  } catch (e) {
-    if (!isSourceError(e)) throw e;
-  }
-  const nodes = await ctx.kube.list("nodes", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
-  return nodes.some(isRke2Node);
+  return (await readRke2Evidence(ctx.kube, ctx.signal)).rke2;
 }
 
 /** cloud-provider-kind labels its load-balancer containers (`kindccm-<hash>`) with the cluster and `<cluster>/<ns>/<svc>` (real-world-facts §3.4). */

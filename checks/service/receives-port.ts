@@ -29,7 +29,7 @@ import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
 import { formatHostPort } from "../../src/host/addresses.js";
-import { enableServiceLbAdvice, isRke2Node, isRke2Version, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
+import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -150,14 +150,7 @@ function describeNode(n: NodeFact, port: number): string {
  * say so.
  */
 async function serviceLbRuns(ctx: CheckContext, pods: Pod[]): Promise<{ runs: boolean; rke2: boolean }> {
-  let gitVersion = "";
-  try {
-    gitVersion = (await ctx.kube.version(ctx.signal)).gitVersion;
-  } catch (e) {
-    if (!isSourceError(e)) throw e;
-  }
-  const nodes = await ctx.kube.list("nodes", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
-  const rke2 = isRke2Version(gitVersion) || nodes.some(isRke2Node);
+  const { gitVersion, nodes, rke2 } = await readRke2Evidence(ctx.kube, ctx.signal);
   if (pods.some((p) => svclbServiceOf(p))) return { runs: true, rke2 };
   if (rke2) return { runs: rke2ServiceLbEnabled(nodes) === true, rke2 };
   return { runs: gitVersion.includes("+k3s"), rke2 };

@@ -31,6 +31,7 @@
  *   in /etc/rancher/rke2/config.yaml, then a restart of rke2-server.
  */
 import type { KubeObject, Node, Pod } from "../kube/types.js";
+import { isSourceError, type KubeSource } from "../sources/types.js";
 import { workloadOf } from "../kube/helpers.js";
 import { nodeArgsAnnotation } from "./k3s.js";
 
@@ -40,6 +41,24 @@ export const RKE2_CONFIG = "/etc/rancher/rke2/config.yaml";
 /** Whether a gitVersion is RKE2's: `v1.31.9+rke2r1`, `v1.28.3-rc2+rke2r1`. */
 export function isRke2Version(gitVersion: string | null | undefined): boolean {
   return !!gitVersion && /\+rke2r\d/.test(gitVersion);
+}
+
+/**
+ * What tells an RKE2 cluster apart, read through the run's memoised source:
+ * the API server's `gitVersion` ("" when /version cannot be read) and the
+ * nodes ([] when they cannot be listed); `rke2` when either says RKE2
+ * (`isRke2Version`, `isRke2Node`). A SourceError is absorbed; anything else
+ * (a bug) is thrown.
+ */
+export async function readRke2Evidence(kube: Pick<KubeSource, "version" | "list">, signal: AbortSignal): Promise<{ gitVersion: string; nodes: Node[]; rke2: boolean }> {
+  let gitVersion = "";
+  try {
+    gitVersion = (await kube.version(signal)).gitVersion;
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  const nodes = await kube.list("nodes", signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e)));
+  return { gitVersion, nodes, rke2: isRke2Version(gitVersion) || nodes.some(isRke2Node) };
 }
 
 /** Whether a node was registered by RKE2 (its instance-type label or rke2.io annotations). */
