@@ -372,11 +372,26 @@ async function runProbe(
   ]);
   if (res === "deadline") return { probe: { outcome: "timeout", signature: "timeout", durationMs: Math.round(now() - t), hop: "host-port", error: "the run's deadline passed during the probe" } };
   if (res.notSent) return notRun(`${address}:${target.port} ${res.error ?? "cannot be reached from here"}`);
-  const forwarderOwns = await forwarderOwnsPort(insts, execute, deadlineHit);
-  // Whose 404 a traefik-404 is depends on whether traefik is the path's own proxy: wait for the gateway hop only then.
-  const pathProxy = res.signature === "traefik-404" ? await pathProxyOf(insts, execute, deadlineHit) : undefined;
-  // Whose reset a reset is depends on whether the port enters a node: wait for the container hop only then.
-  const entersNode = !forwarderOwns && (res.signature === "reset" || res.signature === "empty-reply") ? await portEntersNode(insts, execute, deadlineHit) : undefined;
+  // A forwarder owns the port when the forwarder hop published one.
+  const fw = await hopFacts(["forwarder"], insts, execute, deadlineHit);
+  const forwarderOwns = fw !== "deadline" && fw.some((f) => f.forwarder != null);
+  // Whose 404 a traefik-404 is depends on whether traefik is the path's own proxy (the gateway hop's
+  // gateway or ingressController implementation; null = none): wait for the gateway hop only then.
+  let pathProxy: string | null | undefined;
+  if (res.signature === "traefik-404") {
+    const gw = await hopFacts(["gateway"], insts, execute, deadlineHit);
+    const f: PathFacts = gw === "deadline" ? {} : Object.assign({}, ...gw);
+    pathProxy = gw === "deadline" ? undefined : (f.gateway?.implementation ?? f.ingressController?.implementation ?? null);
+  }
+  // Whose reset a reset is depends on whether the port enters a node — a kind or k3d node container (not
+  // the k3d serverlb, a proxy of its own) or a node whose address this is (k3s on this host or a VM):
+  // wait for the host-port and container hops only then.
+  let entersNode: boolean | undefined;
+  if (!forwarderOwns && (res.signature === "reset" || res.signature === "empty-reply")) {
+    const done = await hopFacts(["host-port", "container"], insts, execute, deadlineHit);
+    const f: PathFacts = done === "deadline" ? {} : Object.assign({}, ...done);
+    entersNode = f.container ? f.container.role === "kind-node" || f.container.role === "k3d-node" : f.node ? true : undefined;
+  }
   return {
     probe: {
       outcome: res.outcome,
@@ -390,44 +405,13 @@ async function runProbe(
   };
 }
 
-/** Whether the forwarder hop found a userspace forwarder owning the port (waits for those checks only if the probe failed at transport level). */
-async function forwarderOwnsPort(insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<boolean> {
-  const fw = insts.filter((i) => i.check.hop === "forwarder");
-  const done = await Promise.race([Promise.all(fw.map(execute)), deadlineHit]);
-  if (done === "deadline") return false;
-  return done.some((d) => d.facts.forwarder != null);
-}
-
 /**
- * The implementation of the path's own gateway or ingress proxy (the gateway
- * hop's `gateway.implementation` or `ingressController.implementation`
- * facts), null when the path has none, undefined when the deadline came first.
+ * The facts each check of `hops` published, in check order, once they have
+ * run; "deadline" when the run's deadline came first.
  */
-async function pathProxyOf(insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<string | null | undefined> {
-  const gw = insts.filter((i) => i.check.hop === "gateway");
-  const done = await Promise.race([Promise.all(gw.map(execute)), deadlineHit]);
-  if (done === "deadline") return undefined;
-  const facts: PathFacts = {};
-  for (const d of done) Object.assign(facts, d.facts);
-  return facts.gateway?.implementation ?? facts.ingressController?.implementation ?? null;
-}
-
-/**
- * Whether the target port leads straight into a cluster node: the
- * host-port and container hops' facts name a kind or k3d node container
- * (not the k3d serverlb, a proxy of its own), or a node whose address this
- * is (k3s on this host or a VM).
- * Undefined when the deadline came first or neither is known.
- */
-async function portEntersNode(insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<boolean | undefined> {
-  const hops = insts.filter((i) => i.check.hop === "host-port" || i.check.hop === "container");
-  const done = await Promise.race([Promise.all(hops.map(execute)), deadlineHit]);
-  if (done === "deadline") return undefined;
-  const facts: PathFacts = {};
-  for (const d of done) Object.assign(facts, d.facts);
-  if (facts.container) return facts.container.role === "kind-node" || facts.container.role === "k3d-node";
-  if (facts.node) return true;
-  return undefined;
+async function hopFacts(hops: readonly Check["hop"][], insts: Instance[], execute: (i: Instance) => Promise<InstanceResult>, deadlineHit: Promise<"deadline">): Promise<PathFacts[] | "deadline"> {
+  const done = await Promise.race([Promise.all(insts.filter((i) => hops.includes(i.check.hop)).map(execute)), deadlineHit]);
+  return done === "deadline" ? done : done.map((d) => d.facts);
 }
 
 /** True for IPv4 and IPv6 literals. */
