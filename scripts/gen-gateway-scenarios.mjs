@@ -775,7 +775,7 @@ function traefikGateway(broken) {
     traffic: broken
       ? { mode: "http", respond: [], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" } }
       : { mode: "http", respond: [ok200({})], default: { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" } },
-    expect: broken ? { status: "fail", hop: "gateway", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "gateway" }] } : healthyExpect,
+    expect: broken ? { status: "fail", hop: "gateway", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "gateway", probe: { signature: "traefik-404", hop: "route" } }] } : healthyExpect,
   });
 }
 
@@ -871,7 +871,7 @@ function traefikIngress(broken) {
     namespaces: [ns],
     traffic: broken ? { mode: "http", respond: [], default: notFound } : { mode: "http", respond: [ok200({})], default: notFound },
     expect: broken
-      ? { status: "fail", hop: "route", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "route" }] }
+      ? { status: "fail", hop: "route", paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "route", probe: { signature: "traefik-404", hop: "route" } }] }
       : { status: "pass", paths: [{ url: "http://www.example.com:8080/", status: "pass", hop: null, route: { kind: "Ingress", namespace: "default", name: "backend", rule: 0 }, backend: { namespace: "default", name: "backend", port: 3000 } }] },
   });
 }
