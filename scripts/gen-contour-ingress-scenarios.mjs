@@ -12,12 +12,10 @@
  * Usage: node scripts/gen-contour-ingress-scenarios.mjs
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseAllDocuments, parseDocument, stringify } from "yaml";
+import { dump, resourceVersions, SCENARIOS, uid } from "./lib/scenario-gen.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = join(ROOT, "fixtures/scenarios");
 const BASE = join(SCENARIOS, "kind-ingress-nginx-healthy");
 const NS = "projectcontour";
 const NODE = "kind-control-plane";
@@ -27,15 +25,7 @@ const T_READY = "2026-03-03T14:04:31Z";
 const CONTOUR_IMAGE = "ghcr.io/projectcontour/contour:v1.33.0";
 const ENVOY_IMAGE = "docker.io/envoyproxy/envoy:distroless-v1.35.1";
 
-const dump = (docs) => docs.map((d) => stringify(d, { lineWidth: 0 })).join("---\n");
-let n = 0;
-const uid = (seed) => {
-  let h = 2166136261;
-  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const hex = (h.toString(16).padStart(8, "0") + (h * 31 + seed.length).toString(16)).padEnd(32, "0").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-const rv = () => String(900 + ++n * 7);
+const rv = resourceVersions(900, 7);
 const readyConds = [
   { lastTransitionTime: T0, status: "True", type: "PodReadyToStartContainers" },
   { lastTransitionTime: T0, status: "True", type: "Initialized" },

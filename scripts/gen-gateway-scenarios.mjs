@@ -16,12 +16,10 @@
  * It overwrites the gw-* directories it owns and touches nothing else.
  */
 import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
+import { dump, readDocs, SCENARIOS } from "./lib/scenario-gen.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = join(ROOT, "fixtures/scenarios");
 const BASE = join(SCENARIOS, "kind-envoy-gateway-healthy");
 
 const T_CTRL = "2026-03-04T09:04:10Z";
@@ -31,8 +29,6 @@ const T_ROUTE = "2026-03-04T09:06:01Z";
 const NODE = "kind-control-plane";
 const NODE_IP = "172.18.0.2";
 
-const readDocs = (file) => parseAllDocuments(readFileSync(file, "utf8")).map((d) => d.toJS()).filter(Boolean);
-const dump = (docs) => docs.map((d) => stringify(d, { lineWidth: 0 })).join("---\n");
 
 /** A stable fake UID from a name (scenarios must not change between runs). */
 function uid(seed) {

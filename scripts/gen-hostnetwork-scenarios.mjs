@@ -30,12 +30,10 @@
  * Usage: node scripts/gen-hostnetwork-scenarios.mjs
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync, copyFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
+import { dump, ingressNginxContainer, readDocs, resourceVersions, SCENARIOS, uid } from "./lib/scenario-gen.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = join(ROOT, "fixtures/scenarios");
 const CONFLICT = join(SCENARIOS, "k3s-host-traefik-conflict");
 const HEALTHY = join(SCENARIOS, "k3s-host-healthy");
 const NODE = "devbox";
@@ -45,19 +43,8 @@ const T_READY = "2026-03-02T09:06:12Z";
 const NGINX_IMAGE = "registry.k8s.io/ingress-nginx/controller:v1.12.1@sha256:d2fbc4ec70d8aa2050dd91a91506e998765e86c96f32cffb56c503c9c34eed5b";
 const POD = "ingress-nginx-controller-xk4rp";
 
-const dump = (docs) => docs.map((d) => stringify(d, { lineWidth: 0 })).join("---\n");
-const readDocs = (file) => parseAllDocuments(readFileSync(file, "utf8")).flatMap((d) => {
-  const o = d.toJS();
-  return o ? (o.items ?? [o]) : [];
-});
-const uid = (seed) => {
-  let h = 2166136261;
-  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const hex = (h.toString(16).padStart(8, "0") + (h * 31 + seed.length).toString(16)).padEnd(32, "0").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-let n = 0;
-const rv = () => String(2400 + ++n * 5);
+const rv = resourceVersions(2400, 5);
+
 
 // ---------------------------------------------------------------- the cluster without traefik
 
@@ -78,9 +65,10 @@ const SELECTOR = { "app.kubernetes.io/component": "controller", "app.kubernetes.
 const LABELS = { ...SELECTOR, "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/part-of": "ingress-nginx", "app.kubernetes.io/version": "1.12.1", "helm.sh/chart": "ingress-nginx-4.12.1" };
 const helm = { "meta.helm.sh/release-name": "ingress-nginx", "meta.helm.sh/release-namespace": "ingress-nginx" };
 /** The controller container as the API returns it for a hostNetwork pod: every containerPort with hostPort defaulted to it. */
-const controller = {
+const controller = ingressNginxContainer({
+  name: "controller",
+  image: NGINX_IMAGE,
   args: [
-    "/nginx-ingress-controller",
     "--publish-service=$(POD_NAMESPACE)/ingress-nginx-controller",
     "--election-id=ingress-nginx-leader",
     "--controller-class=k8s.io/ingress-nginx",
@@ -90,21 +78,12 @@ const controller = {
     "--validating-webhook-certificate=/usr/local/certificates/cert",
     "--validating-webhook-key=/usr/local/certificates/key",
   ],
-  env: [
-    { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
-    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } } },
-    { name: "LD_PRELOAD", value: "/usr/local/lib/libmimalloc.so" },
-  ],
-  image: NGINX_IMAGE,
-  imagePullPolicy: "IfNotPresent",
-  name: "controller",
   ports: [
     { containerPort: 80, hostPort: 80, name: "http", protocol: "TCP" },
     { containerPort: 443, hostPort: 443, name: "https", protocol: "TCP" },
     { containerPort: 8443, hostPort: 8443, name: "webhook", protocol: "TCP" },
   ],
-  readinessProbe: { failureThreshold: 3, httpGet: { path: "/healthz", port: 10254, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
-};
+});
 function ingressNginx() {
   const template = { metadata: { labels: LABELS }, spec: { containers: [controller], dnsPolicy: "ClusterFirstWithHostNet", hostNetwork: true, nodeSelector: { "kubernetes.io/os": "linux" }, serviceAccountName: "ingress-nginx", terminationGracePeriodSeconds: 300 } };
   return [

@@ -15,20 +15,16 @@
  * Usage: node scripts/gen-ingress-canary-scenario.mjs
  */
 import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { parseAllDocuments, parseDocument, stringify } from "yaml";
+import { join } from "node:path";
+import { parseDocument, stringify } from "yaml";
+import { readDocs, SCENARIOS } from "./lib/scenario-gen.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const BASE = join(ROOT, "fixtures/scenarios/kind-ingress-nginx-healthy");
-const DIR = join(ROOT, "fixtures/scenarios/kind-ingress-nginx-canary");
+const BASE = join(SCENARIOS, "kind-ingress-nginx-healthy");
+const DIR = join(SCENARIOS, "kind-ingress-nginx-canary");
 rmSync(DIR, { recursive: true, force: true });
 cpSync(BASE, DIR, { recursive: true });
 
-const docs = parseAllDocuments(readFileSync(join(BASE, "cluster/apps.yaml"), "utf8")).flatMap((d) => {
-  const o = d.toJS();
-  return o ? (o.items ?? [o]) : [];
-});
+const docs = readDocs(join(BASE, "cluster/apps.yaml"));
 const web = (kind) => docs.filter((o) => o.kind === kind && o.metadata.name.startsWith("web"));
 // The canary copy: renamed objects, http-echo instead of nginx, one replica, its own pod IP.
 const canary = [...web("Deployment"), ...web("ReplicaSet"), web("Pod")[0], ...web("Service"), ...web("EndpointSlice")].map((o) => {

@@ -21,12 +21,10 @@
  * Usage: node scripts/gen-rke2-scenarios.mjs
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { parseAllDocuments, stringify } from "yaml";
+import { dump, ingressNginxContainer, readDocs, resourceVersions, SCENARIOS, uid } from "./lib/scenario-gen.mjs";
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), "..");
-const SCENARIOS = join(ROOT, "fixtures/scenarios");
 const EG_BASE = join(SCENARIOS, "k3s-host-traefik-conflict");
 const NODE = "labhost";
 const NODE_IP = "192.168.1.60";
@@ -37,19 +35,7 @@ const NGINX_IMAGE = "rancher/nginx-ingress-controller:v1.12.1-hardened1";
 const TRAEFIK_VERSION = "v1.36.3+rke2r1";
 const TRAEFIK_IMAGE = "rancher/hardened-traefik:v3.6.16-build20260506";
 
-const dump = (docs) => docs.map((d) => stringify(d, { lineWidth: 0 })).join("---\n");
-const readDocs = (file) => parseAllDocuments(readFileSync(file, "utf8")).flatMap((d) => {
-  const o = d.toJS();
-  return o ? (o.items ?? [o]) : [];
-});
-let n = 0;
-const uid = (seed) => {
-  let h = 2166136261;
-  for (const ch of seed) h = Math.imul(h ^ ch.charCodeAt(0), 16777619) >>> 0;
-  const hex = (h.toString(16).padStart(8, "0") + (h * 31 + seed.length).toString(16)).padEnd(32, "0").slice(0, 32);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-8${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-};
-const rv = () => String(1200 + ++n * 7);
+const rv = resourceVersions(1200, 7);
 const readyConds = [
   { lastTransitionTime: T0, status: "True", type: "PodReadyToStartContainers" },
   { lastTransitionTime: T0, status: "True", type: "Initialized" },
@@ -188,9 +174,10 @@ const namespaces = (extra) =>
 // ---------------------------------------------------------------- kube-system (RKE2 packaged components)
 
 const NGINX_LABELS = { "app.kubernetes.io/component": "controller", "app.kubernetes.io/instance": "rke2-ingress-nginx", "app.kubernetes.io/name": "rke2-ingress-nginx" };
-const nginxContainer = {
+const nginxContainer = ingressNginxContainer({
+  name: "rke2-ingress-nginx-controller",
+  image: NGINX_IMAGE,
   args: [
-    "/nginx-ingress-controller",
     "--election-id=rke2-ingress-nginx-leader",
     "--controller-class=k8s.io/ingress-nginx",
     "--ingress-class=nginx",
@@ -200,21 +187,12 @@ const nginxContainer = {
     "--validating-webhook-key=/usr/local/certificates/key",
     "--watch-ingress-without-class=true",
   ],
-  env: [
-    { name: "POD_NAME", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.name" } } },
-    { name: "POD_NAMESPACE", valueFrom: { fieldRef: { apiVersion: "v1", fieldPath: "metadata.namespace" } } },
-    { name: "LD_PRELOAD", value: "/usr/local/lib/libmimalloc.so" },
-  ],
-  image: NGINX_IMAGE,
-  imagePullPolicy: "IfNotPresent",
-  name: "rke2-ingress-nginx-controller",
   ports: [
     { containerPort: 80, hostPort: 80, name: "http", protocol: "TCP" },
     { containerPort: 443, hostPort: 443, name: "https", protocol: "TCP" },
     { containerPort: 8443, name: "webhook", protocol: "TCP" },
   ],
-  readinessProbe: { failureThreshold: 3, httpGet: { path: "/healthz", port: 10254, scheme: "HTTP" }, initialDelaySeconds: 10, periodSeconds: 10, successThreshold: 1, timeoutSeconds: 1 },
-};
+});
 
 function kubeSystem({ nginx = true, traefik = false } = {}) {
   const out = [];
