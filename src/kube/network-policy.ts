@@ -29,7 +29,7 @@
 import { BlockList, isIP } from "node:net";
 import type { LabelSelector, Namespace, NetworkPolicy, NetworkPolicyPeer, Pod } from "./types.js";
 import { matchesLabelSelector, podPorts, ref } from "./helpers.js";
-import { describeLabelSelector } from "../gateway/attach.js";
+import { describeLabelSelector, namespaceLabels } from "../gateway/attach.js";
 
 /** Where a connection comes from: a pod (its labels and namespace), or an address that is no pod's (a node, the API server). */
 export type PolicySource =
@@ -69,12 +69,6 @@ export function ingressPoliciesFor(policies: readonly NetworkPolicy[], pod: Pod)
   );
 }
 
-/** A namespace's labels with the automatic `kubernetes.io/metadata.name`. */
-export function namespaceLabels(namespaces: readonly Namespace[], name: string): Record<string, string> {
-  const ns = namespaces.find((n) => n.metadata.name === name);
-  return { ...(ns?.metadata.labels ?? {}), "kubernetes.io/metadata.name": name };
-}
-
 function selectorMatches(sel: LabelSelector | undefined, labels: Record<string, string>): boolean {
   return matchesLabelSelector(labels, sel ?? {});
 }
@@ -107,7 +101,7 @@ function peerSelects(peer: NetworkPolicyPeer, policyNamespace: string, source: P
   }
   if (source.kind !== "pod") return "no"; // pod and namespace selectors select pods only
   if (peer.namespaceSelector) {
-    if (!selectorMatches(peer.namespaceSelector, namespaceLabels(namespaces, source.namespace))) return "no";
+    if (!selectorMatches(peer.namespaceSelector, namespaceLabels(source.namespace, namespaces))) return "no";
   } else if (source.namespace !== policyNamespace) return "no";
   return selectorMatches(peer.podSelector, source.labels) ? "yes" : "no";
 }
