@@ -42,10 +42,16 @@ describe("a run whose deadline hits early", () => {
   });
 
   it("prints the text report too when the deadline cut the run short", async () => {
-    const r = await runFault(["--lab", "--timeout", "0.1"]);
+    // An API server slower than the whole --timeout: the checks that read it are certainly still
+    // running at the deadline, however fast or loaded the machine (a bare `--lab --timeout 0.1` can
+    // spend the deadline in discovery alone and then finish every check in time).
+    const slow = scenarioVariant("k3d-openchoreo-healthy", (s) => {
+      s["apiServer"] = { latencyMs: 5000, forbid: [] };
+    });
+    const r = await runFault(["--lab", slow, "--timeout", "0.5"]);
     expectNoCrash(r);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/deadline: did not finish before the run's deadline \(--timeout 0\.1 s\)/);
+    expect(r.stdout).toMatch(/deadline: did not finish before the run's deadline \(--timeout 0\.5 s\)/);
     expect(r.stdout).toMatch(/^Result: FAIL/m);
     expect(r.leftBehind).toEqual([]);
   });
