@@ -160,6 +160,27 @@ async function withoutDocker(ctx: CheckContext, e: SourceError, want: { port: nu
   );
 }
 
+/**
+ * The Service (and its port) whose `spec.ports[].nodePort` is `port`, or
+ * null (none, or Services cannot be read). Users of minikube and Docker
+ * Desktop reach NodePorts on localhost; on kind the same URL is refused
+ * unless the node publishes that port (istio/istio#40324).
+ */
+async function nodePortService(ctx: CheckContext, port: number): Promise<{ namespace: string; name: string; port: number; type: string } | null> {
+  let services;
+  try {
+    services = await ctx.kube.list("services", ctx.signal);
+  } catch (e) {
+    if (isSourceError(e)) return null;
+    throw e;
+  }
+  for (const svc of services) {
+    const p = (svc.spec?.ports ?? []).find((x) => x.nodePort === port);
+    if (p) return { namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name, port: p.port, type: svc.spec?.type ?? "ClusterIP" };
+  }
+  return null;
+}
+
 export default defineCheck({
   id: "container.publishes-port",
   code: "ND401",
@@ -270,12 +291,19 @@ export default defineCheck({
     }
     if (first?.flavor === "kind" && kindNodes.length) {
       const nodes = kindNodes.filter((c) => labelsOf(c)[KIND_LABELS.cluster] === first.cluster).slice(0, 3);
-      return fail(`no container publishes ${portText}: ${nodes.map(describe).join("; ")}; not ${want.port}`, {
-        facts: { container: null },
-        evidence: { ...evidence, nodes: nodes.map((c) => ({ name: containerName(c), published: publishedList(c) })) },
-        fixes: ["kind-port-mapping"],
-        details: `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry). The Service's nodePort must equal containerPort.`,
-      });
+      const np = want.via ? null : await nodePortService(ctx, want.port);
+      const nodeIps = nodes.flatMap((c) => Object.values(containerNetworks(c))).filter((ip) => !!ip);
+      return fail(
+        `no container publishes ${portText}: ${nodes.map(describe).join("; ")}; not ${want.port}${np ? ` — ${want.port} is the nodePort of Service ${np.namespace}/${np.name} (port ${np.port}), which answers on the node's address, not on this host` : ""}`,
+        {
+          facts: { container: null },
+          evidence: { ...evidence, nodes: nodes.map((c) => ({ name: containerName(c), published: publishedList(c) })), ...(np ? { nodePortService: np } : {}) },
+          fixes: ["kind-port-mapping"],
+          details: np
+            ? `A NodePort is opened by kube-proxy inside each node, and a kind node is a container: ${want.port} answers at ${nodeIps.length ? nodeIps.map((ip) => `${ip}:${want.port}`).join(", ") : `the node's address, port ${want.port}`} (reachable from a Linux host, not through Docker Desktop's VM), and on this host only if the node publishes it. kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: ${want.port}\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry), or reach Service ${np.namespace}/${np.name} with \`kubectl -n ${np.namespace} port-forward svc/${np.name} ${want.port}:${np.port}\`. A nodePort assigned at random changes when the Service is re-created: pin it (spec.ports[].nodePort) before mapping it.`
+            : `kind publishes host ports only through the node's extraPortMappings, fixed at creation: add \`- containerPort: <NodePort>\\n  hostPort: ${want.port}\` under the control-plane node in the kind config and re-create the cluster (\`netdoctor fix kind-port-mapping\` prints the entry). The Service's nodePort must equal containerPort.`,
+        },
+      );
     }
     return fail(`no container publishes ${portText} (${containers.length} container${containers.length === 1 ? "" : "s"} inspected, no k3d or kind cluster among them); expected a published port`, {
       facts: { container: null },

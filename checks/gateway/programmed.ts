@@ -87,6 +87,20 @@ const check: Check = defineCheck({
       }
       const addressOnly = accepted?.status === "True" && programmed?.reason === "AddressNotAssigned";
       const via = ctx.facts.service?.via;
+      // AddressNotAssigned while the proxy's LoadBalancer Service has its address: the controller did not
+      // write the address it has into the Gateway's status (envoyproxy/gateway#8953, #5715: "traffic routing
+      // is completely unaffected"; touching the Service made Envoy Gateway reconcile within a second).
+      const entry = ctx.facts.service;
+      if (addressOnly && entry?.type === "LoadBalancer") {
+        const svc = (await ctx.kube.list("services", ctx.signal)).find((s) => isObject(s, entry.namespace, entry.name));
+        const lbAddresses = (svc?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? i.hostname).filter((a): a is string => !!a);
+        if (lbAddresses.length) {
+          return warn(`${summary} — yet its proxy Service ${entry.namespace}/${entry.name} has EXTERNAL-IP ${lbAddresses.join(", ")}: the Gateway's status is stale`, {
+            details: `The controller reports no address, but the LoadBalancer Service it created for the Gateway has one (status.loadBalancer.ingress ${lbAddresses.join(", ")}); the proxy serves traffic, yet anything that reads the Gateway's address (kubectl get gateway, external-dns, tests waiting for Programmed) sees none. The controller missed the Service's status update; a change to the Service makes it reconcile: \`kubectl -n ${entry.namespace} annotate svc ${entry.name} netdoctor.io/touch="$(date -u +%FT%TZ)" --overwrite\`. If the condition comes back, look at the controller's logs.`,
+            evidence: { ...evidence, serviceAddresses: lbAddresses },
+          });
+        }
+      }
       if (addressOnly && (via === "nodeport" || via === "hostport")) {
         return warn(summary, {
           details: `${details ?? ""} This path reaches the proxy through ${via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : "a hostPort pod"}, which works without an address.`.trim(),

@@ -392,13 +392,21 @@ async function runProbe(
     const f: PathFacts = done === "deadline" ? {} : Object.assign({}, ...done);
     entersNode = f.container ? f.container.role === "kind-node" || f.container.role === "k3d-node" : f.node ? true : undefined;
   }
+  // Whose fault an empty 500 is depends on whether the route's backendRefs resolved (invalid refs:
+  // route) or they did and Envoy Gateway answers for a backend without ready endpoints (backend):
+  // wait for the route hop only then.
+  let refsResolved: boolean | undefined;
+  if (res.signature === "empty-500") {
+    const done = await Promise.race([Promise.all(insts.filter((i) => i.check.hop === "route").map(execute)), deadlineHit]);
+    if (done !== "deadline") refsResolved = done.some((d) => d.facts.route) && done.every((d) => d.result.status !== "fail" && d.result.status !== "error");
+  }
   return {
     probe: {
       outcome: res.outcome,
       ...(res.status !== undefined ? { status: res.status } : {}),
       signature: res.signature,
       durationMs: Math.round(res.durationMs),
-      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}), ...(entersNode !== undefined ? { entersNode } : {}) }),
+      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}), ...(entersNode !== undefined ? { entersNode } : {}), ...(refsResolved !== undefined ? { refsResolved } : {}) }),
       ...(res.error ? { error: res.error } : {}),
     },
     ...(res.body !== undefined ? { body: res.body } : {}),

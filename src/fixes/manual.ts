@@ -19,15 +19,18 @@ export const kindPortMapping: Fix = {
     const s = ctx.facts.service;
     const c = ctx.facts.container;
     const port = ctx.path.target.port;
-    const nodePort = s?.nodePort ?? null;
+    // A target port that is itself a Service's nodePort no node publishes (container.publishes-port names it).
+    const named = ctx.path.checks.find((x) => x.id === "container.publishes-port")?.evidence?.["nodePortService"] as { namespace: string; name: string } | undefined;
+    const svc = s ?? (named ? { namespace: named.namespace, name: named.name } : null);
+    const nodePort = s?.nodePort ?? (named ? port : null);
     const cluster = c?.cluster ?? ctx.report.environment.cluster ?? "kind";
     const plan: FixPlan = { fixId: "kind-port-mapping", steps: [], refusal: null, automatic: false, notes: [], state: null };
     if (nodePort === null) {
-      plan.refusal = `the entry Service${s ? ` ${s.namespace}/${s.name}` : ""} has no nodePort to map: make it type NodePort first (service-to-nodeport)`;
+      plan.refusal = `the entry Service${svc ? ` ${svc.namespace}/${svc.name}` : ""} has no nodePort to map: make it type NodePort first (service-to-nodeport)`;
       return plan;
     }
     plan.steps.push(
-      { action: "manual", file: "your kind config", line: `nodes[role=control-plane].extraPortMappings: - { containerPort: ${nodePort}, hostPort: ${port}, listenAddress: "127.0.0.1", protocol: TCP }`, note: `the node then publishes host port ${port} to NodePort ${nodePort} of Service ${s!.namespace}/${s!.name}` },
+      { action: "manual", file: "your kind config", line: `nodes[role=control-plane].extraPortMappings: - { containerPort: ${nodePort}, hostPort: ${port}, listenAddress: "127.0.0.1", protocol: TCP }`, note: `the node then publishes host port ${port} to NodePort ${nodePort} of Service ${svc!.namespace}/${svc!.name}` },
       { action: "manual", command: `kind delete cluster --name ${cluster}`, note: "kind cannot add a port mapping to a running node: the cluster must be recreated (its workloads are lost)" },
       { action: "manual", command: `kind create cluster --name ${cluster} --config <your kind config>` },
     );

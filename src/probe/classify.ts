@@ -157,6 +157,16 @@ export interface SignatureHopContext {
    * absent when not known (`netdoctor watch`).
    */
   entersNode?: boolean;
+  /**
+   * True when the route hop resolved the request's route and none of its
+   * checks failed: the selected rule's backendRefs are valid. An empty 500
+   * then is not an invalid backendRef but Envoy Gateway's direct response for
+   * a backend with zero ready endpoints (envoyproxy/gateway#8288; the
+   * maintainers in #6068: "the 500 response code for this case is part of
+   * the Gateway API spec and the response is missing a body"). Absent or
+   * false = not known, or the route hop found a problem.
+   */
+  refsResolved?: boolean;
 }
 
 /**
@@ -187,7 +197,10 @@ export interface SignatureHopContext {
  * - `envoy-404`, `nginx-404`, `empty-500` → `route`: the gateway (or ingress
  *   controller) answered but no HTTPRoute / Ingress rule matched (Envoy NR,
  *   nginx's default server) or the matched rule's backendRefs are invalid
- *   (Envoy Gateway direct 500, §6).
+ *   (Envoy Gateway direct 500, §6). An `empty-500` on a route whose refs
+ *   resolved (`ctx.refsResolved`) → `backend`: Envoy Gateway answers a rule
+ *   whose Services have zero ready endpoints with the same direct 500
+ *   (envoyproxy/gateway#8288).
  * - `envoy-503-no-healthy-upstream`, `envoy-503-upstream-connect-error`,
  *   `http-other` → `backend`: the route matched; the backend has no ready
  *   endpoints (UH), refuses (UF) or answered itself.
@@ -207,8 +220,9 @@ export function signatureHop(signature: ProbeSignature, ctx: SignatureHopContext
       return ctx.pathProxy === "traefik" ? "route" : "service";
     case "envoy-404":
     case "nginx-404":
-    case "empty-500":
       return "route";
+    case "empty-500":
+      return ctx.refsResolved ? "backend" : "route";
     case "envoy-503-no-healthy-upstream":
     case "envoy-503-upstream-connect-error":
     case "http-other":

@@ -60,7 +60,13 @@ export function rootCauses(report: Report): Cause[] {
     const rootId = p.verdict?.rootCause?.checkId;
     const verdict =
       (rootId ? p.checks.find((c) => c.id === rootId && problem(c)) : undefined) ?? (p.verdict ? p.checks.find((c) => c.id === p.verdict!.checkId && problem(c)) : undefined);
-    const main = verdict ? add(verdict, p.target.url) : null;
+    // A verdict the probe alone gave (no static cause found, DESIGN §2) is the path's cause too: without it a
+    // failing path would have no entry at all. It stands as a finding of the hop its signature points to.
+    const probeOnly =
+      !verdict && p.verdict && p.status !== "pass" && !p.checks.some((c) => c.id === p.verdict!.checkId)
+        ? ({ id: p.verdict.checkId, code: p.verdict.code, hop: p.verdict.hop, title: "the end-to-end request succeeds", status: "fail", summary: p.verdict.summary, fixes: [], blockedBy: null, durationMs: p.probe.durationMs } satisfies CheckResult)
+        : undefined;
+    const main = verdict ? add(verdict, p.target.url) : probeOnly ? add(probeOnly, p.target.url) : null;
     for (const c of p.checks) {
       if (!problem(c) || c === verdict) continue;
       if (c.causedBy) pending.push({ check: c, path: p.target.url, beside: main });

@@ -107,6 +107,19 @@ describe("renderText", () => {
     expect(lines).toContain("  Verdict: the request passes every hop, with 1 warning");
   });
 
+  it("names a verdict the probe alone gave as the path's cause, with its details block", () => {
+    const r = makeReport();
+    const p = r.paths[1]!;
+    for (const c of p.checks) c.status = c.status === "skip" ? "skip" : "pass";
+    p.status = "fail";
+    p.probe = { outcome: "http", status: 404, signature: "nginx-404", durationMs: 3, hop: "route" };
+    p.verdict = { hop: "route", checkId: "probe.end-to-end", code: "ND901", summary: "no static cause found: the end-to-end request got HTTP 404 (nginx-404), which points at the route hop" };
+    const out = renderText(r);
+    expect(out).toContain("[FAIL] route hop: ND901 probe.end-to-end — 1 path");
+    expect(out).toContain(`       why: ${p.verdict.summary}`);
+    expect(block(out, p.target.url)[0]).toBe(`${p.target.url}  FAIL`);
+  });
+
   it("keeps the environment checks out of the text unless one fails, warns, or --verbose", () => {
     expect(text).not.toContain("Environment");
     const verbose = renderText(makeReport(), { verbose: true });

@@ -92,6 +92,14 @@ describe("signatureHop", () => {
   });
 
   it.each([
+    ["the route hop found the rule's backendRefs resolved (Envoy Gateway's answer for zero ready endpoints)", true, "backend"],
+    ["the route hop found a problem with the route or its refs", false, "route"],
+    ["nothing known about the route", undefined, "route"],
+  ] as const)("points an empty 500 when %s at the %s hop", (_name, refsResolved, hop) => {
+    expect(signatureHop("empty-500", { hasForwarder: false, ...(refsResolved !== undefined ? { refsResolved } : {}) })).toBe(hop);
+  });
+
+  it.each([
     ["traefik as the path's Ingress controller or Gateway API provider", "traefik", "route"],
     ["another proxy on the path (the Gateway's Envoy)", "kgateway", "service"],
     ["no gateway or ingress proxy on the path", null, "service"],

@@ -566,6 +566,28 @@ describe("kind-port-mapping plan", () => {
     expect(plan.notes).toEqual(["host port 8080 is already mapped to node port 30081: change that entry's containerPort to 30080 instead of adding one"]);
   });
 
+  it("maps a target port that is a Service's nodePort no node publishes to that same port (container.publishes-port names the Service)", async () => {
+    const ctx = ctxFor({ url: "http://127.0.0.1:31659/productpage", facts: { container: null } });
+    ctx.path.checks.push({
+      id: "container.publishes-port",
+      code: "ND401",
+      hop: "container",
+      title: "a container publishes the host port",
+      status: "fail",
+      summary: "no container publishes port 31659",
+      evidence: { port: 31659, nodePortService: { namespace: "istio-system", name: "istio-ingressgateway", port: 80, type: "LoadBalancer" } },
+      fixes: ["kind-port-mapping"],
+      blockedBy: null,
+      durationMs: 1,
+    });
+    const plan = await kindPortMapping.plan(ctx);
+    expect(plan.refusal).toBeNull();
+    expect(plan.steps[0]).toMatchObject({
+      line: 'nodes[role=control-plane].extraPortMappings: - { containerPort: 31659, hostPort: 31659, listenAddress: "127.0.0.1", protocol: TCP }',
+      note: "the node then publishes host port 31659 to NodePort 31659 of Service istio-system/istio-ingressgateway",
+    });
+  });
+
   it.each([
     { case: "the entry Service has no nodePort", service: webFact, refusal: "the entry Service default/web has no nodePort to map: make it type NodePort first (service-to-nodeport)" },
     { case: "no entry Service was resolved", service: null, refusal: "the entry Service has no nodePort to map: make it type NodePort first (service-to-nodeport)" },
