@@ -14,6 +14,9 @@
  * A late answer is not a crash: a SourceError rejected after every caller
  * stopped waiting for it (the run's deadline passed) is dropped.
  */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { maskCredentials } from "./report/mask.js";
 import { isSourceError } from "./sources/types.js";
 
@@ -64,6 +67,50 @@ export function onExitCleanup(what: string, run: () => unknown): () => void {
   return () => {
     const i = cleanups.indexOf(entry);
     if (i >= 0) cleanups.splice(i, 1);
+  };
+}
+
+/** A private temporary directory from {@link makeTempDir}. */
+export interface TempDir {
+  /** Absolute path of the directory (created, mode 0700). */
+  path: string;
+  /** Remove the directory and everything in it, and unregister its exit cleanup; idempotent. */
+  remove(): Promise<void>;
+  /** Unregister the exit cleanup without removing the directory (its owner removes it another way). */
+  forget(): void;
+}
+
+/**
+ * Create `os.tmpdir()/<prefix>XXXXXX` (`mkdtemp`) with its removal registered
+ * as an exit cleanup *before* the directory exists. libuv may deliver a
+ * signal (SIGINT, SIGHUP, …) in the same loop turn as mkdtemp's completion,
+ * before the code after `await mkdtemp()` runs; a cleanup registered only then
+ * would miss the directory. This one waits for the creation, then removes what
+ * was created. `what` names it in "could not clean up …" messages.
+ * @throws what `mkdtemp` throws (ENOSPC, EACCES on the temp dir).
+ */
+export async function makeTempDir(prefix: string, what: string): Promise<TempDir> {
+  const created = mkdtemp(join(tmpdir(), prefix));
+  const removeTree = async (): Promise<void> => {
+    const dir = await created.catch(() => null);
+    if (dir !== null) await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  };
+  let removing: Promise<void> | null = null;
+  const forget = onExitCleanup(`${what} (${join(tmpdir(), prefix)}…)`, () => (removing ??= removeTree()));
+  let dir: string;
+  try {
+    dir = await created;
+  } catch (e) {
+    forget();
+    throw e;
+  }
+  return {
+    path: dir,
+    remove: async () => {
+      await (removing ??= removeTree());
+      forget();
+    },
+    forget,
   };
 }
 

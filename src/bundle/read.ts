@@ -11,9 +11,8 @@
  * one line naming the file (`BUNDLE/manifest.json: not valid JSON: …`).
  */
 import { existsSync, rmSync, statSync } from "node:fs";
-import { mkdtemp, readFile, readdir, rm, stat } from "node:fs/promises";
-import { onExitCleanup } from "../lifecycle.js";
-import os from "node:os";
+import { readFile, readdir, stat } from "node:fs/promises";
+import { makeTempDir } from "../lifecycle.js";
 import path from "node:path";
 import type { KubeObject } from "../kube/types.js";
 import type { Environment, Report } from "../report/types.js";
@@ -201,22 +200,14 @@ export async function openBundle(fileOrDir: string): Promise<Bundle> {
   const abs = path.resolve(fileOrDir);
   const st = await stat(abs).catch(() => null);
   if (!st) throw new BundleError(`${fileOrDir}: no such bundle file or directory`);
-  let tmp: string | null = null;
   let root: string | null = null;
-  if (st.isDirectory()) {
-    root = await findRoot(abs);
-  } else {
-    tmp = await mkdtemp(path.join(os.tmpdir(), "netdoctor-bundle-"));
-  }
-  const dir = tmp;
-  let cleaned = false;
   // Ctrl-C, SIGHUP or a crash while the bundle is open: its extracted files go with the process.
-  const forget = dir === null ? () => undefined : onExitCleanup(`the extracted bundle in ${dir}`, () => removeTree(dir));
+  const extracted = st.isDirectory() ? null : await makeTempDir("netdoctor-bundle-", "the extracted bundle");
+  const tmp = extracted?.path ?? null;
+  if (st.isDirectory()) root = await findRoot(abs);
+  const dir = tmp;
   const cleanup = async (): Promise<void> => {
-    if (cleaned || dir === null) return;
-    cleaned = true;
-    await removeTree(dir);
-    forget();
+    await extracted?.remove();
   };
   if (dir !== null) {
     try {
@@ -249,9 +240,6 @@ async function extract(file: string, dir: string): Promise<void> {
 }
 
 /** Remove a directory tree, retrying while a writer that just failed still closes its files (ENOTEMPTY, EBUSY). */
-async function removeTree(dir: string): Promise<void> {
-  await rm(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-}
 
 async function load(source: string, root: string, shown: (rel: string) => string, tempDir: string | null, cleanup: () => Promise<void>): Promise<Bundle> {
   // Collected files use the snapshot parsers a scenario uses too; their SnapshotError becomes a BundleError naming the bundle's file.

@@ -18,9 +18,8 @@
  * (node-tar `portable`), so two bundles of the same state differ only in the
  * timestamps and durations inside manifest.json and report.json.
  */
-import { chmod, mkdir, mkdtemp, rm, stat, writeFile } from "node:fs/promises";
-import { onExitCleanup } from "../lifecycle.js";
-import { tmpdir } from "node:os";
+import { chmod, mkdir, stat, writeFile } from "node:fs/promises";
+import { makeTempDir } from "../lifecycle.js";
 import { dirname, join } from "node:path";
 import { stringify as stringifyYaml } from "yaml";
 import { KIND_INFO, type KubeKind, type KubeObject } from "../kube/types.js";
@@ -199,8 +198,8 @@ export function bundleFileName(context: string | null, at: Date, redacted: boole
  */
 export async function writeTarGz(files: Map<string, string>, out: string, o: { private?: boolean } = {}): Promise<number> {
   const tar = await import("tar");
-  const staging = await mkdtemp(join(tmpdir(), "netdoctor-bundle-"));
-  const forget = onExitCleanup(`the bundle's staging dir ${staging}`, () => rm(staging, { recursive: true, force: true, maxRetries: 3 }));
+  const dir = await makeTempDir("netdoctor-bundle-", "the bundle's staging dir");
+  const staging = dir.path;
   try {
     for (const [path, content] of files) {
       const full = join(staging, path);
@@ -217,7 +216,6 @@ export async function writeTarGz(files: Map<string, string>, out: string, o: { p
     await tar.create({ gzip: { level: 9 }, file: out, cwd: staging, portable: true, mtime: FIXED_MTIME, noDirRecurse: true }, [...files.keys()]);
     return (await stat(out)).size;
   } finally {
-    await rm(staging, { recursive: true, force: true, maxRetries: 3 });
-    forget();
+    await dir.remove();
   }
 }

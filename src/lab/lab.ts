@@ -7,10 +7,9 @@
  * and the ports are free.
  */
 import { existsSync } from "node:fs";
-import { mkdtemp, rm, writeFile, mkdir } from "node:fs/promises";
-import { onExitCleanup } from "../lifecycle.js";
+import { rm, writeFile, mkdir } from "node:fs/promises";
+import { makeTempDir, onExitCleanup } from "../lifecycle.js";
 import { randomBytes } from "node:crypto";
-import os from "node:os";
 import path from "node:path";
 import { stringify } from "yaml";
 import type { HostListener } from "../engine/types.js";
@@ -225,8 +224,9 @@ export function reactionMatches(r: Reaction, c: ApiChange): boolean {
  */
 export async function startLab(scenarioOrDir: Scenario | string, options: LabOptions = {}): Promise<RunningLab> {
   const original = typeof scenarioOrDir === "string" ? await loadScenario(scenarioOrDir) : scenarioOrDir;
-  const ownDir = options.stateDir === undefined;
-  const stateDir = options.stateDir ?? (await mkdtemp(path.join(os.tmpdir(), "netdoctor-lab-")));
+  // Ctrl-C, SIGHUP, a crash — even while mkdtemp is completing: the lab's own dir goes with the process.
+  const own = options.stateDir === undefined ? await makeTempDir("netdoctor-lab-", "the lab's files") : null;
+  const stateDir = own?.path ?? options.stateDir!;
   let api: ApiServer | null = null;
   let docker: DockerApi | null = null;
   let traffic: Traffic | null = null;
@@ -236,12 +236,12 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
     (stopping ??= (async () => {
       // The files (kubeconfig and token) go first, not after the servers closed: a connection still
       // handshaking can hold a close back, and an interrupted process does not wait for it forever.
-      await Promise.all([ownDir ? rm(stateDir, { recursive: true, force: true, maxRetries: 3 }) : undefined, api?.close(), docker?.close(), traffic?.close()]);
+      await Promise.all([own?.remove(), api?.close(), docker?.close(), traffic?.close()]);
       forget();
     })());
-  // Ctrl-C, SIGHUP, a crash — even while the lab is starting: its files go with the process.
+  // Ctrl-C, SIGHUP, a crash — even while the lab is starting: its servers stop with the process.
   const forget = onExitCleanup(`the lab's files in ${stateDir}`, stop);
-  await mkdir(stateDir, { recursive: true });
+  if (!own) await mkdir(stateDir, { recursive: true });
   const portMap = new Map<number, number>();
   // `remapHostPorts: false`: host ports keep their numbers; loopback traffic is served on free ports through probeMap.
   const remap = original.remapHostPorts !== false;
