@@ -7,6 +7,7 @@ import { containerName, describeState, labelsOf } from "../../src/host/container
 import { isObject, podState, describePodState, ref, svclbFor } from "../../src/kube/helpers.js";
 import { ingressImplementationOfService } from "../../src/ingress/index.js";
 import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG } from "../../src/host/rke2.js";
+import { serviceLbFailures } from "../../src/kube/k3s-system.js";
 
 /** Whether the cluster is RKE2: its version (`+rke2r`) or its nodes' rke2 labels and annotations (src/host/rke2.ts). */
 async function isRke2(ctx: CheckContext): Promise<boolean> {
@@ -92,7 +93,7 @@ const check: Check = defineCheck({
   explain: {
     meaning: "A Service of type LoadBalancer gets `status.loadBalancer.ingress` from its load-balancer implementation (k3s ServiceLB, cloud-provider-kind, MetalLB). Without it, `kubectl get svc` shows EXTERNAL-IP <pending>.",
     causes:
-      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready, or ServiceLB is disabled (--disable=servicelb). RKE2: ServiceLB is off unless the server runs with `enable-servicelb: true` in /etc/rancher/rke2/config.yaml. kind: no LoadBalancer implementation is installed (kind has none built in); cloud-provider-kind was run once but its host process has stopped (its kindccm-* containers remain); MetalLB is installed without an IPAddressPool in the kind network.",
+      "k3s/k3d: the svclb pods are Pending (port held by another LoadBalancer such as traefik) or not Ready — a svclb pod that crash-loops names its failure in its log (klipper-lb cannot install its iptables DNAT rule: the nat table is missing from the node's kernel, SELinux denies it, or /proc/sys is read-only under rootless k3s) — or ServiceLB is disabled (--disable=servicelb). RKE2: ServiceLB is off unless the server runs with `enable-servicelb: true` in /etc/rancher/rke2/config.yaml. kind: no LoadBalancer implementation is installed (kind has none built in); cloud-provider-kind was run once but its host process has stopped (its kindccm-* containers remain); MetalLB is installed without an IPAddressPool in the kind network.",
     fix: "k3s: free the port (see service.port-free) or re-enable ServiceLB. RKE2: add `enable-servicelb: true` to /etc/rancher/rke2/config.yaml and restart rke2-server, or install MetalLB. kind: run cloud-provider-kind (`go install sigs.k8s.io/cloud-provider-kind@latest`) or install MetalLB — or reach the Service through a NodePort mapped by extraPortMappings.",
     links: ["https://kind.sigs.k8s.io/docs/user/loadbalancer/", "https://docs.k3s.io/networking/networking-services#service-load-balancer"],
   },
@@ -163,14 +164,19 @@ const check: Check = defineCheck({
     // RKE2 with enable-servicelb runs the same ServiceLB (k3s' servicelb controller, version.Program "rke2").
     const program = (await isRke2(ctx)) ? "RKE2" : "k3s";
     const disabledHint = program === "RKE2" ? "ServiceLB not enabled with enable-servicelb?" : "ServiceLB disabled with --disable=servicelb?";
-    const summary = `Service ${name} has no LoadBalancer ingress (${svclbText.replace("ServiceLB disabled with --disable=servicelb?", disabledHint)}); expected an address from ${program} ServiceLB`;
-    const evidence = { service: name, ingress: [], via: fact.via, svclbDaemonSets: lb.daemonSets.map((d) => d.metadata.name), svclbPods: states };
-    // svclb pods that are not Ready are most often Pending because another LoadBalancer holds the port (service.port-free).
-    const causedBy = notReady.length ? ["service.port-free"] : [];
-    if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.`, evidence, causedBy });
+    // A crash-looping svclb pod says why in its log (klipper-lb's iptables DNAT rule failed): name it.
+    const failures = await serviceLbFailures(lb.pods, ctx.kube.podLogs?.bind(ctx.kube), ctx.signal);
+    const failureText = failures.length ? `; ${failures[0]!.pod} ${failures[0]!.container} logged "${failures[0]!.line}": ${failures[0]!.cause}` : "";
+    const summary = `Service ${name} has no LoadBalancer ingress (${svclbText.replace("ServiceLB disabled with --disable=servicelb?", disabledHint)})${failureText}; expected an address from ${program} ServiceLB`;
+    const evidence = { service: name, ingress: [], via: fact.via, svclbDaemonSets: lb.daemonSets.map((d) => d.metadata.name), svclbPods: states, svclbFailures: failures };
+    // svclb pods that are not Ready are most often Pending because another LoadBalancer holds the port (service.port-free);
+    // one that crash-loops with a known failure in its log is its own cause.
+    const causedBy = notReady.length && !failures.length ? ["service.port-free"] : [];
+    const fixText = failures.length ? ` To fix: ${failures[0]!.fix}.` : "";
+    if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.${fixText}`, evidence, causedBy });
     return fail(summary, {
       details:
-        "k3s ServiceLB (klipper-lb) publishes the IPs of the nodes whose svclb pods are Ready as the Service's LoadBalancer ingress; until one is Ready, nothing forwards the Service port on the nodes.",
+        "k3s ServiceLB (klipper-lb) publishes the IPs of the nodes whose svclb pods are Ready as the Service's LoadBalancer ingress; until one is Ready, nothing forwards the Service port on the nodes." + fixText,
       evidence,
       causedBy,
     });

@@ -30,6 +30,7 @@ import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
 import { formatHostPort } from "../../src/host/addresses.js";
 import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
+import { isPullFailure, stalledInstall, type StalledInstall } from "../../src/kube/k3s-system.js";
 import {
   formatServicePorts,
   gatewayOfService,
@@ -48,6 +49,37 @@ const NODE_PORT_MIN = 30000;
 const NODE_PORT_MAX = 32767;
 /** How many objects a summary lists before "… and N more". */
 const LIST_MAX = 5;
+
+/**
+ * k3s' packaged traefik (HelmChart kube-system/traefik) when its Service does
+ * not exist and its helm-install pod has not completed; null otherwise or
+ * when HelmCharts or events cannot be read.
+ */
+async function stalledTraefik(ctx: CheckContext, services: Service[], pods: Pod[]): Promise<StalledInstall | null> {
+  if (services.some((s) => s.metadata.name === "traefik" && s.metadata.namespace === "kube-system")) return null;
+  try {
+    const [charts, events] = await Promise.all([ctx.kube.list("helmcharts", ctx.signal), ctx.kube.list("events", ctx.signal)]);
+    return stalledInstall("traefik", charts, pods, events);
+  } catch (e) {
+    if (isSourceError(e)) return null;
+    throw e;
+  }
+}
+
+/** A stalled traefik install in one clause. */
+function describeStalled(s: StalledInstall): string {
+  const others = s.alsoStuck.length ? ` (as are ${list(s.alsoStuck)})` : "";
+  return s.pod
+    ? `k3s' packaged traefik, which would take ports 80 and 443, is not installed: HelmChart ${s.chart}'s install pod ${s.state}${others}${s.event ? `: ${s.event}` : ""}`
+    : `k3s' packaged traefik, which would take ports 80 and 443, is not installed: HelmChart ${s.chart} has no install pod`;
+}
+
+/** What to do about a stalled traefik install. */
+function stalledAdvice(s: StalledInstall): string {
+  return s.event && isPullFailure(s.event)
+    ? "The nodes cannot pull images (the sandbox image first: every pod stays ContainerCreating), so helm-controller's install Job never runs and traefik and its svclb never exist. Let the nodes reach the registry (proxy settings, firewall), or import the images (k3d: `k3d image import`, or a registry mirror in registries.yaml), then the install completes on its own."
+    : "helm-controller's install Job has not completed, so traefik and its svclb do not exist yet: read the install pod's events and log (`kubectl -n kube-system describe pod -l helmcharts.helm.cattle.io/chart=traefik`).";
+}
 
 /** One way the node port can be taken. */
 interface Candidate {
@@ -460,13 +492,16 @@ const check: Check = defineCheck({
       : "";
     // A LoadBalancer Service asks for exactly this port, but no ServiceLB runs to take it (RKE2's default).
     const askers = !k3s ? lbServices.filter((s) => (s.spec.ports ?? []).some((p) => p.port === port && sameProtocol(p.protocol, protocol))) : [];
+    // k3s' packaged traefik takes 80/443 once helm-controller has installed it; a HelmChart whose install pod never ran explains why nothing does.
+    const stalled = k3s && (port === 80 || port === 443) ? await stalledTraefik(ctx, services, pods) : null;
     const noLb = askers.length
       ? `; LoadBalancer Service ${list(askers.map(ref))} asks for port ${port}, but ${lb.rke2 ? "RKE2 runs no ServiceLB unless `enable-servicelb: true` is in " + RKE2_CONFIG : "no ServiceLB runs on this cluster"} (EXTERNAL-IP <pending>)`
       : "";
     return fail(
-      `${mapping}; no Service takes port ${port} (no LoadBalancer Service with port ${port}${askers.length ? " that a load balancer serves" : ""}, no nodePort ${port}, no hostPort pod)${orphan}${noLb || `; LoadBalancer Services: ${list(lbServices.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`}`,
+      `${mapping}; no Service takes port ${port} (no LoadBalancer Service with port ${port}${askers.length ? " that a load balancer serves" : ""}, no nodePort ${port}, no hostPort pod)${orphan}${noLb || `; LoadBalancer Services: ${list(lbServices.map((s) => `${ref(s)} ${formatServicePorts(s)}`))}`}${stalled ? `; ${describeStalled(stalled)}` : ""}`,
       {
         details:
+          (stalled ? `${stalledAdvice(stalled)} ` : "") +
           (askers.length && lb.rke2 ? `${enableServiceLbAdvice()}. ` : "") +
           (k3s ? `On k3s, ServiceLB (klipper-lb) runs a svclb pod per LoadBalancer Service that claims hostPort = Service port on every node; ` : `${lb.rke2 ? "RKE2's" : "k3s"} ServiceLB does not run on this cluster, so only a nodePort or a hostPort pod can take port ${port}; `) +
           (container
@@ -481,6 +516,7 @@ const check: Check = defineCheck({
           ...evidence,
           loadBalancerServices: lbServices.map((s) => ({ service: ref(s), ports: formatServicePorts(s) })),
           gatewaysWithoutProxy: orphanGateways.map(ref),
+          ...(stalled ? { stalledInstall: stalled } : {}),
         },
         fixes: fixesOf(check, orphan ? fixes.filter((f) => f !== "k3d-port-mapping") : fixes),
         facts: { service: null },

@@ -15,7 +15,7 @@ import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
 import { containerCluster, containerName } from "../host/containers.js";
 import type { RecordedForward } from "../host/recorded-forwards.js";
-import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, podsSelectedBy } from "../kube/helpers.js";
+import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, isPodReady, podsSelectedBy, svclbFor } from "../kube/helpers.js";
 import { KIND_INFO, type KubeEvent, type KubeKind, type KubeObject, type Pod, type Service } from "../kube/types.js";
 import type { Report } from "../report/types.js";
 import type { ToolVersion } from "../sources/live/tools.js";
@@ -329,6 +329,8 @@ export async function collectFrom(
       const svc = services.find((s) => s.metadata.namespace === ref.namespace && s.metadata.name === ref.name);
       if (svc?.spec?.selector && Object.keys(svc.spec.selector).length) addPods(podsSelectedBy(pods, ref.namespace, svc.spec.selector));
     }
+    // A svclb pod of the entry Service that is not Ready logs why (ND503 quotes it): keep its log for the replay.
+    if (r.service) addPods(svclbFor(r.service, [], pods).pods.filter((p) => !isPodReady(p)));
     if (r.gateway) {
       const gw = r.gateway;
       addPods(

@@ -214,13 +214,14 @@ export async function discover(sources: Sources, opts: DiscoverOptions): Promise
 
     if (services.error) notes.push(`Services not readable (${services.error})`);
     if (k3s && services.items) {
-      const traefik =
-        (helmCharts.items ?? []).some((h) => h.metadata.namespace === "kube-system" && h.metadata.name === "traefik") ||
-        svcs.some((s) => s.metadata.namespace === "kube-system" && s.metadata.name === "traefik");
+      const chart = (helmCharts.items ?? []).some((h) => h.metadata.namespace === "kube-system" && h.metadata.name === "traefik");
+      const service = svcs.some((s) => s.metadata.namespace === "kube-system" && s.metadata.name === "traefik");
+      const traefik = chart || service;
       // Absent is "disabled" only when the k3s servers run with --disable=traefik; else it returns at their next start.
       const servers = k3dServers(containers ?? []);
       const disabled = servers.length === 0 || servers.every((c) => disablesTraefik(k3sServerArgs(c)));
-      head.push(traefik ? "traefik installed" : disabled ? "traefik disabled" : "traefik removed (back at the next k3s start)");
+      // A HelmChart without its Service: helm-controller has not installed the chart (yet).
+      head.push(traefik ? (service ? "traefik installed" : "traefik not installed yet (HelmChart without Service)") : disabled ? "traefik disabled" : "traefik removed (back at the next k3s start)");
     }
     // Gateways per implementation (GatewayClass controllerName, else the proxy Service labels).
     if (gateways.error === "not-found") head.push("no Gateway API");

@@ -75,6 +75,8 @@ export interface RecordedRun extends ClusterSnapshot {
   manifest: BundleManifest;
   /** The recorded run's JSON report (schemaVersion 1). */
   report: Report;
+  /** The directory holding the bundle's `logs/<namespace>/<pod>/<container>.log`, when its files are on disk (an opened bundle). */
+  dir?: string;
 }
 
 const KINDS = Object.keys(KIND_INFO) as KubeKind[];

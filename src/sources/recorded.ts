@@ -22,6 +22,8 @@
  *   `{upstreamAddress, upstream: {port}, probe: {outcome}}`) and service-proxy
  *   answers (`{service: "ns/name", port, status, body}` or `{…, error}`).
  */
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
 import { kindIn, type RecordedRun } from "../snapshot/model.js";
 import { parseHostsFile } from "./live/host.js";
 import { KIND_INFO, type KindMap, type KubeKind, type KubeObject } from "../kube/types.js";
@@ -211,6 +213,22 @@ export function probeResultOf(p: ProbeReport): ProbeResult {
   };
 }
 
+/** A path segment as the bundle writer names it (src/bundle/write.ts `segment`). */
+const logSegment = (s: string): string => {
+  const t = s.replace(/[^A-Za-z0-9._-]/g, "_");
+  return t === "" || t === "." || t === ".." ? "_" : t;
+};
+
+/** The last `tailLines` lines of a recorded container log. Throws SourceError `not-found` when the bundle holds none. */
+async function recordedLog(dir: string, namespace: string, pod: string, container: string, tailLines: number): Promise<string> {
+  const file = join(dir, "logs", logSegment(namespace), logSegment(pod), `${logSegment(container)}.log`);
+  const text = await readFile(file, "utf8").catch(() => null);
+  if (text === null) throw new SourceError("not-found", "kube", `${namespace}/${pod}/${container}`, `pod log ${namespace}/${pod}/${container}: not recorded in the bundle`);
+  const lines = text.split("\n");
+  const trailing = lines.at(-1) === "" ? 1 : 0;
+  return lines.slice(Math.max(0, lines.length - trailing - tailLines)).join("\n");
+}
+
 /**
  * The four sources over an opened bundle. Reads nothing but the bundle: no
  * network, no resolver, no docker socket. Errors are SourceErrors with the
@@ -261,6 +279,8 @@ export function createRecordedSources(b: RecordedRun): Sources {
       if ("error" in r) throw new SourceError("error", "kube", `${namespace}/${name}:${port}`, r.error);
       return r.answer;
     },
+    // The pod logs the bundle recorded (logs/<ns>/<pod>/<container>.log, names written as src/bundle/write.ts `segment` does).
+    ...(b.dir ? { podLogs: (namespace: string, pod: string, container: string, tailLines: number) => recordedLog(b.dir!, namespace, pod, container, tailLines) } : {}),
     stats: () => base.kube.stats(),
   };
 

@@ -84,6 +84,14 @@ describe("netdoctor --from BUNDLE on a bundle of every scenario's lab run", () =
     expect(asLab.stderr).toBe("");
     expect(verdictHops(JSON.parse(asLab.stdout) as Report)).toEqual(verdictHops(live));
   });
+
+  it("replays the cause a crash-looping svclb pod logged: the bundle keeps that pod's log and --from quotes it as the live run did", async () => {
+    const { live, tarball } = await bundleOfLabRun("svclb-log", path.join(scenariosDir, "real-k3d-svclb-iptables-nat"));
+    const replay = JSON.parse((await runCli(["--from", tarball, "--json"])).stdout) as Report;
+    const logged = 'lb-port-80 logged "iptables v1.8.4 (legacy): can\'t initialize iptables table `nat\': Table does not exist (do you need to insmod?)"';
+    expect(live.paths[0]!.verdict!.summary).toContain(logged);
+    expect(replay.paths[0]!.verdict!.summary).toContain(logged);
+  });
 });
 
 describe("a bundle of a run with -X / -H", () => {

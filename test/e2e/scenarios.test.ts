@@ -28,6 +28,8 @@ interface PathExpect {
   forwarder?: { kind: string; chain?: string[] } | null;
   /** The end-to-end probe: its signature and the hop that signature points to (`probe.hop`). */
   probe?: { signature?: string; hop?: string | null };
+  /** The verdict's check code, and fragments its summary must contain (the cause a real thread arrived at). */
+  verdict?: { code?: string; mentions?: string[] };
 }
 
 interface Expect {
@@ -100,6 +102,8 @@ describe("every lab scenario through the built CLI", () => {
       }
       if (want.probe?.signature !== undefined) expect(path!.probe.signature, want.url).toBe(want.probe.signature);
       if (want.probe?.hop !== undefined) expect(path!.probe.hop, want.url).toBe(want.probe.hop);
+      if (want.verdict?.code !== undefined) expect(path!.verdict?.code, want.url).toBe(want.verdict.code);
+      for (const m of want.verdict?.mentions ?? []) expect(path!.verdict?.summary ?? "", want.url).toContain(m);
       if (want.backend !== undefined) want.backend === null ? expect(path!.resolution.backend, want.url).toBeNull() : expect(path!.resolution.backend, want.url).toMatchObject(want.backend);
     }
     // The verdict agrees with the probe: a failing path's probe did not succeed.

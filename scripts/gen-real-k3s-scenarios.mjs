@@ -1,0 +1,236 @@
+#!/usr/bin/env node
+/**
+ * Writes the real-k3d-* / real-k3s-* lab scenarios: cluster states that users
+ * pasted in public k3d / k3s issue threads, rebuilt with their names, images,
+ * versions, status reasons, event messages and answers. Each scenario's
+ * description names its thread; docs/facts/real-threads-k3s.md records what
+ * was pasted, the real cause and netdoctor's verdict before and after.
+ *
+ * Usage: node scripts/gen-real-k3s-scenarios.mjs
+ */
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { stringify } from "yaml";
+import { dump, SCENARIOS } from "./lib/scenario-gen.mjs";
+import { deployment, endpointSlice, event, k3dDocker, k3dNodes, namespaces, pod, podState, service } from "./lib/k3d-cluster.mjs";
+
+const HOSTS = "127.0.0.1 localhost\n127.0.1.1 devbox\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\nfe00::0 ip6-localnet\nff00::0 ip6-mcastprefix\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n";
+const SYSTEM_LISTENERS = [
+  { address: "127.0.0.53", port: 53, pid: 812, process: "systemd-resolve", command: "/usr/lib/systemd/systemd-resolved" },
+  { address: "0.0.0.0", port: 22, pid: 1104, process: "sshd", command: "sshd: /usr/sbin/sshd -D [listener] 0 of 10-100 startups" },
+];
+const TRAEFIK_404 = { status: 404, headers: { "content-type": "text/plain; charset=utf-8", "x-content-type-options": "nosniff" }, body: "404 page not found\n" };
+const CRITICAL_TOLERATIONS = [
+  { key: "CriticalAddonsOnly", operator: "Exists" },
+  { effect: "NoSchedule", key: "node-role.kubernetes.io/control-plane", operator: "Exists" },
+  { effect: "NoSchedule", key: "node-role.kubernetes.io/master", operator: "Exists" },
+];
+
+/** Writes one scenario directory from its parts. */
+function write(name, { scenario, cluster, docker, listeners, logs = {} }) {
+  const dir = join(SCENARIOS, name);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(join(dir, "cluster"), { recursive: true });
+  writeFileSync(join(dir, "scenario.yaml"), stringify({ name, ...scenario }, { lineWidth: 0 }));
+  for (const [file, docs] of Object.entries(cluster)) writeFileSync(join(dir, "cluster", `${file}.yaml`), dump(docs));
+  if (docker) {
+    mkdirSync(join(dir, "docker"), { recursive: true });
+    writeFileSync(join(dir, "docker/containers.json"), JSON.stringify(docker.containers, null, 1) + "\n");
+    writeFileSync(join(dir, "docker/networks.json"), JSON.stringify(docker.networks, null, 1) + "\n");
+  }
+  mkdirSync(join(dir, "host"), { recursive: true });
+  writeFileSync(join(dir, "host/listeners.yaml"), stringify(listeners, { lineWidth: 0 }));
+  writeFileSync(join(dir, "host/hosts"), HOSTS);
+  for (const [path, text] of Object.entries(logs)) {
+    mkdirSync(join(dir, "logs", path, ".."), { recursive: true });
+    writeFileSync(join(dir, "logs", path), text);
+  }
+}
+
+/**
+ * k3s' packaged components of one era in kube-system: coredns,
+ * local-path-provisioner, metrics-server and the traefik HelmCharts with
+ * their helm-install pods. `state(name)` gives each pod's state.
+ */
+function k3sSystem({ images, t, node, nodeIP, state, podIPs, hashes, helmDone }) {
+  const out = [];
+  const sys = (name, hash, suffix, labels, selector, image, ip, extra = {}) => {
+    out.push(...deployment({ name, namespace: "kube-system", labels, selector, hash, t, containers: [{ name: extra.container ?? name, image, imagePullPolicy: "IfNotPresent", ...(extra.ports ? { ports: extra.ports } : {}) }], ready: state(name).ready ? 1 : 0 }));
+    out.push(pod({ name: `${name}-${hash}-${suffix}`, namespace: "kube-system", labels: { ...selector, "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `${name}-${hash}` }, node, nodeIP, podIP: ip, containers: [{ name: extra.container ?? name, image, imagePullPolicy: "IfNotPresent", ...(extra.ports ? { ports: extra.ports } : {}) }], state: state(name), t, priorityClassName: "system-cluster-critical", tolerations: CRITICAL_TOLERATIONS, serviceAccountName: extra.sa ?? name }));
+  };
+  sys("coredns", hashes.coredns, "x2xqd", { "k8s-app": "kube-dns", "kubernetes.io/name": "CoreDNS", "objectset.rio.cattle.io/hash": "bce283298811743a0386ab510f2f67ef74240c57" }, { "k8s-app": "kube-dns" }, images.coredns, podIPs.coredns, { ports: [{ containerPort: 53, name: "dns", protocol: "UDP" }, { containerPort: 53, name: "dns-tcp", protocol: "TCP" }, { containerPort: 9153, name: "metrics", protocol: "TCP" }] });
+  sys("local-path-provisioner", hashes.localPath, "lzkbp", { "objectset.rio.cattle.io/hash": "183f35c65ffbc3064603f43f1580d8c68a2dabd4" }, { app: "local-path-provisioner" }, images.localPath, podIPs.localPath, { sa: "local-path-provisioner-service-account" });
+  sys("metrics-server", hashes.metrics, "9pqrs", { "k8s-app": "metrics-server", "objectset.rio.cattle.io/hash": "a5d3bc601c871e123fa32b27f549b6ea770bcf4a" }, { "k8s-app": "metrics-server" }, images.metrics, podIPs.metrics, { ports: [{ containerPort: 4443, name: "https", protocol: "TCP" }] });
+  out.push(service({ name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns", "kubernetes.io/cluster-service": "true", "kubernetes.io/name": "CoreDNS" }, clusterIP: "10.43.0.10", selector: { "k8s-app": "kube-dns" }, t, ports: [{ name: "dns", port: 53, protocol: "UDP", targetPort: 53 }, { name: "dns-tcp", port: 53, protocol: "TCP", targetPort: 53 }, { name: "metrics", port: 9153, protocol: "TCP", targetPort: 9153 }] }));
+  out.push(endpointSlice({ service: "kube-dns", namespace: "kube-system", t, endpoints: state("coredns").ready ? [{ ip: podIPs.coredns, node, pod: `coredns-${hashes.coredns}-x2xqd`, ready: true }] : [], ports: [{ name: "dns-tcp", port: 53, protocol: "TCP" }, { name: "dns", port: 53, protocol: "UDP" }, { name: "metrics", port: 9153, protocol: "TCP" }] }));
+  for (const chart of ["traefik-crd", "traefik"]) {
+    out.push({
+      apiVersion: "helm.cattle.io/v1",
+      kind: "HelmChart",
+      metadata: {
+        annotations: { "objectset.rio.cattle.io/applied": "", "objectset.rio.cattle.io/id": "", "objectset.rio.cattle.io/owner-gvk": "k3s.cattle.io/v1, Kind=Addon", "objectset.rio.cattle.io/owner-name": "traefik", "objectset.rio.cattle.io/owner-namespace": "kube-system" },
+        creationTimestamp: t,
+        finalizers: ["wrangler.cattle.io/on-helm-chart-remove"],
+        generation: 1,
+        labels: { "objectset.rio.cattle.io/hash": "c2d2e15ec8eb5ab8e2fb0d6d1f1cd3db4c6dc5a7" },
+        name: chart,
+        namespace: "kube-system",
+        resourceVersion: String(400 + chart.length),
+        uid: `${chart === "traefik" ? "8a1d2c3e" : "7b2e3d4f"}-5b6a-4c7d-8e9f-0a1b2c3d4e5f`,
+      },
+      spec: { chart: `https://%{KUBERNETES_API}%/static/charts/${chart}-${images.traefikChart}.tgz`, ...(chart === "traefik" ? { set: { "global.systemDefaultRegistry": "" }, valuesContent: "rbac:\n  enabled: true\nports:\n  websecure:\n    tls:\n      enabled: true\npodAnnotations:\n  prometheus.io/port: \"8082\"\n  prometheus.io/scrape: \"true\"\nproviders:\n  kubernetesIngress:\n    publishedService:\n      enabled: true\npriorityClassName: \"system-cluster-critical\"\nimage:\n  name: \"rancher/mirrored-library-traefik\"\ntolerations:\n- key: \"CriticalAddonsOnly\"\n  operator: \"Exists\"\n- key: \"node-role.kubernetes.io/control-plane\"\n  operator: \"Exists\"\n  effect: \"NoSchedule\"\n- key: \"node-role.kubernetes.io/master\"\n  operator: \"Exists\"\n  effect: \"NoSchedule\"\n" } : {}) },
+      status: { jobName: `helm-install-${chart}` },
+    });
+    const jobPod = `helm-install-${chart}-${chart === "traefik" ? "4nfgv" : "9rmtw"}`;
+    out.push(pod({
+      name: jobPod,
+      namespace: "kube-system",
+      labels: { "controller-uid": `${chart === "traefik" ? "3f1c" : "2e0b"}9a7e-6d5c-4b3a-8291-0f1e2d3c4b5a`, "helmcharts.helm.cattle.io/chart": chart, "job-name": `helm-install-${chart}` },
+      owner: { kind: "Job", name: `helm-install-${chart}` },
+      node,
+      nodeIP,
+      podIP: null,
+      containers: [{ name: "helm", image: images.klipperHelm, imagePullPolicy: "IfNotPresent", args: ["install"], env: [{ name: "NAME", value: chart }, { name: "VERSION" }, { name: "REPO" }, { name: "HELM_DRIVER", value: "secret" }, { name: "CHART_NAMESPACE", value: "kube-system" }, { name: "CHART", value: `https://10.43.0.1:443/static/charts/${chart}-${images.traefikChart}.tgz` }] }],
+      state: helmDone ? { phase: "Succeeded", ready: false, state: { terminated: { exitCode: 0, reason: "Completed", startedAt: t, finishedAt: t } } } : state(`helm-install-${chart}`),
+      t,
+      serviceAccountName: `helm-${chart}`,
+    }));
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// real-k3d-demo-images-blocked — k3d-io/k3d-demo#12
+// ---------------------------------------------------------------------------
+{
+  const t = "2022-02-03T09:14:27Z";
+  const cluster = "demo";
+  const subnet = "172.19.0";
+  const k3sVersion = "v1.22.6+k3s1";
+  const docker = k3dDocker({
+    cluster,
+    agents: 3,
+    subnetPrefix: subnet,
+    k3dVersion: "v5.3.0",
+    k3sImage: "docker.io/rancher/k3s:v1.22.6-k3s1",
+    proxyImage: "docker.io/rancher/k3d-proxy:5.3.0",
+    apiPort: 6550,
+    ports: [{ host: 8080, container: 80 }],
+    t,
+  });
+  const nodes = k3dNodes({ cluster, agents: 3, subnetPrefix: subnet, k3sVersion, t, kernel: "3.10.0-1160.53.1.el7.x86_64" });
+  const server = `k3d-${cluster}-server-0`;
+  const images = { coredns: "rancher/mirrored-coredns-coredns:1.8.6", localPath: "rancher/local-path-provisioner:v0.0.21", metrics: "rancher/mirrored-metrics-server:v0.5.2", klipperHelm: "rancher/klipper-helm:v0.6.6-build20211022", traefikChart: "10.9.100" };
+  const sandbox = "docker.io/rancher/pause:3.1";
+  const pullError = `Failed to create pod sandbox: rpc error: code = Unknown desc = failed to get sandbox image "${sandbox}": failed to pull image "${sandbox}": failed to pull and unpack image "${sandbox}": failed to resolve reference "${sandbox}": failed to do request: Head "https://registry-1.docker.io/v2/rancher/pause/manifests/3.1": dial tcp 34.205.13.154:443: i/o timeout`;
+  const system = k3sSystem({ images, t, node: server, nodeIP: `${subnet}.2`, state: () => podState.creating(), podIPs: {}, hashes: { coredns: "96cc4f57d", localPath: "84bb864455", metrics: "ff9dbcb6c" } });
+  const events = system
+    .filter((o) => o.kind === "Pod")
+    .map((p) => event({ obj: { kind: "Pod", name: p.metadata.name, namespace: "kube-system" }, reason: "FailedCreatePodSandBox", message: pullError, count: 31, t: "2022-02-03T09:41:02Z", source: "kubelet" }));
+  const nodeTraffic = docker.nodeIPs.flatMap((ip) => [{ port: 80, address: ip, mode: "refuse" }, { port: 6443, address: ip, mode: "tls" }]).filter((e, i) => e.port !== 6443 || i === 1);
+  write("real-k3d-demo-images-blocked", {
+    scenario: {
+      description:
+        "k3d-io/k3d-demo#12 (https://github.com/k3d-io/k3d-demo/issues/12): `make demo` stopped after its first step, `k3d cluster create demo --api-port 6550 --servers 1 --agents 3 --port 8080:80@loadbalancer --wait` (k3d-io/k3d-demo scripts/lifecycle.sh), on a CentOS 7 VM behind a corporate firewall; `curl localhost:8080` printed `Empty reply from server` where Ubuntu printed traefik's `404 page not found`. The user's own finding: \"The pods in name space kube-system could not load their images. That became clear doing kubectl get -A\". So no pod of kube-system starts: kubelet cannot pull the sandbox image (docker.io/rancher/pause:3.1, the k3s v1.22.6+k3s1 of k3d v5.3.0) and every pod stays ContainerCreating with FailedCreatePodSandBox; helm-install-traefik never runs, traefik and its svclb never exist, nothing takes port 80 on the nodes, and the serverlb (rancher/k3d-proxy:5.3.0) closes every connection it cannot pass on. Images of that k3s from k3d v5.3.0's image list as users mirror it for air-gapped k3d; the containerd pull error's wording is containerd's.",
+      context: `k3d-${cluster}`,
+      targets: ["http://localhost:8080/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 8080, mode: "empty-reply" }, { port: 6550, mode: "tls" }, ...nodeTraffic],
+      expect: { status: "fail", hop: "service", paths: [{ url: "http://localhost:8080/", status: "fail", hop: "service", verdict: { code: "ND501", mentions: ["packaged traefik", "is not installed", "helm-install-traefik-4nfgv: ContainerCreating", "failed to get sandbox image \"docker.io/rancher/pause:3.1\""] } }] },
+    },
+    cluster: { nodes, namespaces: namespaces(["default", "kube-system", "kube-public", "kube-node-lease"], t), "kube-system": system, events },
+    docker,
+    listeners: [...SYSTEM_LISTENERS, ...docker.listeners],
+  });
+}
+
+/**
+ * k3s' packaged traefik of k3s v1.22 once installed: Deployment, Service
+ * (LoadBalancer web 80 / websecure 443), IngressClass, and the ServiceLB
+ * DaemonSet `svclb-traefik` (k3s ≤1.22 names it without the uid part and its
+ * containers `lb-port-80` / `lb-port-443`; klipper-lb v0.3 reads DEST_IPS).
+ * `svclb(nodeName)` gives each svclb pod's state; the Service's LoadBalancer
+ * ingress lists only nodes whose svclb pod is Ready (k3s servicelb.go `podIPs`).
+ */
+function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbNodePorts = [30872, 32461] }) {
+  const out = [];
+  const image = "rancher/mirrored-library-traefik:2.5.6";
+  const labels = { "app.kubernetes.io/instance": "traefik", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "traefik", "helm.sh/chart": "traefik-10.9.100" };
+  const selector = { "app.kubernetes.io/instance": "traefik", "app.kubernetes.io/name": "traefik" };
+  const ports = [{ containerPort: 9000, name: "traefik", protocol: "TCP" }, { containerPort: 8000, name: "web", protocol: "TCP" }, { containerPort: 8443, name: "websecure", protocol: "TCP" }];
+  const container = { name: "traefik", image, imagePullPolicy: "IfNotPresent", args: ["--global.checknewversion", "--global.sendanonymoususage", "--entrypoints.metrics.address=:9100/tcp", "--entrypoints.traefik.address=:9000/tcp", "--entrypoints.web.address=:8000/tcp", "--entrypoints.websecure.address=:8443/tcp", "--api.dashboard=true", "--ping=true", "--metrics.prometheus=true", "--metrics.prometheus.entrypoint=metrics", "--providers.kubernetescrd", "--providers.kubernetesingress", "--providers.kubernetesingress.ingressendpoint.publishedservice=kube-system/traefik", "--entrypoints.websecure.http.tls=true"], ports };
+  out.push(...deployment({ name: "traefik", namespace: "kube-system", labels, selector, hash: "56c4b88c4b", containers: [container], ready: traefikState.ready ? 1 : 0, t }));
+  out.push(pod({ name: "traefik-56c4b88c4b-8bg2w", namespace: "kube-system", labels: { ...selector, "pod-template-hash": "56c4b88c4b" }, owner: { kind: "ReplicaSet", name: "traefik-56c4b88c4b" }, node: nodeOfTraefik.name, nodeIP: nodeOfTraefik.ip, podIP, containers: [container], state: traefikState, t, priorityClassName: "system-cluster-critical", tolerations: CRITICAL_TOLERATIONS, serviceAccountName: "traefik" }));
+  const readyNodes = nodes.filter((n) => svclb(n.name).ready);
+  out.push(service({ name: "traefik", namespace: "kube-system", labels, annotations: { "meta.helm.sh/release-name": "traefik", "meta.helm.sh/release-namespace": "kube-system" }, type: "LoadBalancer", clusterIP: "10.43.70.41", selector, t, ingressIPs: readyNodes.map((n) => n.ip), ports: [{ name: "web", nodePort: lbNodePorts[0], port: 80, protocol: "TCP", targetPort: "web" }, { name: "websecure", nodePort: lbNodePorts[1], port: 443, protocol: "TCP", targetPort: "websecure" }] }));
+  out.push(endpointSlice({ service: "traefik", namespace: "kube-system", t, endpoints: traefikState.ready ? [{ ip: podIP, node: nodeOfTraefik.name, pod: "traefik-56c4b88c4b-8bg2w", ready: true }] : [], ports: [{ name: "web", port: 8000, protocol: "TCP" }, { name: "websecure", port: 8443, protocol: "TCP" }] }));
+  out.push({ apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { annotations: { "ingressclass.kubernetes.io/is-default-class": "true", "meta.helm.sh/release-name": "traefik", "meta.helm.sh/release-namespace": "kube-system" }, creationTimestamp: t, labels, name: "traefik", resourceVersion: "611", uid: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5" }, spec: { controller: "traefik.io/ingress-controller" } });
+  const lbContainer = (port) => ({
+    name: `lb-port-${port}`,
+    image: "rancher/klipper-lb:v0.3.4",
+    imagePullPolicy: "IfNotPresent",
+    env: [{ name: "SRC_PORT", value: String(port) }, { name: "DEST_PROTO", value: "TCP" }, { name: "DEST_PORT", value: String(port) }, { name: "DEST_IPS", value: "10.43.70.41" }],
+    ports: [{ containerPort: port, hostPort: port, name: `lb-port-${port}`, protocol: "TCP" }],
+    securityContext: { capabilities: { add: ["NET_ADMIN"] } },
+  });
+  const dsLabels = { "objectset.rio.cattle.io/hash": "f31475152fbf70655d3c016d368e90118938f6ea", "svccontroller.k3s.cattle.io/nodeselector": "false", "svccontroller.k3s.cattle.io/svcname": "traefik" };
+  out.push({
+    apiVersion: "apps/v1",
+    kind: "DaemonSet",
+    metadata: { annotations: { "deprecated.daemonset.template.generation": "1", "objectset.rio.cattle.io/id": "svccontroller" }, creationTimestamp: t, generation: 1, labels: dsLabels, name: "svclb-traefik", namespace: "kube-system", ownerReferences: [{ apiVersion: "v1", controller: true, kind: "Service", name: "traefik", uid: "svc-traefik" }], resourceVersion: "702", uid: "5f4e3d2c-1b0a-4987-8654-3210fedcba98" },
+    spec: { selector: { matchLabels: { app: "svclb-traefik" } }, template: { metadata: { labels: { app: "svclb-traefik", "svccontroller.k3s.cattle.io/svcname": "traefik" } }, spec: { containers: [lbContainer(80), lbContainer(443)], tolerations: CRITICAL_TOLERATIONS } }, updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" } },
+    status: { currentNumberScheduled: nodes.length, desiredNumberScheduled: nodes.length, numberAvailable: readyNodes.length, numberMisscheduled: 0, numberReady: readyNodes.length, ...(readyNodes.length < nodes.length ? { numberUnavailable: nodes.length - readyNodes.length } : {}), observedGeneration: 1, updatedNumberScheduled: nodes.length },
+  });
+  const suffixes = ["dkgkq", "7xwzp", "m4c2r", "q9tfn"];
+  nodes.forEach((n, i) => {
+    out.push(pod({ name: `svclb-traefik-${suffixes[i]}`, namespace: "kube-system", labels: { app: "svclb-traefik", "controller-revision-hash": "6f4b9d8c5", "pod-template-generation": "1", "svccontroller.k3s.cattle.io/svcname": "traefik" }, owner: { kind: "DaemonSet", name: "svclb-traefik" }, node: n.name, nodeIP: n.ip, podIP: `10.42.${i}.${i ? 3 : 8}`, containers: [lbContainer(80), lbContainer(443)], state: svclb(n.name), t, affinityNode: n.name, tolerations: CRITICAL_TOLERATIONS }));
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// real-k3d-svclb-iptables-nat — k3s-io/klipper-lb#34 (k3d-io/k3d#1021)
+// ---------------------------------------------------------------------------
+{
+  const t = "2022-04-04T13:02:11Z";
+  const cluster = "infra";
+  const subnet = "172.20.0";
+  const k3sVersion = "v1.22.6+k3s1";
+  const docker = k3dDocker({ cluster, agents: 0, subnetPrefix: subnet, k3dVersion: "v5.3.0", k3sImage: "docker.io/rancher/k3s:v1.22.6-k3s1", proxyImage: "docker.io/rancher/k3d-proxy:5.3.0", apiPort: 6550, ports: [{ host: 80, container: 80 }, { host: 443, container: 443 }], t });
+  const nodes = k3dNodes({ cluster, agents: 0, subnetPrefix: subnet, k3sVersion, t, kernel: "4.18.0-348.20.1.el8_5.x86_64" });
+  const server = { name: `k3d-${cluster}-server-0`, ip: `${subnet}.2` };
+  const images = { coredns: "rancher/mirrored-coredns-coredns:1.8.6", localPath: "rancher/local-path-provisioner:v0.0.21", metrics: "rancher/mirrored-metrics-server:v0.5.2", klipperHelm: "rancher/klipper-helm:v0.6.6-build20211022", traefikChart: "10.9.100" };
+  const crash = podState.crashLoop("2022-04-04T13:31:40Z", 3, 11, "back-off 5m0s restarting failed container=lb-port-80 pod=svclb-traefik-dkgkq_kube-system(7d0e5c1a-2b3f-4e6d-9a8c-1f2e3d4c5b6a)");
+  const system = [
+    ...k3sSystem({ images, t, node: server.name, nodeIP: server.ip, state: () => podState.running(t), podIPs: { coredns: "10.42.0.5", localPath: "10.42.0.4", metrics: "10.42.0.6" }, hashes: { coredns: "96cc4f57d", localPath: "84bb864455", metrics: "ff9dbcb6c" }, helmDone: true }),
+    ...traefikV1_22({ t, nodes: [server], traefikState: podState.running(t), svclb: () => crash, podIP: "10.42.0.9", nodeOfTraefik: server }),
+  ];
+  const app = [
+    ...deployment({ name: "whoami", namespace: "dev", labels: { app: "whoami" }, selector: { app: "whoami" }, hash: "5b69d8c4f7", containers: [{ name: "whoami", image: "traefik/whoami:v1.7.1", imagePullPolicy: "IfNotPresent", ports: [{ containerPort: 80, name: "web", protocol: "TCP" }] }], t }),
+    pod({ name: "whoami-5b69d8c4f7-hx2vk", namespace: "dev", labels: { app: "whoami", "pod-template-hash": "5b69d8c4f7" }, owner: { kind: "ReplicaSet", name: "whoami-5b69d8c4f7" }, node: server.name, nodeIP: server.ip, podIP: "10.42.0.11", containers: [{ name: "whoami", image: "traefik/whoami:v1.7.1", ports: [{ containerPort: 80, name: "web", protocol: "TCP" }] }], state: podState.running(t), t }),
+    service({ name: "whoami", namespace: "dev", labels: { app: "whoami" }, clusterIP: "10.43.152.37", selector: { app: "whoami" }, t, ports: [{ name: "web", port: 80, protocol: "TCP", targetPort: "web" }] }),
+    endpointSlice({ service: "whoami", namespace: "dev", t, endpoints: [{ ip: "10.42.0.11", node: server.name, pod: "whoami-5b69d8c4f7-hx2vk", ready: true }], ports: [{ name: "web", port: 80, protocol: "TCP" }] }),
+    { apiVersion: "networking.k8s.io/v1", kind: "Ingress", metadata: { creationTimestamp: t, generation: 1, name: "whoami", namespace: "dev", resourceVersion: "1893", uid: "9e8d7c6b-5a49-4382-9170-6f5e4d3c2b1a" }, spec: { ingressClassName: "traefik", rules: [{ http: { paths: [{ backend: { service: { name: "whoami", port: { name: "web" } } }, path: "/", pathType: "Prefix" }] } }] }, status: { loadBalancer: {} } },
+  ];
+  const events = [
+    event({ obj: { kind: "Pod", name: "svclb-traefik-dkgkq", namespace: "kube-system" }, reason: "BackOff", message: "Back-off restarting failed container", count: 52, t: "2022-04-04T13:36:02Z", source: "kubelet" }),
+    { ...event({ obj: { kind: "Service", name: "traefik", namespace: "kube-system" }, reason: "UnAvailableLoadBalancer", message: "There are no available nodes for LoadBalancer", t: "2022-04-04T13:03:15Z", source: "service-lb-controller" }), involvedObject: { apiVersion: "v1", kind: "Service", name: "traefik", namespace: "kube-system", uid: "svc-traefik" } },
+  ];
+  const log = (port) => `+ trap exit TERM INT\n+ echo 10.43.70.41\n+ grep -Eq :\n+ cat /proc/sys/net/ipv4/ip_forward\n+ '[' 1 '!=' 1 ]\n+ iptables -t nat -I PREROUTING '!' -s 10.43.70.41/32 -p TCP --dport ${port} -j DNAT --to 10.43.70.41:${port}\nmodprobe: can't change directory to '/lib/modules': No such file or directory\nmodprobe: can't change directory to '/lib/modules': No such file or directory\nmodprobe: can't change directory to '/lib/modules': No such file or directory\nmodprobe: can't change directory to '/lib/modules': No such file or directory\nmodprobe: can't change directory to '/lib/modules': No such file or directory\niptables v1.8.4 (legacy): can't initialize iptables table \`nat': Table does not exist (do you need to insmod?)\nPerhaps iptables or your kernel needs to be upgraded.\n`;
+  write("real-k3d-svclb-iptables-nat", {
+    scenario: {
+      description:
+        "k3s-io/klipper-lb#34 (https://github.com/k3s-io/klipper-lb/issues/34, first filed as k3d-io/k3d#1021): a one-node k3d cluster on Rocky Linux 8 (`Linux rockylinux8.linuxvmimages.local`, kernel 4.18 el8); after the host crashed and k3d was restarted, \"I am no longer able to connect to any app service through ingress\". The user pasted `kubectl -n kube-system logs svclb-traefik-dkgkq lb-port-80`: klipper-lb's entry script runs `iptables -t nat -I PREROUTING '!' -s 10.43.70.41/32 -p TCP --dport 80 -j DNAT --to 10.43.70.41:80`, modprobe cannot load modules inside the node container, and `iptables v1.8.4 (legacy): can't initialize iptables table `nat': Table does not exist (do you need to insmod?)`. So the svclb pod crash-loops, nothing takes port 80/443 on the node, traefik's LoadBalancer Service has no ingress (k3s servicelb.go `podIPs` counts only Ready svclb pods: \"There are no available nodes for LoadBalancer\"), and the serverlb closes every connection: curl gets an empty reply. The real cause is the host kernel: the legacy iptables nat table is not available to the node container (on RHEL 8 the kernel's iptable_nat module is not loaded once nothing on the host uses legacy iptables; the same message and cause in k3s-io/k3s#783 and the k3s known issues on iptables) — load it on the host (`modprobe iptable_nat`) or run an iptables that matches the host's nftables backend. The cluster: k3d v5.3.0 with k3s v1.22.6+k3s1 (svclb DaemonSet `svclb-traefik` with containers `lb-port-80`/`lb-port-443`, klipper-lb v0.3.4, DEST_IPS), ports 80 and 443 on the loadbalancer as in the same user's k3d-io/k3d#960 config; the whoami app in namespace dev stands in for \"any app service\" the thread does not name.",
+      context: `k3d-${cluster}`,
+      targets: ["http://localhost/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 80, mode: "empty-reply" }, { port: 443, mode: "empty-reply" }, { port: 6550, mode: "tls" }, { port: 80, address: server.ip, mode: "refuse" }, { port: 443, address: server.ip, mode: "refuse" }, { port: 6443, address: server.ip, mode: "tls" }, { port: 30872, address: server.ip, mode: "http", respond: [], default: { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Hostname: whoami-5b69d8c4f7-hx2vk\nIP: 127.0.0.1\nIP: 10.42.0.11\nRemoteAddr: 10.42.0.9:51482\nGET / HTTP/1.1\nHost: localhost\nUser-Agent: curl/7.61.1\nAccept: */*\n" } }],
+      serviceProxy: { "dev/whoami:80": { status: 200, headers: { "content-type": "text/plain; charset=utf-8" }, body: "Hostname: whoami-5b69d8c4f7-hx2vk\nIP: 127.0.0.1\nIP: 10.42.0.11\n" } },
+      expect: { status: "fail", hop: "service", paths: [{ url: "http://localhost/", status: "fail", hop: "service", probe: { signature: "empty-reply" }, verdict: { code: "ND503", mentions: ["svclb-traefik-dkgkq: CrashLoopBackOff", "can't initialize iptables table `nat': Table does not exist", "nat table"] } }] },
+    },
+    cluster: { nodes, namespaces: namespaces(["default", "kube-system", "kube-public", "kube-node-lease", "dev"], t), "kube-system": system, apps: app, events },
+    docker,
+    listeners: [...SYSTEM_LISTENERS, ...docker.listeners],
+    logs: { "kube-system/svclb-traefik-dkgkq/lb-port-80.log": log(80), "kube-system/svclb-traefik-dkgkq/lb-port-443.log": log(443) },
+  });
+}
