@@ -128,8 +128,35 @@ function emptyReply(socket: net.Socket): void {
   });
 }
 
+/**
+ * Keep `address:port` refused without leaving it free for others: a TCP
+ * socket bound to the port and connected to itself (TCP simultaneous open,
+ * RFC 9293 §3.5; Linux and BSD stacks complete it). It does not listen, so the
+ * kernel answers anyone else's SYN with RST — curl's "(7) Connection refused",
+ * ECONNREFUSED, exactly as for an unbound port — while no `listen(0)` on the
+ * machine (another lab's free-port search) is given the port meanwhile, which
+ * a port merely left unbound allows. Returns the release function. Rejects
+ * with EADDRINUSE when the port is taken.
+ */
+async function holdRefusedPort(address: string, port: number): Promise<() => Promise<void>> {
+  const self = await new Promise<net.Socket>((resolve, reject) => {
+    const c = net.connect({ host: address, port, localAddress: address, localPort: port });
+    c.once("connect", () => resolve(c));
+    c.once("error", reject);
+  });
+  self.on("error", () => undefined);
+  return async () => {
+    // RST, not FIN: no TIME_WAIT is left on the port, so it is free again at once for listen(0) too.
+    const closed = new Promise<void>((resolve) => self.once("close", () => resolve()));
+    self.resetAndDestroy();
+    await closed;
+  };
+}
+
 class Slot {
   server: net.Server | null = null;
+  /** `refuse` mode: releases the socket that keeps the port bound and refused. */
+  private hold: (() => Promise<void>) | null = null;
   /** flaky mode: connections that have sent their first bytes (a request), counted from 1. */
   private spoken = 0;
   readonly sockets = new Set<net.Socket>();
@@ -203,7 +230,12 @@ class Slot {
   }
 
   async start(): Promise<void> {
-    if (this.entry.mode === "refuse" || this.server) return;
+    if (this.entry.mode === "refuse") {
+      this.hold ??= await holdRefusedPort(this.bound.address, this.bound.port);
+      return;
+    }
+    if (this.server) return;
+    await this.releaseHold();
     const s = net.createServer((sock) => this.onConnection(sock));
     await new Promise<void>((resolve, reject) => {
       s.once("error", reject);
@@ -219,6 +251,13 @@ class Slot {
     const s = this.server;
     this.server = null;
     if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
+    await this.releaseHold();
+  }
+
+  private async releaseHold(): Promise<void> {
+    const h = this.hold;
+    this.hold = null;
+    if (h) await h();
   }
 }
 
@@ -271,6 +310,7 @@ export async function startTraffic(entries: TrafficEntry[], options: { freeLoopb
         if (!keys.has(key)) {
           await s.stop();
           s.entry = { ...s.entry, mode: "refuse" };
+          await s.start();
         }
       }
       for (const e of next) {
@@ -281,8 +321,10 @@ export async function startTraffic(entries: TrafficEntry[], options: { freeLoopb
         }
         const wasRefuse = s.entry.mode === "refuse";
         s.entry = e;
-        if (e.mode === "refuse") await s.stop();
-        else if (wasRefuse) await s.start();
+        if (e.mode === "refuse") {
+          if (!wasRefuse) await s.stop();
+          await s.start();
+        } else if (wasRefuse) await s.start();
         else for (const sock of s.sockets) sock.destroy(); // new behaviour from the next connection on
       }
     },

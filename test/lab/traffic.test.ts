@@ -1,7 +1,21 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { startTraffic, freePort, portIsFree, type Traffic } from "../../src/lab/traffic.js";
 import type { TrafficEntry } from "../../src/lab/scenario.js";
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { root } from "../e2e/cli.js";
 import { tcp } from "./helpers.js";
+
+/** Whether this machine lets the test make a network namespace of its own and set its port range (root on Linux with util-linux and iproute2). */
+const canUnshareNet = (() => {
+  try {
+    execFileSync("unshare", ["-n", "sh", "-c", "ip link set lo up && echo '40001 40001' > /proc/sys/net/ipv4/ip_local_port_range"], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+})();
 
 const notFound = { status: 404, headers: { "content-type": "text/plain; charset=utf-8" }, body: "404 page not found\n" };
 const entry = (port: number, mode: TrafficEntry["mode"], extra: Partial<TrafficEntry> = {}): TrafficEntry => ({ port, address: "127.0.0.1", mode, respond: [], default: notFound, ...extra });
@@ -62,6 +76,42 @@ describe("traffic", () => {
     traffic = await startTraffic([entry(port, "refuse")]);
     expect(await tcp(port)).toMatchObject({ connected: false, error: "ECONNREFUSED" });
     expect(traffic.probeMap()).toEqual({ [`127.0.0.1:${port}`]: `127.0.0.1:${port}` });
+  });
+
+  // A refused port is held by a socket connected to itself: a concurrent lab's freePort (listen on port 0)
+  // is never given it (proved in a network namespace whose ephemeral range is that one port), yet it refuses.
+  it.skipIf(!canUnshareNet)("keeps a refused port from every listen(0) on the machine while it runs", () => {
+    const script = `
+      import net from "node:net";
+      import { startTraffic } from ${JSON.stringify(pathToFileURL(join(root, "dist/src/lab/traffic.js")).href)};
+      const listen0 = () => new Promise((resolve) => { const s = net.createServer(); s.once("error", (e) => resolve(e.code)); s.listen(0, "127.0.0.1", () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+      const before = await listen0();
+      const t = await startTraffic([{ port: 40001, address: "127.0.0.1", mode: "refuse", respond: [], default: { status: 404, headers: {}, body: "" } }]);
+      const held = await listen0();
+      // (The one ephemeral port is the held one: a client names its own source port.)
+      const refused = await new Promise((resolve) => net.connect({ host: "127.0.0.1", port: 40001, localPort: 50000 }).once("connect", () => resolve("connected")).once("error", (e) => resolve(e.code)));
+      await t.close();
+      const after = await listen0();
+      console.log(JSON.stringify({ before, held, refused, after }));
+      process.exit(0);`;
+    const out = execFileSync("unshare", ["-n", "sh", "-c", 'ip link set lo up && echo "40001 40001" > /proc/sys/net/ipv4/ip_local_port_range && exec node --input-type=module -e "$0"', script], { encoding: "utf8" });
+    expect(JSON.parse(out)).toEqual({ before: 40001, held: "EADDRINUSE", refused: "ECONNREFUSED", after: 40001 });
+  });
+
+  it("switches a port between refused and served", async () => {
+    const port = await freePort();
+    traffic = await startTraffic([entry(port, "refuse")]);
+    await traffic.update([entry(port, "http")]);
+    expect((await tcp(port, GET("x"))).data).toContain("404 page not found");
+    await traffic.update([entry(port, "refuse")]);
+    expect(await tcp(port)).toMatchObject({ connected: false, error: "ECONNREFUSED" });
+    // An entry the next set no longer names is refused too.
+    await traffic.update([entry(port, "http")]);
+    await traffic.update([]);
+    expect(await tcp(port)).toMatchObject({ connected: false, error: "ECONNREFUSED" });
+    await traffic.close();
+    traffic = null;
+    expect(await portIsFree(port)).toBe(true);
   });
 
   it("holds a hung connection open and ends it when stopped", async () => {
