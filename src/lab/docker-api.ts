@@ -1,7 +1,9 @@
 /**
  * A Docker Engine API stand-in on a unix socket (DESIGN §8): `/_ping`,
  * `/version`, `/info`, `/containers/json`, `/containers/{id}/json`,
- * `/containers/{id}/top`, `/networks`, `/networks/{id}`, with or without a
+ * `/containers/{id}/top`, `/containers/{id}/archive` (GET and HEAD, the
+ * files of the scenario's docker/files.yaml; what `docker cp` reads),
+ * `/networks`, `/networks/{id}`, with or without a
  * `/v1.xx` prefix. Shapes follow the Engine API v1.47 reference
  * (ContainerSummary, ContainerInspectResponse, Network) and error bodies the
  * daemon's wording (`{"message":"No such container: x"}`), so the real
@@ -9,6 +11,8 @@
  */
 import http from "node:http";
 import { rm } from "node:fs/promises";
+import path from "node:path";
+import { archiveOfFile, PATH_STAT_HEADER, pathStatHeader } from "../sources/archive.js";
 import type { ContainerInspect, ContainerTop, NetworkInspect } from "../sources/types.js";
 
 /** Engine API version the stand-in speaks (Docker 27.x). */
@@ -21,6 +25,8 @@ export interface DockerApiConfig {
   networks: NetworkInspect[];
   /** top answers by container name (no leading slash). */
   top: Record<string, ContainerTop>;
+  /** Files inside containers: container name (no leading slash) → absolute path → content (`GET|HEAD /containers/{id}/archive`). */
+  files?: Record<string, Record<string, string>>;
 }
 
 /** A running Docker stand-in. */
@@ -268,6 +274,7 @@ export async function startDockerApi(config: DockerApiConfig, socketPath: string
       if (!c.State.Running) return send(res, 409, { message: `Container ${c.Id} is not running` });
       return send(res, 200, cfg.top[bare(c)] ?? cfg.top[c.Id] ?? { Titles: ["UID", "PID", "PPID", "C", "STIME", "TTY", "TIME", "CMD"], Processes: [] });
     }
+    if ((m = /^\/containers\/([^/]+)\/archive$/.exec(p))) return archive(res, decodeURIComponent(m[1]!), url.searchParams.get("path"), method === "HEAD");
     if (p === "/networks") {
       let filters: Record<string, string[]>;
       try {
@@ -291,6 +298,38 @@ export async function startDockerApi(config: DockerApiConfig, socketPath: string
     if ((m = /^\/volumes\/([^/]+)$/.exec(p))) return send(res, 404, { message: `get ${decodeURIComponent(m[1]!)}: no such volume` });
     if (p === "/images/json" || p === "/volumes") return send(res, 200, p === "/volumes" ? { Volumes: [], Warnings: null } : []);
     throw new NotFound(p);
+  }
+
+  /**
+   * `GET|HEAD /containers/{id}/archive?path=P` as the daemon answers it
+   * (daemon/archive.go, api/server/router/container/copy.go): 400 without
+   * `path`; 404 `No such container: ID` or `Could not find the file P in
+   * container ID`; else 200 with `X-Docker-Container-Path-Stat` (base64 JSON
+   * stat) and, for GET, a tar archive holding the file under its base name
+   * (`application/x-tar`). Files are served with mode 0744 (k3d writes its
+   * serverlb config so: pkg/client/cluster.go `WriteFileAction` Mode 0744)
+   * and the container's start time as mtime.
+   */
+  function archive(res: http.ServerResponse, ref: string, filePath: string | null, head: boolean): void {
+    if (!filePath) return send(res, 400, { message: "bad parameter: path cannot be empty" });
+    const c = find(ref);
+    if (!c) return send(res, 404, { message: `No such container: ${ref}` });
+    const wanted = path.posix.normalize(filePath.startsWith("/") ? filePath : `/${filePath}`);
+    const content = cfg.files?.[bare(c)]?.[wanted];
+    if (content === undefined) return send(res, 404, { message: `Could not find the file ${filePath} in container ${ref}` });
+    const body = Buffer.from(content, "utf8");
+    const name = path.posix.basename(wanted);
+    const mode = 0o744;
+    const started = Date.parse(c.State.StartedAt ?? "");
+    const mtime = new Date(Number.isFinite(started) ? started : 0);
+    const stat = pathStatHeader(name, body.length, mode, mtime);
+    if (head) {
+      res.writeHead(200, { ...headers, "Content-Type": "application/x-tar", [PATH_STAT_HEADER]: stat });
+      return void res.end();
+    }
+    const tar = archiveOfFile(name, body, mode, mtime);
+    res.writeHead(200, { ...headers, "Content-Type": "application/x-tar", [PATH_STAT_HEADER]: stat, "Content-Length": tar.length });
+    res.end(tar);
   }
 
   const server = http.createServer((req, res) => {

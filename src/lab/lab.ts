@@ -262,7 +262,7 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
   const noDockerHost = `unix://${path.join(stateDir, "no-docker.sock")}`;
 
   const apiConfig = (s: Scenario) => ({ objects: s.objects, latencyMs: s.apiServer.latencyMs, forbid: s.apiServer.forbid, serviceProxy: s.serviceProxy, logsRoot: s.dir });
-  const dockerConfig = (s: Scenario) => ({ containers: s.containers, networks: s.networks, top: s.top });
+  const dockerConfig = (s: Scenario) => ({ containers: s.containers, networks: s.networks, top: s.top, files: s.files ?? {} });
 
   let state: LabState;
   const writeState = async (s: Scenario): Promise<void> => {

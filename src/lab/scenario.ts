@@ -10,7 +10,7 @@ import { statSync } from "node:fs";
 import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { Reader, SnapshotError, clusterObjects, containerList, interfaceList, listenerList, networkList, parseJsonFile, parseYamlFile, readText, type Obj } from "../snapshot/files.js";
+import { Reader, SnapshotError, clusterObjects, containerFiles, containerList, interfaceList, listenerList, networkList, parseJsonFile, parseYamlFile, readText, type Obj } from "../snapshot/files.js";
 import type { ClusterSnapshot } from "../snapshot/model.js";
 import { parseRequestOptions, type RequestOptions } from "../engine/request.js";
 import type { HostListener } from "../engine/types.js";
@@ -203,6 +203,12 @@ export interface Scenario extends ClusterSnapshot {
   networks: NetworkInspect[];
   /** `GET /containers/{id}/top` answers by container name (`docker/top.json`, else {}). */
   top: Record<string, ContainerTop>;
+  /**
+   * Files inside containers by container name, then absolute path
+   * (`docker/files.yaml`, e.g. a k3d v5 serverlb's /etc/confd/values.yaml),
+   * served at `GET /containers/{id}/archive?path=…`. Optional; absent = none.
+   */
+  files?: Record<string, Record<string, string>>;
   /** `host/listeners.yaml`, or null when the scenario has none (the lab then synthesizes docker-proxy listeners). */
   listeners: HostListener[] | null;
   /** `host/hosts` content, or null. */
@@ -423,6 +429,9 @@ async function loadScenarioFiles(dir: string): Promise<Scenario> {
       };
     }
   }
+
+  const filesText = await readText(dockerFile("files.yaml"), show(dockerFile("files.yaml")));
+  if (filesText !== null) scenario.files = containerFiles(filesText, show(dockerFile("files.yaml")));
 
   const listenersFile = path.join(abs, "host", "listeners.yaml");
   const lt = await readText(listenersFile, show(listenersFile));

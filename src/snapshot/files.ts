@@ -203,6 +203,28 @@ export function networkList(text: string, rel: string): NetworkInspect[] {
   });
 }
 
+/**
+ * Parses `docker/files.yaml`: files inside containers, as `docker cp
+ * CONTAINER:PATH -` reads them — container name (leading slash optional) →
+ * absolute path → content, e.g. `{"k3d-dev-serverlb": {"/etc/confd/values.yaml": "ports:\n…"}}`.
+ * @throws SnapshotError when a path is not absolute or a content not a string.
+ */
+export function containerFiles(text: string, rel: string): Record<string, Record<string, string>> {
+  const r = new Reader(rel);
+  const v = parseYamlFile(text, rel);
+  if (v === null || v === undefined) return {};
+  const out: Record<string, Record<string, string>> = {};
+  for (const [container, files] of Object.entries(r.obj(v, "(top level)"))) {
+    const name = container.replace(/^\//, "");
+    out[name] = {};
+    for (const [file, content] of Object.entries(r.obj(files, container))) {
+      if (!file.startsWith("/")) r.fail(`${container}["${file}"]`, "an absolute path as the key", file);
+      out[name][file] = r.str(content, `${container}["${file}"]`);
+    }
+  }
+  return out;
+}
+
 /** Parses `host/listeners.yaml` (YAML list of HostListener). @throws SnapshotError */
 export function listenerList(text: string, rel: string): HostListener[] {
   const r = new Reader(rel);

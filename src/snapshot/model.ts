@@ -21,6 +21,8 @@ export interface ClusterSnapshot {
   networks: NetworkInspect[];
   /** `GET /containers/{id}/top` answers by container name (`docker/top.json`, else {}). */
   top: Record<string, ContainerTop>;
+  /** Files inside containers by container name, then absolute path (`docker/files.yaml`, e.g. a k3d v5 serverlb's /etc/confd/values.yaml). Optional; absent = none. */
+  files?: Record<string, Record<string, string>>;
   /** `host/listeners.yaml`, or null when not recorded. */
   listeners: HostListener[] | null;
   /** `host/hosts` content, or null. */

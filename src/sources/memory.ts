@@ -45,6 +45,8 @@ export interface MemoryData {
   networks?: NetworkInspect[];
   /** Container name (without slash) → top answer. */
   top?: Record<string, ContainerTop>;
+  /** Container name (without slash) → absolute path → file content (`docker.file`; absent = not-found). */
+  files?: Record<string, Record<string, string>>;
   platform?: string;
   listeners?: HostListener[] | null;
   hosts?: { path: string; entries: HostsEntry[] };
@@ -129,6 +131,15 @@ export function memorySources(data: MemoryData): Sources & { kube: KubeSource } 
     async networks() {
       dockerFail();
       return data.networks ?? [];
+    },
+    async file(id, path) {
+      dockerFail();
+      const c = (data.containers ?? []).find((x) => x.Id === id || x.Name.replace(/^\//, "") === id);
+      if (!c) throw new SourceError("not-found", "docker", `file ${id}:${path}`, `No such container: ${id}`);
+      const name = c.Name.replace(/^\//, "");
+      const text = data.files?.[name]?.[path];
+      if (text === undefined) throw new SourceError("not-found", "docker", `file ${name}:${path}`, `Could not find the file ${path} in container ${name}`);
+      return text;
     },
   };
   const host: HostSource = {

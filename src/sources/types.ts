@@ -148,6 +148,19 @@ export interface DockerSource {
   top(id: string, signal: AbortSignal): Promise<ContainerTop>;
   /** Every network, inspected. Memoised. */
   networks(signal: AbortSignal): Promise<NetworkInspect[]>;
+  /**
+   * The content (UTF-8) of one regular file inside a container, e.g. a k3d
+   * v5 serverlb's `/etc/confd/values.yaml`: what `docker cp CONTAINER:PATH -`
+   * reads, through `GET /containers/{id}/archive?path=PATH` (Engine API
+   * ContainerArchive: a tar archive holding the file). Works on stopped
+   * containers too. Memoised per container and path; bounded by the
+   * per-request Docker timeout. Throws SourceError `not-found` (no such
+   * container, or no such file: the daemon answers 404 for both),
+   * `unsupported` (the path is not a regular file, or larger than 1 MiB),
+   * or the errors of every Docker read. Optional: absent = not offered (the
+   * caller treats the file as unknown).
+   */
+  file?(id: string, path: string, signal: AbortSignal): Promise<string>;
 }
 
 /** One hosts-file entry. */

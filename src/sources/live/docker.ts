@@ -166,6 +166,8 @@ export function dockerError(err: unknown, host: string, subject: string, aborted
 /** Reads of the Engine API the source needs, by path (`/containers/json?all=1`). */
 interface Engine {
   get(path: string, signal: AbortSignal): Promise<unknown>;
+  /** `GET /containers/{id}/archive?path=…`: the tar stream's bytes (Engine API ContainerArchive). */
+  archive(id: string, path: string, signal: AbortSignal): Promise<Buffer>;
 }
 
 /**
@@ -178,41 +180,51 @@ function plainEngine(options: Dockerode.DockerOptions): Engine {
   const tls = options.protocol === "https";
   const agentOptions = { keepAlive: true, ...(tls ? { ca: options.ca, cert: options.cert, key: options.key } : {}) } as https.AgentOptions;
   const agent = tls ? new https.Agent(agentOptions) : new http.Agent({ keepAlive: true });
+  /** One GET; resolves with the body's bytes on 2xx, rejects with dockerode's error shape otherwise. */
+  const request = (path: string, accept: string, signal: AbortSignal): Promise<Buffer> =>
+    new Promise((resolve, reject) => {
+      const req = (tls ? https : http).request(
+        {
+          ...(options.socketPath ? { socketPath: options.socketPath } : { host: options.host, port: options.port }),
+          path,
+          method: "GET",
+          headers: { accept, host: "docker" },
+          agent,
+          signal,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (d: Buffer) => chunks.push(d));
+          res.on("error", reject);
+          res.on("end", () => {
+            const body = Buffer.concat(chunks);
+            const status = res.statusCode ?? 0;
+            if (status >= 200 && status <= 299) return resolve(body);
+            const text = body.toString("utf8");
+            let json: unknown = undefined;
+            try {
+              json = text ? JSON.parse(text) : undefined;
+            } catch {
+              // not JSON: the message is the first line of the body
+            }
+            const message = (json as { message?: string } | undefined)?.message ?? text.split("\n")[0] ?? "";
+            reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json: json ?? null, reason: message }));
+          });
+        },
+      );
+      req.on("error", reject);
+      req.end();
+    });
   return {
-    get: (path, signal) =>
-      new Promise((resolve, reject) => {
-        const req = (tls ? https : http).request(
-          {
-            ...(options.socketPath ? { socketPath: options.socketPath } : { host: options.host, port: options.port }),
-            path,
-            method: "GET",
-            headers: { accept: "application/json", host: "docker" },
-            agent,
-            signal,
-          },
-          (res) => {
-            const chunks: Buffer[] = [];
-            res.on("data", (d: Buffer) => chunks.push(d));
-            res.on("error", reject);
-            res.on("end", () => {
-              const text = Buffer.concat(chunks).toString("utf8");
-              const status = res.statusCode ?? 0;
-              let json: unknown = undefined;
-              try {
-                json = text ? JSON.parse(text) : undefined;
-              } catch {
-                // not JSON: `_ping` answers `OK`; other non-JSON answers are judged by the caller
-              }
-              if (status < 200 || status > 299) {
-                const message = (json as { message?: string } | undefined)?.message ?? text.split("\n")[0] ?? "";
-                reject(Object.assign(new Error(`(HTTP code ${status}) ${message}`), { statusCode: status, json: json ?? null, reason: message }));
-              } else resolve(json === undefined ? text : json);
-            });
-          },
-        );
-        req.on("error", reject);
-        req.end();
-      }),
+    get: async (path, signal) => {
+      const text = (await request(path, "application/json", signal)).toString("utf8");
+      try {
+        return text ? (JSON.parse(text) as unknown) : text;
+      } catch {
+        return text; // not JSON: `_ping` answers `OK`; other non-JSON answers are judged by the caller
+      }
+    },
+    archive: (id, path, signal) => request(`/containers/${encodeURIComponent(id)}/archive?path=${encodeURIComponent(path)}`, "application/x-tar", signal),
   };
 }
 
@@ -230,6 +242,14 @@ function dockerodeEngine(options: Dockerode.DockerOptions, timeoutMs: number): E
           err ? reject(err) : resolve(data),
         ),
       );
+    },
+    async archive(id, path, signal) {
+      const d = await docker();
+      // dockerode's Container#getArchive: GET /containers/{id}/archive?path=…, the tar stream unbuffered.
+      const stream = (await d.getContainer(id).getArchive({ path, abortSignal: signal } as { path: string })) as NodeJS.ReadableStream;
+      const chunks: Buffer[] = [];
+      for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      return Buffer.concat(chunks);
     },
   };
 }
@@ -313,6 +333,37 @@ export function createDockerSource(opts: DockerSourceOptions): DockerSource {
         return inspected.filter((c): c is ContainerInspect => c !== null);
       }),
     top: (cid, signal) => memoise(`top ${cid}`, signal, () => get<ContainerTop>(`top ${cid}`, `/containers/${id(cid)}/top`, signal, false)),
+    file: (cid, path, signal) =>
+      memoise(`file ${cid}:${path}`, signal, async () => {
+        const subject = `file ${cid.slice(0, 12)}:${path}`;
+        if (signal.aborted) throw dockerError(undefined, host, subject, true);
+        const timer = new AbortController();
+        const t = setTimeout(() => timer.abort(), timeoutMs);
+        const abortSignal = AbortSignal.any([signal, timer.signal]);
+        const route = `/containers/${id(cid)}/archive`;
+        let archive: Buffer;
+        try {
+          archive = await getEngine().archive(cid, path, abortSignal);
+        } catch (err) {
+          if (timer.signal.aborted && !signal.aborted) throw dockerNoAnswer(host, subject, route, timeoutMs, err);
+          throw dockerError(err, host, subject, abortSignal.aborted);
+        } finally {
+          clearTimeout(t);
+        }
+        // Loaded only when a file is read: most runs never read one.
+        const { fileFromArchive, ARCHIVE_FILE_MAX_BYTES } = await import("../archive.js");
+        let f: Awaited<ReturnType<typeof fileFromArchive>>;
+        try {
+          f = await fileFromArchive(archive);
+        } catch (err) {
+          throw new SourceError("error", "docker", subject, `${subject}: ${host} does not answer like a Docker Engine (GET ${route} gave no tar archive: ${(err as Error).message})`, { cause: err });
+        }
+        if (f.kind === "empty") throw new SourceError("not-found", "docker", subject, `${subject}: the archive of ${path} holds no entry`);
+        if (f.kind === "other") {
+          throw new SourceError("unsupported", "docker", subject, f.type === "too-large" ? `${subject}: larger than ${ARCHIVE_FILE_MAX_BYTES} bytes` : `${subject}: not a regular file (${f.type})`);
+        }
+        return f.content.toString("utf8");
+      }),
     networks: (signal) =>
       memoise("networks", signal, async () => {
         const list = await get<{ Id: string }[]>("networks", "/networks", signal, true);
