@@ -5,7 +5,7 @@
  * svclb / hostPort pods are not Pending for want of it on a node the path
  * reaches.
  */
-import { nodesReached } from "../../src/host/containers.js";
+import { nodeReach, reachEvidence } from "../../src/host/serverlb.js";
 import { keepRke2IngressOff, RKE2_CONFIG, rke2IngressOf } from "../../src/host/rke2.js";
 import { defineCheck, fail, fixesOf, isSourceError, pass, skip, type Check, type FixId, type KubeEvent, type Pod, type Service } from "../../src/index.js";
 import {
@@ -101,9 +101,9 @@ const check: Check = defineCheck({
         ? svclbFor(svc, daemonSets, pods)
         : { daemonSets: [], pods: podsSelectedBy(pods, svc.namespace, service?.spec.selector).filter((p) => hostPortsOf(p, port).length > 0) };
     const mineSet = new Set(mine.pods);
-    // On several nodes only the nodes the connection reaches matter (a kind node container, a k3d v3/v4 serverlb's servers).
-    const containers = ctx.facts.container ? await ctx.docker.containers(ctx.signal).catch((e: unknown) => (isSourceError(e) ? null : Promise.reject(e))) : null;
-    const reached = ctx.facts.container ? nodesReached(ctx.facts.container, containers) : null;
+    // On several nodes only the nodes the connection reaches matter (a kind node container, a k3d serverlb's upstreams).
+    const reach = ctx.facts.container ? await nodeReach(ctx.docker, ctx.facts.container, ctx.signal) : null;
+    const reached = reach ? reach.nodes : null;
     const isReached = (node: string | null) => !reached || node === null || reached.includes(node);
     const what = svc.via === "svclb" ? "svclb pod" : "pod";
 
@@ -131,6 +131,7 @@ const check: Check = defineCheck({
       holders: holders.map((p) => holderEvidence(p, port)),
       events: blocked.map((b) => (b.event ? formatEvent(b.event) : `PodScheduled=False: ${b.message}`)),
       nodesReached: reached,
+      ...(reach && ctx.facts.container?.role === "k3d-serverlb" ? { serverlbUpstreams: reachEvidence(reach) } : {}),
       pendingOnUnreachedNodes: unreachedBlocked.map((b) => ({ pod: ref(b.pod), node: b.node })),
     };
 

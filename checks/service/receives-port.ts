@@ -11,6 +11,7 @@ import {
   skip,
   type Check,
   type ContainerFact,
+  type DaemonSet,
   type FixId,
   type Gateway,
   type GatewayClass,
@@ -24,7 +25,8 @@ import {
   type NodeFact,
   type PathFacts,
 } from "../../src/index.js";
-import { containerCluster, containerName, containerRole, nodesReached, portBindings, type PortBinding } from "../../src/host/containers.js";
+import { containerCluster, containerName, containerRole, portBindings, type PortBinding } from "../../src/host/containers.js";
+import { describeReach, k3dUpstreamAdvice, nodeReach, reachEvidence, type NodeReach } from "../../src/host/serverlb.js";
 import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port.js";
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
@@ -42,6 +44,7 @@ import {
   sameProtocol,
   workloadOf,
   svclbServiceOf,
+  svclbFor,
 } from "../../src/kube/helpers.js";
 
 /** Default NodePort range of kube-apiserver (`--service-node-port-range`, default 30000-32767). */
@@ -94,12 +97,18 @@ interface Candidate {
   pod: Pod | null;
 }
 
-/** How the container hands port C to the node, in words. */
-function describeMapping(c: ContainerFact): string {
-  return c.role === "k3d-serverlb"
-    ? `${c.name} forwards host ${c.hostPort} → port ${c.containerPort} on the nodes`
-    : `${c.name} maps host ${c.hostPort} → node port ${c.containerPort}`;
+/**
+ * How the container hands port C to the node, in words; a k3d serverlb whose
+ * upstreams are known names them and where they were read
+ * (`… to k3d-dev-agent-0 only (its upstreams for 80.tcp in /etc/confd/values.yaml)`).
+ */
+function describeMapping(c: ContainerFact, reach: NodeReach | null): string {
+  if (c.role !== "k3d-serverlb") return `${c.name} maps host ${c.hostPort} → node port ${c.containerPort}`;
+  const how = reach ? describeReach(reach) : "";
+  if (!how || !reach?.nodes) return `${c.name} forwards host ${c.hostPort} → port ${c.containerPort} on the nodes`;
+  return `${c.name} forwards host ${c.hostPort} → port ${c.containerPort} to ${reach.nodes.length ? reach.nodes.join(", ") : "no node"}${reach.nodes.length ? " only" : ""} (${how})`;
 }
+
 
 function list(items: string[]): string {
   if (!items.length) return "none";
@@ -129,7 +138,7 @@ function toFact(c: Candidate, proxy: ServiceFact["proxy"] = null): ServiceFact |
  * an agent. Names the pod, its owner and both nodes; publishes the Service
  * that selects the pod (via hostport), so the later hops still resolve.
  */
-function offNode(container: ContainerFact, reached: readonly string[], off: Pod[], services: Service[], evidence: Record<string, unknown>, mapping: string): CheckOutcome {
+function offNode(container: ContainerFact, reached: readonly string[], reach: NodeReach | null, off: Pod[], services: Service[], evidence: Record<string, unknown>, mapping: string): CheckOutcome {
   const port = container.containerPort;
   const pod = off[0]!;
   const w = workloadOf(pod);
@@ -148,7 +157,9 @@ function offNode(container: ContainerFact, reached: readonly string[], off: Pod[
     `${mapping}; nothing takes port ${port} on ${k3dServersOnly ? `its upstream node${reached.length === 1 ? "" : "s"} ${where}` : `node ${where}`}: ` +
     `pod ${ref(pod)}${owner} holds port ${port} on node ${pod.spec.nodeName}${off.length > 1 ? ` (and ${off.length - 1} more on other nodes)` : ""}, which the ${k3dServersOnly ? "serverlb does not forward to" : "port mapping does not reach"}; expected it on ${where}`;
   const details = k3dServersOnly
-    ? `k3d v3/v4's serverlb forwards each port to the server nodes named in its SERVERS environment (${where}), not to agents (k3d proxy/templates/nginx.tmpl). Run the pod on a server node (a nodeSelector on node-role.kubernetes.io/master), or recreate the cluster with a k3d whose @loadbalancer forwards to agents too (v5).`
+    ? reach?.from === "serverlb-config"
+      ? `k3d's serverlb (nginx, stream module) forwards container port ${port} only to the nodes listed for ${reach.config!.key} in ${reach.config!.file} (${where}), which the port mapping's node filter wrote (\`-p …@agent:0\` lists agent-0 alone; k3d pkg/client/ports.go). A hostPort or hostNetwork pod answers only on its own node. ${k3dUpstreamAdvice(container, reach, off.map((p) => p.spec.nodeName!).filter(Boolean))}.`
+      : `k3d v3/v4's serverlb forwards each port to the server nodes named in its SERVERS environment (${where}), not to agents (k3d proxy/templates/nginx.tmpl). Run the pod on a server node (a nodeSelector on node-role.kubernetes.io/master), or recreate the cluster with a k3d whose @loadbalancer forwards to agents too (v5).`
     : `A hostPort or hostNetwork pod answers only on the node it runs on, and ${container.name} is the only node the host port reaches ("it works only if the pod has been deployed onto the node where I configured the extraPortMappings", kubernetes-sigs/kind#758). ` +
       `Pin the pod to ${container.name} — kind's ingress guide labels that node ingress-ready=true (kubeadmConfigPatches: InitConfiguration on the control-plane, JoinConfiguration on a worker) and the controller selects it with nodeSelector ingress-ready: "true" — or map the port on ${pod.spec.nodeName} (kind cannot add mappings to a running node: recreate the cluster).`;
   const fact: ServiceFact | null =
@@ -159,6 +170,60 @@ function offNode(container: ContainerFact, reached: readonly string[], off: Pod[
     details,
     evidence: { ...evidence, offNode: off.map((p) => ({ pod: ref(p), owner: workloadOf(p), node: p.spec.nodeName ?? null, proxy: proxyOfPod(p) })) },
     facts: { service: fact },
+  });
+}
+
+/**
+ * The svclb pods of a Service that run only on nodes the connection does
+ * not reach: null when one is scheduled (Running or Pending) on a reached
+ * node — a Pending one there is service.port-free's finding — or when none
+ * runs anywhere (service.load-balancer-ready's).
+ */
+function svclbOffUpstream(lb: { daemonSets: DaemonSet[]; pods: Pod[] }, reached: readonly string[]): Pod[] | null {
+  const live = lb.pods.filter((p) => !p.metadata["deletionTimestamp"]);
+  if (live.some((p) => p.spec.nodeName && reached.includes(p.spec.nodeName))) return null;
+  const running = live.filter((p) => p.status?.phase === "Running" && !!p.spec.nodeName);
+  return running.length ? running : null;
+}
+
+/** ServiceLB's node selection label (k3s pkg/cloudprovider/servicelb.go `daemonsetNodeLabel`, docs "Controlling ServiceLB Node Selection"). */
+const SERVICELB_ENABLE_LABEL = "svccontroller.k3s.cattle.io/enablelb";
+
+/**
+ * A k3d serverlb forwards port C only to some nodes (its upstreams) and the
+ * Service's svclb pods run only on others: every connection reaches a node
+ * where nothing takes C (curl "Empty reply from server"). Names the pods,
+ * their nodes, the upstream list, why svclb skips the upstream nodes (the
+ * DaemonSet's nodeSelector, e.g. ServiceLB node pools) and the k3d fix.
+ */
+function svclbNotOnUpstreams(container: ContainerFact, reach: NodeReach, best: Candidate, lb: { daemonSets: DaemonSet[]; pods: Pod[] }, elsewhere: Pod[], evidence: Record<string, unknown>, mapping: string): CheckOutcome {
+  const svc = best.svc!;
+  const port = container.containerPort;
+  const reached = reach.nodes ?? [];
+  const nodes = [...new Set(elsewhere.map((p) => p.spec.nodeName!))];
+  const selector: Record<string, string> | null =
+    (lb.daemonSets[0]?.spec as { template?: { spec?: { nodeSelector?: Record<string, string> } } } | undefined)?.template?.spec?.nodeSelector ??
+    (elsewhere[0]?.spec.nodeSelector as Record<string, string> | undefined) ??
+    null;
+  const selectorText = selector && Object.keys(selector).length ? Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(", ") : null;
+  const why = selectorText
+    ? `The svclb DaemonSet${lb.daemonSets[0] ? ` ${ref(lb.daemonSets[0])}` : ""} selects nodes with ${selectorText}${selector?.[SERVICELB_ENABLE_LABEL] !== undefined ? ` (k3s ServiceLB runs svclb pods only on nodes labelled ${SERVICELB_ENABLE_LABEL}=true once any node has that label: "Controlling ServiceLB Node Selection", k3s docs)` : ""}, and ${reached.join(", ") || "no upstream node"} ${reached.length === 1 ? "does" : "do"} not match. `
+    : "";
+  const summary =
+    `${mapping}; nothing takes port ${port} there: LoadBalancer Service ${ref(svc)}'s svclb pod${elsewhere.length === 1 ? "" : "s"} ${elsewhere.map((p) => p.metadata.name).join(", ")} run${elsewhere.length === 1 ? "s" : ""} only on ${nodes.join(", ")}, which the serverlb does not forward to; expected a svclb pod on ${reached.join(", ") || "an upstream node"}`;
+  const details =
+    `k3d's serverlb (nginx, stream module) forwards container port ${port} only to ${reach.config ? `the nodes listed for ${reach.config.key} in ${reach.config.file}` : "its upstream nodes"} (${reached.join(", ") || "none"}), which the port mapping's node filter wrote (k3d pkg/client/ports.go: \`-p …@agent:0\` lists agent-0 alone; \`@loadbalancer\` lists every server and agent). ` +
+    `A svclb pod takes port ${port} only on its own node, so each connection reaches a node where nothing listens and the serverlb closes it (curl: "Empty reply from server"). ` +
+    why +
+    `${k3dUpstreamAdvice(container, reach, nodes)}${selector?.[SERVICELB_ENABLE_LABEL] !== undefined ? `, or label ${reached[0] ?? "the upstream node"} ${SERVICELB_ENABLE_LABEL}=true (\`kubectl label node ${reached[0] ?? "<node>"} ${SERVICELB_ENABLE_LABEL}=true\`) so ServiceLB runs a svclb pod there` : ""}.`;
+  return fail(summary, {
+    details,
+    evidence: {
+      ...evidence,
+      svclbPods: lb.pods.map((p) => ({ pod: ref(p), phase: p.status?.phase ?? "Unknown", node: p.spec.nodeName ?? null })),
+      svclbNodeSelector: selector,
+    },
+    facts: { service: toFact(best) },
   });
 }
 
@@ -369,10 +434,10 @@ const check: Check = defineCheck({
   fixes: ["service-to-nodeport", "kind-port-mapping", "k3d-port-mapping"],
   explain: {
     meaning:
-      "The container that publishes the host port hands the connection to a node on port C (k3d's serverlb forwards container port C to the same port on every server node; a kind node receives it as is). On the node, C must be taken by a k3s ServiceLB pod (a LoadBalancer Service whose port is C), by a Service nodePort C, or by a pod with hostPort C.",
+      "The container that publishes the host port hands the connection to a node on port C (k3d's serverlb forwards container port C to the same port on its upstream nodes for C — k3d v5 lists them in /etc/confd/values.yaml inside the serverlb, which netdoctor reads through the Docker archive endpoint: `@loadbalancer` lists every server and agent, `@agent:0` agent-0 alone; k3d v3/v4 forward to the servers; a kind node receives it as is). On the node, C must be taken by a k3s ServiceLB pod (a LoadBalancer Service whose port is C), by a Service nodePort C, or by a pod with hostPort C.",
     causes:
-      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created. kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort. To say which Service the mapping is meant for, netdoctor uses evidence only: a Gateway proxy Service (owning-gateway labels), a Service whose port or targetPort equals the mapped port, or the only application Service; with several and no evidence it names them all.",
-    fix: "Make the two sides agree: pin the Service's nodePort to the mapped container port (kind), change the k3d port mapping to the Service port (`k3d cluster edit --port-add`), or add the missing kind extraPortMappings entry (recreate the cluster).",
+      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created, or the mapping's node filter (`-p 8080:80@agent:0`) leaves out the only nodes where a svclb pod or hostPort proxy takes the port (ServiceLB node selection with svccontroller.k3s.cattle.io/enablelb, a proxy scheduled elsewhere). kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort. To say which Service the mapping is meant for, netdoctor uses evidence only: a Gateway proxy Service (owning-gateway labels), a Service whose port or targetPort equals the mapped port, or the only application Service; with several and no evidence it names them all.",
+    fix: "Make the two sides agree: pin the Service's nodePort to the mapped container port (kind), change the k3d port mapping to the Service port (`k3d cluster edit --port-add`) or to nodes that take the port (`--port-delete …@agent:0`, then `--port-add …@loadbalancer`), or add the missing kind extraPortMappings entry (recreate the cluster).",
     links: [
       "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings",
       "https://k3d.io/stable/usage/exposing_services/",
@@ -396,9 +461,10 @@ const check: Check = defineCheck({
     // svclb DaemonSets are optional evidence; the pods carry the same labels.
     const daemonSets = k3s ? await ctx.kube.list("daemonsets", ctx.signal).catch((e: unknown) => (isSourceError(e) ? [] : Promise.reject(e))) : [];
 
-    // Which nodes the connection reaches: the node container itself, or the serverlb's upstreams when it names them.
-    const containers = await ctx.docker.containers(ctx.signal).catch((e: unknown) => (isSourceError(e) ? null : Promise.reject(e)));
-    const reached = container ? nodesReached(container, containers) : [node!.name];
+    // Which nodes the connection reaches: the node container itself, or the serverlb's upstreams for the port
+    // (k3d v5: /etc/confd/values.yaml in the serverlb; v3/v4: its SERVERS environment); null = every node.
+    const reach = container ? await nodeReach(ctx.docker, container, ctx.signal) : null;
+    const reached = reach ? reach.nodes : [node!.name];
 
     // What takes C on the nodes: svclb (k3s ServiceLB), a nodePort, or a hostPort pod — best first.
     const query = container
@@ -413,12 +479,13 @@ const check: Check = defineCheck({
       pod: t.pod,
     }));
 
-    const mapping = container ? describeMapping(container) : describeNode(node!, port);
+    const mapping = container ? describeMapping(container, reach) : describeNode(node!, port);
     const evidence: Record<string, unknown> = {
       node: container ? container.name : node!.name,
       role: container ? container.role : "node",
       port,
       nodesReached: reached,
+      ...(reach && container?.role === "k3d-serverlb" ? { serverlbUpstreams: reachEvidence(reach) } : {}),
       candidates: candidates.map((c) => ({
         service: c.svc ? ref(c.svc) : null,
         type: c.svc?.spec.type ?? null,
@@ -436,6 +503,12 @@ const check: Check = defineCheck({
       // otherwise the one actually holding it.
       // portTakers orders them: a Gateway proxy, a Service claiming traefik's port, then the active holder.
       const best = candidates[0]!;
+      // The serverlb forwards only to some nodes, and the Service's svclb pods run only on others.
+      if (container?.role === "k3d-serverlb" && reach && reached && best.via === "svclb" && !best.active) {
+        const lb = svclbFor({ namespace: best.svc!.metadata.namespace ?? "default", name: best.svc!.metadata.name }, daemonSets, pods);
+        const elsewhere = svclbOffUpstream(lb, reached);
+        if (elsewhere) return svclbNotOnUpstreams(container, reach, best, lb, elsewhere, evidence, describeMapping(container, reach));
+      }
       const others = candidates.filter((c) => c !== best && c.svc !== best.svc);
       const proxy = entryProxy(best.pod ? [best.pod] : podsSelectedBy(pods, best.svc!.metadata.namespace ?? "default", best.svc!.spec.selector));
       const fact = toFact(best, proxy);
@@ -467,7 +540,7 @@ const check: Check = defineCheck({
 
     // Nothing takes C on the nodes the connection reaches, but a pod holds it on another node.
     const off = offNodeHolders(port, protocol, reached, pods);
-    if (off.length && container) return offNode(container, reached!, off, services, evidence, mapping);
+    if (off.length && container) return offNode(container, reached!, reach, off, services, evidence, mapping);
 
     // Nothing takes C: name both sides.
     const fixes: FixId[] = [];

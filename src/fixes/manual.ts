@@ -58,7 +58,7 @@ export const k3dPortMapping: Fix = {
     const args = ["cluster", "edit", cluster, "--port-add", `${port}:${containerPort}@loadbalancer`];
     const k3d = ctx.lab ? null : await which("k3d", ctx.env);
     plan.steps.push({ action: k3d ? "run" : "manual", command: `k3d ${args.join(" ")}`, note: `the serverlb is recreated with host ${port} → ${containerPort}, which it forwards to port ${containerPort} on every node` });
-    plan.notes.push("k3d cluster edit recreates the load balancer container: connections through it drop for a moment", "netdoctor cannot undo this; remove the mapping by hand (k3d has no --port-delete: recreate the cluster without it)");
+    plan.notes.push("k3d cluster edit recreates the load balancer container: connections through it drop for a moment", `netdoctor cannot undo this; remove the mapping by hand: k3d ${args.slice(0, 3).join(" ")} --port-delete ${port}:${containerPort}@loadbalancer (k3d v5, experimental: the spec must be the one added)`);
     if (k3d) {
       plan.automatic = true;
       plan.state = { k3d, args };

@@ -610,7 +610,7 @@ describe("k3d-port-mapping plan", () => {
   const url = "http://openchoreo.localhost:9080/";
   const COMMAND = "k3d cluster edit openchoreo --port-add 9080:8080@loadbalancer";
   const STEP_NOTE = "the serverlb is recreated with host 9080 → 8080, which it forwards to port 8080 on every node";
-  const NOTES = ["k3d cluster edit recreates the load balancer container: connections through it drop for a moment", "netdoctor cannot undo this; remove the mapping by hand (k3d has no --port-delete: recreate the cluster without it)"];
+  const NOTES = ["k3d cluster edit recreates the load balancer container: connections through it drop for a moment", "netdoctor cannot undo this; remove the mapping by hand: k3d cluster edit openchoreo --port-delete 9080:8080@loadbalancer (k3d v5, experimental: the spec must be the one added)"];
 
   /** A directory on PATH holding an executable `k3d` that records its arguments and exits with `code`. */
   async function fakeK3d(code = 0): Promise<{ dir: string; args: () => Promise<string> }> {
