@@ -13,7 +13,8 @@ import { UsageError } from "../errors.js";
 import { parseDuration } from "../commands/duration.js";
 import { parseResolve, parseTarget } from "../engine/target.js";
 import type { HostListener, Target } from "../engine/types.js";
-import { containerCluster, containerName } from "../host/containers.js";
+import { containerCluster, containerName, containerRole } from "../host/containers.js";
+import { SERVERLB_CONFIG_PATH } from "../host/serverlb.js";
 import type { RecordedForward } from "../host/recorded-forwards.js";
 import { EG_OWNING_NAME_LABEL, EG_OWNING_NAMESPACE_LABEL, GATEWAY_NAME_LABEL, isPodReady, podsSelectedBy, svclbFor } from "../kube/helpers.js";
 import { KIND_INFO, type KubeEvent, type KubeKind, type KubeObject, type Pod, type Service } from "../kube/types.js";
@@ -56,6 +57,8 @@ export interface BundleData {
   containers: ContainerInspect[];
   /** `GET /containers/{id}/top` of the running non-node containers on the paths, by container name (forwarder.container-process-alive reads it). */
   top: Record<string, ContainerTop>;
+  /** Files read from containers (a k3d v5 serverlb's /etc/confd/values.yaml: its upstreams), by container name then path. Optional. */
+  files?: Record<string, Record<string, string>>;
   networks: NetworkInspect[];
   listeners: HostListener[];
   hosts: { path: string; entries: HostsEntry[] } | null;
@@ -394,6 +397,18 @@ export async function collectFrom(
       collectors.push({ name: `docker top ${containerName(c)}`, status: "failed", summary: `not collected: ${e.message}`, errors: [failure(`top ${containerName(c)}`, e)] });
     }
   }
+  // A k3d v5 serverlb's upstreams live in a file inside it (src/host/serverlb.ts): the replay must see the same list.
+  const files: Record<string, Record<string, string>> = {};
+  for (const c of containers) {
+    if (containerRole(c) !== "k3d-serverlb" || (c.Config?.Env ?? []).some((e) => e.startsWith("SERVERS=")) || !sources.docker.file) continue;
+    try {
+      files[containerName(c)] = { [SERVERLB_CONFIG_PATH]: await sources.docker.file(c.Id, SERVERLB_CONFIG_PATH, signal) };
+    } catch (e) {
+      if (!isSourceError(e)) throw e;
+      // Absent from the bundle, the replay reads "no such file" and assumes every node, as the live run did.
+      collectors.push({ name: `docker file ${containerName(c)}:${SERVERLB_CONFIG_PATH}`, status: "failed", summary: `not collected: ${e.message}`, errors: [failure(`file ${containerName(c)}:${SERVERLB_CONFIG_PATH}`, e)] });
+    }
+  }
   try {
     const attached = new Set(containers.flatMap((c) => Object.keys(c.NetworkSettings?.Networks ?? {})));
     networks = (await sources.docker.networks(signal)).filter((n) => attached.has(n.Name));
@@ -468,5 +483,5 @@ export async function collectFrom(
     progress(`collected tool versions: ${present} present${missing.length ? `, missing: ${missing.join(", ")}` : ""}`);
   }
 
-  return { report, objects, events, logs, containers, top, networks, listeners, hosts, interfaces, recordedForwards, resolver, versions, collectors, namespaces: [...namespaces].sort() };
+  return { report, objects, events, logs, containers, top, files, networks, listeners, hosts, interfaces, recordedForwards, resolver, versions, collectors, namespaces: [...namespaces].sort() };
 }

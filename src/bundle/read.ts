@@ -16,7 +16,7 @@ import { makeTempDir } from "../lifecycle.js";
 import path from "node:path";
 import type { KubeObject } from "../kube/types.js";
 import type { Environment, Report } from "../report/types.js";
-import { SnapshotError, clusterObjects, containerList, listenerList, networkList } from "../snapshot/files.js";
+import { SnapshotError, clusterObjects, containerFiles, containerList, listenerList, networkList } from "../snapshot/files.js";
 import { kindIn, type BundleFailure, type BundleManifest, type RecordedRun } from "../snapshot/model.js";
 import type { ContainerTop, SourceErrorCode } from "../sources/types.js";
 import { parseInterfaces } from "../host/interfaces.js";
@@ -102,6 +102,9 @@ function failureOf(v: unknown, key?: string): BundleFailure | null {
   const lower = name.toLowerCase();
   const kind = kindIn(name);
   if (/\blogs?\b/.test(lower)) return { source: "logs", subject: name.trim(), code, message };
+  // One container's file or process list not read: Docker itself answered (the replay reads that one as absent).
+  const one = /\bdocker (file|top)\b/.exec(lower);
+  if (one && !kind) return { source: "docker", subject: one[1] === "file" ? "files" : "top", code, message };
   if (/docker|container|network/.test(lower) && !kind) return { source: "docker", subject: /network/.test(lower) ? "networks" : "containers", code, message };
   if (/host|listener|resolver|hosts\b|versions?/.test(lower) && !kind) {
     const subject = /listener/.test(lower) ? "listeners" : /resolver/.test(lower) ? "resolver" : /versions?/.test(lower) ? "versions" : "hosts";
@@ -305,6 +308,8 @@ async function load(source: string, root: string, shown: (rel: string) => string
       }
     }
   }
+  const filesText = await readIf(path.join(root, "docker", "files.yaml"));
+  const files = filesText === null ? {} : parse(() => containerFiles(filesText, shown("docker/files.yaml")));
   const listenersText = await readIf(path.join(root, "host", "listeners.yaml"));
   const listeners = listenersText === null ? null : parse(() => listenerList(listenersText, shown("host/listeners.yaml")));
   const hosts = await readIf(path.join(root, "host", "hosts"));
@@ -318,7 +323,7 @@ async function load(source: string, root: string, shown: (rel: string) => string
   const versionsRaw = versionsText === null ? {} : parseJson(versionsText, shown("host/versions.json"));
   const versions = isObj(versionsRaw) ? versionsRaw : {};
 
-  return { source, dir: root, manifest, report: rep, objects, containers, networks, top, listeners, hosts, interfaces, recordedForwards, resolver, versions, tempDir, cleanup };
+  return { source, dir: root, manifest, report: rep, objects, containers, networks, top, files, listeners, hosts, interfaces, recordedForwards, resolver, versions, tempDir, cleanup };
 }
 
 type Manifestenv = Partial<Environment> & { platform?: string };

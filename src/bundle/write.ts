@@ -8,6 +8,7 @@
  * cluster/events.yaml                         (a v1 List)
  * logs/<namespace>/<pod>/<container>.log
  * docker/containers.json  docker/networks.json  docker/top.json (when a non-node container is on a path)
+ * docker/files.yaml (files read from containers: a k3d v5 serverlb's /etc/confd/values.yaml)
  * host/listeners.yaml  host/hosts  host/resolver.json  host/versions.json
  * host/interfaces.json (when the host source lists interface addresses)
  * host/recorded-forwards.json (when the host source reads the working tree's recorded port-forwards)
@@ -121,6 +122,8 @@ export function bundleFiles(data: BundleData, opts: { redact: boolean; flags: Re
   putJson("docker/networks.json", [...data.networks].sort((a, b) => cmp(a.Name, b.Name)));
   // The scenario format's docker/top.json ({containerName: top answer}): command lines are redacted like everything else.
   if (Object.keys(data.top).length) putJson("docker/top.json", Object.fromEntries(Object.entries(data.top).sort(([a], [b]) => cmp(a, b))));
+  // The scenario format's docker/files.yaml ({containerName: {path: content}}): a k3d v5 serverlb's upstreams.
+  if (data.files && Object.keys(data.files).length) putYaml("docker/files.yaml", Object.fromEntries(Object.entries(data.files).sort(([a], [b]) => cmp(a, b))), []);
   putYaml(
     "host/listeners.yaml",
     [...data.listeners].sort((a, b) => a.port - b.port || cmp(a.address, b.address) || (a.pid ?? 0) - (b.pid ?? 0)),

@@ -140,6 +140,7 @@ export async function bundleToScenario(b: Bundle): Promise<Scenario> {
     containers: b.containers ?? [],
     networks: b.networks,
     top: b.top,
+    ...(b.files ? { files: b.files } : {}),
     listeners: b.listeners,
     hosts: b.hosts,
     resolver,

@@ -257,6 +257,7 @@ export function createRecordedSources(b: RecordedRun): Sources {
     containers: b.containers ?? [],
     networks: b.networks,
     top: b.top,
+    ...(b.files ? { files: b.files } : {}),
     platform: typeof env.platform === "string" ? env.platform : "linux",
     listeners: listenersFailed || b.listeners === null ? null : b.listeners,
     ...(b.interfaces ? { interfaces: b.interfaces } : {}),
