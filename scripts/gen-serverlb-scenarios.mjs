@@ -1,0 +1,98 @@
+#!/usr/bin/env node
+/**
+ * Writes the k3d-v5-serverlb-agent-mapping-* lab scenarios from
+ * k3d-multinode-svclb-healthy (k3d v5.6.0 cluster `dev`: server-0, agent-0,
+ * agent-1; traefik disabled; default/web nginx behind LoadBalancer Service
+ * default/web port 80, ServiceLB DaemonSet kube-system/svclb-web-69cbd91b).
+ * The cluster is created with `-p "8080:80@agent:0"` instead of
+ * `@loadbalancer`, so the serverlb's /etc/confd/values.yaml lists agent-0
+ * alone for `80.tcp` (k3d pkg/client/ports.go TransformPorts: the default
+ * suffix is `proxy`, the serverlb forwards to the filtered nodes;
+ * pkg/client/loadbalancer.go loadbalancerAddPortConfigs). The file is
+ * written as k3d marshals `LoadbalancerConfig` (sigs.k8s.io/yaml: keys
+ * sorted, list items not indented, pkg/types/loadbalancer.go).
+ *
+ * - healthy: svclb pods on every node, so agent-0 takes port 80 (k3d docs
+ *   exposing_services "via NodePort" uses the same `@agent:0` filter).
+ * - misses-svclb: server-0 was labelled
+ *   `svccontroller.k3s.cattle.io/enablelb=true` (`--k3s-node-label
+ *   "svccontroller.k3s.cattle.io/enablelb=true@server:0"`, k3s docs
+ *   "Controlling ServiceLB Node Selection"; k3s-io/k3s#9993), so ServiceLB
+ *   gives its DaemonSet nodeSelector enablelb=true and label
+ *   nodeselector=true (k3s pkg/cloudprovider/servicelb.go newDaemonSet) and
+ *   the only svclb pod runs on server-0: the serverlb forwards 80 to
+ *   agent-0, where nothing listens, and curl gets "Empty reply from server"
+ *   (the shape of k3d-io/k3d#1267: reachable through agent-0 only).
+ *
+ * Facts: docs/facts/k3d-serverlb.md.
+ *
+ * Usage: node scripts/gen-serverlb-scenarios.mjs
+ */
+import { cpSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { dump, readDocs, SCENARIOS } from "./lib/scenario-gen.mjs";
+
+const BASE = join(SCENARIOS, "k3d-multinode-svclb-healthy");
+const ENABLE_LB = "svccontroller.k3s.cattle.io/enablelb";
+
+/** values.yaml as k3d v5.6.0 writes it for `-p 8080:80@agent:0` on cluster dev (1 server, 2 agents). */
+const VALUES_YAML = ["ports:", "  6443.tcp:", "  - k3d-dev-server-0", "  80.tcp:", "  - k3d-dev-agent-0", "settings:", "  workerConnections: 1024", ""].join("\n");
+
+const CREATE = 'k3d cluster create dev --agents 2 -p "8080:80@agent:0" --k3s-arg "--disable=traefik@server:*"';
+
+/** Copy the base scenario to `name`, then let `edit` change its objects and scenario.yaml. */
+function derive(name, edit) {
+  const dir = join(SCENARIOS, name);
+  rmSync(dir, { recursive: true, force: true });
+  cpSync(BASE, dir, { recursive: true });
+  const scenario = parse(readFileSync(join(dir, "scenario.yaml"), "utf8"));
+  const files = {};
+  for (const f of ["nodes.yaml", "kube-system.yaml", "apps.yaml", "events.yaml"]) files[f] = readDocs(join(dir, "cluster", f));
+  edit(scenario, files);
+  scenario.name = name;
+  for (const [f, docs] of Object.entries(files)) writeFileSync(join(dir, "cluster", f), dump(docs));
+  writeFileSync(join(dir, "scenario.yaml"), stringify(scenario, { lineWidth: 110 }));
+  writeFileSync(join(dir, "docker", "files.yaml"), stringify({ "k3d-dev-serverlb": { "/etc/confd/values.yaml": VALUES_YAML } }));
+}
+
+derive("k3d-v5-serverlb-agent-mapping-healthy", (s) => {
+  s.description =
+    `A k3d v5.6.0 cluster named dev with one server and two agents, created with the node filter of the k3d docs' NodePort example (\`${CREATE}\`, k3s v1.30.4+k3s1). ` +
+    "The port mapping is of type proxy, so the serverlb k3d-dev-serverlb publishes host 8080 → 80 and forwards port 80 only to agent-0: its /etc/confd/values.yaml lists `80.tcp: [k3d-dev-agent-0]` (and `6443.tcp: [k3d-dev-server-0]`). " +
+    "The app default/web (nginx) is exposed by LoadBalancer Service default/web on port 80, and ServiceLB runs a svclb pod on every node, agent-0 included, so curl http://localhost:8080/ answers nginx. " +
+    "Sources: k3d docs usage/exposing_services.md (`-p \"8082:30080@agent:0\" --agents 2`), k3d pkg/client/ports.go TransformPorts, pkg/types/loadbalancer.go LoadbalancerConfig, proxy/templates/nginx.tmpl; k3s pkg/cloudprovider/servicelb.go.";
+});
+
+derive("k3d-v5-serverlb-agent-mapping-misses-svclb", (s, f) => {
+  s.description =
+    `A k3d v5.6.0 cluster named dev with one server and two agents (\`${CREATE} --k3s-node-label "${ENABLE_LB}=true@server:0"\`, k3s v1.30.4+k3s1). ` +
+    "The port mapping `@agent:0` is of type proxy: the serverlb k3d-dev-serverlb forwards port 80 only to agent-0 (/etc/confd/values.yaml `80.tcp: [k3d-dev-agent-0]`). " +
+    `The user also wanted load-balancer traffic on the server only and labelled it ${ENABLE_LB}=true; once a node has that label, ServiceLB gives every svclb DaemonSet the nodeSelector ${ENABLE_LB}=true, so the only svclb pod of LoadBalancer Service default/web runs on k3d-dev-server-0. ` +
+    "Nothing takes port 80 on agent-0: nginx in the serverlb gets connection refused and closes, curl http://localhost:8080/ prints `curl: (52) Empty reply from server`. " +
+    'Sources: k3d docs usage/exposing_services.md, k3d pkg/client/ports.go TransformPorts and pkg/types/loadbalancer.go; k3s docs networking-services "Controlling ServiceLB Node Selection", k3s pkg/cloudprovider/servicelb.go newDaemonSet; k3s-io/k3s#9993; k3d-io/k3d#1267 (a Service reachable through the serverlb on agent-0 only).';
+  // The serverlb accepts (docker-proxy, then nginx) and closes: agent-0 refuses port 80.
+  const t8080 = s.traffic.find((t) => t.port === 8080 && !t.address);
+  for (const k of Object.keys(t8080)) if (k !== "port") delete t8080[k];
+  t8080.mode = "empty-reply";
+  for (const t of s.traffic) {
+    if (t.port === 80 && (t.address === "172.22.0.3" || t.address === "172.22.0.4")) {
+      for (const k of Object.keys(t)) if (k !== "port" && k !== "address") delete t[k];
+      t.mode = "refuse";
+    }
+  }
+  s.expect = { status: "fail", hop: "service", paths: [{ url: "http://localhost:8080/", status: "fail", hop: "service" }] };
+
+  const server = f["nodes.yaml"].find((n) => n.metadata.name === "k3d-dev-server-0");
+  server.metadata.labels[ENABLE_LB] = "true";
+  const ks = f["kube-system.yaml"];
+  const ds = ks.find((o) => o.kind === "DaemonSet" && o.metadata.name === "svclb-web-69cbd91b");
+  ds.metadata.labels["svccontroller.k3s.cattle.io/nodeselector"] = "true";
+  ds.spec.template.spec.nodeSelector = { [ENABLE_LB]: "true" };
+  Object.assign(ds.status, { currentNumberScheduled: 1, desiredNumberScheduled: 1, numberAvailable: 1, numberReady: 1, updatedNumberScheduled: 1 });
+  f["kube-system.yaml"] = ks.filter((o) => !(o.kind === "Pod" && o.metadata.name.startsWith("svclb-web-") && o.spec.nodeName !== "k3d-dev-server-0"));
+  for (const p of f["kube-system.yaml"]) if (p.kind === "Pod" && p.metadata.name.startsWith("svclb-web-")) p.spec.nodeSelector = { [ENABLE_LB]: "true" };
+  // k3s writes the addresses of the nodes running a svclb pod into the Service's status.
+  const web = f["apps.yaml"].find((o) => o.kind === "Service" && o.metadata.name === "web");
+  web.status.loadBalancer.ingress = [{ ip: "172.22.0.2" }];
+});
