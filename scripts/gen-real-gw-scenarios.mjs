@@ -424,6 +424,119 @@ function ingressNginxNoClass() {
   });
 }
 
+// ================================================================ istio/istio#47939: Istio Gateway on kind, LoadBalancer pending, reached by port-forward
+
+/** JSON-text replacement of whole quoted strings and of substrings, for a group of objects being renamed together. */
+function rewrite(o, pairs) {
+  let text = JSON.stringify(o);
+  for (const [from, to] of pairs) text = text.split(from).join(to);
+  return JSON.parse(text);
+}
+
+function istioAddressPendingPortForward() {
+  const m = load("gw-istio-healthy");
+  const gwObjects = (o) => o.metadata?.namespace === "istio-ingress" && (o.metadata.name.startsWith("gateway-istio") || (o.kind === "Gateway" && o.metadata.name === "gateway"));
+  const app = (o) => o.metadata?.namespace === "default" && (o.metadata.name === "backend" || o.metadata.name.startsWith("backend-"));
+  for (const f of Object.keys(m.cluster)) {
+    m.cluster[f] = m.cluster[f].map((o) => {
+      if (gwObjects(o)) {
+        const x = rewrite(o, [
+          ['"gateway-istio', '"bookinfo-gateway-istio'],
+          ["gateway-istio.istio-ingress.svc", "bookinfo-gateway-istio.default.svc"],
+          ['"gateway.networking.k8s.io/gateway-name":"gateway"', '"gateway.networking.k8s.io/gateway-name":"bookinfo-gateway"'],
+          ['"namespace":"istio-ingress"', '"namespace":"default"'],
+          ["$(POD_NAMESPACE)", "$(POD_NAMESPACE)"],
+        ]);
+        if (x.kind === "Gateway") x.metadata.name = "bookinfo-gateway";
+        for (const r of x.metadata.ownerReferences ?? []) if (r.kind === "Gateway") r.name = "bookinfo-gateway";
+        return x;
+      }
+      if (o.kind === "HTTPRoute" && o.metadata.name === "backend") {
+        const x = rewrite(o, [['"name":"gateway"', '"name":"bookinfo-gateway"'], ['"namespace":"istio-ingress"', '"namespace":"default"']]);
+        x.metadata.name = "bookinfo";
+        x.spec.hostnames = undefined;
+        delete x.spec.hostnames;
+        for (const ref of x.spec.parentRefs) delete ref.namespace;
+        for (const ps of x.status.parents) delete ps.parentRef.namespace;
+        x.spec.rules = [
+          {
+            matches: [
+              { path: { type: "Exact", value: "/productpage" } },
+              { path: { type: "PathPrefix", value: "/static" } },
+              { path: { type: "Exact", value: "/login" } },
+              { path: { type: "Exact", value: "/logout" } },
+              { path: { type: "PathPrefix", value: "/api/v1/products" } },
+            ],
+            backendRefs: [{ group: "", kind: "Service", name: "productpage", port: 9080, weight: 1 }],
+          },
+        ];
+        return x;
+      }
+      if (app(o)) {
+        let x = renameValues(o, "backend", "productpage");
+        x = renameValues(x, "productpage-869c8646c5", "productpage-v1-d5789fdfb");
+        x = renameValues(x, "productpage-v1-d5789fdfb-nl2kx", "productpage-v1-d5789fdfb-7xk4d");
+        return x;
+      }
+      return o;
+    });
+  }
+  // The Bookinfo productpage: Service port 9080, image docker.io/istio/examples-bookinfo-productpage-v1:1.18.0 (samples/bookinfo/platform/kube/bookinfo.yaml).
+  const svc = get(m, "Service", "default", "productpage");
+  svc.spec.ports = [{ name: "http", port: 9080, protocol: "TCP", targetPort: 9080 }];
+  const slice = all(m).find(({ o }) => o.kind === "EndpointSlice" && o.metadata.namespace === "default" && o.metadata.name.startsWith("productpage-")).o;
+  slice.ports = [{ name: "http", port: 9080, protocol: "TCP" }];
+  const image = "docker.io/istio/examples-bookinfo-productpage-v1:1.18.0";
+  for (const spec of [get(m, "Deployment", "default", "productpage").spec.template.spec, get(m, "Pod", "default", "productpage-v1-d5789fdfb-7xk4d").spec]) {
+    for (const c of spec.containers) {
+      c.image = image;
+      c.ports = [{ containerPort: 9080, protocol: "TCP" }];
+    }
+  }
+  for (const cs of get(m, "Pod", "default", "productpage-v1-d5789fdfb-7xk4d").status.containerStatuses) cs.image = image;
+  // No LoadBalancer on kind: the Service Istio made for the Gateway stays <pending>, and Istio says so on the Gateway.
+  const gsvc = get(m, "Service", "default", "bookinfo-gateway-istio");
+  gsvc.spec.type = "LoadBalancer";
+  gsvc.spec.allocateLoadBalancerNodePorts = true;
+  gsvc.spec.ports = gsvc.spec.ports.map((p, i) => ({ ...p, nodePort: [31382, 30952][i] ?? 31000 + i }));
+  gsvc.status = { loadBalancer: {} };
+  const gw = get(m, "Gateway", "default", "bookinfo-gateway");
+  gw.status.conditions = gw.status.conditions.map((c) =>
+    c.type === "Programmed"
+      ? { ...c, message: 'Assigned to service(s) bookinfo-gateway-istio.default.svc.cluster.local:80, but failed to assign to all requested addresses: address pending for hostname "bookinfo-gateway-istio.default.svc.cluster.local"', reason: "AddressNotAssigned", status: "False" }
+      : c,
+  );
+  // kind create cluster without extraPortMappings; the user follows Istio's kind instructions: kubectl port-forward to the gateway Service.
+  for (const c of m.docker["containers.json"]) {
+    c.HostConfig.PortBindings = { "6443/tcp": c.HostConfig.PortBindings["6443/tcp"] };
+    c.NetworkSettings.Ports = { "6443/tcp": c.NetworkSettings.Ports["6443/tcp"] };
+  }
+  const listeners = readFileSync(join(m.dir, "host/listeners.yaml"), "utf8").split("\n- ").filter((b) => !b.includes("-host-port 8080 ")).join("\n- ");
+  m.host = {
+    "listeners.yaml": `${listeners.trimEnd()}\n- address: 127.0.0.1\n  port: 8080\n  pid: 52214\n  process: kubectl\n  command: kubectl port-forward svc/bookinfo-gateway-istio 8080:80\n`,
+    hosts: "127.0.0.1 localhost\n127.0.1.1 devbox\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\n",
+  };
+  const s = structuredClone(m.scenario);
+  const page = { status: 200, headers: { "content-type": "text/html; charset=utf-8", server: "istio-envoy", "x-envoy-upstream-service-time": "18" }, body: "<!DOCTYPE html>\n<html>\n  <head>\n    <title>Simple Bookstore App</title>\n" };
+  write(m, "real-istio-gateway-address-pending-port-forward", {
+    description:
+      "Rebuilt from istio/istio#47939 (https://github.com/istio/istio/issues/47939, \"unable to create gateway - failed to assign to all requested addresses: address pending for hostname\", following Istio's getting-started guide) and istio/istio.io#12630 (https://github.com/istio/istio.io/issues/12630: the same message, and frankbu: \"Gateway API requires external loadbalancer … kind will absolutely need MetalLB installed\"). Bookinfo on kind: Gateway default/bookinfo-gateway (class istio, listener http 80) is Accepted but Programmed=False AddressNotAssigned \"Assigned to service(s) bookinfo-gateway-istio.default.svc.cluster.local:80, but failed to assign to all requested addresses: address pending for hostname …\" because Service bookinfo-gateway-istio is a LoadBalancer nobody serves (EXTERNAL-IP <pending>). HTTPRoute default/bookinfo (Exact /productpage, PathPrefix /static, … → productpage:9080). The user reaches it the way Istio's kind instructions say, `kubectl port-forward svc/bookinfo-gateway-istio 8080:80`, and curl http://localhost:8080/productpage answers the Bookstore page. Real cause of the status: no LoadBalancer implementation on kind; harmless to the port-forward path (Istio's docs annotate the Gateway networking.istio.io/service-type=ClusterIP to get rid of it).",
+    context: s.context,
+    targets: ["http://localhost:8080/productpage"],
+    apiServer: s.apiServer,
+    traffic: [
+      { port: 8080, mode: "http", respond: [{ host: "localhost", ...page }], default: { status: 404, headers: { "content-length": "0", server: "istio-envoy" }, body: "" } },
+      { port: 41633, mode: "tls" },
+      { port: 6443, address: "172.18.0.2", mode: "tls" },
+    ],
+    serviceProxy: { "default/productpage:9080": page, "default/bookinfo-gateway-istio:80": page },
+    expect: {
+      status: "warn",
+      paths: [{ url: "http://localhost:8080/productpage", status: "warn", hop: null, route: { kind: "HTTPRoute", namespace: "default", name: "bookinfo", rule: 0 }, backend: { namespace: "default", name: "productpage", port: 9080 } }],
+    },
+  });
+}
+
 // ================================================================ main
 
 egZeroEndpoints();
@@ -431,3 +544,4 @@ egStaleAddress();
 ngfImagePull503();
 istioKindNodePortUnmapped();
 ingressNginxNoClass();
+istioAddressPendingPortForward();

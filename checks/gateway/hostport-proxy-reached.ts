@@ -35,6 +35,7 @@ const check: Check = defineCheck({
   async run(ctx) {
     const svc = ctx.facts.service;
     const container = ctx.facts.container;
+    if (svc?.via === "port-forward") return skip(`not applicable: kubectl port-forward reaches a pod of Service ${svc.namespace}/${svc.name} through the API server, on whichever node it runs`);
     if (!svc || !container) return skip("not applicable: no Service on the path");
     if (svc.via !== "hostport") {
       return skip(`not applicable: Service ${svc.namespace}/${svc.name} is reached through ${svc.via}, which answers on every node`);

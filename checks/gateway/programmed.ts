@@ -101,9 +101,10 @@ const check: Check = defineCheck({
           });
         }
       }
-      if (addressOnly && (via === "nodeport" || via === "hostport")) {
+      if (addressOnly && (via === "nodeport" || via === "hostport" || via === "port-forward")) {
+        const how = via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : via === "hostport" ? "a hostPort pod" : "kubectl port-forward";
         return warn(summary, {
-          details: `${details ?? ""} This path reaches the proxy through ${via === "nodeport" ? `nodePort ${ctx.facts.service?.nodePort}` : "a hostPort pod"}, which works without an address.`.trim(),
+          details: `${details ?? ""} This path reaches the proxy through ${how}, which works without an address.`.trim(),
           evidence,
           causedBy: ["service.load-balancer-ready"],
         });

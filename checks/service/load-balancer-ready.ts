@@ -111,6 +111,13 @@ const check: Check = defineCheck({
     const addresses = ingress.map((i) => i.ip ?? i.hostname).filter((a): a is string => !!a);
     if (addresses.length) return pass(`Service ${name} has LoadBalancer ingress ${addresses.join(", ")}`, { evidence: { service: name, ingress } });
 
+    if (fact.via === "port-forward") {
+      // kubectl port-forward reaches a pod of the Service through the API server: no address is needed on this path.
+      return pass(`Service ${name} has no LoadBalancer ingress (EXTERNAL-IP <pending>), which this path does not use: kubectl port-forward reaches its pods through the API server`, {
+        details: "Nothing assigns the Service an address (no cloud-provider-kind, MetalLB or ServiceLB for it), so its EXTERNAL-IP stays <pending> and a Gateway behind it may report Programmed=False (AddressNotAssigned); the port-forward does not need it.",
+        evidence: { service: name, ingress: [], via: fact.via },
+      });
+    }
     const kind = ctx.facts.container?.role === "kind-node";
     // The path does not use the LoadBalancer address when it reaches the Service through a nodePort or a hostPort pod.
     const bypassed = fact.via === "nodeport" || fact.via === "hostport";

@@ -88,7 +88,7 @@ const check: Check = defineCheck({
     const svc = ctx.facts.service;
     if (!svc) return skip("not applicable: no Service on the path");
     if (svc.via !== "svclb" && svc.via !== "hostport") {
-      return skip(`not applicable: Service ${svc.namespace}/${svc.name} is reached through ${svc.via === "nodeport" ? `nodePort ${svc.nodePort}` : svc.via}, not a svclb or hostPort pod`);
+      return skip(`not applicable: Service ${svc.namespace}/${svc.name} is reached through ${svc.via === "nodeport" ? `nodePort ${svc.nodePort}` : svc.via === "port-forward" ? "kubectl port-forward" : svc.via}, not a svclb or hostPort pod`);
     }
     // svclb claims hostPort = Service port; a hostPort pod claims the node port the container hands over.
     const port = svc.via === "svclb" ? svc.port : (ctx.facts.container?.containerPort ?? svc.port);

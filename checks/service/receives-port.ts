@@ -31,6 +31,8 @@ import { entryProxy, offNodeHolders, portTakers } from "../../src/kube/node-port
 import { proxyName, proxyOfPod } from "../../src/kube/proxies.js";
 import { gatewayImplementation, implementationOf } from "../../src/gateway/implementations.js";
 import { formatHostPort } from "../../src/host/addresses.js";
+import { kubectlPairFor, parseForwarderCommand } from "../../src/host/forwarders.js";
+import { forwardNamespace } from "../forwarder/kube-target.js";
 import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
 import { isPullFailure, stalledInstall, type StalledInstall } from "../../src/kube/k3s-system.js";
 import {
@@ -127,6 +129,36 @@ function toFact(c: Candidate, proxy: ServiceFact["proxy"] = null): ServiceFact |
     via: c.via,
     ...(proxy ? { proxy } : {}),
   };
+}
+
+/**
+ * A `kubectl port-forward svc/NAME LOCAL:REMOTE` owns the target port: the
+ * request reaches a pod of Service NAME through the API server (kubectl
+ * resolves REMOTE, a Service port number or name, to the pod's targetPort),
+ * with no node port on the way. Publishes that Service (`via: "port-forward"`)
+ * so the gateway, route and backend hops follow the path behind the forward —
+ * a Gateway's proxy Service is what Envoy Gateway's quickstart and Istio's
+ * kind instructions port-forward to. Null (the caller skips) for a pod or
+ * workload target, or a Service or port that does not exist: the forwarder
+ * hop reports those.
+ */
+async function portForwardedService(ctx: CheckContext): Promise<CheckOutcome | null> {
+  const fw = ctx.facts.forwarder!;
+  const cmd = parseForwarderCommand(fw.command);
+  if (cmd.kind !== "kubectl-port-forward" || cmd.target.type !== "service" || !ctx.target) return null;
+  const namespace = forwardNamespace(ctx, cmd);
+  const pair = kubectlPairFor(cmd, ctx.target.port) ?? cmd.ports[0] ?? null;
+  const [services, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
+  const svc = services.find((s) => (s.metadata.namespace ?? "default") === namespace && s.metadata.name === cmd.target.name);
+  const sp = svc && pair ? (svc.spec.ports ?? []).find((p) => p.port === pair.remote || p.name === pair.remote) : undefined;
+  if (!svc || !sp) return null;
+  const proxy = entryProxy(podsSelectedBy(pods, namespace, svc.spec.selector));
+  const fact = toFact({ svc, sp, via: "port-forward", gateway: null, active: true, pod: null }, proxy);
+  const pid = fw.pid !== null ? ` (pid ${fw.pid})` : "";
+  return pass(`kubectl port-forward${pid} carries port ${ctx.target.port} to ${svc.spec.type ?? "ClusterIP"} Service ${ref(svc)} port ${sp.port} through the API server; no node port is on the way`, {
+    facts: { service: fact },
+    evidence: { forwarder: fw.upstream, service: ref(svc), port: sp.port, targetPort: sp.targetPort ?? null, type: svc.spec.type ?? "ClusterIP" },
+  });
 }
 
 /**
@@ -449,6 +481,10 @@ const check: Check = defineCheck({
     // k3s on this host or in a VM reached by its address: no container, the node itself receives the target port.
     // A forwarder on the port (kubectl port-forward through the API server, socat to elsewhere) carries the request away from the node's port.
     const node = !container && ctx.target && !ctx.facts.forwarder ? (ctx.facts.node ?? null) : null;
+    if (!container && ctx.facts.forwarder?.kind === "kubectl-port-forward") {
+      const forwarded = await portForwardedService(ctx);
+      if (forwarded) return forwarded;
+    }
     if (!container && !node) return skip("not applicable: no container publishes the port", { facts: { service: null } });
     if (container?.role === "other") {
       return skip(`not applicable: container ${container.name} is not a k3d or kind node`, { facts: { service: null } });

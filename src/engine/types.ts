@@ -237,8 +237,13 @@ export interface ServiceFact {
   nodePort: number | null;
   /** `spec.ports[].targetPort` as written (number or named port). */
   targetPort: number | string | null;
-  /** How the node hands the port to the Service. */
-  via: "svclb" | "nodeport" | "hostport" | "loadbalancer-ip" | "cluster-ip";
+  /**
+   * How the node hands the port to the Service; `port-forward`: no node port at
+   * all — a `kubectl port-forward svc/NAME` carries the request through the API
+   * server to a pod of the Service (the documented way to reach a Gateway on
+   * kind without a LoadBalancer: Envoy Gateway's quickstart, Istio's kind page).
+   */
+  via: "svclb" | "nodeport" | "hostport" | "loadbalancer-ip" | "cluster-ip" | "port-forward";
   /**
    * Set when the pods behind the entry are a gateway / ingress data-plane
    * proxy (recognised from their images, src/kube/proxies.ts): the entry is
