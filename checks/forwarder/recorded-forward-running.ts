@@ -7,9 +7,9 @@
  * refusal can be named — and replaced with a forward that survives pod
  * restarts (a socat forward to a node's NodePort).
  */
-import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type Deployment, type FixId, type ForwarderFact, type Service } from "../../src/index.js";
+import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, type Deployment, type FixId, type ForwarderFact, type Pod, type Service } from "../../src/index.js";
 import { isAnyAddress, isLoopback } from "../../src/host/addresses.js";
-import { parseForwarderCommand } from "../../src/host/forwarders.js";
+import { parseForwarderCommand, type KubectlPortForwardCommand, type KubectlTarget } from "../../src/host/forwarders.js";
 import type { RecordedForward } from "../../src/host/recorded-forwards.js";
 import { matchesLabelSelector, serviceSelects } from "../../src/kube/helpers.js";
 import { nodePortOf } from "./kube-target.js";
@@ -52,6 +52,62 @@ function serviceOf(r: RecordedForward, ns: string, services: Service[], deployme
   return null;
 }
 
+/** Objects a forward's target is resolved against. */
+interface Objects {
+  services: Service[];
+  deployments: Deployment[];
+  pods: Pod[];
+}
+
+/**
+ * The pods a forward to `target` in `ns` can reach: the pod itself, or the
+ * pods a Service's selector or a Deployment's selector picks (kubectl
+ * port-forward picks one of them). Null when that cannot be told (the object
+ * is gone, or its kind is not read).
+ */
+function podsOf(target: KubectlTarget, ns: string, o: Objects): Set<string> | null {
+  const inNs = o.pods.filter((p) => p.metadata.namespace === ns);
+  const names = (pods: Pod[]) => new Set(pods.map((p) => p.metadata.name));
+  switch (target.type) {
+    case "pod":
+      return inNs.some((p) => p.metadata.name === target.name) ? new Set([target.name]) : null;
+    case "service": {
+      const svc = o.services.find((s) => s.metadata.namespace === ns && s.metadata.name === target.name);
+      return svc?.spec.selector ? names(inNs.filter((p) => serviceSelects(svc.spec.selector, p.metadata.labels))) : null;
+    }
+    case "deployment": {
+      const d = o.deployments.find((x) => x.metadata.namespace === ns && x.metadata.name === target.name);
+      return d ? names(inNs.filter((p) => matchesLabelSelector(p.metadata.labels, d.spec.selector))) : null;
+    }
+    default:
+      return null;
+  }
+}
+
+/**
+ * Why the running kubectl port-forward on the recorded local port reaches
+ * something else than the record names, or null when it reaches the same (or
+ * it cannot be told: then nothing is claimed). The same means: the same
+ * namespace, and the same object with the same remote port, or pods in common
+ * (skaffold forwards a Service as `pod/<its newest pod> LOCAL:<targetPort>`,
+ * GoogleContainerTools/skaffold pkg/skaffold/kubernetes/portforward).
+ */
+function otherTarget(rec: RecordedForward, recNs: string, run: KubectlPortForwardCommand, runNs: string, o: Objects | null): string | null {
+  const runPair = run.ports.find((p) => p.local === rec.local);
+  const runText = `${run.target.type}/${run.target.name}${runPair ? `:${runPair.remote}` : ""} in ${runNs}`;
+  if (recNs !== runNs) return `it forwards to ${runText}, another namespace`;
+  if (run.target.type === rec.target.type && run.target.name === rec.target.name) {
+    if (runPair && typeof runPair.remote === "number" && typeof rec.remote === "number" && runPair.remote !== rec.remote) return `it forwards to ${runText}, another port of the same ${rec.target.type}`;
+    return null;
+  }
+  if (!o) return null;
+  const recPods = podsOf(rec.target, recNs, o);
+  const runPods = podsOf(run.target, runNs, o);
+  if (!recPods || !runPods || (recPods.size === 0 && runPods.size === 0)) return null;
+  for (const p of runPods) if (recPods.has(p)) return null;
+  return `it forwards to ${runText}, which reaches none of the pods ${rec.target.type}/${rec.target.name} selects`;
+}
+
 export default defineCheck({
   id: "forwarder.recorded-forward-running",
   code: "ND307",
@@ -61,11 +117,11 @@ export default defineCheck({
   fixes: ["socat-forward", "service-to-nodeport"],
   explain: {
     meaning:
-      "netdoctor reads the working tree it runs in (Makefile, *.sh at the top and in scripts/, package.json scripts, .vscode/tasks.json, devcontainer.json post*Command, skaffold.yaml portForward, Tiltfile port_forwards; each file at most 256 KiB, no symlink out of the tree) for port-forwards, and relates one whose local port is the target port to what listens there.",
+      "netdoctor reads the working tree it runs in (Makefile, *.sh at the top and in scripts/, package.json scripts, .vscode/tasks.json, devcontainer.json post*Command, skaffold.yaml portForward, Tiltfile port_forwards; each file at most 256 KiB, no symlink out of the tree) for port-forwards, and relates one whose local port is the target port to what listens there: nothing (the forward died), or a kubectl port-forward to another target (another namespace, another port of the same object, or an object sharing no pod with the recorded one), which keeps the recorded forward from starting.",
     causes:
-      "`kubectl port-forward` exits when the pod it picked is replaced (a rollout, a crash, a node restart) and never re-attaches; one started with `&` in a Makefile or script also dies with its terminal; skaffold's and Tilt's forwards end when `skaffold dev` / `tilt up` ends. Nothing is left listening, so the port is refused.",
+      "`kubectl port-forward` exits when the pod it picked is replaced (a rollout, a crash, a node restart) and never re-attaches; one started with `&` in a Makefile or script also dies with its terminal; skaffold's and Tilt's forwards end when `skaffold dev` / `tilt up` ends. Nothing is left listening, so the port is refused. Or an older forward to something else (a debugging session in another terminal) still holds the port: the recorded one then fails with \"unable to listen on any of the requested ports\" and requests reach the other target.",
     fix:
-      "Re-run the recorded command for now; for a forward that survives pod restarts, give the Service a NodePort (`netdoctor fix service-to-nodeport`) and forward to a node (`netdoctor fix socat-forward`), or publish the NodePort through the cluster's port mappings.",
+      "A forward to another target: stop it (its pid is in the evidence) and run the recorded command, or give one of them another local port. A dead forward: re-run the recorded command for now; for a forward that survives pod restarts, give the Service a NodePort (`netdoctor fix service-to-nodeport`) and forward to a node (`netdoctor fix socat-forward`), or publish the NodePort through the cluster's port mappings.",
     links: ["https://kubernetes.io/docs/reference/kubectl/generated/kubectl_port-forward/", "https://skaffold.dev/docs/port-forwarding/", "https://docs.tilt.dev/api.html#api.k8s_resource", "https://github.com/kubernetes/kubectl/issues/1416"],
   },
   async run(ctx) {
@@ -81,6 +137,25 @@ export default defineCheck({
     if (listener) {
       const cmd = parseForwarderCommand(listener.command, listener.process);
       const owner = `${listener.process ?? "pid"}${listener.pid !== undefined ? ` (pid ${listener.pid})` : ""}`;
+      if (cmd.kind === "kubectl-port-forward") {
+        const recNs = namespaceOf(ctx, rec);
+        const runNs = cmd.namespace ?? namespaceOf(ctx, { ...rec, namespace: null });
+        let objects: Objects | null = null;
+        try {
+          const [services, deployments, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("deployments", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
+          objects = { services, deployments, pods };
+        } catch (e) {
+          if (!isSourceError(e)) throw e;
+        }
+        const other = otherTarget(rec, recNs, cmd, runNs, objects);
+        if (other) {
+          evidence["running"] = { pid: listener.pid ?? null, command: listener.command ?? null, namespace: runNs, target: `${cmd.target.type}/${cmd.target.name}` };
+          return warn(`${owner} holds port ${target.port}, but not the forward ${rec.where} records (\`${rec.text}\`): ${other}; expected the recorded target`, {
+            evidence,
+            details: `Requests to port ${target.port} reach what that older or other forward names, not ${rec.target.type}/${rec.target.name} in ${recNs}, and the recorded command cannot start while the port is taken (kubectl: "Unable to listen on port ${target.port}: … bind: address already in use", "error: unable to listen on any of the requested ports"). Stop pid ${listener.pid ?? "(see ss -ltnp)"} and run the recorded command, or give one of the two forwards another local port.`,
+          });
+        }
+      }
       if (cmd.kind === "kubectl-port-forward" || /^(kubectl|skaffold|tilt)$/.test(listener.process ?? "")) {
         return pass(`${owner} serves port ${target.port}, the forward ${rec.where} records (${rec.text})`, { evidence });
       }

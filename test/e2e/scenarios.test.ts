@@ -30,6 +30,8 @@ interface PathExpect {
   probe?: { signature?: string; hop?: string | null };
   /** The verdict's check code, and fragments its summary must contain (the cause a real thread arrived at). */
   verdict?: { code?: string; mentions?: string[] };
+  /** Checks that must warn on this path (a warning path has no verdict): code, and fragments of the warning's summary. */
+  warnings?: { code: string; mentions?: string[] }[];
 }
 
 interface Expect {
@@ -104,6 +106,11 @@ describe("every lab scenario through the built CLI", () => {
       if (want.probe?.hop !== undefined) expect(path!.probe.hop, want.url).toBe(want.probe.hop);
       if (want.verdict?.code !== undefined) expect(path!.verdict?.code, want.url).toBe(want.verdict.code);
       for (const m of want.verdict?.mentions ?? []) expect(path!.verdict?.summary ?? "", want.url).toContain(m);
+      for (const w of want.warnings ?? []) {
+        const c = path!.checks.find((x) => x.code === w.code);
+        expect(c?.status, `${want.url} ${w.code}`).toBe("warn");
+        for (const m of w.mentions ?? []) expect(c?.summary ?? "", `${want.url} ${w.code}`).toContain(m);
+      }
       if (want.backend !== undefined) want.backend === null ? expect(path!.resolution.backend, want.url).toBeNull() : expect(path!.resolution.backend, want.url).toMatchObject(want.backend);
     }
     // The verdict agrees with the probe: a failing path's probe did not succeed.

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_FILE_BYTES, recordedForwards, type RecordedForward } from "../../src/host/recorded-forwards.js";
 import { readWorkdir } from "../../src/host/workdir.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
-import type { CheckContext, CheckOutcome, PathFacts, Service } from "../../src/index.js";
+import type { CheckContext, CheckOutcome, PathFacts, Pod, Service } from "../../src/index.js";
 import recordedForwardRunning from "../../checks/forwarder/recorded-forward-running.js";
 
 const one = (path: string, text: string): RecordedForward[] => recordedForwards([{ path, text }]);
@@ -173,6 +173,45 @@ describe("forwarder.recorded-forward-running (ND307)", () => {
     const listener = { address: "127.0.0.1", port: 8080, pid: 4711, process: "kubectl", command: "kubectl -n shop port-forward svc/storefront 8080:80" };
     const out = await run({ recordedForwards: [makefileForward] }, { address: "127.0.0.1", connect: "connected", listener, container: null });
     expect(out).toMatchObject({ status: "pass", summary: "kubectl (pid 4711) serves port 8080, the forward Makefile:11 records (kubectl -n shop port-forward svc/storefront 8080:80 &)" });
+  });
+
+  describe("with a kubectl port-forward to another target on the recorded port", () => {
+    const pod = (name: string, labels: Record<string, string>, namespace = "shop") => ({ metadata: { name, namespace, labels }, spec: { containers: [] }, status: { phase: "Running" } }) as unknown as Pod;
+    const storefrontPod = pod("storefront-7d9c8b6f5-x2x9q", { app: "storefront" });
+    const legacyPod = pod("legacy-api-5f6c7d8e9-abcde", { app: "legacy-api" });
+    const legacy = { metadata: { name: "legacy-api", namespace: "shop" }, spec: { type: "ClusterIP", selector: { app: "legacy-api" }, ports: [{ port: 80, targetPort: 9000, protocol: "TCP" }] } } as Service;
+    const kube = { services: [storefront("ClusterIP"), legacy], pods: [storefrontPod, legacyPod] };
+    const runWith = (command: string) =>
+      run({ recordedForwards: [makefileForward], kube }, { address: "127.0.0.1", connect: "connected", listener: { address: "127.0.0.1", port: 8080, pid: 5120, process: "kubectl", command }, container: null });
+
+    it("warns when it forwards into another namespace", async () => {
+      const out = await runWith("kubectl port-forward svc/storefront 8080:80");
+      expect(out.status).toBe("warn");
+      expect(out.summary).toBe(
+        "kubectl (pid 5120) holds port 8080, but not the forward Makefile:11 records (`kubectl -n shop port-forward svc/storefront 8080:80 &`): it forwards to service/storefront:80 in default, another namespace; expected the recorded target",
+      );
+      expect(out.details).toContain("unable to listen on any of the requested ports");
+    });
+
+    it("warns when it forwards to another port of the recorded Service", async () => {
+      const out = await runWith("kubectl -n shop port-forward svc/storefront 8080:9090");
+      expect(out.status).toBe("warn");
+      expect(out.summary).toContain("it forwards to service/storefront:9090 in shop, another port of the same service");
+    });
+
+    it("warns when it forwards to a Service that shares no pod with the recorded one", async () => {
+      const out = await runWith("kubectl -n shop port-forward svc/legacy-api 8080:80");
+      expect(out.status).toBe("warn");
+      expect(out.summary).toContain("it forwards to service/legacy-api:80 in shop, which reaches none of the pods service/storefront selects");
+    });
+
+    it("passes for a pod the recorded Service selects (how skaffold forwards a Service)", async () => {
+      expect((await runWith("kubectl -n shop port-forward pod/storefront-7d9c8b6f5-x2x9q 8080:8080")).status).toBe("pass");
+    });
+
+    it("passes when what it reaches cannot be told (a pod that is gone)", async () => {
+      expect((await runWith("kubectl -n shop port-forward pod/storefront-old-0 8080:8080")).status).toBe("pass");
+    });
   });
 
   it.each([
