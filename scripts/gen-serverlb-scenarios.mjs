@@ -24,6 +24,16 @@
  *   agent-0, where nothing listens, and curl gets "Empty reply from server"
  *   (the shape of k3d-io/k3d#1267: reachable through agent-0 only).
  *
+ * - nodeport-local: the k3d docs' NodePort example as written (`-p
+ *   "8082:30080@agent:0"`: values.yaml `30080.tcp: [k3d-dev-agent-0]`),
+ *   with default/web made a NodePort Service on 30080 with
+ *   `externalTrafficPolicy: Local` (to keep the client address) and its one
+ *   nginx pod scheduled on agent-1. kube-proxy on agent-0 drops nodePort
+ *   traffic without a local endpoint (Kubernetes docs "Using Source IP";
+ *   k3s-io/k3s#3245 "Can only access NodePort through the node the app is
+ *   running on"), the serverlb's connect times out after 2 s and curl gets
+ *   "Empty reply from server".
+ *
  * Facts: docs/facts/k3d-serverlb.md.
  *
  * Usage: node scripts/gen-serverlb-scenarios.mjs
@@ -41,8 +51,8 @@ const VALUES_YAML = ["ports:", "  6443.tcp:", "  - k3d-dev-server-0", "  80.tcp:
 
 const CREATE = 'k3d cluster create dev --agents 2 -p "8080:80@agent:0" --k3s-arg "--disable=traefik@server:*"';
 
-/** Copy the base scenario to `name`, then let `edit` change its objects and scenario.yaml. */
-function derive(name, edit) {
+/** Copy the base scenario to `name`, then let `edit` change its objects and scenario.yaml (and `values` the serverlb's values.yaml). */
+function derive(name, edit, values = VALUES_YAML) {
   const dir = join(SCENARIOS, name);
   rmSync(dir, { recursive: true, force: true });
   cpSync(BASE, dir, { recursive: true });
@@ -53,7 +63,8 @@ function derive(name, edit) {
   scenario.name = name;
   for (const [f, docs] of Object.entries(files)) writeFileSync(join(dir, "cluster", f), dump(docs));
   writeFileSync(join(dir, "scenario.yaml"), stringify(scenario, { lineWidth: 110 }));
-  writeFileSync(join(dir, "docker", "files.yaml"), stringify({ "k3d-dev-serverlb": { "/etc/confd/values.yaml": VALUES_YAML } }));
+  writeFileSync(join(dir, "docker", "files.yaml"), stringify({ "k3d-dev-serverlb": { "/etc/confd/values.yaml": values } }));
+  return dir;
 }
 
 derive("k3d-v5-serverlb-agent-mapping-healthy", (s) => {
@@ -96,3 +107,64 @@ derive("k3d-v5-serverlb-agent-mapping-misses-svclb", (s, f) => {
   const web = f["apps.yaml"].find((o) => o.kind === "Service" && o.metadata.name === "web");
   web.status.loadBalancer.ingress = [{ ip: "172.22.0.2" }];
 });
+
+/** values.yaml for the docs' `-p "8082:30080@agent:0"` (keys sorted as strings: 30080 before 6443). */
+const NODEPORT_VALUES = ["ports:", "  30080.tcp:", "  - k3d-dev-agent-0", "  6443.tcp:", "  - k3d-dev-server-0", "settings:", "  workerConnections: 1024", ""].join("\n");
+
+const npDir = derive(
+  "k3d-v5-serverlb-agent-mapping-nodeport-local",
+  (s, f) => {
+    s.description =
+      'A k3d v5.6.0 cluster named dev with one server and two agents, created as the k3d docs\' NodePort example does (`k3d cluster create dev --agents 2 -p "8082:30080@agent:0" --k3s-arg "--disable=traefik@server:*"`, k3s v1.30.4+k3s1): ' +
+      "the serverlb k3d-dev-serverlb publishes host 8082 → 30080 and forwards it only to agent-0 (/etc/confd/values.yaml `30080.tcp: [k3d-dev-agent-0]`). " +
+      "default/web (nginx) is a NodePort Service with nodePort 30080 and `externalTrafficPolicy: Local`, set to keep the client address, and its one pod was scheduled on k3d-dev-agent-1. " +
+      "kube-proxy on agent-0 has no local endpoint and drops the connection; nginx in the serverlb gives up after its 2 s proxy_connect_timeout and closes, so curl http://localhost:8082/ prints `curl: (52) Empty reply from server`; curl to agent-1's own address would work. " +
+      'Sources: k3d docs usage/exposing_services.md ("via NodePort"), k3d pkg/client/ports.go and proxy/templates/nginx.tmpl; Kubernetes docs "Using Source IP" (Type=NodePort with externalTrafficPolicy Local: "If there are no local endpoints, packets sent to the node are dropped"); k3s-io/k3s#3245.';
+    s.targets = ["http://localhost:8082/"];
+    const nginx = s.traffic.find((t) => t.port === 8080 && !t.address).default;
+    s.traffic = s.traffic.filter((t) => !(t.port === 80 && t.address) && !(t.port === 8080 && !t.address));
+    s.traffic.unshift({ port: 8082, mode: "empty-reply" });
+    for (const t of s.traffic) {
+      if (t.port !== 31845) continue;
+      t.port = 30080;
+      if (t.address !== "172.22.0.4") {
+        for (const k of Object.keys(t)) if (k !== "port" && k !== "address") delete t[k];
+        t.mode = "hang";
+      } else t.default = nginx;
+    }
+    s.expect = { status: "fail", hop: "service", paths: [{ url: "http://localhost:8082/", status: "fail", hop: "service" }] };
+
+    // A NodePort Service has no svclb DaemonSet and no LoadBalancer events.
+    f["kube-system.yaml"] = f["kube-system.yaml"].filter((o) => !o.metadata.name.startsWith("svclb-web-"));
+    f["events.yaml"] = f["events.yaml"].filter((e) => !(e.involvedObject?.kind === "Service" && e.involvedObject?.name === "web"));
+    const web = f["apps.yaml"].find((o) => o.kind === "Service" && o.metadata.name === "web");
+    web.spec.type = "NodePort";
+    web.spec.externalTrafficPolicy = "Local";
+    web.spec.ports[0].nodePort = 30080;
+    web.status = { loadBalancer: {} };
+    const pod = f["apps.yaml"].find((o) => o.kind === "Pod" && o.metadata.labels?.app === "web");
+    pod.spec.nodeName = "k3d-dev-agent-1";
+    pod.status.hostIP = "172.22.0.4";
+    pod.status.podIP = "10.42.2.5";
+    pod.status.podIPs = [{ ip: "10.42.2.5" }];
+    const slice = f["apps.yaml"].find((o) => o.kind === "EndpointSlice" && o.metadata.labels?.["kubernetes.io/service-name"] === "web");
+    slice.endpoints[0].nodeName = "k3d-dev-agent-1";
+    slice.endpoints[0].addresses = ["10.42.2.5"];
+  },
+  NODEPORT_VALUES,
+);
+// The serverlb publishes 8082 → 30080 instead of 8080 → 80 (docker inspect and the docker-proxy listeners).
+const containersFile = join(npDir, "docker", "containers.json");
+const containers = JSON.parse(readFileSync(containersFile, "utf8"));
+const lb = containers.find((c) => c.Name === "/k3d-dev-serverlb");
+const swap = (m) => {
+  if (!m || !m["80/tcp"]) return m;
+  const { ["80/tcp"]: old, ...rest } = m;
+  return { "30080/tcp": old.map((b) => (b.HostPort === "8080" ? { ...b, HostPort: "8082" } : b)), ...rest };
+};
+lb.HostConfig.PortBindings = swap(lb.HostConfig.PortBindings);
+lb.NetworkSettings.Ports = swap(lb.NetworkSettings.Ports);
+if (lb.Config.ExposedPorts) lb.Config.ExposedPorts = { ...lb.Config.ExposedPorts, "30080/tcp": {} };
+writeFileSync(containersFile, `${JSON.stringify(containers, null, 2)}\n`);
+const listenersFile = join(npDir, "host", "listeners.yaml");
+writeFileSync(listenersFile, readFileSync(listenersFile, "utf8").replaceAll("port: 8080", "port: 8082").replaceAll("-host-port 8080 -container-ip 172.22.0.5 -container-port 80", "-host-port 8082 -container-ip 172.22.0.5 -container-port 30080"));

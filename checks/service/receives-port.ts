@@ -39,6 +39,7 @@ import {
   formatServicePorts,
   gatewayOfService,
   hostPortsOf,
+  isPodReady,
   podsSelectedBy,
   proxyServicesOf,
   ref,
@@ -259,6 +260,34 @@ function svclbNotOnUpstreams(container: ContainerFact, reach: NodeReach, best: C
   });
 }
 
+/**
+ * A nodePort with `externalTrafficPolicy: Local` and no ready pod on the
+ * nodes the connection reaches: kube-proxy there drops it ("If there are no
+ * local endpoints, packets sent to the node are dropped", Kubernetes docs
+ * "Using Source IP", Type=NodePort; k3s-io/k3s#3245 "Can only access
+ * NodePort through the node the app is running on"). The k3d serverlb's
+ * connect then times out (proxy_connect_timeout 2s) and it closes the client
+ * connection; a kind node's mapping waits until the client gives up.
+ */
+function nodePortLocalMissesNodes(container: ContainerFact, reach: NodeReach | null, best: Candidate, ready: Pod[], reached: readonly string[], evidence: Record<string, unknown>, mapping: string): CheckOutcome {
+  const svc = best.svc!;
+  const nodes = [...new Set(ready.map((p) => p.spec.nodeName!))];
+  const serverlb = container.role === "k3d-serverlb";
+  const summary =
+    `${mapping}; ${svc.spec.type} Service ${ref(svc)} takes it as nodePort ${container.containerPort}, but its externalTrafficPolicy is Local and its ready pod${ready.length === 1 ? "" : "s"} ${ready.map((p) => p.metadata.name).join(", ")} run${ready.length === 1 ? "s" : ""} only on ${nodes.join(", ")}: ` +
+    `kube-proxy on ${reached.join(", ") || "the reached node"} drops the connection; expected a ready pod on ${reached.join(", ") || "a reached node"}, or externalTrafficPolicy Cluster`;
+  const details =
+    `With externalTrafficPolicy: Local, kube-proxy sends nodePort traffic only to endpoints on the same node and drops it on a node without one ("If there are no local endpoints, packets sent to the node are dropped", Kubernetes docs "Using Source IP"). ` +
+    `${serverlb ? `The serverlb forwards container port ${container.containerPort} only to ${reach?.config ? `the nodes listed for ${reach.config.key} in ${reach.config.file}` : "its upstream nodes"} (${reached.join(", ") || "none"}); its connect times out after 2 s (proxy_connect_timeout) and it closes the client connection (curl: "Empty reply from server").` : `${container.name} is the only node the host port reaches.`} ` +
+    `Set externalTrafficPolicy: Cluster (\`kubectl -n ${svc.metadata.namespace ?? "default"} patch service ${svc.metadata.name} -p '{"spec":{"externalTrafficPolicy":"Cluster"}}'\`; the client address is then not kept), or ` +
+    (serverlb && reach ? `${k3dUpstreamAdvice(container, reach, nodes).replace(/^Make/, "make")} (a pod there).` : `run a pod on ${reached.join(", ") || "a reached node"}.`);
+  return fail(summary, {
+    details,
+    evidence: { ...evidence, externalTrafficPolicy: "Local", readyPods: ready.map((p) => ({ pod: ref(p), node: p.spec.nodeName })) },
+    facts: { service: toFact(best, entryProxy(ready)) },
+  });
+}
+
 /** How a pod takes a node port: `as hostPort 80`, or `with hostNetwork (it listens on the node's own port 80)`. */
 function takesAs(pod: Pod, port: number): string {
   return pod.spec.hostNetwork === true ? `with hostNetwork (it listens on the node's own port ${port})` : `as hostPort ${port}`;
@@ -468,7 +497,7 @@ const check: Check = defineCheck({
     meaning:
       "The container that publishes the host port hands the connection to a node on port C (k3d's serverlb forwards container port C to the same port on its upstream nodes for C — k3d v5 lists them in /etc/confd/values.yaml inside the serverlb, which netdoctor reads through the Docker archive endpoint: `@loadbalancer` lists every server and agent, `@agent:0` agent-0 alone; k3d v3/v4 forward to the servers; a kind node receives it as is). On the node, C must be taken by a k3s ServiceLB pod (a LoadBalancer Service whose port is C), by a Service nodePort C, or by a pod with hostPort C.",
     causes:
-      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created, or the mapping's node filter (`-p 8080:80@agent:0`) leaves out the only nodes where a svclb pod or hostPort proxy takes the port (ServiceLB node selection with svccontroller.k3s.cattle.io/enablelb, a proxy scheduled elsewhere). kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort. To say which Service the mapping is meant for, netdoctor uses evidence only: a Gateway proxy Service (owning-gateway labels), a Service whose port or targetPort equals the mapped port, or the only application Service; with several and no evidence it names them all.",
+      "k3d: the port mapping names a container port no LoadBalancer Service uses (e.g. `8080:80` while the gateway Service listens on 8080), or the Gateway's proxy Service was never created, or the mapping's node filter (`-p 8080:80@agent:0`) leaves out the only nodes where a svclb pod or hostPort proxy takes the port (ServiceLB node selection with svccontroller.k3s.cattle.io/enablelb, a proxy scheduled elsewhere), or the only nodes that run a ready pod of a nodePort with externalTrafficPolicy Local (kube-proxy drops nodePort traffic on a node without a local endpoint). kind: extraPortMappings.containerPort differs from the Service's nodePort, or the Service is ClusterIP / has a random nodePort. To say which Service the mapping is meant for, netdoctor uses evidence only: a Gateway proxy Service (owning-gateway labels), a Service whose port or targetPort equals the mapped port, or the only application Service; with several and no evidence it names them all.",
     fix: "Make the two sides agree: pin the Service's nodePort to the mapped container port (kind), change the k3d port mapping to the Service port (`k3d cluster edit --port-add`) or to nodes that take the port (`--port-delete …@agent:0`, then `--port-add …@loadbalancer`), or add the missing kind extraPortMappings entry (recreate the cluster).",
     links: [
       "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings",
@@ -544,6 +573,13 @@ const check: Check = defineCheck({
         const lb = svclbFor({ namespace: best.svc!.metadata.namespace ?? "default", name: best.svc!.metadata.name }, daemonSets, pods);
         const elsewhere = svclbOffUpstream(lb, reached);
         if (elsewhere) return svclbNotOnUpstreams(container, reach, best, lb, elsewhere, evidence, describeMapping(container, reach));
+      }
+      // A nodePort with externalTrafficPolicy Local answers only on nodes that run one of its ready pods.
+      if (container && reached && best.via === "nodeport" && best.svc?.spec.externalTrafficPolicy === "Local") {
+        const ready = podsSelectedBy(pods, best.svc.metadata.namespace ?? "default", best.svc.spec.selector).filter((p) => isPodReady(p) && !!p.spec.nodeName);
+        if (ready.length && !ready.some((p) => reached.includes(p.spec.nodeName!))) {
+          return nodePortLocalMissesNodes(container, reach, best, ready, reached, evidence, describeMapping(container, reach));
+        }
       }
       const others = candidates.filter((c) => c !== best && c.svc !== best.svc);
       const proxy = entryProxy(best.pod ? [best.pod] : podsSelectedBy(pods, best.svc!.metadata.namespace ?? "default", best.svc!.spec.selector));

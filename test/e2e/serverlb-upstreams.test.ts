@@ -43,6 +43,14 @@ describe("a k3d v5 serverlb whose port 80 reaches agent-0 only", () => {
     expect(report.paths[0]!.verdict).toMatchObject({ hop: "service", code: "ND501" });
   });
 
+  it("fails the service hop when the NodePort Service is externalTrafficPolicy Local and its only pod runs on agent-1", async () => {
+    const report = JSON.parse((await runCli(["--lab", path.join(scenariosDir, "k3d-v5-serverlb-agent-mapping-nodeport-local"), "--json"])).stdout) as Report;
+    expect(report.paths[0]!.verdict).toMatchObject({ hop: "service", code: "ND501" });
+    expect(portless(check(report, "service.receives-port").summary)).toBe(
+      "k3d-dev-serverlb forwards host PORT → port 30080 to k3d-dev-agent-0 only (its upstreams for 30080.tcp in /etc/confd/values.yaml); NodePort Service default/web takes it as nodePort 30080, but its externalTrafficPolicy is Local and its ready pod web-6c8d7f9b5d-t4w9k runs only on k3d-dev-agent-1: kube-proxy on k3d-dev-agent-0 drops the connection; expected a ready pod on k3d-dev-agent-0, or externalTrafficPolicy Cluster",
+    );
+  });
+
   it("passes when a svclb pod runs on agent-0", async () => {
     const report = JSON.parse((await runCli(["--lab", HEALTHY, "--json"])).stdout) as Report;
     expect(report.status).toBe("pass");

@@ -205,6 +205,39 @@ describe("service.receives-port with a k3d v5 serverlb's upstreams", () => {
   });
 });
 
+describe("service.receives-port with a nodePort whose externalTrafficPolicy is Local", () => {
+  /** The k3d docs' NodePort example: `-p "8082:30080@agent:0"`. */
+  const NODEPORT = "ports:\n  30080.tcp:\n  - k3d-dev-agent-0\n  6443.tcp:\n  - k3d-dev-server-0\nsettings:\n  workerConnections: 1024\n";
+  const np = { ...serverlb, hostPort: 8082, containerPort: 30080 };
+  const local: Service = { ...web, spec: { ...web.spec, type: "NodePort", externalTrafficPolicy: "Local", ports: [{ name: "http", port: 80, targetPort: 80, nodePort: 30080, protocol: "TCP" }] }, status: { loadBalancer: {} } };
+  const webPod = (node: string): Pod => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "web-6c8d7f9b5d-t4w9k", namespace: "default", uid: "uid-web", labels: { app: "web", "pod-template-hash": "6c8d7f9b5d" } },
+    spec: { nodeName: node, containers: [{ name: "nginx", image: "nginx:1.27.1", ports: [{ containerPort: 80, protocol: "TCP" }] }] },
+    status: { phase: "Running", podIP: "10.42.2.5", conditions: [{ type: "Ready", status: "True" }] },
+  });
+
+  it("fails when its only ready pod runs on a node the serverlb does not forward to: kube-proxy on the upstream node drops the connection", async () => {
+    const out = await receivesPort.run(ctxFor({ services: [local], pods: [webPod("k3d-dev-agent-1")] }, { container: np }, NODEPORT));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "k3d-dev-serverlb forwards host 8082 → port 30080 to k3d-dev-agent-0 only (its upstreams for 30080.tcp in /etc/confd/values.yaml); NodePort Service default/web takes it as nodePort 30080, but its externalTrafficPolicy is Local and its ready pod web-6c8d7f9b5d-t4w9k runs only on k3d-dev-agent-1: kube-proxy on k3d-dev-agent-0 drops the connection; expected a ready pod on k3d-dev-agent-0, or externalTrafficPolicy Cluster",
+    );
+    expect(out.details).toContain(`kubectl -n default patch service web -p '{"spec":{"externalTrafficPolicy":"Cluster"}}'`);
+    expect(out.details).toContain("-p \"8082:30080@agent:1\"");
+    expect(out.facts?.service).toMatchObject({ name: "web", via: "nodeport", nodePort: 30080 });
+  });
+
+  it.each([
+    ["its pod runs on the upstream node", local, "k3d-dev-agent-0"],
+    ["its externalTrafficPolicy is Cluster (kube-proxy forwards to other nodes)", { ...local, spec: { ...local.spec, externalTrafficPolicy: "Cluster" } }, "k3d-dev-agent-1"],
+  ])("passes when %s", async (_what, svc, node) => {
+    const out = await receivesPort.run(ctxFor({ services: [svc], pods: [webPod(node)] }, { container: np }, NODEPORT));
+    expect(out.status).toBe("pass");
+  });
+});
+
 describe("service.port-free and gateway.hostport-proxy-reached with the upstream list", () => {
   it("port-free only looks at the upstream nodes and records where the list came from", async () => {
     const fact = { namespace: "default", name: "web", type: "LoadBalancer", port: 80, nodePort: 31845, targetPort: 80, via: "svclb" as const };
