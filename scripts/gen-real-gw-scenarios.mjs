@@ -537,6 +537,96 @@ function istioAddressPendingPortForward() {
   });
 }
 
+// ================================================================ kgateway-dev/kgateway#11998: backendRef to a port the Service does not have
+
+function kgatewayBackendRefWrongPort() {
+  const m = load("k3d-openchoreo-healthy");
+  const T = "2026-03-02T10:41:07Z";
+  const ns = "default";
+  // The thread's objects, attached to OpenChoreo's Gateway (the thread's parentRef was an XListenerSet of it).
+  const svc = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { creationTimestamp: T, name: "foo-svc", namespace: ns, resourceVersion: "4410", uid: uid("svc:default/foo-svc") },
+    spec: { clusterIP: "10.43.187.20", clusterIPs: ["10.43.187.20"], internalTrafficPolicy: "Cluster", ipFamilies: ["IPv4"], ipFamilyPolicy: "SingleStack", ports: [{ port: 8080, protocol: "TCP", targetPort: "test" }], selector: { test: "test" }, sessionAffinity: "None", type: "ClusterIP" },
+    status: { loadBalancer: {} },
+  };
+  const parentRef = { group: "gateway.networking.k8s.io", kind: "Gateway", name: "gateway-default", namespace: "openchoreo-control-plane" };
+  const route = {
+    apiVersion: "gateway.networking.k8s.io/v1",
+    kind: "HTTPRoute",
+    metadata: { creationTimestamp: T, generation: 1, name: "foo-route", namespace: ns, resourceVersion: "4415", uid: uid("httproute:default/foo-route") },
+    spec: { hostnames: ["foo.example.com"], parentRefs: [parentRef], rules: [{ backendRefs: [{ group: "", kind: "Service", name: "foo-svc", port: 800, weight: 1 }], matches: [{ path: { type: "PathPrefix", value: "/" } }] }] },
+    status: {
+      parents: [
+        {
+          conditions: [
+            { lastTransitionTime: T, message: "Successfully accepted Route", observedGeneration: 1, reason: "Accepted", status: "True", type: "Accepted" },
+            { lastTransitionTime: T, message: 'Service "foo-svc" not found', observedGeneration: 1, reason: "BackendNotFound", status: "False", type: "ResolvedRefs" },
+          ],
+          controllerName: "kgateway.dev/kgateway",
+          parentRef,
+        },
+      ],
+    },
+  };
+  m.cluster["foo.yaml"] = [svc, route];
+  m.host = { hosts: `${readFileSync(join(m.dir, "host/hosts"), "utf8").replace("127.0.1.1 devbox\n", "127.0.1.1 devbox\n127.0.0.1 foo.example.com\n")}` };
+  const s = structuredClone(m.scenario);
+  // kgateway sends a rule whose only backendRef is invalid to its blackhole: Envoy answers 500 with no body (as k3d-backendref-refnotpermitted).
+  const blackhole = { host: "foo.example.com", status: 500, headers: { "content-length": "0", server: "envoy" }, body: "" };
+  for (const t of s.traffic) if (t.mode === "http" && t.port === 8080) t.respond = [blackhole, ...(t.respond ?? [])];
+  write(m, "real-kgateway-backendref-wrong-port", {
+    description:
+      "Rebuilt from kgateway-dev/kgateway#11998 (https://github.com/kgateway-dev/kgateway/issues/11998, \"ResolvedRefs error not helpful when ref'ing to incorrect port on Service\"): HTTPRoute default/foo-route (hostname foo.example.com, PathPrefix /) has a backendRef to Service foo-svc port 800, but foo-svc has only port 8080 (targetPort test). kgateway marks the route ResolvedRefs=False BackendNotFound with the message 'Service \"foo-svc\" not found' — \"In this case foo-svc does exist it just refers to an incorrect port\" — and routes the rule to its blackhole, so curl http://foo.example.com:8080/ gets Envoy's empty 500. Placed on OpenChoreo's k3d cluster with kgateway (Gateway openchoreo-control-plane/gateway-default, listener http 8080, allowedRoutes All; the thread's parentRef was an XListenerSet); /etc/hosts maps foo.example.com to 127.0.0.1. Real cause: the route hop — backendRef port 800 is not a port of Service default/foo-svc (8080); the Service exists.",
+    context: s.context,
+    targets: ["http://foo.example.com:8080/"],
+    apiServer: s.apiServer,
+    traffic: s.traffic,
+    serviceProxy: s.serviceProxy,
+    expect: {
+      status: "fail",
+      hop: "route",
+      paths: [{ url: "http://foo.example.com:8080/", status: "fail", hop: "route", route: { kind: "HTTPRoute", namespace: "default", name: "foo-route", rule: 0 }, probe: { signature: "empty-500", hop: "route" } }],
+    },
+  });
+}
+
+// ================================================================ nginx/nginx-gateway-fabric#606: a route without hostnames refused by a listener with one
+
+function ngfRouteNoHostnamesRefused() {
+  const m = load("gw-nginx-gateway-fabric-healthy");
+  const gw = get(m, "Gateway", "default", "gateway");
+  gw.spec.listeners = gw.spec.listeners.map((l) => ({ ...l, hostname: "*.example.com" }));
+  const route = get(m, "HTTPRoute", "default", "backend");
+  delete route.spec.hostnames;
+  for (const ref of route.spec.parentRefs) ref.sectionName = "http";
+  for (const ps of route.status.parents) {
+    ps.parentRef.sectionName = "http";
+    ps.conditions = ps.conditions.map((c) =>
+      c.type === "Accepted" ? { ...c, message: "Listener hostname does not match the HTTPRoute hostnames", reason: "NoMatchingListenerHostname", status: "False" } : c,
+    );
+  }
+  for (const l of gw.status.listeners ?? []) l.attachedRoutes = 0;
+  const s = structuredClone(m.scenario);
+  const nginx404 = "<html>\r\n<head><title>404 Not Found</title></head>\r\n<body>\r\n<center><h1>404 Not Found</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n";
+  for (const t of s.traffic) if (t.mode === "http") t.respond = [{ host: "www.example.com", status: 404, headers: { "content-type": "text/html", server: "nginx" }, body: nginx404 }];
+  write(m, "real-ngf-route-no-hostnames-refused", {
+    description:
+      "Rebuilt from nginx/nginx-gateway-fabric#606 (https://github.com/nginx/nginx-gateway-fabric/issues/606, \"Support zero hostnames in HTTPRoute\"): the Gateway's listener http has hostname *.example.com (the cafe example's Gateway) and the HTTPRoute attaches to it with sectionName http but names no hostnames; the controller refused it with Accepted=False NoMatchingListenerHostname \"Listener hostname does not match the HTTPRoute hostnames\", so nginx answers its 404 page. The maintainers called it a bug: by the Gateway API a route without hostnames takes the listener's hostname (reference A2), and NGF fixed it. Shape: NGINX Gateway Fabric on kind (Gateway default/gateway, class nginx, HTTPRoute default/backend → backend:3000), curl http://www.example.com:8080/. Real cause: the controller applied a rule of its own — the route is valid by the spec; until the controller is upgraded, give the route hostnames (e.g. www.example.com) as the workaround.",
+    context: s.context,
+    targets: s.targets,
+    apiServer: s.apiServer,
+    traffic: s.traffic,
+    serviceProxy: s.serviceProxy,
+    expect: {
+      status: "fail",
+      hop: "route",
+      paths: [{ url: "http://www.example.com:8080/", status: "fail", hop: "route", route: { kind: "HTTPRoute", namespace: "default", name: "backend", rule: 0 }, probe: { signature: "nginx-404", hop: "route" } }],
+    },
+  });
+}
+
 // ================================================================ main
 
 egZeroEndpoints();
@@ -545,3 +635,5 @@ ngfImagePull503();
 istioKindNodePortUnmapped();
 ingressNginxNoClass();
 istioAddressPendingPortForward();
+kgatewayBackendRefWrongPort();
+ngfRouteNoHostnamesRefused();

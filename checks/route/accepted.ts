@@ -63,8 +63,12 @@ export default defineCheck({
 
     const rejected = relevant.find((c) => c.accepted?.status === "False");
     if (rejected) {
+      const hostless = !(route.spec.hostnames ?? []).length && rejected.accepted?.reason === "NoMatchingListenerHostname";
+      const listenerHosts = loaded.gateway.spec.listeners.filter((l) => rejected.computed.listeners.some((c) => c.listener === l.name)).map((l) => l.hostname).filter((h): h is string => !!h);
       const computed = rejected.computed.accepted
-        ? `netdoctor's computation disagrees: by the Gateway API rules it attaches to listener ${rejected.computed.listeners.map((l) => l.listener).join(", ")}, so the controller applies a rule of its own or works on an older spec.`
+        ? hostless
+          ? `netdoctor's computation disagrees: the route names no hostnames, and by the Gateway API a route without hostnames takes the listener's (${listenerHosts.join(", ") || "any"}), so it attaches to listener ${rejected.computed.listeners.map((l) => l.listener).join(", ")}. The controller does not follow that rule (NGINX Gateway Fabric refused such routes until nginx/nginx-gateway-fabric#606 was fixed): upgrade it, or list hostnames in the route that fall under the listener's${listenerHosts.length ? ` (${listenerHosts.join(", ")})` : ""} until then.`
+          : `netdoctor's computation disagrees: by the Gateway API rules it attaches to listener ${rejected.computed.listeners.map((l) => l.listener).join(", ")}, so the controller applies a rule of its own or works on an older spec.`
         : rejected.reasonDiffers
           ? `netdoctor's computation agrees that it does not attach, but names ${rejected.computed.reason} (${rejected.computed.message}); controllers order these checks differently (kgateway tests kinds and namespaces before sectionName and port), so fix both.`
           : `netdoctor's computation agrees: ${rejected.computed.reason} (${rejected.computed.message}).`;

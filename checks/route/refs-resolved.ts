@@ -23,7 +23,9 @@ const expectation = (c: BackendRefCheck, routeNs: string): string => {
       return "a backendRef to a core Service";
     case "BackendNotFound":
     case null:
-      return `Service ${c.namespace}/${c.name} with port ${c.port ?? "(set a port)"}`;
+      return c.servicePorts
+        ? `the backendRef's port to be one Service ${c.namespace}/${c.name} has (${c.servicePorts.join(", ") || "none"}), or port ${c.port} added to the Service`
+        : `Service ${c.namespace}/${c.name} with port ${c.port ?? "(set a port)"}`;
     default: {
       const never: never = c.reason;
       return String(never);
@@ -117,8 +119,13 @@ export default defineCheck({
       const grantText = grant.length
         ? `\nA ReferenceGrant in the Service's namespace permits it (or move the HTTPRoute to namespace ${c.namespace}):\n${grant.map((x) => referenceGrantFor(routeNs, x)).join("\n---\n")}`
         : "";
+      // A controller may word a missing port as a missing Service ('Service "foo-svc" not found', kgateway-dev/kgateway#11998).
+      const misworded =
+        c.servicePorts && resolvedFalse?.reason === "BackendNotFound" && /not found/i.test(resolvedFalse.message ?? "") && !(resolvedFalse.message ?? "").includes(String(c.port))
+          ? ` Despite that message, Service ${c.namespace}/${c.name} exists: only port ${c.port} is missing from it (its ports: ${c.servicePorts.join(", ") || "none"}).`
+          : "";
       return fail(`${where}: backendRef ${refLabel(c)} does not resolve (${c.reason}: ${c.message}); Envoy answers 500; expected ${expectation(c, routeNs)}`, {
-        details: `Every backendRef of the rule is invalid, so the gateway answers every request with a 500 and an empty body; the Service itself may be healthy (see the backend hop).${invalid.length > 1 ? ` Also invalid: ${invalid.slice(1).map((x) => `${refLabel(x)} (${x.reason})`).join(", ")}.` : ""}${statusNote}${grantText}`,
+        details: `Every backendRef of the rule is invalid, so the gateway answers every request with a 500 and an empty body; the Service itself may be healthy (see the backend hop).${invalid.length > 1 ? ` Also invalid: ${invalid.slice(1).map((x) => `${refLabel(x)} (${x.reason})`).join(", ")}.` : ""}${statusNote}${misworded}${grantText}`,
         evidence,
       });
     }

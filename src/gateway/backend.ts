@@ -34,6 +34,12 @@ export interface BackendRefCheck {
   valid: boolean | null;
   reason: BackendRefReason | null;
   message: string | null;
+  /**
+   * The ports the Service has, when it exists but lacks the referenced one
+   * (BackendNotFound for a port: the Service is there, only the port is
+   * wrong — a controller may still say "not found", kgateway-dev/kgateway#11998).
+   */
+  servicePorts?: number[];
 }
 
 /**
@@ -79,7 +85,7 @@ export function checkBackendRefs(route: HTTPRoute, rule: HTTPRouteRule, services
     if (!svc) return { ...base, valid: false, reason: "BackendNotFound" as const, message: `service ${namespace}/${ref.name} not found` };
     if (ref.port === undefined) return { ...base, valid: false, reason: "BackendNotFound" as const, message: `backendRef to Service ${namespace}/${ref.name} has no port` };
     if (!(svc.spec.ports ?? []).some((p) => p.port === ref.port)) {
-      return { ...base, valid: false, reason: "BackendNotFound" as const, message: `Service ${namespace}/${ref.name} found, but port ${ref.port} not defined` };
+      return { ...base, valid: false, reason: "BackendNotFound" as const, message: `Service ${namespace}/${ref.name} found, but port ${ref.port} not defined`, servicePorts: (svc.spec.ports ?? []).map((p) => p.port) };
     }
     return { ...base, valid: true, reason: null, message: null };
   });

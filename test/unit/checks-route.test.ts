@@ -403,6 +403,18 @@ describe("route.refs-resolved", () => {
     expect((r.refsResolved as CheckOutcome).summary).toContain(text);
   });
 
+  it("names the ports a found Service has, and a controller message that calls the Service missing (kgateway-dev/kgateway#11998)", async () => {
+    const k = openchoreo();
+    const route = routeOf(k, "openchoreo-api");
+    route.spec.rules![0]!.backendRefs = [{ name: "openchoreo-api", port: 800 }];
+    route.status!.parents![0]!.conditions![1] = { type: "ResolvedRefs", status: "False", reason: "BackendNotFound", message: 'Service "openchoreo-api" not found', observedGeneration: 1 };
+    const r = await runRoute(k, "http://api.openchoreo.localhost:8080/");
+    const out = r.refsResolved as CheckOutcome;
+    expect(out.status).toBe("fail");
+    expect(out.summary).toContain("expected the backendRef's port to be one Service openchoreo-control-plane/openchoreo-api has (8080), or port 800 added to the Service");
+    expect(out.details).toContain("Despite that message, Service openchoreo-control-plane/openchoreo-api exists: only port 800 is missing from it (its ports: 8080).");
+  });
+
   it("warns when the route's status says ResolvedRefs=False although this rule's refs resolve", async () => {
     const k = openchoreo();
     const cond = routeOf(k, "openchoreo-api").status!.parents![0]!.conditions!;
@@ -460,5 +472,17 @@ describe("route.accepted", () => {
     routeOf(k, "openchoreo-api").status!.parents![0]!.conditions![0] = { type: "Accepted", status: "False", reason: "NoMatchingListenerHostname", message: "x", observedGeneration: 1 };
     const r = await runRoute(k, "http://api.openchoreo.localhost:8080/");
     expect((r.accepted as CheckOutcome).details).toContain("netdoctor's computation disagrees: by the Gateway API rules it attaches to listener http");
+  });
+
+  it("says a route without hostnames takes the listener's when a controller refuses it with NoMatchingListenerHostname (nginx/nginx-gateway-fabric#606)", async () => {
+    const k = openchoreo();
+    k.gateways[0]!.spec.listeners[0]!.hostname = "*.openchoreo.localhost";
+    const route = routeOf(k, "openchoreo-api");
+    route.spec.hostnames = [];
+    route.status!.parents![0]!.conditions![0] = { type: "Accepted", status: "False", reason: "NoMatchingListenerHostname", message: "Listener hostname does not match the HTTPRoute hostnames", observedGeneration: 1 };
+    const r = await runRoute(k, "http://api.openchoreo.localhost:8080/");
+    expect(r.accepted).toMatchObject({ status: "fail" });
+    expect((r.accepted as CheckOutcome).details).toContain("the route names no hostnames, and by the Gateway API a route without hostnames takes the listener's (*.openchoreo.localhost)");
+    expect((r.accepted as CheckOutcome).details).toContain("list hostnames in the route that fall under the listener's (*.openchoreo.localhost)");
   });
 });
