@@ -8,10 +8,10 @@
  *
  * Usage: node scripts/gen-real-k3s-scenarios.mjs
  */
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { stringify } from "yaml";
-import { dump, SCENARIOS } from "./lib/scenario-gen.mjs";
+import { parse, stringify } from "yaml";
+import { dump, readDocs, SCENARIOS } from "./lib/scenario-gen.mjs";
 import { deployment, endpointSlice, event, k3dDocker, k3dNodes, namespaces, pod, podState, service } from "./lib/k3d-cluster.mjs";
 
 const HOSTS = "127.0.0.1 localhost\n127.0.1.1 devbox\n\n# The following lines are desirable for IPv6 capable hosts\n::1     ip6-localhost ip6-loopback\nfe00::0 ip6-localnet\nff00::0 ip6-mcastprefix\nff02::1 ip6-allnodes\nff02::2 ip6-allrouters\n";
@@ -27,7 +27,7 @@ const CRITICAL_TOLERATIONS = [
 ];
 
 /** Writes one scenario directory from its parts. */
-function write(name, { scenario, cluster, docker, listeners, logs = {} }) {
+function write(name, { scenario, cluster, docker, listeners, logs = {}, hosts = HOSTS }) {
   const dir = join(SCENARIOS, name);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(join(dir, "cluster"), { recursive: true });
@@ -40,7 +40,7 @@ function write(name, { scenario, cluster, docker, listeners, logs = {} }) {
   }
   mkdirSync(join(dir, "host"), { recursive: true });
   writeFileSync(join(dir, "host/listeners.yaml"), stringify(listeners, { lineWidth: 0 }));
-  writeFileSync(join(dir, "host/hosts"), HOSTS);
+  writeFileSync(join(dir, "host/hosts"), hosts);
   for (const [path, text] of Object.entries(logs)) {
     mkdirSync(join(dir, "logs", path, ".."), { recursive: true });
     writeFileSync(join(dir, "logs", path), text);
@@ -233,4 +233,55 @@ function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbN
     listeners: [...SYSTEM_LISTENERS, ...docker.listeners],
     logs: { "kube-system/svclb-traefik-dkgkq/lb-port-80.log": log(80), "kube-system/svclb-traefik-dkgkq/lb-port-443.log": log(443) },
   });
+}
+
+// ---------------------------------------------------------------------------
+// Rancher Desktop's own Port Forwarding (Preferences → Port Forwarding):
+// vm-rancher-desktop-port-forwarding (v1.15+, 127.0.0.1) and
+// real-rd-port-forwarding-one-family (rancher-desktop#7248, before v1.15).
+// The cluster is vm-rancher-desktop-healthy's (Rancher Desktop on a Mac, k3s
+// in its Lima VM, the whoami example).
+// ---------------------------------------------------------------------------
+{
+  const base = join(SCENARIOS, "vm-rancher-desktop-healthy");
+  const baseScenario = parse(readFileSync(join(base, "scenario.yaml"), "utf8"));
+  const baseListeners = parse(readFileSync(join(base, "host/listeners.yaml"), "utf8"));
+  const cluster = Object.fromEntries(["apps", "kube-system", "namespaces", "nodes"].map((f) => [f, readDocs(join(base, "cluster", `${f}.yaml`))]));
+  const whoami = baseScenario.serviceProxy["default/whoami:80"];
+  const app = { pid: 1712, process: "Rancher Desktop", command: "/Applications/Rancher Desktop.app/Contents/MacOS/Rancher Desktop" };
+  const writeRd = (name, { description, listener, traffic, targets, expect }) => {
+    write(name, {
+      scenario: {
+        description,
+        context: "rancher-desktop",
+        targets,
+        apiServer: { latencyMs: 0, forbid: [] },
+        traffic,
+        serviceProxy: baseScenario.serviceProxy,
+        expect,
+        docker: false,
+        remapHostPorts: false,
+      },
+      cluster,
+      listeners: [...baseListeners, listener],
+      hosts: readFileSync(join(base, "host/hosts"), "utf8"),
+    });
+    writeFileSync(join(SCENARIOS, name, "host/interfaces.yaml"), readFileSync(join(base, "host/interfaces.yaml"), "utf8"));
+  };
+  writeRd("vm-rancher-desktop-port-forwarding", {
+    description:
+      "Rancher Desktop 1.15+ on a Mac (the cluster of vm-rancher-desktop-healthy: k3s in Rancher Desktop's Lima VM, the traefik whoami example). The user forwards Service default/whoami port http on Rancher Desktop's Port Forwarding page (Preferences → Port Forwarding) to host port 8080: not Lima's forwarder, but the app's main process itself listens on 127.0.0.1:8080 (`/Applications/Rancher Desktop.app/Contents/MacOS/Rancher Desktop`) and relays each connection through the Kubernetes API server's port-forward to a ready pod behind the Service, looked up on every connection. `curl http://localhost:8080/` answers whoami's echo. Sources: rancher-sandbox/rancher-desktop pkg/rancher-desktop/backend/kube/client.ts (`createForwardingServer`, `server.listen({ port: hostPort, host: '127.0.0.1' })` since 22ec51a4, v1.15), packaging/electron-builder.yml (productName `Rancher Desktop`), rancher-desktop#390 and #7248. Facts: docs/facts/vm-tool-forwarders.md §6.",
+      listener: { address: "127.0.0.1", port: 8080, ...app },
+      targets: ["http://localhost:8080/"],
+      traffic: [...baseScenario.traffic, { port: 8080, mode: "http", respond: [], default: whoami }],
+      expect: { status: "pass", paths: [{ url: "http://localhost:8080/", status: "pass", hop: null, forwarder: { kind: "rancher-desktop-port-forward" } }] },
+    });
+  writeRd("real-rd-port-forwarding-one-family", {
+    description:
+      "rancher-desktop#7248 (https://github.com/rancher-sandbox/rancher-desktop/issues/7248): \"When using the Port Forwarding tab, I will only see a listen server on the local address that my DNS … response to `ping localhost` resolves to\" — one listener, on [::1], where `kubectl port-forward` opens 127.0.0.1 and ::1. Rancher Desktop 1.14.1 called `server.listen({ port: hostPort, host: 'localhost' })` (pkg/rancher-desktop/backend/kube/client.ts), so Node bound only the first address `localhost` resolved to; a client that connects to 127.0.0.1 is refused. Fixed in v1.15 by listening on 127.0.0.1 (commit 22ec51a4 \"Favor 127.0.0.1 instead of localhost or :: to just force IPv4 binding\"). The user was on Windows, where netdoctor reads no listeners; this is the same app code on a Mac whose resolver puts ::1 first (the cluster of vm-rancher-desktop-healthy: whoami forwarded to host port 8080), with the client going to http://127.0.0.1:8080/ [infer: macOS resolver order].",
+      listener: { address: "::1", port: 8080, ...app },
+      targets: ["http://127.0.0.1:8080/"],
+      traffic: [...baseScenario.traffic, { port: 8080, mode: "refuse" }],
+      expect: { status: "fail", hop: "host-port", paths: [{ url: "http://127.0.0.1:8080/", status: "fail", hop: "host-port", probe: { signature: "refused" }, verdict: { code: "ND201", rootCause: "ND202", mentions: ["listens on [::1]:8080", "Rancher Desktop's Port Forwarding listens on ::1 only", "rancher-desktop#7248"] } }] },
+    });
 }

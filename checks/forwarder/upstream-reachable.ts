@@ -392,6 +392,18 @@ export default defineCheck({
       }
       case "kubectl-port-forward":
         return checkKubectl(ctx, listener, cmd, fact);
+      case "rancher-desktop-port-forward":
+        // The app relays through the API server's port-forward to a pod of the Service picked on its Port Forwarding
+        // page; neither its command line nor its API (rdctl has no GET /v1/port_forwarding) says which Service.
+        return skip(
+          `not applicable: ${describeOwner(listener)} on ${listen} is Rancher Desktop's Port Forwarding, which relays each connection through the Kubernetes API server's port-forward to a ready pod of the Service chosen on its Port Forwarding page; which Service is not on its command line`,
+          {
+            facts: { forwarder: fact },
+            evidence,
+            details:
+              "Rancher Desktop looks the pod up from the Service's endpoints on every connection, so unlike kubectl port-forward it survives pod restarts; a Service without a ready pod leaves each connection open with no answer (the app logs \"No active pod found\" in k8s.log), a pod that does not listen on the port gets the connection closed. It listens on 127.0.0.1 only (before v1.15 on whichever family `localhost` resolved to, rancher-desktop#7248). See the forward and its Service in Preferences → Port Forwarding.",
+          },
+        );
     }
   },
 });

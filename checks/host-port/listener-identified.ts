@@ -8,6 +8,7 @@
 import { defineCheck, isSourceError, pass, skip, warn, type HostListener } from "../../src/index.js";
 import { formatHostPort, isIpLiteral, isLoopback } from "../../src/host/addresses.js";
 import { coveringListeners, describeOwner } from "../../src/host/listeners.js";
+import { parseRancherDesktopApp } from "../../src/host/forwarders.js";
 
 /**
  * What to do when `owner` is bound to an address that misses `address`: the
@@ -21,6 +22,10 @@ export function rebindAdvice(owner: HostListener, address: string, host: string)
   const bound = owner.address;
   const client = `or send the request to ${bound}${isIpLiteral(host) ? "" : ` (point ${host} at it)`}`;
   const wide = isIpLiteral(address) && address.includes(":") ? "::" : "0.0.0.0";
+  // Rancher Desktop's Port Forwarding binds one loopback address and has no option to bind wider (src/host/forwarders.ts).
+  if (parseRancherDesktopApp(owner.command, owner.process)) {
+    return `Rancher Desktop's Port Forwarding listens on ${bound} only and cannot bind wider (v1.15 and later listen on 127.0.0.1; before, on whichever family \`localhost\` resolved to, rancher-desktop#7248): send the request to ${bound}${isIpLiteral(host) ? "" : ` (point ${host} at it)`}, or use \`kubectl port-forward --address ${wide}\` for other addresses`;
+  }
   switch (owner.process) {
     case "kubectl":
       return `restart it with \`kubectl port-forward --address ${wide} …\` (or --address ${address}), ${client}`;
@@ -72,7 +77,8 @@ export default defineCheck({
           evidence,
         });
       }
-      return pass(`${describeOwner(chosen)} listens on ${where}`, { facts: { listener: chosen }, evidence });
+      const rd = parseRancherDesktopApp(chosen.command, chosen.process) ? " (Rancher Desktop's Port Forwarding: the app relays to a Service through the API server's port-forward)" : "";
+      return pass(`${describeOwner(chosen)} listens on ${where}${rd}`, { facts: { listener: chosen }, evidence });
     }
     if (onPort.length === 0) {
       const node = ctx.facts.node;
@@ -101,6 +107,8 @@ export default defineCheck({
       details: `A socket receives connections to its bind address only (0.0.0.0 / :: receive every address of this host). ${describeOwner(other)} is bound to ${other.address}, the request goes to ${address}.`,
       facts: { listener: null },
       evidence: { ...evidence, connect: ctx.facts.connect ?? null },
+      // The socket bound elsewhere is why the connection was refused here.
+      ...(ctx.facts.connect === "refused" ? { causes: ["host-port.accepts-connections"] } : {}),
     });
   },
 });

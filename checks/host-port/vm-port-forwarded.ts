@@ -12,8 +12,8 @@
 import { defineCheck, fail, isSourceError, skip, type DaemonSet, type HostListener, type Node, type Pod, type Service } from "../../src/index.js";
 import { formatHostPort, isLoopback, normalizeAddress } from "../../src/host/addresses.js";
 import { nodeK3sArgs } from "../../src/host/k3s.js";
-import { coveringListeners } from "../../src/host/listeners.js";
-import { clusterVm, describeVmForwarder, hostAgentLog, vmToolName, type VmForwarder } from "../../src/host/vm-forwarders.js";
+import { coveringListeners, describeOwner } from "../../src/host/listeners.js";
+import { clusterVm, describeVmForwarder, hostAgentLog, parseVmForwarder, vmToolName, type VmForwarder } from "../../src/host/vm-forwarders.js";
 import { hostPortsOf, ref } from "../../src/kube/helpers.js";
 import { portTakers, type PortTaker } from "../../src/kube/node-port.js";
 import { describeTaker } from "../forwarder/vm-forward-reaches-node.js";
@@ -113,6 +113,12 @@ export default defineCheck({
     const port = target.port;
     const covering = coveringListeners(listeners, address, port)[0];
     if (covering) return skip(`not applicable: a process listens on ${formatHostPort(covering.address, covering.port)} (see host-port.listener-identified)`);
+    // A socket on the target port bound to another address (127.0.0.1 vs ::1, loopback vs a LAN address) is what the
+    // request was meant for: its bind scope is the cause (host-port.listener-identified), not a forward the VM never made.
+    const elsewhere = listeners.find((l) => l.port === port && !parseVmForwarder(l.command, l.process));
+    if (elsewhere) {
+      return skip(`not applicable: ${describeOwner(elsewhere)} listens on port ${port} at ${formatHostPort(elsewhere.address, elsewhere.port)}, not at ${formatHostPort(address, port)} (see host-port.listener-identified)`);
+    }
     let nodes: Node[];
     let services: Service[];
     let pods: Pod[];

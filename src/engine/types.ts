@@ -181,7 +181,7 @@ export interface HostListener {
 
 /** A userspace forwarder that owns the target port. */
 export interface ForwarderFact {
-  kind: "socat" | "kubectl-port-forward" | "ssh" | "nc" | "docker-proxy" | "unknown";
+  kind: "socat" | "kubectl-port-forward" | "ssh" | "nc" | "docker-proxy" | "rancher-desktop-port-forward" | "unknown";
   pid: number | null;
   /** `host:port` the forwarder relays to, when it can be told; null otherwise. */
   upstream: string | null;

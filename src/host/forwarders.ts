@@ -120,6 +120,23 @@ export interface DockerProxyCommand {
   containerPort: number | null;
 }
 
+/**
+ * Rancher Desktop's own Port Forwarding (Preferences → Port Forwarding, or
+ * `rdctl api -X POST /v1/port_forwarding`): the app's main (Electron)
+ * process listens on the host port itself and relays each connection through
+ * the Kubernetes API server's port-forward to a ready pod behind the chosen
+ * Service (rancher-sandbox/rancher-desktop pkg/rancher-desktop/backend/kube/
+ * client.ts `createForwardingServer`: `net.createServer`, the pod looked up
+ * from the Service's endpoints on every connection, `server.listen({ port:
+ * hostPort, host: '127.0.0.1' })` since v1.15, `host: 'localhost'` before,
+ * rancher-desktop#7248). Its command line names no Service.
+ */
+export interface RancherDesktopCommand {
+  kind: "rancher-desktop-port-forward";
+  /** The host OS the executable's path shows, or null. */
+  hostOs: "darwin" | "linux" | "win32" | null;
+}
+
 /** Any other process: named by its program (basename of argv[0], or the process name). */
 export interface UnknownCommand {
   kind: "unknown";
@@ -127,7 +144,7 @@ export interface UnknownCommand {
 }
 
 /** What a listening process's command line says about it. */
-export type ForwarderCommand = SocatCommand | KubectlPortForwardCommand | SshCommand | NcCommand | DockerProxyCommand | UnknownCommand;
+export type ForwarderCommand = SocatCommand | KubectlPortForwardCommand | SshCommand | NcCommand | DockerProxyCommand | RancherDesktopCommand | UnknownCommand;
 
 /** How each kind is named in messages. */
 export const FORWARDER_LABEL: Record<ForwarderCommand["kind"], string> = {
@@ -136,8 +153,30 @@ export const FORWARDER_LABEL: Record<ForwarderCommand["kind"], string> = {
   ssh: "ssh",
   nc: "nc",
   "docker-proxy": "docker-proxy",
+  "rancher-desktop-port-forward": "Rancher Desktop's Port Forwarding",
   unknown: "process",
 };
+
+/**
+ * Rancher Desktop's main process, from its executable as packaged
+ * (rancher-sandbox/rancher-desktop packaging/electron-builder.yml: productName
+ * `Rancher Desktop`, Linux `executableName: rancher-desktop`, installed in
+ * /opt/rancher-desktop by packaging/linux/rancher-desktop.spec): macOS
+ * `…/Rancher Desktop.app/Contents/MacOS/Rancher Desktop`, Linux
+ * `…/rancher-desktop`, Windows `…\\Rancher Desktop.exe`. Electron's helper
+ * processes (`Rancher Desktop Helper`, `--type=renderer|gpu-process|utility`)
+ * never listen for Port Forwarding, nor does the `rancher-desktop-guestagent`
+ * inside the VM. Null for any other command line.
+ */
+export function parseRancherDesktopApp(command: string | null | undefined, processName?: string | null): RancherDesktopCommand | null {
+  const cmd = (command ?? "").trim();
+  if (/(^|\s)--type=/.test(cmd)) return null;
+  if (/(^|\/)Rancher Desktop\.app\/Contents\/MacOS\/Rancher Desktop(\s|$)/.test(cmd)) return { kind: "rancher-desktop-port-forward", hostOs: "darwin" };
+  if (/(^|\\)Rancher Desktop\.exe"?(\s|$)/i.test(cmd)) return { kind: "rancher-desktop-port-forward", hostOs: "win32" };
+  if (/^\S*\/rancher-desktop(\s|$)/.test(cmd)) return { kind: "rancher-desktop-port-forward", hostOs: "linux" };
+  if (!cmd && processName && /^(Rancher Desktop|rancher-desktop)$/.test(processName.trim())) return { kind: "rancher-desktop-port-forward", hostOs: null };
+  return null;
+}
 
 /**
  * Split a command line into arguments: whitespace separates (any amount),
@@ -193,6 +232,9 @@ const toPort = (s: string | undefined): number | null => {
  * comm) is used when the command line is missing or empty.
  */
 export function parseForwarderCommand(command: string | null | undefined, processName?: string | null): ForwarderCommand {
+  // Before splitting: the app's path has spaces (`Rancher Desktop.app`), and a listener's command line lost its quotes.
+  const rd = parseRancherDesktopApp(command, processName);
+  if (rd) return rd;
   const argv = splitCommandLine(command ?? "");
   const program = argv.length ? programName(argv[0]!) : (processName ?? "").trim();
   const args = argv.slice(1);
@@ -570,6 +612,7 @@ export function upstreamOf(cmd: ForwarderCommand, localPort: number): string | n
     }
     case "docker-proxy":
       return cmd.containerIp && cmd.containerPort ? formatHostPort(cmd.containerIp, cmd.containerPort) : null;
+    case "rancher-desktop-port-forward":
     case "unknown":
       return null;
   }

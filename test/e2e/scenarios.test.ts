@@ -28,8 +28,8 @@ interface PathExpect {
   forwarder?: { kind: string; chain?: string[] } | null;
   /** The end-to-end probe: its signature and the hop that signature points to (`probe.hop`). */
   probe?: { signature?: string; hop?: string | null };
-  /** The verdict's check code, and fragments its summary must contain (the cause a real thread arrived at). */
-  verdict?: { code?: string; mentions?: string[] };
+  /** The verdict's check code, its root cause's code, and fragments the verdict or root-cause summary must contain (the cause a real thread arrived at). */
+  verdict?: { code?: string; rootCause?: string; mentions?: string[] };
   /** Checks that must warn on this path (a warning path has no verdict): code, and fragments of the warning's summary. */
   warnings?: { code: string; mentions?: string[] }[];
 }
@@ -105,7 +105,8 @@ describe("every lab scenario through the built CLI", () => {
       if (want.probe?.signature !== undefined) expect(path!.probe.signature, want.url).toBe(want.probe.signature);
       if (want.probe?.hop !== undefined) expect(path!.probe.hop, want.url).toBe(want.probe.hop);
       if (want.verdict?.code !== undefined) expect(path!.verdict?.code, want.url).toBe(want.verdict.code);
-      for (const m of want.verdict?.mentions ?? []) expect(path!.verdict?.summary ?? "", want.url).toContain(m);
+      if (want.verdict?.rootCause !== undefined) expect(path!.verdict?.rootCause?.code, want.url).toBe(want.verdict.rootCause);
+      for (const m of want.verdict?.mentions ?? []) expect(`${path!.verdict?.summary ?? ""}\n${path!.verdict?.rootCause?.summary ?? ""}`, want.url).toContain(m);
       for (const w of want.warnings ?? []) {
         const c = path!.checks.find((x) => x.code === w.code);
         expect(c?.status, `${want.url} ${w.code}`).toBe("warn");

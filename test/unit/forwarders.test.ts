@@ -203,6 +203,29 @@ describe("docker-proxy", () => {
   });
 });
 
+describe("Rancher Desktop's Port Forwarding", () => {
+  it.each([
+    ["the macOS app (a path with spaces, quotes lost)", "/Applications/Rancher Desktop.app/Contents/MacOS/Rancher Desktop", null, "darwin"],
+    ["the Linux package in /opt/rancher-desktop", "/opt/rancher-desktop/rancher-desktop", null, "linux"],
+    ["the Windows app", "C:\\Users\\dev\\AppData\\Local\\Programs\\Rancher Desktop\\Rancher Desktop.exe", null, "win32"],
+    ["the process name when the command line is not readable", "", "Rancher Desktop", null],
+  ])("recognises %s as the app's main process", (_name, line, proc, os) => {
+    expect(parseForwarderCommand(line, proc)).toEqual({ kind: "rancher-desktop-port-forward", hostOs: os });
+  });
+
+  it.each([
+    ["an Electron helper", "/Applications/Rancher Desktop.app/Contents/Frameworks/Rancher Desktop Helper.app/Contents/MacOS/Rancher Desktop Helper --type=utility --utility-sub-type=network.mojom.NetworkService"],
+    ["Rancher Desktop's Lima host agent", "/Applications/Rancher Desktop.app/Contents/Resources/resources/darwin/lima/bin/limactl hostagent --pidfile /Users/dev/Library/Application Support/rancher-desktop/lima/0/ha.pid 0"],
+    ["the guest agent", "/usr/local/bin/rancher-desktop-guestagent -kubernetes"],
+  ])("does not take %s for it", (_name, line) => {
+    expect(parseForwarderCommand(line).kind).not.toBe("rancher-desktop-port-forward");
+  });
+
+  it("names no upstream: the Service is not on the command line", () => {
+    expect(upstreamOf(parseForwarderCommand("/opt/rancher-desktop/rancher-desktop"), 8080)).toBeNull();
+  });
+});
+
 describe("unknown processes", () => {
   it.each([
     ["python3 -m http.server 8080", undefined, "python3"],
