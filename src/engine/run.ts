@@ -386,10 +386,15 @@ async function runProbe(
   // Whose reset a reset is depends on whether the port enters a node — a kind or k3d node container (not
   // the k3d serverlb, a proxy of its own) or a node whose address this is (k3s on this host or a VM):
   // wait for the host-port and container hops only then.
+  // A desktop VM tool's own forwarder (Lima's host agent, Colima's and Rancher Desktop's ssh) accepts on
+  // this host and dials into the VM: a reset or empty reply is its answer when nothing in the VM takes the
+  // port, so it points at the forwarder hop (where ND305 says why), not at the node behind it.
   let entersNode: boolean | undefined;
+  let vmForwarder = false;
   if (!forwarderOwns && (res.signature === "reset" || res.signature === "empty-reply")) {
     const done = await hopFacts(["host-port", "container"], insts, execute, deadlineHit);
     const f: PathFacts = done === "deadline" ? {} : Object.assign({}, ...done);
+    vmForwarder = !f.container && f.node?.forwardedBy != null;
     entersNode = f.container ? f.container.role === "kind-node" || f.container.role === "k3d-node" : f.node ? true : undefined;
   }
   // Whose fault an empty 500 is depends on whether the route's backendRefs resolved (invalid refs:
@@ -406,7 +411,7 @@ async function runProbe(
       ...(res.status !== undefined ? { status: res.status } : {}),
       signature: res.signature,
       durationMs: Math.round(res.durationMs),
-      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns, ...(pathProxy !== undefined ? { pathProxy } : {}), ...(entersNode !== undefined ? { entersNode } : {}), ...(refsResolved !== undefined ? { refsResolved } : {}) }),
+      hop: signatureHop(res.signature, { hasForwarder: forwarderOwns || vmForwarder, ...(pathProxy !== undefined ? { pathProxy } : {}), ...(entersNode !== undefined ? { entersNode } : {}), ...(refsResolved !== undefined ? { refsResolved } : {}) }),
       ...(res.error ? { error: res.error } : {}),
     },
     ...(res.body !== undefined ? { body: res.body } : {}),
