@@ -3,7 +3,7 @@
  * A target is a URL (`http://api.openchoreo.localhost:8080/path`) or
  * `host:port` (taken as http). `--resolve HOST:PORT:ADDR` follows curl.
  */
-import { isIP } from "node:net";
+import { ipVersion } from "../host/addresses.js";
 import { UsageError } from "../errors.js";
 import type { ResolveOverride, Target } from "./types.js";
 
@@ -43,7 +43,7 @@ export function parseTarget(raw: string): Target {
  * 253 characters and each label to 63 (IP literals are not checked here).
  */
 export function hostNameProblem(host: string): string | null {
-  if (isIP(host)) return null;
+  if (ipVersion(host)) return null;
   const name = host.endsWith(".") ? host.slice(0, -1) : host;
   if (name.length > 253) return `host name is ${name.length} characters long (at most 253)`;
   const long = name.split(".").find((l) => l.length > 63);
@@ -64,7 +64,7 @@ export function parseResolve(raw: string): ResolveOverride {
   const port = Number(m[2]);
   if (port < 1 || port > 65535) throw new UsageError(`invalid --resolve ${JSON.stringify(raw)}: port ${port} is out of range (1-65535)`);
   const address = m[3]!.replace(/^\[|\]$/g, "");
-  if (!isIP(address)) throw new UsageError(`invalid --resolve ${JSON.stringify(raw)}: ${JSON.stringify(address)} is not an IP address (--resolve takes one, as curl does)`);
+  if (!ipVersion(address)) throw new UsageError(`invalid --resolve ${JSON.stringify(raw)}: ${JSON.stringify(address)} is not an IP address (--resolve takes one, as curl does)`);
   const host = m[1]!.toLowerCase();
   const bad = hostNameProblem(host);
   if (bad) throw new UsageError(`invalid --resolve ${JSON.stringify(raw)}: ${bad}`);
@@ -78,6 +78,6 @@ export function parseResolve(raw: string): ResolveOverride {
  */
 export function parseHostAddress(raw: string): string {
   const address = raw.trim().replace(/^\[|\]$/g, "");
-  if (!isIP(address)) throw new UsageError(`invalid --host-address ${JSON.stringify(raw)}: expected an IP address such as 127.0.0.1 or 192.168.64.2`);
+  if (!ipVersion(address)) throw new UsageError(`invalid --host-address ${JSON.stringify(raw)}: expected an IP address such as 127.0.0.1 or 192.168.64.2`);
   return address;
 }

@@ -191,6 +191,8 @@ function plainEngine(options: Dockerode.DockerOptions): Engine {
           headers: { accept, host: "docker" },
           agent,
           signal,
+          // No TLS, no server name: without this, Node's Agent derives one from the Host header with net.isIP, whose IPv6 pattern is compiled on first use (milliseconds of start-up).
+          ...(tls ? {} : { servername: "" }),
         },
         (res) => {
           const chunks: Buffer[] = [];

@@ -9,7 +9,7 @@
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect } from "node:net";
-import { isIP } from "node:net";
+import { ipVersion } from "../../host/addresses.js";
 import type { LabState } from "../../lab/contract.js";
 import { classifyError, classifyHttp, errorCodes } from "../../probe/classify.js";
 import type { HttpProbeRequest, ProbeResult, ProbeSignature, ProbeSource, TcpResult } from "../types.js";
@@ -105,7 +105,7 @@ export function requestHeaders(req: HttpProbeRequest): string[] {
 /** The SNI server name for a Host header value: the name without port; none for IP literals. */
 function serverName(host: string): string | undefined {
   const name = host.startsWith("[") ? host.slice(1, host.indexOf("]")) : host.replace(/:\d+$/, "");
-  return name && isIP(name) === 0 ? name : undefined;
+  return name && ipVersion(name) === 0 ? name : undefined;
 }
 
 /**
