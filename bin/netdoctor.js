@@ -2,7 +2,8 @@
 // Thin launcher, CommonJS (bin/package.json): a CommonJS entry starts without
 // Node's ES module loader, which --version and --help would otherwise pay for.
 // `npm run build` writes the bundled CLI: dist/bundle/cli.cjs (the command
-// line), which loads the rest of netdoctor as ES modules when a command runs;
+// line), which loads a printed diagnosis from dist/bundle/diagnose.cjs through
+// a V8 code cache and the rest of netdoctor as ES modules when a command runs;
 // without a bundle, the plain tsc output (dist/src/cli.js) runs.
 "use strict";
 const { existsSync } = require("node:fs");

@@ -11,6 +11,15 @@
 //   code-split so that what several of them share lives in dist/bundle/chunks/
 //   once; dist/bundle/index.js is the plugin API the package exports.
 //
+// - dist/bundle/diagnose.cjs, the diagnosis bundle: everything a printed
+//   diagnosis runs (text, JSON, short, wide, YAML, GitHub; src/commands/
+//   diagnose-cached.ts), its own dynamic imports inlined, one CommonJS file
+//   with no ES module beside it. The command line loads it through a V8 code
+//   cache (src/code-cache.ts), keyed by the file's hash written in cli.cjs:
+//   Node 20's ES module loader has no compile cache, and compiling the ~50
+//   ES modules of a diagnosis was most of its start-up (issue 12). The TUI
+//   (Ink, with top-level await) and the other commands stay ES modules.
+//
 // A module both parts contain exists twice at run time. That is harmless only
 // for modules without state (a class matched on its `code`, pure functions),
 // so the build fails when the two parts share a module not listed in
@@ -21,8 +30,9 @@
 // (smaller files parse faster), so the published package has no runtime
 // dependencies to download (issue 12: "one lean package"). Source maps only
 // with ND_SOURCEMAP=1 (they are not published).
+import { createHash } from "node:crypto";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, relative } from "node:path";
+import { dirname, join, relative, resolve } from "node:path";
 import { build } from "esbuild";
 
 /**
@@ -51,8 +61,10 @@ function lazyChildProcessForCommander() {
 const OUT = process.env.ND_BUNDLE_DIR ?? "dist/bundle";
 
 /**
- * Modules the command line (cli.cjs) and the ES module part may both contain:
- * stateless, so two copies behave as one. Paths relative to the package root.
+ * Modules that may exist twice in one process — in the command line
+ * (cli.cjs) and the ES module part, or in the diagnosis bundle and an ES
+ * module loaded beside it: stateless, so two copies behave as one. Paths
+ * relative to the package root.
  */
 const SHARED_STATELESS = new Set([
   "src/errors.ts", // error classes matched on `code` (STYLE "Errors"), never instanceof
@@ -64,7 +76,57 @@ const SHARED_STATELESS = new Set([
   "src/commands/run-options.ts",
   "src/commands/fix.ts", // planLines for the TUI; no module state
   "src/report/request-text.ts",
+  "src/commands/output-mode.ts", // OUTPUT_FORMATS, chooseMode, exitCodeFor
+  // Also in the ES module chunks loaded beside diagnose.cjs (BESIDE_DIAGNOSIS): no module state
+  // (checked: no module-level let/var or mutable collection), errors matched on name/code.
+  "src/report/mask.ts", // its one Map is a memo of pure results
+  "src/bundle/secret-patterns.ts",
+  "src/secret-names.ts",
+  "src/sources/types.ts", // SourceError: isSourceError matches name/code
+  "src/sources/live/host.ts",
+  "src/sources/live/lab-state.ts",
+  "src/host/addresses.ts",
+  "src/host/resolver.ts",
+  "src/host/forwarders.ts",
+  "src/host/container-forwarders.ts",
+  "src/host/interfaces.ts",
+  "src/host/recorded-forwards.ts",
+  "src/host/workdir.ts",
+  "src/fixes/home.ts",
+  "src/fixes/types.ts",
+  "src/fixes/which.ts",
+  "src/fixes/forwards.ts",
+  "src/lab/contract.ts",
 ]);
+
+/**
+ * Modules whose state is process-wide (kept on `globalThis` under a
+ * Symbol.for key), so any number of copies share it: the diagnosis bundle
+ * may hold its own copy beside the ES module part's.
+ */
+const PROCESS_WIDE_STATE = new Set([
+  "src/lifecycle.ts", // cleanups, interrupt handlers, the stdout guard
+]);
+
+/**
+ * Modules the command line imports with `await import()` that stay inside
+ * cli.cjs (evaluated at their first import) instead of becoming ES module
+ * entries: src/commands/program.ts loads them for every command (the process
+ * guards; masking an error line), and an ES module entry would start Node's
+ * ES module loader (measured: about 10 ms) in a diagnosis that has no other
+ * use for it.
+ */
+const IN_COMMAND_LINE = new Set(["src/lifecycle.ts", "src/report/mask.ts"]);
+
+/**
+ * The ES module entries the command line loads in the same process as the
+ * diagnosis bundle (src/commands/diagnose.ts: the hosts file for bare-word
+ * targets). What they load may be in diagnose.cjs too only when stateless.
+ */
+const BESIDE_DIAGNOSIS = ["src/sources/live/host.ts"];
+
+/** The entry of the diagnosis bundle (src/commands/diagnose.ts imports it for the printed formats). */
+const DIAGNOSIS_ENTRY = resolve("src/commands/diagnose-cached.ts");
 
 /** `src/commands/catalog.ts` → `commands-catalog`; `node_modules/@bomb.sh/tab/dist/commander.mjs` → `bomb.sh-tab-dist-commander`. */
 function entryName(file) {
@@ -91,11 +153,22 @@ function dynamicImportsAsEntries(entries) {
         if (/[\\/]src[\\/]cli\.ts$/.test(args.importer)) return undefined;
         const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { asEntry: true } });
         if (r.errors.length > 0 || r.external) return r.errors.length > 0 ? { errors: r.errors } : undefined;
+        // The diagnosis bundle: loaded through the code cache (below), not as an ES module.
+        if (r.path === DIAGNOSIS_ENTRY) return { path: "diagnose.cjs", namespace: "nd-diagnosis" };
+        // What every command loads stays in cli.cjs (evaluated when imported): a printed diagnosis then never starts the ES module loader.
+        if (IN_COMMAND_LINE.has(relative(process.cwd(), r.path))) return { path: r.path };
         const name = entryName(r.path);
         if (entries[name] && entries[name] !== r.path) throw new Error(`bundle: two modules would be entries/${name}.js: ${entries[name]} and ${r.path}`);
         entries[name] = r.path;
         return { path: `./entries/${name}.js`, external: true };
       });
+      b.onLoad({ filter: /.*/, namespace: "nd-diagnosis" }, () => ({
+        contents:
+          'const { loadWithCodeCache } = require("./src/code-cache.ts");\n' +
+          `module.exports = loadWithCodeCache(require("node:path").join(__dirname, "diagnose.cjs"), { key: ${JSON.stringify(diagnosisKey)}, saveAtExit: true }).exports;\n`,
+        loader: "js",
+        resolveDir: process.cwd(),
+      }));
     },
   };
 }
@@ -120,6 +193,20 @@ const common = {
 
 // Chunk names carry content hashes: start empty so no stale chunk is shipped.
 rmSync(OUT, { recursive: true, force: true });
+
+// 0. The diagnosis bundle, one CommonJS file (its hash keys the code cache).
+const diagnosis = await build({
+  ...common,
+  entryPoints: { diagnose: DIAGNOSIS_ENTRY },
+  outdir: OUT,
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+  define: { "import.meta.url": "__ndImportMetaUrl" },
+  banner: { js: 'const __ndImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
+  plugins: [lazyChildProcessForCommander()],
+});
+const diagnosisFile = diagnosis.outputFiles.find((f) => f.path.endsWith("diagnose.cjs"));
+const diagnosisKey = createHash("sha256").update(diagnosisFile.text).digest("hex").slice(0, 16);
 
 // 1. The command line, one CommonJS file.
 const entries = {};
@@ -149,14 +236,34 @@ const result = await build({
 // The two parts share only stateless modules (see SHARED_STATELESS).
 const inputsOf = (r) => new Set(Object.values(r.metafile.outputs).flatMap((o) => Object.keys(o.inputs)));
 const backInputs = inputsOf(result);
-const shared = [...inputsOf(front)].filter((i) => backInputs.has(i) && !i.includes("node_modules/") && !SHARED_STATELESS.has(i));
+const shared = [...inputsOf(front)].filter((i) => backInputs.has(i) && !i.includes("node_modules/") && !SHARED_STATELESS.has(i) && !PROCESS_WIDE_STATE.has(i));
 if (shared.length > 0) {
   throw new Error(
     `bundle: cli.cjs and the ES module part would each have their own copy of ${shared.join(", ")}: ` +
       "import it with `await import()` from src/commands/, or add it to SHARED_STATELESS in scripts/bundle.mjs if it has no module state",
   );
 }
-for (const f of front.outputFiles) {
+// The diagnosis bundle runs beside the command line and the ES module entries in BESIDE_DIAGNOSIS: it shares only stateless modules with them (or ones whose state is process-wide).
+const outputOf = (r, entry) => Object.entries(r.metafile.outputs).find(([, o]) => o.entryPoint === entry)?.[0];
+/** The inputs of an ES module output and of every chunk it imports statically. */
+function closureInputs(r, out, seen = new Set()) {
+  if (!out || seen.has(out)) return seen;
+  seen.add(out);
+  for (const i of r.metafile.outputs[out].imports) if (i.kind === "import-statement" && r.metafile.outputs[i.path]) closureInputs(r, i.path, seen);
+  return seen;
+}
+const besideOutputs = new Set(BESIDE_DIAGNOSIS.flatMap((e) => [...closureInputs(result, outputOf(result, e))]));
+const besideInputs = new Set([...besideOutputs].flatMap((o) => Object.keys(result.metafile.outputs[o].inputs)));
+for (const e of BESIDE_DIAGNOSIS) if (!outputOf(result, e)) throw new Error(`bundle: ${e} (BESIDE_DIAGNOSIS) is no ES module entry: update the list`);
+const frontInputs = inputsOf(front);
+const twice = [...inputsOf(diagnosis)].filter((i) => (frontInputs.has(i) || besideInputs.has(i)) && !i.includes("node_modules/") && !SHARED_STATELESS.has(i) && !PROCESS_WIDE_STATE.has(i));
+if (twice.length > 0) {
+  throw new Error(
+    `bundle: diagnose.cjs and the modules loaded beside it would each have their own copy of ${twice.join(", ")}: ` +
+      "keep its state process-wide (PROCESS_WIDE_STATE), or add it to SHARED_STATELESS if it has none",
+  );
+}
+for (const f of [...front.outputFiles, ...diagnosis.outputFiles]) {
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, f.text);
 }

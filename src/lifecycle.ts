@@ -52,9 +52,34 @@ interface Registered {
   run: () => unknown;
 }
 
-const cleanups: Registered[] = [];
-const interruptHandlers = new Set<(signal: NodeJS.Signals) => void>();
-const notes = new Set<() => string[]>();
+/**
+ * The module's state, one record per process on `globalThis`: the diagnosis
+ * bundle (dist/bundle/diagnose.cjs) holds its own copy of this module beside
+ * the ES module part's that the command line loads (scripts/bundle.mjs
+ * PROCESS_WIDE_STATE), and a cleanup either copy registers must be run by
+ * the guards the other installed.
+ */
+interface LifecycleState {
+  cleanups: Registered[];
+  interruptHandlers: Set<(signal: NodeJS.Signals) => void>;
+  notes: Set<() => string[]>;
+  /** True once anything was written to stdout through {@link trackOutput}'s wrapper. */
+  stdoutWritten: boolean;
+  /** Set once the process is ending abnormally: the run may still be going and must not print a second document (nor errors about what the cleanup removed). */
+  stdoutClosed: boolean;
+  /** process.stdout.write / process.stderr.write as they were before the first copy of this module wrapped them. */
+  originalWrite: { stdout: typeof process.stdout.write; stderr: typeof process.stderr.write };
+}
+const STATE_KEY = Symbol.for("netdoctor.lifecycle.state.v1");
+const state: LifecycleState = ((globalThis as Record<symbol, unknown>)[STATE_KEY] ??= {
+  cleanups: [],
+  interruptHandlers: new Set(),
+  notes: new Set(),
+  stdoutWritten: false,
+  stdoutClosed: false,
+  originalWrite: { stdout: process.stdout.write, stderr: process.stderr.write },
+} satisfies LifecycleState) as LifecycleState;
+const { cleanups, interruptHandlers, notes, originalWrite } = state;
 
 /**
  * Register what must be undone if the process ends abnormally (remove a temp
@@ -162,15 +187,10 @@ export interface GuardOptions {
 
 const SIGNAL_EXIT: Partial<Record<NodeJS.Signals, number>> = { SIGHUP: 129, SIGINT: 130, SIGTERM: 143 };
 
-let stdoutWritten = false;
-/** Set once the process is ending abnormally: the run may still be going and must not print a second document (nor errors about what the cleanup removed). */
-let stdoutClosed = false;
-/** True once anything was written to stdout through {@link trackStdout}'s wrapper (a document, or part of one). */
+/** True once anything was written to stdout through {@link trackOutput}'s wrapper (a document, or part of one). */
 export function wroteToStdout(): boolean {
-  return stdoutWritten;
+  return state.stdoutWritten;
 }
-
-const originalWrite = { stdout: process.stdout.write, stderr: process.stderr.write };
 
 /** Write to stderr even once the process is ending (the run's own output is muted then). */
 function writeErr(s: string): void {
@@ -189,12 +209,12 @@ function writeErr(s: string): void {
  */
 function trackOutput(): () => void {
   process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
-    if (stdoutClosed) return true;
-    if (chunk !== undefined && chunk !== null && (chunk as { length?: number }).length !== 0) stdoutWritten = true;
+    if (state.stdoutClosed) return true;
+    if (chunk !== undefined && chunk !== null && (chunk as { length?: number }).length !== 0) state.stdoutWritten = true;
     return (originalWrite.stdout as (...a: unknown[]) => boolean).call(this, chunk, ...rest);
   } as typeof process.stdout.write;
   process.stderr.write = function (this: NodeJS.WriteStream, ...args: unknown[]) {
-    if (stdoutClosed) return true;
+    if (state.stdoutClosed) return true;
     return (originalWrite.stderr as (...a: unknown[]) => boolean).call(this, ...args);
   } as typeof process.stderr.write;
   return () => {
@@ -228,7 +248,7 @@ export function installProcessGuards(o: GuardOptions): () => void {
     err(`netdoctor: ${maskCredentials(message)}\n`);
     for (const l of lines) err(`  ${l}\n`);
     if (opts.stack && process.env["NETDOCTOR_DEBUG"]) err(`${opts.stack}\n`);
-    if (o.json && !stdoutWritten && !opts.stdoutBroken) {
+    if (o.json && !state.stdoutWritten && !opts.stdoutBroken) {
       try {
         (originalWrite.stdout as (s: string) => boolean).call(process.stdout, `${JSON.stringify(errorDocument(code, message, exitCode, lines), null, 2)}\n`);
       } catch {
@@ -236,7 +256,7 @@ export function installProcessGuards(o: GuardOptions): () => void {
       }
     }
     // The run may still be going while the cleanups run: nothing more of it is printed.
-    stdoutClosed = true;
+    state.stdoutClosed = true;
     await runCleanups();
     exit(exitCode);
   };

@@ -1,0 +1,66 @@
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterEach, describe, expect, it } from "vitest";
+import type { Report } from "../../src/report/types.js";
+import { runCli } from "./cli.js";
+
+const dirs: string[] = [];
+function scratch(): string {
+  const d = mkdtempSync(join(tmpdir(), "netdoctor-code-cache-e2e-"));
+  dirs.push(d);
+  return d;
+}
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** What a diagnosis concluded, without what differs from run to run (times, the lab's ports). */
+function verdicts(r: Report): unknown {
+  return {
+    status: r.status,
+    checks: r.checks.map((c) => [c.id, c.status]),
+    paths: r.paths.map((p) => ({ status: p.status, checks: p.checks.map((c) => [c.id, c.status]) })),
+    fixes: r.fixes.map((f) => f.id),
+  };
+}
+
+describe("the diagnosis bundle's code cache", () => {
+  it("is saved under XDG_CACHE_HOME by a printed diagnosis, and the next run from it reports the same", async () => {
+    const cache = scratch();
+    const first = await runCli(["--lab", "k3d-openchoreo-traefik-conflict", "--json"], { XDG_CACHE_HOME: cache });
+    expect(first.code).toBe(1);
+    const saved = readdirSync(join(cache, "netdoctor", "v8"));
+    expect(saved.filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+    expect(saved.filter((f) => f.endsWith(".tmp"))).toEqual([]);
+    const second = await runCli(["--lab", "k3d-openchoreo-traefik-conflict", "--json"], { XDG_CACHE_HOME: cache });
+    expect(second.code).toBe(1);
+    expect(second.stderr).toBe(first.stderr);
+    expect(verdicts(JSON.parse(second.stdout) as Report)).toEqual(verdicts(JSON.parse(first.stdout) as Report));
+    expect(readdirSync(join(cache, "netdoctor", "v8"))).toEqual(saved);
+  });
+
+  it("is not saved by a run that ends in a usage error", async () => {
+    const cache = scratch();
+    const r = await runCli(["http://api.example.localhost:8080/", "--timeout", "soon", "--json"], { XDG_CACHE_HOME: cache });
+    expect(r.code).toBe(2);
+    expect(() => readdirSync(join(cache, "netdoctor", "v8"))).toThrow();
+  });
+
+  it("changes nothing when it cannot be written (the cache directory is under a file)", async () => {
+    const dir = scratch();
+    writeFileSync(join(dir, "file"), "");
+    const r = await runCli(["--lab", "k3d-openchoreo-healthy", "-o", "short"], { XDG_CACHE_HOME: join(dir, "file", "cache") });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe("");
+    expect(r.stdout).toMatch(/pass/i);
+  });
+
+  it("is not used with NETDOCTOR_CODE_CACHE=0", async () => {
+    const cache = scratch();
+    const r = await runCli(["--lab", "k3d-openchoreo-healthy", "--json"], { XDG_CACHE_HOME: cache, NETDOCTOR_CODE_CACHE: "0" });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as Report).status).toBe("pass");
+    expect(() => readdirSync(join(cache, "netdoctor", "v8"))).toThrow();
+  });
+});
