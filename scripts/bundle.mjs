@@ -194,17 +194,39 @@ const common = {
 // Chunk names carry content hashes: start empty so no stale chunk is shipped.
 rmSync(OUT, { recursive: true, force: true });
 
-// 0. The diagnosis bundle, one CommonJS file (its hash keys the code cache).
+/**
+ * src/import-module.ts stays outside diagnose.cjs, as dist/bundle/import-module.cjs:
+ * code compiled through the code cache (vm.Script) cannot import() on Node 20, a file Node's own loader compiled can.
+ */
+const IMPORT_MODULE = resolve("src/import-module.ts");
+function importModuleOutside() {
+  return {
+    name: "import-module-outside",
+    setup(b) {
+      b.onResolve({ filter: /import-module(\.js)?$/ }, async (args) => {
+        if (args.pluginData?.inner) return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { inner: true } });
+        return r.path === IMPORT_MODULE ? { path: "./import-module.cjs", external: true } : undefined;
+      });
+    },
+  };
+}
+
+// 0. The diagnosis bundle, one CommonJS file (its hash keys the code cache). Its dynamic imports become require
+//    (esbuild: "dynamic-import" unsupported), those of its own modules still evaluated at their first import;
+//    src/import-module.ts is a file of its own, whose import() stays.
 const diagnosis = await build({
   ...common,
   entryPoints: { diagnose: DIAGNOSIS_ENTRY },
   outdir: OUT,
   outExtension: { ".js": ".cjs" },
   format: "cjs",
+  supported: { "dynamic-import": false },
   define: { "import.meta.url": "__ndImportMetaUrl" },
   banner: { js: 'const __ndImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [lazyChildProcessForCommander()],
+  plugins: [lazyChildProcessForCommander(), importModuleOutside()],
 });
+const importModule = await build({ ...common, entryPoints: { "import-module": IMPORT_MODULE }, outdir: OUT, outExtension: { ".js": ".cjs" }, format: "cjs" });
 const diagnosisFile = diagnosis.outputFiles.find((f) => f.path.endsWith("diagnose.cjs"));
 const diagnosisKey = createHash("sha256").update(diagnosisFile.text).digest("hex").slice(0, 16);
 
@@ -263,7 +285,7 @@ if (twice.length > 0) {
       "keep its state process-wide (PROCESS_WIDE_STATE), or add it to SHARED_STATELESS if it has none",
   );
 }
-for (const f of [...front.outputFiles, ...diagnosis.outputFiles]) {
+for (const f of [...front.outputFiles, ...diagnosis.outputFiles, ...importModule.outputFiles]) {
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, f.text);
 }

@@ -14,6 +14,10 @@
  * every function the diagnosis compiled lazily — measured on the lab, most
  * of the saving.
  *
+ * The file cannot `import()` (Node 20's vm: see src/import-module.ts); the
+ * build turns the bundle's own dynamic imports into `require` and leaves
+ * src/import-module.ts outside it.
+ *
  * Where: `$XDG_CACHE_HOME/netdoctor/v8/` (else `~/Library/Caches` on macOS,
  * `%LOCALAPPDATA%` on Windows, `~/.cache` elsewhere); with no home directory,
  * `<os.tmpdir()>/netdoctor-<uid>/v8/`, used only when that directory is the
@@ -193,13 +197,9 @@ export function loadWithCodeCache(file: string, opts: CodeCacheOptions): CachedL
     }
   }
   const cachedData = cacheFile ? readCache(cacheFile, where!.shared) : undefined;
-  // A dynamic import() inside the file (a --checks-dir plugin) goes to Node's own ES module loader.
-  const importModuleDynamically = vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER;
-  const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, {
-    filename: file,
-    ...(cachedData ? { cachedData } : {}),
-    ...(importModuleDynamically ? { importModuleDynamically } : {}),
-  });
+  // No importModuleDynamically: on Node 20 its default loader is experimental (a warning on stderr) and is lost when the code
+  // comes from the cache. The file must not import(): the diagnosis bundle's go through src/import-module.ts, a file of its own.
+  const script = new vm.Script(`${WRAPPER[0]}${source}${WRAPPER[1]}`, { filename: file, ...(cachedData ? { cachedData } : {}) });
   const state: CodeCacheState = !cacheFile ? "off" : !cachedData ? "miss" : script.cachedDataRejected ? "rejected" : "hit";
   const module = { exports: {} as unknown, filename: file, id: file, loaded: false };
   const fn = script.runInThisContext({ displayErrors: true }) as (exports: unknown, require: NodeJS.Require, module: unknown, filename: string, dirname: string) => void;

@@ -10,6 +10,7 @@ import { BUILTIN_CODE_PREFIX, defineCheck } from "./engine/define.js";
 import { HOPS, type Check } from "./engine/types.js";
 import { validateRegistry } from "./engine/registry.js";
 import { FIXES } from "./fixes/catalog.js";
+import { importModule } from "./import-module.js";
 
 /** A plugin module that could not be loaded or exports something that is not a check. */
 export class PluginError extends Error {
@@ -39,7 +40,7 @@ export async function loadPluginChecks(dir: string): Promise<Check[]> {
   for (const f of files) {
     let mod: Record<string, unknown>;
     try {
-      mod = (await import(pathToFileURL(join(abs, f)).href)) as Record<string, unknown>;
+      mod = await importModule(pathToFileURL(join(abs, f)).href);
     } catch (e) {
       throw new PluginError(`--checks-dir ${join(dir, f)}: ${(e as Error).message.split("\n")[0]}`);
     }

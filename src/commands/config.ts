@@ -19,7 +19,9 @@ import { homedir } from "node:os";
 import { lilconfig } from "lilconfig";
 import { parse } from "yaml";
 import { join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { UsageError } from "../errors.js";
+import { importModule } from "../import-module.js";
 import type { ReportFilter, Suppression } from "../report/filter.js";
 
 /** The configuration file's content, as validated. */
@@ -78,9 +80,11 @@ export async function loadConfig(explicit: string | undefined, cwd: string = pro
       throw new UsageError(`${file}: not valid YAML: ${(e as Error).message.split("\n")[0]}`);
     }
   };
+  // A --config file in JavaScript: its default export, as lilconfig's own loader reads it, through import-module.ts (see why there).
+  const jsLoader = async (file: string): Promise<unknown> => (await importModule(pathToFileURL(file).href))["default"];
   const explorer = lilconfig("netdoctor", {
     searchPlaces: [".netdoctor.yaml", ".netdoctor.yml"],
-    loaders: { ".yaml": yamlLoader, ".yml": yamlLoader },
+    loaders: { ".yaml": yamlLoader, ".yml": yamlLoader, ".js": jsLoader, ".mjs": jsLoader, ".cjs": jsLoader },
     stopDir: env["HOME"] || homedir(),
   });
   let found: { filepath: string; config: unknown } | null = null;

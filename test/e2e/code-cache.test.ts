@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -38,6 +38,24 @@ describe("the diagnosis bundle's code cache", () => {
     expect(second.stderr).toBe(first.stderr);
     expect(verdicts(JSON.parse(second.stdout) as Report)).toEqual(verdicts(JSON.parse(first.stdout) as Report));
     expect(readdirSync(join(cache, "netdoctor", "v8"))).toEqual(saved);
+  });
+
+  it("leaves --checks-dir plugins (ES modules the run imports) working when the run's code comes from the cache", async () => {
+    const dir = scratch();
+    const checks = join(dir, "checks");
+    mkdirSync(checks);
+    writeFileSync(
+      join(checks, "acme.mjs"),
+      'export default { id: "service.acme-ok", code: "ACME501", hop: "service", title: "acme is fine", async run() { return { status: "pass", summary: "fine" }; } };\n',
+    );
+    const cache = join(dir, "xdg");
+    for (const run of ["compiled from source", "compiled from the cache"]) {
+      const r = await runCli(["--lab", "k3d-openchoreo-healthy", "--json", "--checks-dir", checks], { XDG_CACHE_HOME: cache });
+      expect(r.stderr, run).toBe("");
+      expect(r.code, run).toBe(0);
+      const report = JSON.parse(r.stdout) as Report;
+      expect(report.paths[0]!.checks.map((c) => c.code), run).toContain("ACME501");
+    }
   });
 
   it("is not saved by a run that ends in a usage error", async () => {

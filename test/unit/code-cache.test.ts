@@ -146,13 +146,6 @@ describe("loadWithCodeCache", () => {
     expect(left).toEqual([...Array.from({ length: KEEP_CACHES }, (_, i) => `old${i + 2}.bin`), m.cacheFile!.split("/").pop()!].sort());
   });
 
-  it("lets the loaded file import() an ES module through Node's own loader", async () => {
-    const dir = scratch();
-    const file = fixture(dir, 'module.exports.later = () => import("node:path").then((p) => p.basename("/a/b.txt"));');
-    const m = loadWithCodeCache(file, { key: "k1", cacheDir: null });
-    await expect((m.exports as { later: () => Promise<string> }).later()).resolves.toBe("b.txt");
-  });
-
   it("leaves one valid cache and no temp file when several processes load and save at once", async () => {
     const dir = scratch();
     const file = fixture(dir);
