@@ -627,6 +627,53 @@ function ngfRouteNoHostnamesRefused() {
   });
 }
 
+// ================================================================ Envoy Gateway quickstart through kubectl port-forward, without the Host header
+
+function egQuickstartPortForwardNoHost() {
+  const m = load("kind-envoy-gateway-healthy");
+  // No LoadBalancer and no extraPortMappings: the quickstart's "without LoadBalancer support" way in.
+  const svc = get(m, "Service", "envoy-gateway-system", "envoy-default-eg-e41e7b31");
+  svc.spec.type = "LoadBalancer";
+  svc.spec.allocateLoadBalancerNodePorts = true;
+  svc.spec.ports = svc.spec.ports.map((p) => ({ ...p, nodePort: 31797 }));
+  svc.status = { loadBalancer: {} };
+  delete get(m, "EnvoyProxy", "envoy-gateway-system", "kind-nodeport").spec.provider.kubernetes.envoyService;
+  for (const c of m.docker["containers.json"]) {
+    c.HostConfig.PortBindings = { "6443/tcp": c.HostConfig.PortBindings["6443/tcp"] };
+    c.NetworkSettings.Ports = { "6443/tcp": c.NetworkSettings.Ports["6443/tcp"] };
+  }
+  const gw = get(m, "Gateway", "default", "eg");
+  gw.status.addresses = [];
+  gw.status.conditions = gw.status.conditions.map((c) => (c.type === "Programmed" ? { ...c, message: "No addresses have been assigned to the Gateway", reason: "AddressNotAssigned", status: "False" } : c));
+  const listeners = readFileSync(join(m.dir, "host/listeners.yaml"), "utf8").split("\n- ").filter((b) => !b.includes("-host-port 8080 ")).join("\n- ");
+  m.host = {
+    "listeners.yaml": `${listeners.trimEnd()}\n- address: 127.0.0.1\n  port: 8888\n  pid: 61807\n  process: kubectl\n  command: kubectl -n envoy-gateway-system port-forward service/envoy-default-eg-e41e7b31 8888:80\n`,
+  };
+  const s = structuredClone(m.scenario);
+  const echo = s.traffic[0].respond[0];
+  write(m, "real-eg-quickstart-port-forward-no-host", {
+    description:
+      "Built from Envoy Gateway's quickstart (gateway.envoyproxy.io, Quickstart, \"Without LoadBalancer Support\": `export ENVOY_SERVICE=$(kubectl get svc -n envoy-gateway-system --selector=gateway.envoyproxy.io/owning-gateway-namespace=default,gateway.envoyproxy.io/owning-gateway-name=eg -o jsonpath='{.items[0].metadata.name}')`, `kubectl -n envoy-gateway-system port-forward service/${ENVOY_SERVICE} 8888:80 &`, `curl --verbose --header \"Host: www.example.com\" http://localhost:8888/get`) and the threads where the Host header is the step people miss (envoyproxy/gateway#418, https://github.com/envoyproxy/gateway/pull/418, the demo's instructions; envoyproxy/gateway#644, https://github.com/envoyproxy/gateway/issues/644: \"eliminate the need to explicitly specify Host headers\"). kind without a LoadBalancer: the proxy Service envoy-default-eg-e41e7b31 stays <pending> and Gateway default/eg says Programmed=False AddressNotAssigned; the user port-forwards 8888 to it and runs curl http://localhost:8888/get without the header: Envoy answers 404 with an empty body, because HTTPRoute default/backend serves only www.example.com. Real cause: the route hop — no HTTPRoute for host localhost; send Host: www.example.com (curl -H, or --resolve www.example.com:8888:127.0.0.1).",
+    context: s.context,
+    targets: ["http://localhost:8888/get", { url: "http://localhost:8888/get", headers: ["Host: www.example.com"] }],
+    apiServer: s.apiServer,
+    traffic: [
+      { port: 8888, mode: "http", respond: [{ ...echo, host: "www.example.com" }], default: { status: 404, headers: { "content-length": "0" }, body: "" } },
+      { port: 41633, mode: "tls" },
+      { port: 6443, address: "172.18.0.2", mode: "tls" },
+    ],
+    serviceProxy: s.serviceProxy,
+    expect: {
+      status: "fail",
+      hop: "route",
+      paths: [
+        { url: "http://localhost:8888/get", status: "fail", hop: "route", probe: { signature: "envoy-404", hop: "route" } },
+        { url: "http://localhost:8888/get", request: { headers: ["Host: www.example.com"] }, status: "warn", hop: null, route: { kind: "HTTPRoute", namespace: "default", name: "backend", rule: 0 }, backend: { namespace: "default", name: "backend", port: 3000 } },
+      ],
+    },
+  });
+}
+
 // ================================================================ main
 
 egZeroEndpoints();
@@ -637,3 +684,4 @@ ingressNginxNoClass();
 istioAddressPendingPortForward();
 kgatewayBackendRefWrongPort();
 ngfRouteNoHostnamesRefused();
+egQuickstartPortForwardNoHost();

@@ -71,8 +71,16 @@ function expectation(p: RoutePrediction, top: ClosestRoute | undefined, path: st
       return `expected ${id} attached to ${listener}`;
     case "shadowed":
       return `expected the routes with hostname ${p.hostKey ?? host} to serve ${path}, or ${id} to name ${host} itself`;
-    default:
+    default: {
+      // localhost or an address is where the client connects (a port-forward, a mapped port), rarely a name a
+      // route serves: the Host header is what is missing (Envoy Gateway's quickstart curls with -H "Host: www.example.com").
+      const a = top && (top.kind === "hostname" || top.kind === "hostname-typo") ? p.attachments.find((x) => x.route.metadata.name === top.name && (x.route.metadata.namespace ?? "default") === top.namespace) : undefined;
+      const name = (a?.route.spec.hostnames ?? []).find((h) => !h.startsWith("*"));
+      if (name && (host === "localhost" || p.request.isIp)) {
+        return `expected one with hostname ${host}, or the request sent with the host ${id} serves: -H 'Host: ${name}' (curl --resolve ${name}:${p.request.hostHeader.split(":")[1] ?? p.request.port}:127.0.0.1 does the same)`;
+      }
       return `expected one with hostname ${host}`;
+    }
   }
 }
 

@@ -164,6 +164,15 @@ describe("route.host-matches", () => {
     expect(plain.summary).toContain("rule 0: method GET, the match wants POST; header env: canary is missing");
   });
 
+  it("names the Host header to send when the request goes to localhost or an address no route names (a port-forward)", async () => {
+    const k = openchoreo();
+    for (const url of ["http://localhost:8080/", "http://127.0.0.1:8080/"]) {
+      const r = await runRoute(k, url);
+      expect(r.hostMatches.status).toBe("fail");
+      expect(r.hostMatches.summary).toMatch(/or the request sent with the host HTTPRoute openchoreo-control-plane\/[a-z-]+ serves: -H 'Host: [a-z.]+localhost' \(curl --resolve [a-z.]+localhost:8080:127\.0\.0\.1 does the same\)/);
+    }
+  });
+
   it("fails on a hostname typo and names the typo among the closest routes", async () => {
     const k = openchoreo();
     routeOf(k, "openchoreo-api").spec.hostnames = ["api.openchoreo.local"];
