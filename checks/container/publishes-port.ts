@@ -23,6 +23,7 @@ import {
 import { dockerClusters, type DockerCluster } from "../../src/host/flavor.js";
 import { dockerProxyRelay, inferContainer } from "../../src/host/docker-proxy.js";
 import { formatHostPort } from "../../src/host/addresses.js";
+import { describeReach, nodeReach, reachEvidence } from "../../src/host/serverlb.js";
 
 /** Where the container hop must receive the request: the target port, or the upstream of a socat/nc/ssh forwarder in front of it. */
 async function wanted(ctx: CheckContext, port: number): Promise<{ port: number; addresses: string[]; via: string | null }> {
@@ -190,7 +191,7 @@ export default defineCheck({
   after: ["env.docker-reachable", "dns.name-resolves", "host-port.listener-identified", "host-port.node-identified", "forwarder.upstream-reachable"],
   fixes: ["k3d-port-mapping", "kind-port-mapping"],
   explain: {
-    meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), on kind a node (extraPortMappings). When Docker cannot be asked, a warning names the container side from the docker-proxy command line that owns the port (container IP and port), matched against the Nodes' InternalIPs and k3d's serverlb naming: inferred, not inspected.",
+    meaning: "A container has a Docker port binding for the target port (or the upstream port of a forwarder in front of it) on a host address that covers the one the client uses (HostIp empty, 0.0.0.0 or :: cover every address). On k3d that is normally the serverlb (label k3d.role=loadbalancer), and the summary names the nodes it forwards the port to (k3d v5: its upstreams for the port in /etc/confd/values.yaml, read through the Docker archive endpoint; v3/v4: its SERVERS environment); a k3d v5 serverlb that publishes a port its values.yaml has no upstream for does not listen on it (fail). On kind the container is a node (extraPortMappings). When Docker cannot be asked, a warning names the container side from the docker-proxy command line that owns the port (container IP and port), matched against the Nodes' InternalIPs and k3d's serverlb naming: inferred, not inspected.",
     causes: "k3d: the cluster was created without `--port HOST:CONTAINER@loadbalancer` for this port, or from an older config that mapped another port (OpenChoreo changed 8080:80 to 8080:8080). kind: the port is not in the node's extraPortMappings (they cannot be added to a running cluster). The binding is on 127.0.0.1 while the client uses another address. Another process held the port when the container started (`Bind for 0.0.0.0:8080 failed: port is already allocated`).",
     fix: "k3d: `k3d cluster edit CLUSTER --port-add HOST:CONTAINER@loadbalancer` (fix `k3d-port-mapping`). kind: add the extraPortMappings entry to the cluster config and re-create the cluster (fix `kind-port-mapping` lists it in the report).",
     links: ["https://k3d.io/stable/usage/exposing_services/", "https://kind.sigs.k8s.io/docs/user/configuration/#extra-port-mappings"],
@@ -252,10 +253,24 @@ export default defineCheck({
     const best = matches.sort((x, y) => score(x) - score(y))[0];
     if (best) {
       const also = [...new Set(matches.filter((m) => m.c !== best.c).map((m) => containerName(m.c)))];
-      return pass(`${containerName(best.c)} publishes ${formatBinding(best.b)}${roleNote(best.c)}${want.via ? ` for ${want.via}` : ""}`, {
-        facts: { container: fact(best.c, best.b) },
-        evidence: { ...evidence, alsoClaimedBy: also },
-      });
+      const f = fact(best.c, best.b);
+      const published = `${containerName(best.c)} publishes ${formatBinding(best.b)}${roleNote(best.c)}${want.via ? ` for ${want.via}` : ""}`;
+      if (f.role !== "k3d-serverlb") return pass(published, { facts: { container: f }, evidence: { ...evidence, alsoClaimedBy: also } });
+      // Where the serverlb sends the port: its upstream nodes for it (k3d v5 values.yaml, v3/v4 SERVERS).
+      const reach = await nodeReach(ctx.docker, f, ctx.signal);
+      const upstreamEvidence = { ...evidence, alsoClaimedBy: also, serverlbUpstreams: reachEvidence(reach) };
+      if (reach.from === "serverlb-config" && reach.nodes!.length === 0) {
+        return fail(
+          `${published}, but its ${reach.config!.file} has no upstream for ${reach.config!.key}: the serverlb's nginx does not listen on port ${f.containerPort}; expected ${reach.config!.key} with the nodes that take port ${f.containerPort}`,
+          {
+            details: `k3d's serverlb renders ${reach.config!.file} into an nginx stream config with one \`listen\` per key (k3d proxy/templates/nginx.tmpl), so a published port without a key reaches nothing: Docker accepts the connection and it is closed at once. Keys there: ${Object.keys(reach.config!.ports).join(", ") || "none"}. k3d writes the key with the port mapping (\`k3d cluster edit ${f.cluster ?? "CLUSTER"} --port-add ${f.hostPort}:${f.containerPort}@loadbalancer\` recreates the serverlb with it; delete the stale mapping first with --port-delete if Docker refuses the duplicate binding).`,
+            facts: { container: f },
+            evidence: upstreamEvidence,
+          },
+        );
+      }
+      const how = describeReach(reach);
+      return pass(`${published}${how && reach.nodes ? `, forwarding port ${f.containerPort} to ${reach.nodes.join(", ")} (${how})` : ""}`, { facts: { container: f }, evidence: upstreamEvidence });
     }
 
     const portText = want.via ? `port ${want.port} (${want.via})` : `port ${want.port}`;

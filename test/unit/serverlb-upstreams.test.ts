@@ -14,6 +14,7 @@ import { describeReach, k3dUpstreamAdvice, nodeReach, parseServerlbConfig, reach
 import receivesPort from "../../checks/service/receives-port.js";
 import portFree from "../../checks/service/port-free.js";
 import hostportProxyReached from "../../checks/gateway/hostport-proxy-reached.js";
+import publishesPort from "../../checks/container/publishes-port.js";
 
 /** What k3d v5 writes for `k3d cluster create dev --agents 2 -p "8080:80@agent:0"` (sigs.k8s.io/yaml: keys sorted, items not indented). */
 const AGENT0 = "ports:\n  6443.tcp:\n  - k3d-dev-server-0\n  80.tcp:\n  - k3d-dev-agent-0\nsettings:\n  workerConnections: 1024\n";
@@ -262,5 +263,29 @@ describe("service.port-free and gateway.hostport-proxy-reached with the upstream
     expect(out.status).toBe("fail");
     expect(out.summary).toMatch(/ runs on k3d-dev-agent-1; k3d-dev-serverlb reaches k3d-dev-agent-0 only \(its upstreams for 80\.tcp in \/etc\/confd\/values\.yaml\); expected a proxy pod on k3d-dev-agent-0$/);
     expect(out.details).toContain("--port-delete 8080:80@agent:0");
+  });
+});
+
+describe("container.publishes-port names where a k3d serverlb sends the port", () => {
+  it("passes naming the upstream nodes values.yaml lists for the port", async () => {
+    const out = await publishesPort.run(ctxFor({}, {}, AGENT0));
+    expect(out.status).toBe("pass");
+    expect(out.summary).toBe("k3d-dev-serverlb publishes 0.0.0.0:8080 → 80/tcp (k3d load balancer of cluster dev), forwarding port 80 to k3d-dev-agent-0 (its upstreams for 80.tcp in /etc/confd/values.yaml)");
+    expect(out.evidence).toMatchObject({ serverlbUpstreams: { nodes: ["k3d-dev-agent-0"], upstreamsFrom: "serverlb-config" } });
+  });
+
+  it("fails when values.yaml has no upstream for the published port: nginx does not listen on it", async () => {
+    const out = await publishesPort.run(ctxFor({}, {}, "ports:\n  6443.tcp:\n  - k3d-dev-server-0\nsettings:\n  workerConnections: 1024\n"));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "k3d-dev-serverlb publishes 0.0.0.0:8080 → 80/tcp (k3d load balancer of cluster dev), but its /etc/confd/values.yaml has no upstream for 80.tcp: the serverlb's nginx does not listen on port 80; expected 80.tcp with the nodes that take port 80",
+    );
+    expect(out.facts?.container).toMatchObject({ name: "k3d-dev-serverlb", containerPort: 80 });
+  });
+
+  it("passes as before, naming no upstreams, when the serverlb has no values.yaml", async () => {
+    const out = await publishesPort.run(ctxFor({}, {}));
+    expect(out.summary).toBe("k3d-dev-serverlb publishes 0.0.0.0:8080 → 80/tcp (k3d load balancer of cluster dev)");
+    expect(out.evidence).toMatchObject({ serverlbUpstreams: { nodes: null, upstreamsFrom: "assumed" } });
   });
 });
