@@ -144,6 +144,10 @@ function k3sSystem({ images, t, node, nodeIP, state, podIPs, hashes, helmDone })
   });
 }
 
+/** What differs between the k3s eras the scenarios use (images, names; real-world-facts §2.2). */
+const ERA_1_22 = { traefikImage: "rancher/mirrored-library-traefik:2.5.6", chart: "traefik-10.9.100", klipperLb: "rancher/klipper-lb:v0.3.4", lbPrefix: "lb-port", svclbName: "svclb-traefik" };
+const ERA_1_31 = { traefikImage: "rancher/mirrored-library-traefik:2.11.18", chart: "traefik-27.0.201_up27.0.2", klipperLb: "rancher/klipper-lb:v0.4.9", lbPrefix: "lb-tcp", svclbName: "svclb-traefik-5a4f6e30" };
+
 /**
  * k3s' packaged traefik of k3s v1.22 once installed: Deployment, Service
  * (LoadBalancer web 80 / websecure 443), IngressClass, and the ServiceLB
@@ -152,11 +156,12 @@ function k3sSystem({ images, t, node, nodeIP, state, podIPs, hashes, helmDone })
  * `svclb(nodeName)` gives each svclb pod's state; the Service's LoadBalancer
  * ingress lists only nodes whose svclb pod is Ready (k3s servicelb.go `podIPs`).
  */
-function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbNodePorts = [30872, 32461] }) {
+function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbNodePorts = [30872, 32461], era = ERA_1_22 }) {
   const out = [];
-  const image = "rancher/mirrored-library-traefik:2.5.6";
-  const labels = { "app.kubernetes.io/instance": "traefik", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "traefik", "helm.sh/chart": "traefik-10.9.100" };
-  const selector = { "app.kubernetes.io/instance": "traefik", "app.kubernetes.io/name": "traefik" };
+  const image = era.traefikImage;
+  const labels = { "app.kubernetes.io/instance": "traefik-kube-system", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "traefik", "helm.sh/chart": era.chart };
+  if (era === ERA_1_22) labels["app.kubernetes.io/instance"] = "traefik";
+  const selector = { "app.kubernetes.io/instance": labels["app.kubernetes.io/instance"], "app.kubernetes.io/name": "traefik" };
   const ports = [{ containerPort: 9000, name: "traefik", protocol: "TCP" }, { containerPort: 8000, name: "web", protocol: "TCP" }, { containerPort: 8443, name: "websecure", protocol: "TCP" }];
   const container = { name: "traefik", image, imagePullPolicy: "IfNotPresent", args: ["--global.checknewversion", "--global.sendanonymoususage", "--entrypoints.metrics.address=:9100/tcp", "--entrypoints.traefik.address=:9000/tcp", "--entrypoints.web.address=:8000/tcp", "--entrypoints.websecure.address=:8443/tcp", "--api.dashboard=true", "--ping=true", "--metrics.prometheus=true", "--metrics.prometheus.entrypoint=metrics", "--providers.kubernetescrd", "--providers.kubernetesingress", "--providers.kubernetesingress.ingressendpoint.publishedservice=kube-system/traefik", "--entrypoints.websecure.http.tls=true"], ports };
   out.push(...deployment({ name: "traefik", namespace: "kube-system", labels, selector, hash: "56c4b88c4b", containers: [container], ready: traefikState.ready ? 1 : 0, t }));
@@ -166,24 +171,26 @@ function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbN
   out.push(endpointSlice({ service: "traefik", namespace: "kube-system", t, endpoints: traefikState.ready ? [{ ip: podIP, node: nodeOfTraefik.name, pod: "traefik-56c4b88c4b-8bg2w", ready: true }] : [], ports: [{ name: "web", port: 8000, protocol: "TCP" }, { name: "websecure", port: 8443, protocol: "TCP" }] }));
   out.push({ apiVersion: "networking.k8s.io/v1", kind: "IngressClass", metadata: { annotations: { "ingressclass.kubernetes.io/is-default-class": "true", "meta.helm.sh/release-name": "traefik", "meta.helm.sh/release-namespace": "kube-system" }, creationTimestamp: t, labels, name: "traefik", resourceVersion: "611", uid: "0c1d2e3f-4a5b-4c6d-8e7f-8091a2b3c4d5" }, spec: { controller: "traefik.io/ingress-controller" } });
   const lbContainer = (port) => ({
-    name: `lb-port-${port}`,
-    image: "rancher/klipper-lb:v0.3.4",
+    name: `${era.lbPrefix}-${port}`,
+    image: era.klipperLb,
     imagePullPolicy: "IfNotPresent",
-    env: [{ name: "SRC_PORT", value: String(port) }, { name: "DEST_PROTO", value: "TCP" }, { name: "DEST_PORT", value: String(port) }, { name: "DEST_IPS", value: "10.43.70.41" }],
-    ports: [{ containerPort: port, hostPort: port, name: `lb-port-${port}`, protocol: "TCP" }],
+    env: [{ name: "SRC_PORT", value: String(port) }, ...(era === ERA_1_22 ? [] : [{ name: "SRC_RANGES", value: "0.0.0.0/0" }]), { name: "DEST_PROTO", value: "TCP" }, { name: "DEST_PORT", value: String(port) }, { name: "DEST_IPS", value: "10.43.70.41" }],
+    ports: [{ containerPort: port, hostPort: port, name: `${era.lbPrefix}-${port}`, protocol: "TCP" }],
     securityContext: { capabilities: { add: ["NET_ADMIN"] } },
   });
-  const dsLabels = { "objectset.rio.cattle.io/hash": "f31475152fbf70655d3c016d368e90118938f6ea", "svccontroller.k3s.cattle.io/nodeselector": "false", "svccontroller.k3s.cattle.io/svcname": "traefik" };
+  const ds = era.svclbName;
+  const nsLabel = era === ERA_1_22 ? {} : { "svccontroller.k3s.cattle.io/svcnamespace": "kube-system" };
+  const dsLabels = { "objectset.rio.cattle.io/hash": "f31475152fbf70655d3c016d368e90118938f6ea", "svccontroller.k3s.cattle.io/nodeselector": "false", "svccontroller.k3s.cattle.io/svcname": "traefik", ...nsLabel };
   out.push({
     apiVersion: "apps/v1",
     kind: "DaemonSet",
-    metadata: { annotations: { "deprecated.daemonset.template.generation": "1", "objectset.rio.cattle.io/id": "svccontroller" }, creationTimestamp: t, generation: 1, labels: dsLabels, name: "svclb-traefik", namespace: "kube-system", ownerReferences: [{ apiVersion: "v1", controller: true, kind: "Service", name: "traefik", uid: "svc-traefik" }], resourceVersion: "702", uid: "5f4e3d2c-1b0a-4987-8654-3210fedcba98" },
-    spec: { selector: { matchLabels: { app: "svclb-traefik" } }, template: { metadata: { labels: { app: "svclb-traefik", "svccontroller.k3s.cattle.io/svcname": "traefik" } }, spec: { containers: [lbContainer(80), lbContainer(443)], tolerations: CRITICAL_TOLERATIONS } }, updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" } },
+    metadata: { annotations: { "deprecated.daemonset.template.generation": "1", "objectset.rio.cattle.io/id": "svccontroller" }, creationTimestamp: t, generation: 1, labels: dsLabels, name: ds, namespace: "kube-system", ownerReferences: [{ apiVersion: "v1", controller: true, kind: "Service", name: "traefik", uid: "svc-traefik" }], resourceVersion: "702", uid: "5f4e3d2c-1b0a-4987-8654-3210fedcba98" },
+    spec: { selector: { matchLabels: { app: ds } }, template: { metadata: { labels: { app: ds, "svccontroller.k3s.cattle.io/svcname": "traefik", ...nsLabel } }, spec: { containers: [lbContainer(80), lbContainer(443)], tolerations: CRITICAL_TOLERATIONS } }, updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" } },
     status: { currentNumberScheduled: nodes.length, desiredNumberScheduled: nodes.length, numberAvailable: readyNodes.length, numberMisscheduled: 0, numberReady: readyNodes.length, ...(readyNodes.length < nodes.length ? { numberUnavailable: nodes.length - readyNodes.length } : {}), observedGeneration: 1, updatedNumberScheduled: nodes.length },
   });
   const suffixes = ["dkgkq", "7xwzp", "m4c2r", "q9tfn"];
   nodes.forEach((n, i) => {
-    out.push(pod({ name: `svclb-traefik-${suffixes[i]}`, namespace: "kube-system", labels: { app: "svclb-traefik", "controller-revision-hash": "6f4b9d8c5", "pod-template-generation": "1", "svccontroller.k3s.cattle.io/svcname": "traefik" }, owner: { kind: "DaemonSet", name: "svclb-traefik" }, node: n.name, nodeIP: n.ip, podIP: `10.42.${i}.${i ? 3 : 8}`, containers: [lbContainer(80), lbContainer(443)], state: svclb(n.name), t, affinityNode: n.name, tolerations: CRITICAL_TOLERATIONS }));
+    out.push(pod({ name: `${ds}-${suffixes[i]}`, namespace: "kube-system", labels: { app: ds, "controller-revision-hash": "6f4b9d8c5", "pod-template-generation": "1", "svccontroller.k3s.cattle.io/svcname": "traefik", ...nsLabel }, owner: { kind: "DaemonSet", name: ds }, node: n.name, nodeIP: n.ip, podIP: `10.42.${i}.${i ? 3 : 8}`, containers: [lbContainer(80), lbContainer(443)], state: svclb(n.name), t, affinityNode: n.name, tolerations: CRITICAL_TOLERATIONS }));
   });
   return out;
 }
@@ -284,4 +291,67 @@ function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbN
       traffic: [...baseScenario.traffic, { port: 8080, mode: "refuse" }],
       expect: { status: "fail", hop: "host-port", paths: [{ url: "http://127.0.0.1:8080/", status: "fail", hop: "host-port", probe: { signature: "refused" }, verdict: { code: "ND201", rootCause: "ND202", mentions: ["listens on [::1]:8080", "Rancher Desktop's Port Forwarding listens on ::1 only", "rancher-desktop#7248"] } }] },
     });
+}
+
+// ---------------------------------------------------------------------------
+// real-k3d-wasmcloud-nodeport-behind-traefik — wasmCloud/wasmcloud.com#1141
+// ---------------------------------------------------------------------------
+{
+  const t = "2026-04-29T18:02:44Z";
+  const cluster = "wasmcloud";
+  const subnet = "172.18.0";
+  const k3sVersion = "v1.31.5+k3s1";
+  const docker = k3dDocker({ cluster, agents: 0, subnetPrefix: subnet, k3dVersion: "v5.8.3", k3sImage: "docker.io/rancher/k3s:v1.31.5-k3s1", proxyImage: "ghcr.io/k3d-io/k3d-proxy:5.8.3", apiPort: 35917, ports: [{ host: 80, container: 80 }], t });
+  const nodes = k3dNodes({ cluster, agents: 0, subnetPrefix: subnet, k3sVersion, t, kernel: "6.8.0-57-generic" });
+  const server = { name: `k3d-${cluster}-server-0`, ip: `${subnet}.2` };
+  const images = { coredns: "rancher/mirrored-coredns-coredns:1.12.0", localPath: "rancher/local-path-provisioner:v0.0.30", metrics: "rancher/mirrored-metrics-server:v0.7.2", klipperHelm: "rancher/klipper-helm:v0.9.3-build20241008", traefikChart: "27.0.201+up27.0.2" };
+  const system = [
+    ...k3sSystem({ images, t, node: server.name, nodeIP: server.ip, state: () => podState.running(t), podIPs: { coredns: "10.42.0.3", localPath: "10.42.0.2", metrics: "10.42.0.4" }, hashes: { coredns: "ccb96694c", localPath: "5cf85fd84d", metrics: "5985cbc9d7" }, helmDone: true }),
+    ...traefikV1_22({ t, nodes: [server], traefikState: podState.running(t), svclb: () => podState.running(t), podIP: "10.42.0.8", nodeOfTraefik: server, lbNodePorts: [31527, 30183], era: ERA_1_31 }),
+  ];
+  // wasmCloud's runtime-operator chart (charts/runtime-operator, values.local.yaml: gateway disabled, host group "default" of 3 hosts with HTTP on port 80).
+  const tag = "2.0.3";
+  const wl = (name, selector, image, replicas, ips, ports, suffixes, hash) => [
+    ...deployment({ name, namespace: "wasmcloud", labels: { ...selector, "app.kubernetes.io/instance": "wasmcloud", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "runtime-operator", "helm.sh/chart": `runtime-operator-${tag}` }, selector, hash, replicas, containers: [{ name: name === "runtime-operator" ? "runtime-operator" : name === "nats" ? "nats" : "host", image, imagePullPolicy: "Always", ...(ports ? { ports } : {}) }], t }),
+    ...suffixes.map((sfx, i) => pod({ name: `${name}-${hash}-${sfx}`, namespace: "wasmcloud", labels: { ...selector, "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `${name}-${hash}` }, node: server.name, nodeIP: server.ip, podIP: ips[i], containers: [{ name: name === "runtime-operator" ? "runtime-operator" : name === "nats" ? "nats" : "host", image, imagePullPolicy: "Always", ...(ports ? { ports } : {}) }], state: podState.running(t), t })),
+  ];
+  const hosts = ["10.42.0.11", "10.42.0.12", "10.42.0.13"];
+  const app = [
+    ...wl("runtime-operator", { "wasmcloud.com/name": "runtime-operator" }, `ghcr.io/wasmcloud/runtime-operator:${tag}`, 1, ["10.42.0.9"], null, ["7wq4k"], "6b8d4c7f9d"),
+    ...wl("nats", { "wasmcloud.com/name": "nats" }, "docker.io/nats:2.11.3-alpine", 1, ["10.42.0.10"], [{ containerPort: 4222, name: "client", protocol: "TCP" }], ["h2x8n"], "7d5f8b9c6c"),
+    ...wl("hostgroup-default", { "wasmcloud.com/hostgroup": "default", "wasmcloud.com/name": "hostgroup" }, `ghcr.io/wasmcloud/wash:${tag}`, 3, hosts, [{ containerPort: 80, name: "http", protocol: "TCP" }], ["4mzqt", "9kcvb", "tr6xp"], "5c9d7b8f4"),
+    service({ name: "hello-world", namespace: "default", annotations: { "kubectl.kubernetes.io/last-applied-configuration": '{"apiVersion":"v1","kind":"Service","metadata":{"annotations":{},"name":"hello-world","namespace":"default"},"spec":{"ports":[{"name":"http","nodePort":30950,"port":80,"protocol":"TCP"}],"type":"NodePort"}}\n' }, type: "NodePort", clusterIP: "10.43.117.209", t, ports: [{ name: "http", nodePort: 30950, port: 80, protocol: "TCP", targetPort: 80 }] }),
+    {
+      addressType: "IPv4",
+      apiVersion: "discovery.k8s.io/v1",
+      endpoints: hosts.map((ip) => ({ addresses: [ip], conditions: { ready: true, serving: true } })),
+      kind: "EndpointSlice",
+      metadata: { creationTimestamp: t, labels: { "kubernetes.io/service-name": "hello-world", "wasmcloud.dev/route-manager": "true" }, name: "hello-world-428d118e", namespace: "default", ownerReferences: [{ apiVersion: "v1", blockOwnerDeletion: true, controller: true, kind: "Service", name: "hello-world", uid: "svc-hello-world" }], resourceVersion: "2311", uid: "4e2b7c91-0d3a-4f58-9b6e-7a1c2d3e4f50" },
+      ports: [{ name: "http", port: 80, protocol: "TCP" }],
+    },
+  ];
+  const hello = { status: 200, headers: { "content-type": "text/plain" }, body: "Hello from wasmCloud!\n" };
+  write("real-k3d-wasmcloud-nodeport-behind-traefik", {
+    scenario: {
+      description:
+        "wasmCloud/wasmcloud.com#1141 (https://github.com/wasmCloud/wasmcloud.com/pull/1141, commit a0b35061): the k3d quickstart said `k3d cluster create wasmcloud --port \"80:80@loadbalancer\"`, \"which connects host port 80 to k3d's bundled Traefik LoadBalancer. The hello-world manifest applied later uses Service type NodePort (port 30950), which Traefik does not route. Result: install succeeded and the workload reached Ready, but curl localhost returned 404 page not found from Traefik.\" The fix maps host port 80 to the nodePort: `k3d cluster create wasmcloud --port \"80:30950@server:0\"`. Rebuilt: k3d v5.8.3 (its default k3s v1.31.5+k3s1, ghcr.io/k3d-io/k3d-proxy:5.8.3), k3s' packaged traefik holding port 80 through svclb, wasmCloud's runtime-operator chart 2.0.3 with values.local.yaml (namespace wasmcloud: runtime-operator, nats, hostgroup-default with 3 hosts serving HTTP on port 80), and the wasmCloud-hosted hello-world manifest (wasmCloud/wasmCloud templates/http-hello-world/manifests/workloaddeployment.yaml): Service default/hello-world NodePort 80:30950 without a selector, its EndpointSlice hello-world-428d118e written by the operator (label wasmcloud.dev/route-manager, runtime-operator workload_route_controller.go) with the three hosts; the WorkloadDeployment CR itself is not modelled. No Ingress exists. Versions of the k3s components and traefik 2.11.18 of k3s v1.31 are [infer]; the thread names none.",
+      context: `k3d-${cluster}`,
+      targets: ["http://localhost/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [
+        { port: 80, mode: "http", respond: [], default: TRAEFIK_404 },
+        { port: 35917, mode: "tls" },
+        { port: 80, address: server.ip, mode: "http", respond: [], default: TRAEFIK_404 },
+        { port: 443, address: server.ip, mode: "tls" },
+        { port: 6443, address: server.ip, mode: "tls" },
+        { port: 30950, address: server.ip, mode: "http", respond: [{ host: "localhost", ...hello }], default: { status: 404, headers: { "content-length": "0" }, body: "" } },
+        { port: 31527, address: server.ip, mode: "http", respond: [], default: TRAEFIK_404 },
+      ],
+      serviceProxy: { "default/hello-world:80": hello, "kube-system/traefik:80": TRAEFIK_404 },
+      expect: { status: "fail", hop: "route", paths: [{ url: "http://localhost/", status: "fail", hop: "route", probe: { signature: "traefik-404" }, verdict: { code: "ND704", mentions: ["no Ingress routes to NodePort Service default/hello-world (80:30950)", "no host port reaches nodePort 30950", ":30950@server:0"] } }] },
+    },
+    cluster: { nodes, namespaces: namespaces(["default", "kube-system", "kube-public", "kube-node-lease", "wasmcloud"], t), "kube-system": system, apps: app },
+    docker,
+    listeners: [...SYSTEM_LISTENERS, ...docker.listeners],
+  });
 }

@@ -13,10 +13,16 @@ import {
   warn,
   type BackendFact,
   type Check,
+  type CheckContext,
   type CheckOutcome,
+  type ContainerFact,
+  type ContainerInspect,
+  type Ingress,
   type IngressClass,
   type RouteFact,
+  type Service,
 } from "../../src/index.js";
+import { containerCluster, containerName, portBindings } from "../../src/host/containers.js";
 import { findServicePort, isObject } from "../../src/kube/helpers.js";
 import { describeIngressPath, predictIngress, type IngressBackendRef, type IngressControllerConfig, type IngressPrediction } from "../../src/ingress/index.js";
 
@@ -32,6 +38,75 @@ const nn = (o: { metadata: { name: string; namespace?: string } }) => `${o.metad
 function closestLines(p: IngressPrediction): string {
   if (!p.closest.length) return p.served.length ? "No Ingress rule comes close." : "The controller serves no Ingress at all.";
   return ["Closest Ingress rules, closest first:", ...p.closest.map((c) => `  - Ingress ${c.namespace}/${c.name}${c.rule === null ? "" : ` rule ${c.rule}`}: ${c.reason}`)].join("\n");
+}
+
+/** An application Service of type NodePort that no Ingress routes to, and the host ports (if any) that publish its nodePort. */
+interface NodePortBypass {
+  service: string;
+  port: number;
+  nodePort: number;
+  /** `host 8080 → k3d-x-server-0:30950`, per container binding of this cluster whose container port is the nodePort. */
+  publishedOn: string[];
+}
+
+/** Most NodePort Services a summary names. */
+const BYPASS_MAX = 3;
+
+/**
+ * NodePort Services outside kube-system (not the ingress controller's own)
+ * that no Ingress names as a backend: the app is exposed by nodePort, past
+ * the ingress, and reaching it takes a port mapping to that nodePort (k3d
+ * `--port HOST:NODEPORT@server:0`, kind extraPortMappings containerPort).
+ * Docker not readable: publishedOn stays empty.
+ */
+async function nodePortBypass(ctx: CheckContext, services: Service[], ingresses: Ingress[], ic: NonNullable<CheckContext["facts"]["ingressController"]>): Promise<NodePortBypass[]> {
+  const routed = new Set<string>();
+  for (const ing of ingresses) {
+    const ns = ing.metadata.namespace ?? "default";
+    const backends = [ing.spec.defaultBackend, ...(ing.spec.rules ?? []).flatMap((r) => (r.http?.paths ?? []).map((x) => x.backend))];
+    for (const b of backends) if (b?.service?.name) routed.add(`${ns}/${b.service.name}`);
+  }
+  const candidates = services.filter(
+    (s) =>
+      s.spec.type === "NodePort" &&
+      (s.metadata.namespace ?? "default") !== "kube-system" &&
+      !(s.metadata.namespace === ic.namespace && s.metadata.name === ic.name) &&
+      !routed.has(`${s.metadata.namespace ?? "default"}/${s.metadata.name}`),
+  );
+  if (!candidates.length) return [];
+  let containers: ContainerInspect[] = [];
+  try {
+    containers = await ctx.docker.containers(ctx.signal);
+  } catch (e) {
+    if (!isSourceError(e)) throw e;
+  }
+  const cluster = ctx.facts.container?.cluster ?? null;
+  const ours = containers.filter((c) => cluster === null || containerCluster(c)?.cluster === cluster);
+  return candidates.slice(0, BYPASS_MAX).flatMap((s) =>
+    (s.spec.ports ?? [])
+      .filter((sp) => typeof sp.nodePort === "number")
+      .map((sp) => ({
+        service: `${s.metadata.namespace ?? "default"}/${s.metadata.name}`,
+        port: sp.port,
+        nodePort: sp.nodePort!,
+        publishedOn: ours.flatMap((c) => portBindings(c).filter((b) => b.containerPort === sp.nodePort).map((b) => `host ${b.hostPort} → ${containerName(c)}:${b.containerPort}`)),
+      })),
+  );
+}
+
+/** The NodePort Services in one clause, with how to reach them from this host. */
+function describeBypass(list: NodePortBypass[], container: ContainerFact | null, hostPort: number): string {
+  const first = list[0]!;
+  const names = list.map((b) => `NodePort Service ${b.service} (${b.port}:${b.nodePort}${b.publishedOn.length ? `, published as ${b.publishedOn.join(", ")}` : ""})`).join(", ");
+  const unpublished = list.find((b) => !b.publishedOn.length);
+  const how = !unpublished
+    ? "reach it at the host port that publishes its nodePort"
+    : container?.role === "k3d-serverlb" || container?.role === "k3d-node"
+      ? `no host port reaches nodePort ${unpublished.nodePort}: map one to it on a node (\`k3d cluster create … --port "${hostPort}:${unpublished.nodePort}@server:0"\` in place of the mapping to the load balancer, or \`k3d cluster edit ${container.cluster ?? "CLUSTER"} --port-add FREE_HOST_PORT:${unpublished.nodePort}@server:0\`), or add an Ingress for it`
+      : container?.role === "kind-node"
+        ? `no host port reaches nodePort ${unpublished.nodePort}: add an extraPortMappings entry with containerPort ${unpublished.nodePort} (recreate the kind cluster), or add an Ingress for it`
+        : `it is reached at a node address and nodePort ${unpublished.nodePort}, not through ${container ? container.name : "this port"}; or add an Ingress for it`;
+  return `no Ingress routes to ${list.length === 1 ? "" : "the "}${names}: ${list.length === 1 ? `the app of ${first.service} is exposed by nodePort, past the ingress controller; ` : ""}${how}`;
 }
 
 /**
@@ -100,7 +175,12 @@ const check: Check = defineCheck({
         p.outcome === "no-host"
           ? `no Ingress served by ${controller} has a rule for host ${p.request.host}; expected a rule with host ${p.request.host}, a one-label wildcard covering it, or no host`
           : `no path of the Ingress rules for host ${p.request.host} matches ${p.request.path}; expected a path covering ${p.request.path}`;
-      return fail(top ? `${summary} (closest: Ingress ${top.namespace}/${top.name}${top.rule === null ? "" : ` rule ${top.rule}`}, ${top.reason})` : summary, {
+      // The app may not be meant for the ingress at all: a NodePort Service no Ingress routes to is reached at its
+      // nodePort, which the port mapping of this cluster may not publish (k3d `-p 80:80@loadbalancer` leads to traefik).
+      const bypass = await nodePortBypass(ctx, services, ingresses, ic);
+      evidence.nodePortServices = bypass.map((b) => ({ service: b.service, nodePort: b.nodePort, publishedOn: b.publishedOn }));
+      const closest = top ? ` (closest: Ingress ${top.namespace}/${top.name}${top.rule === null ? "" : ` rule ${top.rule}`}, ${top.reason})` : "";
+      return fail(`${summary}${closest}${bypass.length ? `; ${describeBypass(bypass, ctx.facts.container ?? null, ctx.target.port)}` : ""}`, {
         details: [`${NOT_FOUND[ic.implementation]}`, closestLines(p), ...p.notes].join("\n"),
         evidence,
         facts: { route: null, backend: null },

@@ -246,6 +246,16 @@ describe("route.ingress-rule-matches", () => {
       backend: null,
     },
     {
+      situation: "names a NodePort Service no Ingress routes to, and the port mapping its nodePort needs (wasmCloud/wasmcloud.com#1141)",
+      kube: (k) => {
+        const hello: Service = { apiVersion: "v1", kind: "Service", metadata: { name: "hello-world", namespace: "default" }, spec: { type: "NodePort", ports: [{ name: "http", port: 80, nodePort: 30950, protocol: "TCP" }] } };
+        return { ...k, ingresses: [], services: [...(k.services ?? []), hello] };
+      },
+      status: "fail",
+      summary: /^no Ingress served by ingress-nginx \(class nginx\) has a rule for host web.localhost; .*; no Ingress routes to NodePort Service default\/hello-world \(80:30950\): .*no host port reaches nodePort 30950: add an extraPortMappings entry with containerPort 30950/,
+      route: null,
+    },
+    {
       situation: "fails when no path covers the request",
       kube: (k) => {
         webIngress(k).spec.rules![0]!.http!.paths[0]!.path = "/app";
