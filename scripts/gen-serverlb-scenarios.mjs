@@ -34,6 +34,15 @@
  *   running on"), the serverlb's connect times out after 2 s and curl gets
  *   "Empty reply from server".
  *
+ * - misses-proxy: ServiceLB disabled as well (`--k3s-arg
+ *   "--disable=servicelb@server:*"`), ingress-nginx applied from its kind
+ *   provider manifest (hostPort 80/443; objects taken from
+ *   kind-multinode-ingress-on-worker, renamed to this cluster's nodes,
+ *   addresses and k3s' 10.42/10.43 ranges) with the `ingress-ready`
+ *   nodeSelector removed so the pod would start (kubernetes/ingress-nginx#8874);
+ *   the scheduler put it on agent-1, the serverlb forwards 80 to agent-0
+ *   only: curl gets "Empty reply from server".
+ *
  * Facts: docs/facts/k3d-serverlb.md.
  *
  * Usage: node scripts/gen-serverlb-scenarios.mjs
@@ -168,3 +177,42 @@ if (lb.Config.ExposedPorts) lb.Config.ExposedPorts = { ...lb.Config.ExposedPorts
 writeFileSync(containersFile, `${JSON.stringify(containers, null, 2)}\n`);
 const listenersFile = join(npDir, "host", "listeners.yaml");
 writeFileSync(listenersFile, readFileSync(listenersFile, "utf8").replaceAll("port: 8080", "port: 8082").replaceAll("-host-port 8080 -container-ip 172.22.0.5 -container-port 80", "-host-port 8082 -container-ip 172.22.0.5 -container-port 30080"));
+
+const KIND = join(SCENARIOS, "kind-multinode-ingress-on-worker");
+/** kind's names and ranges → this cluster's (node containers, node addresses, k3s pod and Service CIDRs). */
+const toK3d = (text) =>
+  text
+    .replaceAll("kind-worker2", "k3d-dev-agent-1")
+    .replaceAll("kind-control-plane", "k3d-dev-server-0")
+    .replaceAll("172.18.0.4", "172.22.0.4")
+    .replaceAll("172.18.0.2", "172.22.0.2")
+    .replaceAll("10.244.", "10.42.")
+    .replaceAll("10.96.", "10.43.");
+
+const proxyDir = derive("k3d-v5-serverlb-agent-mapping-misses-proxy", (s, f) => {
+  s.description =
+    'A k3d v5.6.0 cluster named dev with one server and two agents (`k3d cluster create dev --agents 2 -p "8080:80@agent:0" --k3s-arg "--disable=traefik@server:*" --k3s-arg "--disable=servicelb@server:*"`, k3s v1.30.4+k3s1): ' +
+    "the serverlb k3d-dev-serverlb forwards port 80 only to agent-0 (/etc/confd/values.yaml `80.tcp: [k3d-dev-agent-0]`). " +
+    "With ServiceLB off, ingress-nginx was applied from its kind provider manifest (controller v1.12.1, hostPort 80/443) and the Deployment's nodeSelector ingress-ready: \"true\" removed so that the pod would start, as in kubernetes/ingress-nginx#8874; the scheduler put it on k3d-dev-agent-1. " +
+    "Ingress default/web (class nginx, host web.localhost) sends to ClusterIP Service default/web. Nothing listens on port 80 of agent-0, so curl http://web.localhost:8080/ gets `curl: (52) Empty reply from server`. " +
+    "Sources: k3d docs usage/exposing_services.md, k3d pkg/client/ports.go and proxy/templates/nginx.tmpl; ingress-nginx deploy/static/provider/kind/deploy.yaml; kubernetes/ingress-nginx#8874; kubernetes-sigs/kind#758 (a hostPort proxy answers only on its node).";
+  s.targets = ["http://web.localhost:8080/"];
+  const kindScenario = parse(readFileSync(join(KIND, "scenario.yaml"), "utf8"));
+  const answer = kindScenario.traffic.find((t) => t.port === 80 && t.address === "172.18.0.4");
+  s.traffic = s.traffic.filter((t) => t.port !== 31845 && !(t.port === 80 && t.address) && !(t.port === 8080 && !t.address));
+  s.traffic.unshift({ port: 8080, mode: "empty-reply" });
+  s.traffic.push({ port: 80, address: "172.22.0.2", mode: "refuse" }, { port: 80, address: "172.22.0.3", mode: "refuse" }, { ...answer, address: "172.22.0.4" });
+  s.expect = { status: "fail", hop: "service", paths: [{ url: "http://web.localhost:8080/", status: "fail", hop: "service" }] };
+
+  // No ServiceLB: no svclb DaemonSet, pods or LoadBalancer events; web is a ClusterIP Service behind the Ingress.
+  f["kube-system.yaml"] = f["kube-system.yaml"].filter((o) => !o.metadata.name.startsWith("svclb-web-"));
+  f["events.yaml"] = f["events.yaml"].filter((e) => !(e.involvedObject?.kind === "Service" && e.involvedObject?.name === "web"));
+  const web = f["apps.yaml"].find((o) => o.kind === "Service" && o.metadata.name === "web");
+  web.spec.type = "ClusterIP";
+  delete web.spec.externalTrafficPolicy;
+  delete web.spec.ports[0].nodePort;
+  web.status = { loadBalancer: {} };
+  const ingress = readDocs(join(KIND, "cluster", "apps.yaml")).find((o) => o.kind === "Ingress" && o.metadata.name === "web");
+  f["apps.yaml"].push(ingress);
+});
+writeFileSync(join(proxyDir, "cluster", "ingress-nginx.yaml"), toK3d(readFileSync(join(KIND, "cluster", "ingress-nginx.yaml"), "utf8")));

@@ -51,6 +51,16 @@ describe("a k3d v5 serverlb whose port 80 reaches agent-0 only", () => {
     );
   });
 
+  it("fails when the only hostPort ingress controller runs on agent-1, at the service and the gateway hop", async () => {
+    const report = JSON.parse((await runCli(["--lab", path.join(scenariosDir, "k3d-v5-serverlb-agent-mapping-misses-proxy"), "--json"])).stdout) as Report;
+    expect(portless(check(report, "service.receives-port").summary)).toBe(
+      "k3d-dev-serverlb forwards host PORT → port 80 to k3d-dev-agent-0 only (its upstreams for 80.tcp in /etc/confd/values.yaml); nothing takes port 80 on its upstream node k3d-dev-agent-0: pod ingress-nginx/ingress-nginx-controller-5d9b7f6c4d-x7kqp (Deployment ingress-nginx/ingress-nginx-controller) holds port 80 on node k3d-dev-agent-1, which the serverlb does not forward to; expected it on k3d-dev-agent-0",
+    );
+    const gw = check(report, "gateway.hostport-proxy-reached");
+    expect(gw.status).toBe("fail");
+    expect(gw.summary).toMatch(/ runs on k3d-dev-agent-1; k3d-dev-serverlb reaches k3d-dev-agent-0 only \(its upstreams for 80\.tcp in \/etc\/confd\/values\.yaml\); expected a proxy pod on k3d-dev-agent-0$/);
+  });
+
   it("passes when a svclb pod runs on agent-0", async () => {
     const report = JSON.parse((await runCli(["--lab", HEALTHY, "--json"])).stdout) as Report;
     expect(report.status).toBe("pass");
