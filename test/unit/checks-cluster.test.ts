@@ -1022,6 +1022,28 @@ describe("cluster-side checks", () => {
     if (c.evidence) expect(JSON.stringify(out.evidence) + (out.details ?? "")).toMatch(c.evidence);
   });
 
+  it("names the failure a crash-looping svclb pod logged, as its own cause rather than a port conflict (k3s-io/k3s#2424)", async () => {
+    const gw = gatewayService(80, []);
+    const crashing = svclbPod(gw, "8m7zp", "Running");
+    crashing.status = {
+      phase: "Running",
+      conditions: [{ type: "Ready", status: "False", reason: "ContainersNotReady" }],
+      containerStatuses: [{ name: "lb-tcp-80", ready: false, restartCount: 16, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { reason: "Error", exitCode: 3, startedAt: T0 } as never } }],
+    };
+    const kube = { services: [gw], daemonsets: [svclbDaemonSet(gw)], pods: [crashing] };
+    const log = "+ iptables -t nat -I PREROUTING '!' -s 10.43.86.88/32 -p TCP --dport 80 -j DNAT --to 10.43.86.88:80\niptables v1.6.2: can't initialize iptables table `nat': Permission denied\nPerhaps iptables or your kernel needs to be upgraded.\n";
+    const facts = { container: container({ containerPort: 80 }), service: svcFact({ port: 80, targetPort: 80 }) };
+    const out = await lbReady.run(ctxFor({ kube, logs: { [`kube-system/${crashing.metadata.name}/lb-tcp-80`]: log } }, facts));
+    expect(out.status).toBe("fail");
+    expect(out.summary).toContain("lb-tcp-80 logged \"iptables v1.6.2: can't initialize iptables table `nat': Permission denied\": SELinux");
+    expect(out.details).toContain("k3s-selinux");
+    expect(out.causedBy ?? []).not.toContain("service.port-free");
+    // Without the log on record, the crash is named and a port conflict stays the likely cause.
+    const noLog = await lbReady.run(ctxFor({ kube }, facts));
+    expect(noLog.summary).not.toContain("logged");
+    expect(noLog.causedBy).toContain("service.port-free");
+  });
+
   it("every cluster-side check explains itself and names a title in lower case", () => {
     const all = [receivesPort, portFree, lbReady, gatewayFound, classAccepted, programmed, listenerServesPort, proxyReady, serviceExists, endpointsReady, podsReady, targetPortMatches, answers];
     expect(new Set(all.map((c) => c.code)).size).toBe(all.length);
