@@ -156,7 +156,7 @@ const ERA_1_31 = { traefikImage: "rancher/mirrored-library-traefik:2.11.18", cha
  * `svclb(nodeName)` gives each svclb pod's state; the Service's LoadBalancer
  * ingress lists only nodes whose svclb pod is Ready (k3s servicelb.go `podIPs`).
  */
-function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbNodePorts = [30872, 32461], era = ERA_1_22 }) {
+function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbNodePorts = [30872, 32461], era = ERA_1_22, suffixes = ["dkgkq", "7xwzp", "m4c2r", "q9tfn"] }) {
   const out = [];
   const image = era.traefikImage;
   const labels = { "app.kubernetes.io/instance": "traefik-kube-system", "app.kubernetes.io/managed-by": "Helm", "app.kubernetes.io/name": "traefik", "helm.sh/chart": era.chart };
@@ -188,7 +188,6 @@ function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbN
     spec: { selector: { matchLabels: { app: ds } }, template: { metadata: { labels: { app: ds, "svccontroller.k3s.cattle.io/svcname": "traefik", ...nsLabel } }, spec: { containers: [lbContainer(80), lbContainer(443)], tolerations: CRITICAL_TOLERATIONS } }, updateStrategy: { rollingUpdate: { maxSurge: 0, maxUnavailable: 1 }, type: "RollingUpdate" } },
     status: { currentNumberScheduled: nodes.length, desiredNumberScheduled: nodes.length, numberAvailable: readyNodes.length, numberMisscheduled: 0, numberReady: readyNodes.length, ...(readyNodes.length < nodes.length ? { numberUnavailable: nodes.length - readyNodes.length } : {}), observedGeneration: 1, updatedNumberScheduled: nodes.length },
   });
-  const suffixes = ["dkgkq", "7xwzp", "m4c2r", "q9tfn"];
   nodes.forEach((n, i) => {
     out.push(pod({ name: `${ds}-${suffixes[i]}`, namespace: "kube-system", labels: { app: ds, "controller-revision-hash": "6f4b9d8c5", "pod-template-generation": "1", "svccontroller.k3s.cattle.io/svcname": "traefik", ...nsLabel }, owner: { kind: "DaemonSet", name: ds }, node: n.name, nodeIP: n.ip, podIP: `10.42.${i}.${i ? 3 : 8}`, containers: [lbContainer(80), lbContainer(443)], state: svclb(n.name), t, affinityNode: n.name, tolerations: CRITICAL_TOLERATIONS }));
   });
@@ -354,4 +353,53 @@ function traefikV1_22({ t, nodes, traefikState, svclb, podIP, nodeOfTraefik, lbN
     docker,
     listeners: [...SYSTEM_LISTENERS, ...docker.listeners],
   });
+}
+
+// ---------------------------------------------------------------------------
+// real-k3s-svclb-selinux-denied — k3s-io/k3s#2424 (k3s on a RHEL 8.2 host)
+// ---------------------------------------------------------------------------
+{
+  const t = "2020-10-23T22:11:39Z";
+  const k3sVersion = "v1.19.3+k3s1";
+  const hostName = "rhel8-k3s";
+  const hostIP = "192.168.122.50";
+  const [node] = k3dNodes({ cluster: "x", agents: 0, subnetPrefix: "192.168.122", k3sVersion, t, kernel: "4.18.0-193.el8.x86_64", osImage: "Red Hat Enterprise Linux 8.2 (Ootpa)" });
+  const rename = (o) => JSON.parse(JSON.stringify(o).replaceAll("k3d-x-server-0", hostName).replaceAll("192.168.122.2", hostIP));
+  const n = rename(node);
+  n.metadata.annotations["k3s.io/node-args"] = JSON.stringify(["server"]);
+  n.status.nodeInfo.containerRuntimeVersion = "containerd://1.4.1-k3s1";
+  const server = { name: hostName, ip: hostIP };
+  const era = { traefikImage: "rancher/library-traefik:1.7.19", chart: "traefik-1.81.0", klipperLb: "rancher/klipper-lb:v0.1.2", lbPrefix: "lb-port", svclbName: "svclb-traefik" };
+  const images = { coredns: "rancher/coredns-coredns:1.6.9", localPath: "rancher/local-path-provisioner:v0.0.14", metrics: "rancher/metrics-server:v0.3.6", klipperHelm: "rancher/klipper-helm:v0.3.0", traefikChart: "1.81.0" };
+  const crash = podState.crashLoop("2020-10-23T22:28:06Z", 3, 8, "back-off 5m0s restarting failed container=lb-port-80 pod=svclb-traefik-8m7zp_kube-system(2c5e1f0a-7b3d-4e29-9a61-3f8d2b1c0e47)");
+  const system = [
+    ...k3sSystem({ images, t, node: server.name, nodeIP: server.ip, state: () => podState.running(t), podIPs: { coredns: "10.42.0.2", localPath: "10.42.0.4", metrics: "10.42.0.3" }, hashes: { coredns: "66c464876b", localPath: "7ff9579c6", metrics: "7b4f8b595" }, helmDone: true }),
+    ...traefikV1_22({ t, nodes: [server], traefikState: podState.running(t), svclb: () => crash, podIP: "10.42.0.6", nodeOfTraefik: server, lbNodePorts: [31234, 30587], era, suffixes: ["8m7zp"] }),
+  ].map((o) => JSON.parse(JSON.stringify(o).replaceAll("10.43.70.41", "10.43.86.88")));
+  const log = (port) => `+ trap exit TERM INT\n/usr/bin/entry: line 6: can't create /proc/sys/net/ipv4/ip_forward: Read-only file system\n+ echo 1\n+ true\n+ cat /proc/sys/net/ipv4/ip_forward\n+ '[' 1 '!=' 1 ]\n+ iptables -t nat -I PREROUTING '!' -s 10.43.86.88/32 -p TCP --dport ${port} -j DNAT --to 10.43.86.88:${port}\niptables v1.6.2: can't initialize iptables table \`nat': Permission denied\nPerhaps iptables or your kernel needs to be upgraded.\n`;
+  const dir = "real-k3s-svclb-selinux-denied";
+  write(dir, {
+    scenario: {
+      description:
+        "k3s-io/k3s#2424 (https://github.com/k3s-io/k3s/issues/2424): k3s v1.19.3+k3s1 (974ad30b) installed with the install script on a single RHEL 8.2 node with SELinux enforcing and k3s-selinux-0.2-1.el7_8; `kube-system svclb-traefik-8m7zp 0/2 CrashLoopBackOff 16 17m`, and `kubectl logs -n kube-system svclb-traefik-8m7zp lb-port-80` ends in `iptables v1.6.2: can't initialize iptables table `nat': Permission denied`; the audit log shows `avc: denied { module_request } for … comm=\"iptables\"`. The real cause is the SELinux policy: klipper-lb's iptables may not load the nat module under the k3s-selinux policy of the day (fixed by a k3s-selinux update; the issue was a release blocker). So nothing takes port 80 on the node and `curl localhost` is refused. Objects of k3s v1.19's packaged traefik 1.x (chart traefik-1.81.0, rancher/library-traefik:1.7.19, svclb DaemonSet svclb-traefik, containers lb-port-80/lb-port-443, klipper-lb v0.1.2); the node name and address (rhel8-k3s, 192.168.122.50) stand in for the ones the thread does not give, as do the k3s component images of that release [infer].",
+      context: "default",
+      docker: false,
+      remapHostPorts: false,
+      targets: ["http://localhost/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 80, mode: "refuse" }, { port: 80, address: hostIP, mode: "refuse" }, { port: 443, address: hostIP, mode: "refuse" }],
+      serviceProxy: { "kube-system/traefik:80": TRAEFIK_404 },
+      expect: { status: "fail", hop: "host-port", paths: [{ url: "http://localhost/", status: "fail", hop: "host-port", probe: { signature: "refused" }, verdict: { code: "ND201", rootCause: "ND503", mentions: ["svclb-traefik-8m7zp: CrashLoopBackOff", "can't initialize iptables table `nat': Permission denied", "SELinux"] } }] },
+    },
+    cluster: { nodes: [n], namespaces: namespaces(["default", "kube-system", "kube-public", "kube-node-lease"], t), "kube-system": system },
+    listeners: [
+      { address: "0.0.0.0", port: 22, pid: 1043, process: "sshd", command: "/usr/sbin/sshd -D" },
+      { address: "::", port: 6443, pid: 1988, process: "k3s-server", command: "/usr/local/bin/k3s server" },
+      { address: "127.0.0.1", port: 6444, pid: 1988, process: "k3s-server", command: "/usr/local/bin/k3s server" },
+      { address: "::", port: 10250, pid: 1988, process: "k3s-server", command: "/usr/local/bin/k3s server" },
+    ],
+    logs: { "kube-system/svclb-traefik-8m7zp/lb-port-80.log": log(80), "kube-system/svclb-traefik-8m7zp/lb-port-443.log": log(443) },
+    hosts: "127.0.0.1   localhost localhost.localdomain localhost4 localhost4.localdomain4\n::1         localhost localhost.localdomain localhost6 localhost6.localdomain6\n",
+  });
+  writeFileSync(join(SCENARIOS, dir, "host/interfaces.yaml"), stringify([{ name: "lo", address: "127.0.0.1", internal: true }, { name: "lo", address: "::1", internal: true }, { name: "eth0", address: hostIP }, { name: "cni0", address: "10.42.0.1" }], { flow: false }));
 }

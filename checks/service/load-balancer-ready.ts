@@ -181,11 +181,15 @@ const check: Check = defineCheck({
     const causedBy = notReady.length && !failures.length ? ["service.port-free"] : [];
     const fixText = failures.length ? ` To fix: ${failures[0]!.fix}.` : "";
     if (bypassed) return warn(summary, { details: `This path reaches the Service through ${fact.via === "nodeport" ? `nodePort ${fact.nodePort}` : "a hostPort pod"}, which works without the address.${fixText}`, evidence, causedBy });
+    // On a node reached directly (k3s on this host or a VM) the svclb pod's DNAT rule is what accepts the connection:
+    // without a Ready svclb pod the refusal at the host-port hop is this.
+    const direct = !ctx.facts.container && ctx.facts.node && notReady.length ? { causes: ["host-port.accepts-connections"] } : {};
     return fail(summary, {
       details:
         "k3s ServiceLB (klipper-lb) publishes the IPs of the nodes whose svclb pods are Ready as the Service's LoadBalancer ingress; until one is Ready, nothing forwards the Service port on the nodes." + fixText,
       evidence,
       causedBy,
+      ...direct,
     });
   },
 });

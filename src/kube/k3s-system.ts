@@ -43,7 +43,7 @@ const KLIPPER_FAILURES: { pattern: RegExp; cause: string; fix: string }[] = [
   {
     pattern: /can't initialize iptables table `nat': Permission denied/,
     cause: "SELinux (or another LSM) denies klipper-lb's iptables the nat table",
-    fix: "install k3s' SELinux policy (k3s-selinux) and restart the node, or check the audit log (`ausearch -m avc`) for the denial",
+    fix: "install or update k3s' SELinux policy (the k3s-selinux package) and restart k3s, and look for the denial in the audit log (`ausearch -m avc -c iptables`)",
   },
   {
     pattern: /can't create \/proc\/sys\/net\/ipv4\/ip_forward: Read-only file system/,
