@@ -89,8 +89,10 @@ export interface KubeSource {
   /**
    * The last `tailLines` lines of a container's log
    * (`GET /api/v1/namespaces/NS/pods/NAME/log?container=C&tailLines=N`), as
-   * text. Not memoised. Optional (added for bundles; checks do not read
-   * logs). Throws SourceError: `not-found` (no such pod or container),
+   * text. Not memoised. Optional: bundles collect logs through it, and
+   * service.load-balancer-ready (ND503) reads a crash-looping svclb pod's log
+   * (src/kube/k3s-system.ts); a recorded bundle serves the logs it holds.
+   * Throws SourceError: `not-found` (no such pod or container),
    * `forbidden`, `unreachable`, `timeout`.
    */
   podLogs?(namespace: string, pod: string, container: string, tailLines: number, signal: AbortSignal): Promise<string>;
