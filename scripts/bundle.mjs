@@ -212,6 +212,32 @@ function importModuleOutside() {
   };
 }
 
+/**
+ * Libraries a printed diagnosis loads only on paths most runs never take
+ * (an ssh:// Docker host, -o github, a configuration file, a child process,
+ * a bundle's tar, a proxy): each is a CommonJS file of its own,
+ * dist/bundle/vendor/<name>.cjs, required when first used, instead of a
+ * part of diagnose.cjs. Without a code cache (the first run after an
+ * install) V8 parses all of diagnose.cjs: these were 1.2 MB of its 2.5.
+ */
+const VENDOR = /^(dockerode|@actions\/core|ajv|execa|tar|socks-proxy-agent|hpagent)(\/.*)?$/;
+function vendorOutside(vendors) {
+  return {
+    name: "vendor-outside",
+    setup(b) {
+      b.onResolve({ filter: VENDOR }, async (args) => {
+        if (args.pluginData?.inner || /[\\/]node_modules[\\/]/.test(args.importer)) return undefined;
+        const r = await b.resolve(args.path, { kind: args.kind, importer: args.importer, resolveDir: args.resolveDir, pluginData: { inner: true } });
+        if (r.errors.length > 0) return { errors: r.errors };
+        const name = args.path.replace(/^@/, "").replace(/\.[cm]?js$/, "").replace(/[^A-Za-z0-9_.-]+/g, "-");
+        vendors[`vendor/${name}`] = r.path;
+        return { path: `./vendor/${name}.cjs`, external: true };
+      });
+    },
+  };
+}
+
+const vendors = {};
 // 0. The diagnosis bundle, one CommonJS file (its hash keys the code cache). Its dynamic imports become require
 //    (esbuild: "dynamic-import" unsupported), those of its own modules still evaluated at their first import;
 //    src/import-module.ts is a file of its own, whose import() stays.
@@ -224,9 +250,9 @@ const diagnosis = await build({
   supported: { "dynamic-import": false },
   define: { "import.meta.url": "__ndImportMetaUrl" },
   banner: { js: 'const __ndImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
-  plugins: [lazyChildProcessForCommander(), importModuleOutside()],
+  plugins: [lazyChildProcessForCommander(), importModuleOutside(), vendorOutside(vendors)],
 });
-const importModule = await build({ ...common, entryPoints: { "import-module": IMPORT_MODULE }, outdir: OUT, outExtension: { ".js": ".cjs" }, format: "cjs" });
+const importModule = await build({ ...common, entryPoints: { "import-module": IMPORT_MODULE, ...vendors }, outdir: OUT, outExtension: { ".js": ".cjs" }, format: "cjs" });
 const diagnosisFile = diagnosis.outputFiles.find((f) => f.path.endsWith("diagnose.cjs"));
 const diagnosisKey = createHash("sha256").update(diagnosisFile.text).digest("hex").slice(0, 16);
 
