@@ -97,6 +97,9 @@ export function hostPorts(s: Scenario): number[] {
   return [...ports].sort((a, b) => a - b);
 }
 
+/** How many times the lab chooses its remapped ports when one was taken before the traffic bound it. */
+const PORT_ATTEMPTS = 5;
+
 /** Extends `portMap` with a port for every host port of `s` it lacks. */
 async function extendPortMap(s: Scenario, portMap: Map<number, number>, keepPorts: boolean): Promise<void> {
   const used = new Set(portMap.values());
@@ -316,9 +319,22 @@ export async function startLab(scenarioOrDir: Scenario | string, options: LabOpt
   };
 
   try {
+    // A free port is found by binding port 0 and closing; another process (a concurrent lab) may bind it
+    // before the traffic does. Then choose the remapped ports again, a few times, before giving up.
+    for (let attempt = 1; ; attempt++) {
+      try {
+        traffic = await startTraffic(current.traffic as TrafficEntry[], { freeLoopbackPorts: !remap });
+        break;
+      } catch (e) {
+        const retry = remap && !options.keepPorts && attempt < PORT_ATTEMPTS && (e as NodeJS.ErrnoException).code === "EADDRINUSE";
+        if (!retry) throw e;
+        portMap.clear();
+        await extendPortMap(original, portMap, false);
+        current = remapScenario(original, portMap);
+      }
+    }
     api = await startApiServer(apiConfig(current), { token: randomBytes(24).toString("hex"), onChange });
     if (current.docker !== false) docker = await startDockerApi(dockerConfig(current), files.socket);
-    traffic = await startTraffic(current.traffic as TrafficEntry[], { freeLoopbackPorts: !remap });
     await writeFile(files.kubeconfig, kubeconfig(current.context, api.url, api.token, api.ca), { mode: 0o600 });
     await writeState(current);
   } catch (e) {

@@ -277,12 +277,20 @@ export async function startTraffic(entries: TrafficEntry[], options: { freeLoopb
   async function add(e: TrafficEntry): Promise<void> {
     const addr = bindAddressFor(e.address === "0.0.0.0" || e.address === "localhost" ? "127.0.0.1" : e.address);
     const onHost = isLoopbackV4(e.address) || e.address === "0.0.0.0" || e.address === "localhost";
-    const port = onHost && !options.freeLoopbackPorts ? e.port : await freePort(addr);
-    const slot = new Slot(e, { address: addr, port });
-    slots.set(keyOf(e), slot);
+    const fixed = onHost && !options.freeLoopbackPorts;
     // Served on another port than it stands for: a probe of 127.0.0.1:PORT finds it through probeMap, whatever address the entry names.
     if (onHost && options.freeLoopbackPorts && e.address !== "127.0.0.1") aliases.set(`127.0.0.1:${e.port}`, keyOf(e));
-    await slot.start();
+    for (let attempt = 1; ; attempt++) {
+      const slot = new Slot(e, { address: addr, port: fixed ? e.port : await freePort(addr) });
+      slots.set(keyOf(e), slot);
+      try {
+        await slot.start();
+        return;
+      } catch (err) {
+        // A free port another process bound between freePort and this listen: take another one.
+        if (fixed || attempt >= 5 || (err as NodeJS.ErrnoException).code !== "EADDRINUSE") throw err;
+      }
+    }
   }
   const all = async (): Promise<void> => {
     await Promise.all([...slots.values()].map((s) => s.stop()));
