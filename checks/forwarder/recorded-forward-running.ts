@@ -19,9 +19,9 @@ function covers(addresses: readonly string[], address: string): boolean {
   return addresses.some((a) => isAnyAddress(a) || (a === "localhost" ? isLoopback(address) : a === address || (isLoopback(a) && isLoopback(address) && a === "127.0.0.1" && address === "localhost")));
 }
 
-/** The namespace a record forwards into: its own, else the kubeconfig context's. */
-function namespaceOf(ctx: CheckContext, r: RecordedForward): string {
-  if (r.namespace) return r.namespace;
+/** The namespace a forward goes into: its own (`-n`, `namespace:`), else the kubeconfig context's. */
+function namespaceOf(ctx: CheckContext, namespace: string | null): string {
+  if (namespace) return namespace;
   try {
     return ctx.kube.info().namespace;
   } catch (e) {
@@ -138,8 +138,8 @@ export default defineCheck({
       const cmd = parseForwarderCommand(listener.command, listener.process);
       const owner = `${listener.process ?? "pid"}${listener.pid !== undefined ? ` (pid ${listener.pid})` : ""}`;
       if (cmd.kind === "kubectl-port-forward") {
-        const recNs = namespaceOf(ctx, rec);
-        const runNs = cmd.namespace ?? namespaceOf(ctx, { ...rec, namespace: null });
+        const recNs = namespaceOf(ctx, rec.namespace);
+        const runNs = namespaceOf(ctx, cmd.namespace);
         let objects: Objects | null = null;
         try {
           const [services, deployments, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("deployments", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
@@ -162,7 +162,7 @@ export default defineCheck({
       return skip(`not applicable: ${owner} holds port ${target.port}, not the forward ${rec.where} records`, { evidence });
     }
     if (ctx.facts.connect === "connected" || ctx.facts.container) return skip(`not applicable: port ${target.port} is served without a listening process on this host`, { evidence });
-    const ns = namespaceOf(ctx, rec);
+    const ns = namespaceOf(ctx, rec.namespace);
     let services: Service[] = [];
     let deployments: Deployment[] = [];
     try {
