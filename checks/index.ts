@@ -24,6 +24,7 @@ import forwarderChainComplete from "./forwarder/chain-complete.js";
 import forwarderContainerProcessAlive from "./forwarder/container-process-alive.js";
 import forwarderPortForwardsDurable from "./forwarder/port-forwards-durable.js";
 import forwarderVmForwardReachesNode from "./forwarder/vm-forward-reaches-node.js";
+import forwarderPodServesPort from "./forwarder/pod-serves-port.js";
 import forwarderRecordedForwardRunning from "./forwarder/recorded-forward-running.js";
 import containerPublishesPort from "./container/publishes-port.js";
 import containerRunning from "./container/running.js";
@@ -69,6 +70,7 @@ export const checks: readonly Check[] = [
   forwarderContainerProcessAlive, // ND303
   forwarderPortForwardsDurable, // ND304
   forwarderVmForwardReachesNode, // ND305
+  forwarderPodServesPort, // ND306
   forwarderRecordedForwardRunning, // ND307
   containerPublishesPort, // ND401
   containerRunning, // ND402

@@ -1,0 +1,168 @@
+#!/usr/bin/env node
+/**
+ * Writes the lab scenarios of `kubectl port-forward` to a pod or a workload
+ * (pod/NAME, a bare pod name, deploy/NAME): cluster states rebuilt from what
+ * users pasted in public threads, on a plain kind cluster (kind v0.29,
+ * Kubernetes v1.33.1: nodes, kube-system, local-path-storage and the node
+ * container copied from fixtures/scenarios/kind-service-clusterip). Each
+ * scenario's description names its thread; docs/facts/kubectl-port-forward-pods.md
+ * records what was pasted, kubectl's behaviour (with the source file) and
+ * netdoctor's verdict.
+ *
+ * Usage: node scripts/gen-portforward-scenarios.mjs
+ */
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse, stringify } from "yaml";
+import { dump, readDocs, SCENARIOS } from "./lib/scenario-gen.mjs";
+import { deployment, endpointSlice, event, namespaces, pod, podState, service } from "./lib/k3d-cluster.mjs";
+
+const BASE = join(SCENARIOS, "kind-service-clusterip");
+const NODE = "kind-control-plane";
+const NODE_IP = "172.18.0.2";
+/** The kind cluster's own sockets: resolver, sshd, the API server's and extraPortMappings' docker-proxy. */
+const BASE_LISTENERS = parse(readFileSync(join(BASE, "host/listeners.yaml"), "utf8"));
+/** Traffic of the base cluster's own ports: the API server (TLS) and the unused NodePort mapping (kind-service-clusterip: nothing takes 30080). */
+const BASE_TRAFFIC = [
+  { port: 41633, mode: "tls" },
+  { port: 6443, address: NODE_IP, mode: "tls" },
+];
+
+const NGINX_WELCOME = parse(readFileSync(join(BASE, "scenario.yaml"), "utf8")).serviceProxy["default/web:80"].body;
+
+/** A kubectl port-forward's two listeners: kubectl binds 127.0.0.1 and [::1] for the default --address localhost. */
+function kubectlListeners(pid, port, command) {
+  return [
+    { address: "127.0.0.1", port, pid, process: "kubectl", command },
+    { address: "::1", port, pid, process: "kubectl", command },
+  ];
+}
+
+/** The usual events of a pod that started: Scheduled, Pulled, Created, Started (kubelet, default-scheduler). */
+function startEvents(ns, name, container, image, t) {
+  const obj = { kind: "Pod", namespace: ns, name };
+  return [
+    event({ obj, type: "Normal", reason: "Scheduled", message: `Successfully assigned ${ns}/${name} to ${NODE}`, t, source: "default-scheduler" }),
+    event({ obj, type: "Normal", reason: "Pulled", message: `Container image "${image}" already present on machine`, t, source: "kubelet" }),
+    event({ obj, type: "Normal", reason: "Created", message: `Created container: ${container}`, t, source: "kubelet" }),
+    event({ obj, type: "Normal", reason: "Started", message: `Started container ${container}`, t, source: "kubelet" }),
+  ];
+}
+
+/** Writes one scenario directory: the base kind cluster plus `apps` objects, events, listeners and scenario.yaml. */
+function write(name, { scenario, apps, events, namespaces: extraNs, listeners }) {
+  const dir = join(SCENARIOS, name);
+  rmSync(dir, { recursive: true, force: true });
+  for (const sub of ["cluster", "docker", "host"]) mkdirSync(join(dir, sub), { recursive: true });
+  for (const f of ["cluster/kube-system.yaml", "cluster/local-path-storage.yaml", "cluster/nodes.yaml", "docker/containers.json", "docker/networks.json", "docker/top.json", "host/hosts"]) {
+    copyFileSync(join(BASE, f), join(dir, f));
+  }
+  const baseNs = readDocs(join(BASE, "cluster/namespaces.yaml"));
+  writeFileSync(join(dir, "cluster/namespaces.yaml"), dump([...baseNs, ...namespaces(extraNs, "2026-03-03T14:04:10Z")]));
+  // The default namespace's kubernetes Service and its EndpointSlice, as in every cluster.
+  const kubernetes = readDocs(join(BASE, "cluster/apps.yaml")).filter((o) => o.metadata.namespace === "default" && (o.metadata.name === "kubernetes" || o.metadata.labels?.["kubernetes.io/service-name"] === "kubernetes"));
+  writeFileSync(join(dir, "cluster/apps.yaml"), dump([...kubernetes, ...apps]));
+  writeFileSync(join(dir, "cluster/events.yaml"), dump(events));
+  writeFileSync(join(dir, "host/listeners.yaml"), stringify([...BASE_LISTENERS, ...listeners], { lineWidth: 0 }));
+  writeFileSync(join(dir, "scenario.yaml"), stringify({ name, ...scenario }, { lineWidth: 0 }));
+}
+
+// ------------------------------------------------------------------ kubernetes-sigs/kind#869: a bare pod name, a port nothing listens on
+
+{
+  const ns = "dev-201902";
+  const t = "2026-03-03T14:06:02Z";
+  const image = "camunda/camunda-bpm-platform:7.11.0";
+  const hash = "79bddd6df4";
+  const podName = `camunda-${hash}-ft5jx`;
+  // camunda/docker-camunda-bpm-platform README: `docker run -d --name camunda -p 8080:8080 camunda/camunda-bpm-platform:latest`;
+  // its image exposes 8000 (debug), 8080 (Tomcat) and 9404 (JMX exporter), as `docker container ls` shows.
+  const containers = [{ image, imagePullPolicy: "IfNotPresent", name: "camunda", ports: [{ containerPort: 8080, name: "http", protocol: "TCP" }] }];
+  const command = `kubectl port-forward ${podName} -n ${ns} 5010:6000`;
+  write("real-kind-portforward-pod-wrong-port", {
+    namespaces: [ns],
+    apps: [
+      ...deployment({ name: "camunda", namespace: ns, labels: { app: "camunda" }, selector: { app: "camunda" }, hash, containers, t }),
+      pod({ name: podName, namespace: ns, labels: { app: "camunda", "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `camunda-${hash}` }, node: NODE, nodeIP: NODE_IP, podIP: "10.244.0.7", containers, state: podState.running(t), t }),
+    ],
+    events: startEvents(ns, podName, "camunda", image, t),
+    listeners: kubectlListeners(76692, 5010, command),
+    scenario: {
+      description:
+        `Rebuilt from kubernetes-sigs/kind#869 (https://github.com/kubernetes-sigs/kind/issues/869, "Port-forward problem"): the user ran \`${command}\` (a bare pod name: kubectl takes it as pod/NAME) and every request to localhost:5010 failed; kubectl logged ` +
+        `"an error occurred forwarding 5010 -> 6000: error forwarding port 6000 to pod …, uid : failed to execute portforward in network namespace \\"/var/run/netns/cni-…\\": socat command returns error: exit status 1, stderr: \\"… socat[96552] E connect(5, AF=2 127.0.0.1:6000, 16): Connection refused\\"". ` +
+        `A kind maintainer (aojea): "that error typically happens when the pod doesn't have anything listen on that port"; the user: "Yes. I found out". Camunda's image serves Tomcat on 8080 (camunda/docker-camunda-bpm-platform README: docker run -p 8080:8080), ` +
+        `declared as containerPort 8080 (http). kubectl port-forward accepts the connection and closes it when its connect inside the pod is refused: curl gets an empty reply. netdoctor names the port the pod declares (ND306).`,
+      context: "kind-kind",
+      targets: ["http://localhost:5010/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 5010, mode: "empty-reply" }, { port: 8080, mode: "reset" }, ...BASE_TRAFFIC],
+      expect: {
+        status: "fail",
+        hop: "forwarder",
+        paths: [
+          {
+            url: "http://localhost:5010/",
+            status: "fail",
+            hop: "forwarder",
+            probe: { signature: "empty-reply", hop: "forwarder" },
+            verdict: { code: "ND306", mentions: ["port 6000", "8080 (containerPort http of camunda)"] },
+          },
+        ],
+      },
+    },
+  });
+}
+
+// ------------------------------------------------------------------ deploy/NAME that works: the first pod in kubectl's order, the declared port
+
+{
+  const ns = "default";
+  const hash = "6c9b8d7f54";
+  const image = "nginx:1.27.5";
+  const containers = [
+    {
+      image,
+      imagePullPolicy: "IfNotPresent",
+      name: "nginx",
+      ports: [{ containerPort: 80, name: "http", protocol: "TCP" }],
+      readinessProbe: { failureThreshold: 3, httpGet: { path: "/", port: 80, scheme: "HTTP" }, periodSeconds: 5, successThreshold: 1, timeoutSeconds: 1 },
+    },
+  ];
+  const older = { name: `web-${hash}-5pv5z`, t: "2026-03-03T14:05:22Z", ip: "10.244.0.5" };
+  const newer = { name: `web-${hash}-q9xkt`, t: "2026-03-03T14:41:07Z", ip: "10.244.0.9" };
+  const pods = [older, newer].map((p) =>
+    pod({ name: p.name, namespace: ns, labels: { app: "web", "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `web-${hash}` }, node: NODE, nodeIP: NODE_IP, podIP: p.ip, containers, state: podState.running(p.t), t: p.t }),
+  );
+  const command = "kubectl port-forward deploy/web 8888:80";
+  write("host-portforward-deploy-answers", {
+    namespaces: [],
+    apps: [
+      ...deployment({ name: "web", namespace: ns, labels: { app: "web" }, selector: { app: "web" }, hash, containers, replicas: 2, t: older.t }),
+      ...pods,
+      service({ name: "web", namespace: ns, labels: { app: "web" }, clusterIP: "10.96.114.23", selector: { app: "web" }, ports: [{ name: "http", port: 80, protocol: "TCP", targetPort: "http" }], t: older.t }),
+      endpointSlice({ service: "web", namespace: ns, t: older.t, endpoints: [older, newer].map((p) => ({ ip: p.ip, node: NODE, pod: p.name, ready: true })), ports: [{ name: "http", port: 80, protocol: "TCP" }] }),
+    ],
+    events: [...startEvents(ns, older.name, "nginx", image, older.t), ...startEvents(ns, newer.name, "nginx", image, newer.t)],
+    listeners: kubectlListeners(51207, 8888, command),
+    scenario: {
+      description:
+        `kubectl port-forward to a Deployment, as the Kubernetes docs' "Use Port Forwarding to Access Applications in a Cluster" shows (\`kubectl port-forward deployment/mongo 28015:27017\`, https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/): ` +
+        `\`${command}\` on kind, Deployment default/web with two ready nginx pods. kubectl attached to ONE pod when it started: the first by the selector in kubectl's ActivePods order (kubernetes/kubectl pkg/polymorphichelpers/attachablepodforobject.go, pkg/util/podutils/podutils.go: ready for longer first), ${older.name}; ` +
+        `port 80 is its container's declared containerPort (http) and its readiness probe's port, and curl http://localhost:8888/ gets nginx's welcome page. netdoctor names the pod and the port (ND306 passes) and warns only that the forward dies with that pod (ND304).`,
+      context: "kind-kind",
+      targets: ["http://localhost:8888/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [
+        { port: 8888, mode: "http", respond: [], default: { status: 200, headers: { "content-type": "text/html", server: "nginx/1.27.5" }, body: NGINX_WELCOME } },
+        { port: 8080, mode: "reset" },
+        ...BASE_TRAFFIC,
+      ],
+      serviceProxy: { "default/web:80": { status: 200, body: NGINX_WELCOME } },
+      expect: {
+        status: "warn",
+        paths: [{ url: "http://localhost:8888/", status: "warn", hop: null, warnings: [{ code: "ND304", mentions: ["is pinned to one pod"] }] }],
+      },
+    },
+  });
+}

@@ -1,0 +1,263 @@
+/**
+ * kubectl port-forward to a pod or workload, followed into the cluster:
+ * the pod kubectl attaches to (its ActivePods order), the port inside it
+ * (named ports), where the pod says its application listens, and check
+ * forwarder.pod-serves-port (ND306) over recorded objects.
+ */
+import { describe, expect, it } from "vitest";
+import type { CheckContext, CheckOutcome, Deployment, HostListener, PathFacts, Pod, Service, Target } from "../../src/index.js";
+import { memorySources, type MemoryData } from "../../src/sources/memory.js";
+import { attachOrder, attachablePod, describeHints, lessActive, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
+import podServesPort from "../../checks/forwarder/pod-serves-port.js";
+
+// ------------------------------------------------------------------ fixtures (kubernetes-sigs/kind#869's camunda pod; nginx as `kubectl create deployment web --image nginx --port 80` makes it)
+
+interface PodOpts {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  created?: string;
+  readySince?: string | null;
+  phase?: "Pending" | "Running" | "Unknown";
+  node?: string | null;
+  restarts?: number;
+  deleting?: string;
+  ports?: { containerPort: number; name?: string; protocol?: string }[];
+  container?: Record<string, unknown>;
+  owner?: { kind: string; name: string };
+}
+
+function pod(o: PodOpts): Pod {
+  const ready = o.readySince !== null && o.readySince !== undefined;
+  return {
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: o.name,
+      namespace: o.namespace ?? "default",
+      labels: o.labels ?? { app: "web", "pod-template-hash": "6c9b8d7f54" },
+      creationTimestamp: o.created ?? "2026-03-03T14:05:22Z",
+      ...(o.deleting ? { deletionTimestamp: o.deleting } : {}),
+      ownerReferences: [{ apiVersion: "apps/v1", kind: o.owner?.kind ?? "ReplicaSet", name: o.owner?.name ?? "web-6c9b8d7f54", controller: true }],
+    },
+    spec: {
+      ...(o.node === null ? {} : { nodeName: o.node ?? "kind-control-plane" }),
+      containers: [{ name: "nginx", image: "nginx:1.27.5", ports: o.ports ?? [{ containerPort: 80, name: "http", protocol: "TCP" }], ...o.container }],
+    },
+    status: {
+      phase: o.phase ?? "Running",
+      conditions: [{ type: "Ready", status: ready ? "True" : "False", ...(ready ? { lastTransitionTime: o.readySince! } : {}) }],
+      containerStatuses: [{ name: "nginx", ready, restartCount: o.restarts ?? 0, state: { running: {} } }],
+    },
+  };
+}
+
+const webDeployment: Deployment = {
+  apiVersion: "apps/v1",
+  kind: "Deployment",
+  metadata: { name: "web", namespace: "default", labels: { app: "web" } },
+  spec: { replicas: 2, selector: { matchLabels: { app: "web" } }, template: { metadata: { labels: { app: "web" } }, spec: { containers: [{ name: "nginx", image: "nginx:1.27.5" }] } } },
+};
+
+const webService: Service = {
+  apiVersion: "v1",
+  kind: "Service",
+  metadata: { name: "web", namespace: "default" },
+  spec: { type: "ClusterIP", selector: { app: "web" }, ports: [{ name: "http", port: 80, targetPort: "http", protocol: "TCP" }] },
+};
+
+const camunda = pod({
+  name: "camunda-79bddd6df4-ft5jx",
+  namespace: "dev-201902",
+  labels: { app: "camunda", "pod-template-hash": "79bddd6df4" },
+  readySince: "2026-03-03T14:06:30Z",
+  ports: [{ containerPort: 8080, name: "http", protocol: "TCP" }],
+  owner: { kind: "ReplicaSet", name: "camunda-79bddd6df4" },
+});
+
+// ------------------------------------------------------------------ kubectl's pick
+
+describe("the pod kubectl port-forward attaches to", () => {
+  const older = pod({ name: "web-a", readySince: "2026-03-03T14:05:30Z", created: "2026-03-03T14:05:22Z" });
+  const newer = pod({ name: "web-b", readySince: "2026-03-03T14:41:15Z", created: "2026-03-03T14:41:07Z" });
+
+  it.each([
+    { name: "a scheduled pod before an unassigned one", first: pod({ name: "on-node", readySince: null, phase: "Pending" }), second: pod({ name: "unassigned", node: null, phase: "Pending", readySince: null }) },
+    { name: "a Running pod before a Pending one", first: pod({ name: "running", readySince: null }), second: pod({ name: "pending", phase: "Pending", readySince: null }) },
+    { name: "a ready pod before a not-ready one", first: pod({ name: "ready", readySince: "2026-03-03T14:05:30Z" }), second: pod({ name: "not-ready", readySince: null }) },
+    { name: "a pod not being deleted before a terminating one", first: older, second: pod({ name: "terminating", readySince: "2026-03-03T14:00:00Z", deleting: "2026-03-03T14:50:00Z" }) },
+    { name: "the pod ready for longer before the one ready since later", first: older, second: newer },
+    { name: "fewer restarts before more, when ready as long", first: pod({ name: "calm", readySince: "2026-03-03T14:05:30Z" }), second: pod({ name: "restarted", readySince: "2026-03-03T14:05:30Z", restarts: 3 }) },
+    { name: "the older pod before the newer, all else equal", first: pod({ name: "old", readySince: null, created: "2026-03-03T14:00:00Z" }), second: pod({ name: "new", readySince: null, created: "2026-03-03T14:10:00Z" }) },
+  ])("puts $name", ({ first, second }) => {
+    expect(lessActive(second, first)).toBe(true);
+    expect(lessActive(first, second)).toBe(false);
+    expect(attachOrder([second, first]).map((p) => p.metadata.name)).toEqual([first.metadata.name, second.metadata.name]);
+  });
+
+  it("takes the first pod of a Deployment's selector in that order", () => {
+    const picked = attachablePod({ type: "deployment", name: "web" }, "default", { pods: [newer, older], deployments: [webDeployment] });
+    expect(picked).toMatchObject({ via: "Deployment default/web", candidates: 2 });
+    expect("pod" in picked && picked.pod.metadata.name).toBe("web-a");
+  });
+
+  it("takes a pod target as named, and says when it does not exist", () => {
+    expect(attachablePod({ type: "pod", name: "web-b" }, "default", { pods: [older, newer] })).toMatchObject({ via: "pod", candidates: 1, pod: { metadata: { name: "web-b" } } });
+    expect(attachablePod({ type: "pod", name: "web-gone" }, "default", { pods: [older] })).toEqual({ problem: "pod default/web-gone does not exist" });
+  });
+
+  it("says when a workload selects no pod in its namespace", () => {
+    expect(attachablePod({ type: "deployment", name: "web" }, "default", { pods: [camunda], deployments: [webDeployment] })).toEqual({ problem: "Deployment default/web selects no pod" });
+    expect(attachablePod({ type: "deployment", name: "api" }, "default", { pods: [older], deployments: [webDeployment] })).toEqual({ problem: "Deployment default/api does not exist" });
+    expect(attachablePod({ type: "statefulset", name: "db" }, "default", { pods: [older] })).toEqual({ problem: "StatefulSet default/db selects no pod" });
+  });
+});
+
+describe("the port kubectl connects to inside the pod", () => {
+  it("uses a number as given and names the container that declares it", () => {
+    expect(resolvePodPort(camunda, 8080)).toMatchObject({ port: 8080, name: null, declared: { container: "nginx", name: "http" } });
+    expect(resolvePodPort(camunda, 6000)).toEqual({ port: 6000, name: null, declared: null });
+  });
+
+  it("looks a named port up among the containers' ports, with kubectl's error when absent", () => {
+    expect(resolvePodPort(camunda, "http")).toMatchObject({ port: 8080, name: "http" });
+    expect(resolvePodPort(camunda, "metrics")).toEqual({ error: "Pod 'camunda-79bddd6df4-ft5jx' does not have a named port 'metrics'" });
+  });
+
+  it("reads where the pod says it listens from containerPorts, probes (named ports resolved) and Services' targetPorts", () => {
+    const p = pod({
+      name: "web-a",
+      readySince: "2026-03-03T14:05:30Z",
+      container: { readinessProbe: { httpGet: { path: "/", port: "http" } }, livenessProbe: { tcpSocket: { port: 80 } }, startupProbe: { exec: { command: ["true"] } } },
+    });
+    const hints = listenHints(p, [webService]);
+    expect(hints.map((h) => `${h.port} ${h.source}`)).toEqual(["80 containerPort http", "80 readinessProbe httpGet", "80 livenessProbe tcpSocket", "80 Service default/web targetPort"]);
+    expect(describeHints(hints)).toBe("80 (containerPort http of nginx, readinessProbe httpGet of nginx, livenessProbe tcpSocket of nginx, Service default/web targetPort)");
+  });
+});
+
+// ------------------------------------------------------------------ ND306
+
+const kubectl = (command: string, port = 5010): HostListener => ({ address: "127.0.0.1", port, pid: 76692, process: "kubectl", command });
+
+interface Case {
+  name: string;
+  data: MemoryData;
+  listener: HostListener;
+  status: CheckOutcome["status"];
+  summary: string;
+}
+
+function target(port: number): Target {
+  return { url: `http://localhost:${port}/`, scheme: "http", host: "localhost", port, path: "/" };
+}
+
+async function run(c: Case): Promise<CheckOutcome> {
+  const sources = memorySources(c.data);
+  const ctx: CheckContext = {
+    ...sources,
+    target: target(c.listener.port),
+    facts: { listener: c.listener } as PathFacts,
+    options: { resolve: [], hostAddress: "127.0.0.1", namespace: null, probeTimeoutMs: 2000 },
+    signal: new AbortController().signal,
+  };
+  return podServesPort.run(ctx);
+}
+
+const web = pod({ name: "web-6c9b8d7f54-5pv5z", readySince: "2026-03-03T14:05:30Z", container: { readinessProbe: { httpGet: { path: "/", port: 80 } } } });
+const webNewer = pod({ name: "web-6c9b8d7f54-q9xkt", readySince: "2026-03-03T14:41:15Z", created: "2026-03-03T14:41:07Z" });
+
+const cases: Case[] = [
+  {
+    name: "a bare pod name forwarded to a port the pod does not serve (kind#869)",
+    data: { kube: { pods: [camunda] } },
+    listener: kubectl("kubectl port-forward camunda-79bddd6df4-ft5jx -n dev-201902 5010:6000"),
+    status: "fail",
+    summary: "kubectl port-forward (pid 76692) forwards 127.0.0.1:5010 to port 6000 of pod dev-201902/camunda-79bddd6df4-ft5jx, but the pod says its application listens on 8080 (containerPort http of nginx)",
+  },
+  {
+    name: "a Deployment forwarded to its container's port",
+    data: { kube: { pods: [webNewer, web], deployments: [webDeployment], services: [webService] } },
+    listener: kubectl("kubectl port-forward deploy/web 8888:80", 8888),
+    status: "pass",
+    summary: "to port 80 of pod default/web-6c9b8d7f54-5pv5z (the first of the 2 pods of Deployment default/web in kubectl's order); container nginx declares it",
+  },
+  {
+    name: "a Deployment forwarded to its Service's port instead of the container's",
+    data: { kube: { pods: [web], deployments: [webDeployment], services: [{ ...webService, spec: { ...webService.spec, ports: [{ port: 8080, targetPort: 80 }] } }] } },
+    listener: kubectl("kubectl port-forward deployment/web 8080:8080", 8080),
+    status: "fail",
+    summary: "to port 8080 of pod default/web-6c9b8d7f54-5pv5z (the only pod of Deployment default/web), but the pod says its application listens on 80 (containerPort http of nginx, readinessProbe httpGet of nginx, Service default/web targetPort)",
+  },
+  {
+    name: "a named remote port resolved among the containerPorts",
+    data: { kube: { pods: [camunda] } },
+    listener: kubectl("kubectl port-forward -n dev-201902 pod/camunda-79bddd6df4-ft5jx 5010:http"),
+    status: "pass",
+    summary: "to port 8080 (http) of pod dev-201902/camunda-79bddd6df4-ft5jx; container nginx declares it",
+  },
+  {
+    name: "a named remote port the pod no longer has",
+    data: { kube: { pods: [camunda] } },
+    listener: kubectl("kubectl port-forward -n dev-201902 pod/camunda-79bddd6df4-ft5jx 5010:debug"),
+    status: "fail",
+    summary: `which has no port named debug (kubectl: "Pod 'camunda-79bddd6df4-ft5jx' does not have a named port 'debug'")`,
+  },
+  {
+    name: "an undeclared port a probe names",
+    data: { kube: { pods: [pod({ name: "api-0", readySince: "2026-03-03T14:05:30Z", ports: [], container: { readinessProbe: { httpGet: { path: "/healthz", port: 3000 } } } })] } },
+    listener: kubectl("kubectl port-forward pod/api-0 3000:3000", 3000),
+    status: "pass",
+    summary: "to port 3000 of pod default/api-0; 3000 (readinessProbe httpGet of nginx) name it",
+  },
+  {
+    name: "a pod that declares no ports and no probes",
+    data: { kube: { pods: [pod({ name: "api-0", readySince: "2026-03-03T14:05:30Z", ports: [] })] } },
+    listener: kubectl("kubectl port-forward pod/api-0 3000", 3000),
+    status: "pass",
+    summary: "the pod declares no ports or probes, so its spec does not say where the application listens",
+  },
+  {
+    name: "a pod that no longer exists (forwarder.upstream-reachable says so)",
+    data: { kube: { pods: [] } },
+    listener: kubectl("kubectl port-forward pod/api-0 3000", 3000),
+    status: "skip",
+    summary: "not applicable: pod default/api-0 does not exist (see forwarder.upstream-reachable)",
+  },
+  {
+    name: "a Service target (its targetPort is the service hop's)",
+    data: { kube: { pods: [web], services: [webService] } },
+    listener: kubectl("kubectl port-forward svc/web 8888:80", 8888),
+    status: "skip",
+    summary: "not applicable: kubectl port-forward to svc/web forwards to its Service port's targetPort",
+  },
+  {
+    name: "a socat relay",
+    data: {},
+    listener: { address: "0.0.0.0", port: 8080, pid: 5150, process: "socat", command: "socat TCP-LISTEN:8080,fork TCP:172.18.0.2:30080" },
+    status: "skip",
+    summary: "not applicable: no kubectl port-forward owns the port",
+  },
+  {
+    name: "pods that cannot be listed",
+    data: { unavailable: { pods: "forbidden" } },
+    listener: kubectl("kubectl port-forward pod/api-0 3000", 3000),
+    status: "skip",
+    summary: "unavailable: pods.core forbidden (403)",
+  },
+];
+
+describe("forwarder.pod-serves-port (ND306)", () => {
+  it.each(cases)("$name → $status", async (c) => {
+    const out = await run(c);
+    expect(out.status).toBe(c.status);
+    expect(out.summary).toContain(c.summary);
+  });
+
+  it("gives the command that forwards to the port the pod declares", async () => {
+    const out = await run(cases[0]!);
+    expect(out.details).toContain("`kubectl port-forward -n dev-201902 pod/camunda-79bddd6df4-ft5jx 5010:8080`");
+    expect(out.details).toContain("lost connection to pod");
+  });
+});
+
