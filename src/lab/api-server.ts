@@ -192,6 +192,12 @@ function versionInfo(objects: KubeObject[]): Record<string, string> {
   };
 }
 
+/** Objects in list order with their `namespace/name` keys, index for index. */
+interface Keyed {
+  items: KubeObject[];
+  keys: string[];
+}
+
 /** The store: objects by resource (group/kind), then `ns/name`. */
 class Store {
   resources: ResourceInfo[] = [];
@@ -223,6 +229,13 @@ class Store {
     this.resources = resourcesFor(objects);
     this.byGVR.clear();
     for (const r of this.resources) for (const v of r.versions) this.byGVR.set(`${r.group}/${v}/${r.plural}`, r);
+  }
+
+  /** The Node objects (what `/version` reads), without flattening every bucket. */
+  nodes(): KubeObject[] {
+    const res = this.resources.find((r) => !r.group && r.kind === "Node");
+    const bucket = res ? this.data.get(`${res.group}/${res.kind}`) : undefined;
+    return bucket ? [...bucket.values()] : [];
   }
 
   all(): KubeObject[] {
@@ -362,24 +375,29 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       if (e instanceof SelectorError) throw failure(400, "BadRequest", e.message);
       throw e;
     }
-    items.sort(byKey);
-    return page(items, url);
+    return page(sortKeyed(items), url);
   }
 
-  const byKey = (a: KubeObject, b: KubeObject) => objKey(a.metadata.namespace, a.metadata.name).localeCompare(objKey(b.metadata.namespace, b.metadata.name));
-  const sortedCache = new WeakMap<Map<string, KubeObject>, { version: string; items: KubeObject[] }>();
-  function sortedBucket(bucket: Map<string, KubeObject>): KubeObject[] {
+  /** Objects in the API server's order: by `namespace/name` byte for byte, the order of their etcd keys (`/registry/pods/NS/NAME`), with those keys beside them. */
+  function sortKeyed(objects: Iterable<KubeObject>): Keyed {
+    const keyed = [...objects].map((o) => ({ o, k: objKey(o.metadata.namespace, o.metadata.name) })).sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+    return { items: keyed.map((x) => x.o), keys: keyed.map((x) => x.k) };
+  }
+
+  const sortedCache = new WeakMap<Map<string, KubeObject>, { version: string; sorted: Keyed }>();
+  function sortedBucket(bucket: Map<string, KubeObject>): Keyed {
     const version = `${store.generation}:${store.rv}:${bucket.size}`;
     const hit = sortedCache.get(bucket);
-    if (hit && hit.version === version) return hit.items;
-    const items = [...bucket.values()].sort(byKey);
-    sortedCache.set(bucket, { version, items });
-    return items;
+    if (hit && hit.version === version) return hit.sorted;
+    const sorted = sortKeyed(bucket.values());
+    sortedCache.set(bucket, { version, sorted });
+    return sorted;
   }
 
-  /** One page of sorted `items` after `continue`, at most `limit` long. */
-  function page(sorted: KubeObject[], url: URL): { items: KubeObject[]; meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
-    let items = sorted;
+  /** One page of sorted `items` after `continue` (found by binary search among the keys), at most `limit` long. */
+  function page(sorted: Keyed, url: URL): { items: KubeObject[]; meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } } {
+    const { items: all, keys } = sorted;
+    let from = 0;
     const cont = url.searchParams.get("continue");
     if (cont) {
       let after: string;
@@ -390,17 +408,53 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
       } catch {
         throw failure(400, "BadRequest", "continue key is not valid: incorrect encoded start resourceVersion (version meta.k8s.io/v1)");
       }
-      items = items.filter((o) => objKey(o.metadata.namespace, o.metadata.name) > after);
+      // The first key greater than `after`.
+      let hi = keys.length;
+      while (from < hi) {
+        const mid = (from + hi) >>> 1;
+        if (keys[mid]! > after) hi = mid;
+        else from = mid + 1;
+      }
     }
     const meta: { resourceVersion: string; continue?: string; remainingItemCount?: number } = { resourceVersion: String(store.rv) };
     const limit = Number(url.searchParams.get("limit") ?? "0");
-    if (limit > 0 && items.length > limit) {
-      const last = items[limit - 1]!;
-      meta.continue = Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: store.rv, start: objKey(last.metadata.namespace, last.metadata.name) })).toString("base64url");
-      meta.remainingItemCount = items.length - limit;
-      items = items.slice(0, limit);
+    const left = all.length - from;
+    if (limit > 0 && left > limit) {
+      meta.continue = Buffer.from(JSON.stringify({ v: "meta.k8s.io/v1", rv: store.rv, start: keys[from + limit - 1]! })).toString("base64url");
+      meta.remainingItemCount = left - limit;
+      return { items: all.slice(from, from + limit), meta };
     }
-    return { items, meta };
+    return { items: from ? all.slice(from) : all, meta };
+  }
+
+  /** Item texts by served group/version ("" for built-in kinds), for the store revision `itemTextsAt`. */
+  const itemTexts = new Map<string, WeakMap<KubeObject, string>>();
+  let itemTextsAt = "";
+  /**
+   * An object's JSON as a list item — a built-in kind without apiVersion/kind
+   * (typed lists carry none per item), a custom resource (unstructured) as
+   * served at the version asked — kept until the store changes: the pages of
+   * a large list are joins of texts, not a serialization per request.
+   */
+  function itemText(o: KubeObject, p: Parsed): string {
+    const at = `${store.generation}:${store.rv}`;
+    if (at !== itemTextsAt) {
+      itemTexts.clear();
+      itemTextsAt = at;
+    }
+    const gv = p.res.custom ? gvOf(p.res, p.version) : "";
+    let texts = itemTexts.get(gv);
+    if (!texts) itemTexts.set(gv, (texts = new WeakMap()));
+    let text = texts.get(o);
+    if (text === undefined) {
+      if (p.res.custom) text = JSON.stringify(served(o, p));
+      else {
+        const { apiVersion: _a, kind: _k, ...rest } = o;
+        text = JSON.stringify(rest);
+      }
+      texts.set(o, text);
+    }
+    return text;
   }
 
   const wantsTable = (req: http.IncomingMessage): boolean => /as=Table/.test(req.headers.accept ?? "");
@@ -507,7 +561,7 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
 
     const segs = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? "GET";
-    if (segs.length === 1 && segs[0] === "version") return send(res, 200, versionInfo(store.all()));
+    if (segs.length === 1 && segs[0] === "version") return send(res, 200, versionInfo(store.nodes()));
     if (segs.length === 1 && ["healthz", "livez", "readyz"].includes(segs[0]!)) return send(res, 200, "ok", "text/plain; charset=utf-8");
     if (segs[0] === "api" && segs.length === 1) {
       return send(res, 200, { kind: "APIVersions", versions: ["v1"], serverAddressByClientCIDRs: [{ clientCIDR: "0.0.0.0/0", serverAddress: "172.18.0.2:6443" }] });
@@ -590,17 +644,9 @@ export async function startApiServer(config: ApiServerConfig, options: ApiServer
     if (verb === "list") {
       const { items, meta } = listObjects(p, url);
       if (wantsTable(req)) return send(res, 200, toTable(p.res, items.map((o) => served(o, p)), include, meta));
-      return send(res, 200, {
-        kind: `${p.res.kind}List`,
-        apiVersion: gvOf(p.res, p.version),
-        metadata: meta,
-        // Typed lists of built-in kinds carry no apiVersion/kind per item; custom resources (unstructured) do.
-        items: items.map((o) => {
-          if (p.res.custom) return served(o, p);
-          const { apiVersion: _a, kind: _k, ...rest } = o;
-          return rest;
-        }),
-      });
+      // JSON.stringify of {kind, apiVersion, metadata, items}, with each item's text from the cache.
+      const head = JSON.stringify({ kind: `${p.res.kind}List`, apiVersion: gvOf(p.res, p.version), metadata: meta });
+      return send(res, 200, `${head.slice(0, -1)},"items":[${items.map((o) => itemText(o, p)).join(",")}]}`);
     }
     if (verb === "get") {
       const o = bucket.get(objKey(p.ns, p.name!));

@@ -109,6 +109,41 @@ describe("list and get", () => {
     expect((await kube(api, "GET", "/api/v1/services?limit=2&continue=garbage")).status).toBe(400);
   });
 
+  it("pages a list into exactly the items of the whole list, in the byte order of namespace/name", async () => {
+    const names = ["a", "a-b", "a.b", "a0", "ab", "b"];
+    const pods = names.flatMap((ns) => names.map((name) => ({ apiVersion: "v1", kind: "Pod", metadata: { namespace: ns, name }, spec: { containers: [] } })));
+    const paging = await startApiServer({ ...config(scenario), objects: [...scenario.objects.filter((o) => o.kind !== "Pod"), ...pods] });
+    try {
+      const whole = (await kube(paging, "GET", "/api/v1/pods")).json.items;
+      const keys = whole.map((o: { metadata: { namespace: string; name: string } }) => `${o.metadata.namespace}/${o.metadata.name}`);
+      expect(keys).toHaveLength(names.length ** 2);
+      expect(keys).toEqual(pods.map((o) => `${o.metadata.namespace}/${o.metadata.name}`).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)));
+      for (const limit of [1, 5, whole.length - 1, whole.length]) {
+        const paged: unknown[] = [];
+        let cont = "";
+        do {
+          const r = (await kube(paging, "GET", `/api/v1/pods?limit=${limit}${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`)).json;
+          paged.push(...r.items);
+          if (r.metadata.continue) expect(r.metadata.remainingItemCount).toBe(whole.length - paged.length);
+          cont = r.metadata.continue ?? "";
+        } while (cont);
+        expect(paged).toEqual(whole);
+      }
+    } finally {
+      await paging.close();
+    }
+  });
+
+  it("lists an object as it is after a write, not as an earlier list served it", async () => {
+    const p = "/api/v1/namespaces/demo/services/openchoreo-api";
+    const labelsOf = async () => (await kube(api, "GET", "/api/v1/services")).json.items.find((s: { metadata: { name: string } }) => s.metadata.name === "openchoreo-api").metadata.labels ?? {};
+    expect((await labelsOf())["listed"]).toBeUndefined();
+    expect((await kube(api, "PATCH", p, { contentType: "application/merge-patch+json", body: { metadata: { labels: { listed: "after-patch" } } } })).status).toBe(200);
+    expect((await labelsOf())["listed"]).toBe("after-patch");
+    expect((await kube(api, "PATCH", p, { contentType: "application/merge-patch+json", body: { metadata: { labels: { listed: null } } } })).status).toBe(200);
+    expect((await labelsOf())["listed"]).toBeUndefined();
+  });
+
   it("prints Tables for services, pods and CRD kinds", async () => {
     const accept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json";
     const svc = (await kube(api, "GET", "/api/v1/namespaces/demo/services", { accept })).json;
