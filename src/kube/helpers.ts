@@ -275,7 +275,14 @@ export function podPorts(pod: Pod): PodPort[] {
  */
 export function hostPortsOf(pod: Pod, port: number, protocol = "TCP"): PodPort[] {
   const hostNetwork = pod.spec.hostNetwork === true;
-  return podPorts(pod).filter((p) => (p.hostPort === port || (hostNetwork && !p.hostPort && p.containerPort === port)) && sameProtocol(p.protocol, protocol));
+  // Called for every pod of the cluster by the port checks: copy only the ports that match (podPorts would copy them all).
+  const out: PodPort[] = [];
+  for (const c of pod.spec.containers ?? []) {
+    for (const p of c.ports ?? []) {
+      if ((p.hostPort === port || (hostNetwork && !p.hostPort && p.containerPort === port)) && sameProtocol(p.protocol, protocol)) out.push({ ...p, container: c.name });
+    }
+  }
+  return out;
 }
 
 /**
