@@ -4,7 +4,7 @@ import { createServer as createNetServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { createKubeSource, loadKubeconfig } from "../../src/sources/live/kube.js";
+import { createKubeSource, listHeadMetadata, loadKubeconfig } from "../../src/sources/live/kube.js";
 
 const signal = () => new AbortController().signal;
 const TOKEN = "lab-token-123";
@@ -92,6 +92,40 @@ describe("live kube source", () => {
     ]);
     expect(api.requests.every((r) => r.auth === `Bearer ${TOKEN}`)).toBe(true);
     expect(kube.stats()).toEqual({ requests: 2, byKind: { services: 2 } });
+  });
+
+  it("pages through a list whose answers put the items before the metadata", async () => {
+    // Not kube-apiserver's layout (metadata first), but valid JSON: the continue token is then taken from the decoded answer.
+    const page = (items: unknown[], meta: Record<string, string>) => `{"kind":"ServiceList","apiVersion":"v1","items":${JSON.stringify(items)},"metadata":${JSON.stringify(meta)}}`;
+    const api = await apiServer((_req, res, url) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      const cont = url.searchParams.get("continue");
+      if (!cont) return res.end(page([svc("a", "one")], { resourceVersion: "200", continue: "page2" }));
+      if (cont === "page2") return res.end(page([svc("b", "two")], { resourceVersion: "200", continue: "page3" }));
+      res.end(page([svc("c", "three")], { resourceVersion: "200" }));
+    });
+    const kube = createKubeSource({ kubeconfig: api.file, pageSize: 1 });
+    const services = await kube.list("services", signal());
+    expect(services.map((s) => s.metadata.name)).toEqual(["one", "two", "three"]);
+    expect(api.requests.map((r) => r.query.continue)).toEqual([undefined, "page2", "page3"]);
+  });
+
+  it("reads a list answer's continue token from its head, and nothing from a head that is not one", () => {
+    expect(listHeadMetadata('{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7","continue":"abc"},"items":[{"metadata":{"name":"p"}}]}')).toEqual({ continue: "abc" });
+    expect(listHeadMetadata('{"kind":"PodList","apiVersion":"v1","metadata":{"resourceVersion":"7"},"items":[]}')).toEqual({});
+    expect(listHeadMetadata('{"kind":"PodList","apiVersion":"v1","items":[],"metadata":{"continue":"abc"}}')).toBeUndefined();
+    expect(listHeadMetadata('{"items":[{"spec":{"x":1,"items":[]}}],"metadata":{}}')).toBeUndefined();
+    expect(listHeadMetadata("not json")).toBeUndefined();
+  });
+
+  it("fails a list whose page is not JSON with one line, while the next page is already asked for", async () => {
+    const api = await apiServer((_req, res, url) => {
+      res.writeHead(200, { "content-type": "application/json" });
+      if (!url.searchParams.get("continue")) return res.end('{"kind":"ServiceList","apiVersion":"v1","metadata":{"continue":"page2"},"items":[{"metadata":{"name":"x"}} oops');
+      res.end('{"kind":"ServiceList","apiVersion":"v1","metadata":{},"items":[]}');
+    });
+    const kube = createKubeSource({ kubeconfig: api.file, pageSize: 1 });
+    await expect(kube.list("services", signal())).rejects.toMatchObject({ name: "SourceError", message: "list services/v1: the API server answered something that is not JSON" });
   });
 
   it("fetches a kind once: concurrent and later callers share one request", async () => {

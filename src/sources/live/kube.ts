@@ -190,6 +190,27 @@ function resourceName(kind: KubeKind): string {
   return info.group ? `${kind}.${info.group}/${info.version}` : `${kind}/${info.version}`;
 }
 
+/**
+ * The `metadata` of a list answer, read from its head without decoding the
+ * items: kube-apiserver writes `{"kind":…,"apiVersion":…,"metadata":{…},"items":[…]}`
+ * (Go's encoding of metav1.List types, fields in declaration order).
+ * Undefined when the answer is not laid out so (then the caller decodes the
+ * whole answer first and takes the metadata from there).
+ */
+export function listHeadMetadata(text: string): { continue?: string } | undefined {
+  const at = text.indexOf(',"items":');
+  if (at < 0 || at > 65_536) return undefined;
+  try {
+    const head = JSON.parse(`${text.slice(0, at)}}`) as { metadata?: unknown };
+    const meta = head.metadata;
+    if (!meta || typeof meta !== "object" || Array.isArray(meta)) return undefined;
+    const cont = (meta as { continue?: unknown }).continue;
+    return typeof cont === "string" ? { continue: cont } : {};
+  } catch {
+    return undefined;
+  }
+}
+
 /** The `message` of a Kubernetes `Status` body, if it is one. */
 function statusMessage(text: string | undefined): string {
   if (!text) return "";
@@ -290,20 +311,37 @@ export function createKubeSource(opts: KubeSourceOptions = {}): KubeSource {
     }
   }
 
+  /**
+   * Every page of a list. The request for the next page goes out before this
+   * one is decoded — its `continue` token read from the list's `metadata`,
+   * which the API server writes before the `items` — so the decoding of a
+   * large list (20,000 pods: 40 pages) overlaps the server's work on the next
+   * page instead of adding to it.
+   */
   async function fetchAll<K extends KubeKind>(kind: K, signal: AbortSignal): Promise<KindMap[K][]> {
     const info = KIND_INFO[kind];
     const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const what = `list ${resourceName(kind)}`;
     const items: KindMap[K][] = [];
-    let cont: string | undefined;
-    do {
+    const request = (cont: string | undefined) => {
       const query = `?limit=${pageSize}${cont ? `&continue=${encodeURIComponent(cont)}` : ""}`;
-      const what = `list ${resourceName(kind)}`;
-      const { status, text } = await exchange(what, kind, signal, { method: "GET", path: listPath(kind) + query });
+      const answer = exchange(what, kind, signal, { method: "GET", path: listPath(kind) + query });
+      // Awaited below unless decoding this page fails first: never an unhandled rejection.
+      answer.catch(() => undefined);
+      return answer;
+    };
+    let next: Promise<{ status: number; text: string }> | undefined = request(undefined);
+    while (next) {
+      const { status, text } = await next;
+      next = undefined;
       if (status < 200 || status > 299) throw httpError(status, text, kind, what, kind);
+      const head = listHeadMetadata(text);
+      if (head?.continue) next = request(head.continue);
       const list = parseJson(text, kind, what) as { items?: Raw[] | null; metadata?: { continue?: string } };
       for (const item of list.items ?? []) items.push({ apiVersion, kind: info.kind, ...item } as unknown as KindMap[K]);
-      cont = list.metadata?.continue || undefined;
-    } while (cont);
+      const cont = list.metadata?.continue || undefined;
+      if (!head && cont) next = request(cont);
+    }
     return items;
   }
 
