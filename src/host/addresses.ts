@@ -17,6 +17,7 @@ import { isIPv4, isIPv6 } from "node:net";
  * most strings asked about are host names or IPv4 addresses.
  */
 export function ipVersion(s: string): 0 | 4 | 6 {
+  if (s === "::" || s === "::1") return 6; // the two a host's listeners show most, without the pattern
   if (s.includes(":")) return isIPv6(s) ? 6 : 0;
   return isIPv4(s) ? 4 : 0;
 }
@@ -57,8 +58,9 @@ export function isAnyAddress(address: string): boolean {
 export function isLoopback(address: string): boolean {
   const a = normalizeAddress(address);
   if (isLocalhostName(a)) return true;
-  if (ipVersion(a) === 4) return a.startsWith("127.");
-  return a === "::1" || a === "0:0:0:0:0:0:0:1";
+  // An IPv6 loopback is one of two spellings: no IPv6 pattern needed to tell (see ipVersion).
+  if (a.includes(":")) return a === "::1" || a === "0:0:0:0:0:0:0:1";
+  return ipVersion(a) === 4 && a.startsWith("127.");
 }
 
 /** True for `localhost` and names under `.localhost` (RFC 6761 §6.3: always loopback). A trailing dot is allowed. */
