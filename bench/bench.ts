@@ -8,7 +8,10 @@
  *     gateways,httproutes -A -o json` against the same lab, run alternately;
  *     netdoctor's code cache (src/code-cache.ts) in a directory of the bench's
  *     own, written by one untimed run first; beside it the same diagnosis
- *     without the cache (the first run after an install);
+ *     without the cache (the first run after an install), and the floor: a
+ *     bare Node.js program making the same API requests and nothing else
+ *     (bench/floor.cjs), the least any Node.js program takes for them, run
+ *     alternately too;
  *  2. the same at 100 ms injected API latency;
  *  3. API round trips on the critical path, counted by the lab's API server
  *     (the longest chain of requests each sent after the answer before it),
@@ -38,6 +41,7 @@ import { packageRoot } from "../src/version.js";
 
 const root = packageRoot();
 const cli = join(root, "bin", "netdoctor.js");
+const floorScript = join(root, "bench", "floor.cjs");
 const runs = Number(process.env["BENCH_RUNS"] ?? 7);
 const args = new Set(process.argv.slice(2));
 const KUBECTL_LIST = ["get", "svc,endpointslices,pods,gateways,httproutes", "-A", "-o", "json"];
@@ -114,16 +118,30 @@ interface Comparison {
   byPath: Record<string, number>;
   netdoctorRssMb: number | null;
   kubectlRssMb: number | null;
+  /** With `floor`: bench/floor.cjs (the same API requests from a bare Node.js program), median wall and CPU time. */
+  floorMs?: number;
+  floorCpuMs?: number | null;
   /** With `cold`: the same diagnosis without the code cache (NETDOCTOR_CODE_CACHE=0, as the first run after an install or upgrade), median wall and CPU time. */
   coldMs?: number;
   coldCpuMs?: number | null;
 }
 
 /** Median wall time of netdoctor (one target) and the kubectl list against one lab, run alternately, with the server's counts. */
-async function compare(lab: RunningLab, n: number, argv: string[], opts: { cold?: boolean } = {}): Promise<Comparison> {
+async function compare(lab: RunningLab, n: number, argv: string[], opts: { cold?: boolean; floor?: boolean } = {}): Promise<Comparison> {
   const env = labEnv(lab);
   // One run first, untimed: it writes the code cache the timed runs read (a user's every run but the first after an install).
+  lab.resetApiStats();
   await timed(process.execPath, [cli, "--json", ...argv], env);
+  // The floor asks for what that run asked for at set-up: every path but the checks' own later requests (a Service proxy).
+  const floorEnv: NodeJS.ProcessEnv = {
+    ...env,
+    ND_FLOOR_SERVER: lab.api.url,
+    ND_FLOOR_TOKEN: lab.api.token,
+    ND_FLOOR_CA: lab.api.ca,
+    ND_FLOOR_PATHS: JSON.stringify(Object.keys(lab.apiStats().byPath).filter((p) => !p.includes("/proxy"))),
+  };
+  const floor: number[] = [];
+  const floorCpu: number[] = [];
   const cold: number[] = [];
   const coldCpu: number[] = [];
   const nd: number[] = [];
@@ -152,6 +170,12 @@ async function compare(lab: RunningLab, n: number, argv: string[], opts: { cold?
       cold.push(c.ms);
       if (c.cpuMs !== null) coldCpu.push(c.cpuMs);
     }
+    if (opts.floor) {
+      const f = await timed(process.execPath, [floorScript], floorEnv);
+      if (f.code !== 0) throw new Error(`bench/floor.cjs failed: ${f.stderr.trim()}`);
+      floor.push(f.ms);
+      if (f.cpuMs !== null) floorCpu.push(f.cpuMs);
+    }
     const k = await timed("kubectl", KUBECTL_LIST, env);
     if (k.code !== 0) throw new Error(`kubectl failed: ${k.stderr.trim()}`);
     kc.push(k.ms);
@@ -172,6 +196,7 @@ async function compare(lab: RunningLab, n: number, argv: string[], opts: { cold?
     netdoctorRssMb: ndRss.length ? Math.max(...ndRss) : null,
     kubectlRssMb: kcRss.length ? Math.max(...kcRss) : null,
     ...(opts.cold ? { coldMs: median(cold), coldCpuMs: coldCpu.length ? median(coldCpu) : null } : {}),
+    ...(opts.floor ? { floorMs: median(floor), floorCpuMs: floorCpu.length ? median(floorCpu) : null } : {}),
   };
 }
 
@@ -235,7 +260,7 @@ async function main() {
   // 1 + 4. 0 ms latency, one target, side by side with kubectl.
   const lab0 = await startLab(healthy, {});
   try {
-    results["latency0"] = await compare(lab0, runs, [lab0.state.targets[0]!], { cold: true });
+    results["latency0"] = await compare(lab0, runs, [lab0.state.targets[0]!], { cold: true, floor: true });
   } finally {
     await lab0.stop();
   }
@@ -245,7 +270,7 @@ async function main() {
   slow.apiServer.latencyMs = 100;
   const lab100 = await startLab(slow, {});
   try {
-    results["latency100"] = await compare(lab100, Math.max(3, Math.floor(runs / 2)), [lab100.state.targets[0]!]);
+    results["latency100"] = await compare(lab100, Math.max(3, Math.floor(runs / 2)), [lab100.state.targets[0]!], { floor: true });
   } finally {
     await lab100.stop();
   }
@@ -344,7 +369,14 @@ async function main() {
   if (r0.coldMs !== undefined) {
     row("  … without the code cache (first run after an install)", `${(r0.coldMs / r0.kubectlMs).toFixed(2)}× (${ms(r0.coldMs)}${cpu(r0.coldCpuMs ?? null, r0.kubectlCpuMs)})`, "—", null);
   }
+  if (r0.floorMs !== undefined) {
+    row("  … the floor: the same API requests from a bare Node.js program ÷ kubectl", `${(r0.floorMs / r0.kubectlMs).toFixed(2)}× (${ms(r0.floorMs)}${cpu(r0.floorCpuMs ?? null, r0.kubectlCpuMs)})`, "—", null);
+    row("  … netdoctor ÷ that floor", `${(r0.netdoctorMs / r0.floorMs).toFixed(2)}×${cpu(r0.netdoctorCpuMs, r0.floorCpuMs ?? null).replace(/^; /, " (") + (r0.floorCpuMs != null && r0.netdoctorCpuMs != null ? ")" : "")}`, "—", null);
+  }
   row("same at 100 ms API latency", `${r1.ratio.toFixed(2)}× (${ms(r1.netdoctorMs)} / ${ms(r1.kubectlMs)}${cpu(r1.netdoctorCpuMs, r1.kubectlCpuMs)})`, "≤ 0.7×", r1.ratio <= 0.7);
+  if (r1.floorMs !== undefined) {
+    row("  … the floor at 100 ms ÷ kubectl", `${(r1.floorMs / r1.kubectlMs).toFixed(2)}× (${ms(r1.floorMs)})`, "—", null);
+  }
   row("API round trips on the critical path (at the server, 100 ms)", `${r1.roundTrips} (${r1.apiRequests} requests)`, "2", r1.roundTrips <= 2);
   row("peak RSS of one diagnosis", `${mb(r0.netdoctorRssMb)} (kubectl ${mb(r0.kubectlRssMb)})`, "≤ 80 MiB", r0.netdoctorRssMb === null ? null : r0.netdoctorRssMb <= 80);
   if (results["large"]) {
