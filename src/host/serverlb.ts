@@ -23,7 +23,7 @@
  * - k3d v3/v4 serverlbs say it in their environment instead (`SERVERS`,
  *   `PORTS`: src/host/containers.ts `serverlbUpstreams`).
  */
-import { parse } from "yaml";
+import { parseDataYaml } from "../data-yaml.js";
 import type { ContainerFact } from "../engine/types.js";
 import { isSourceError, type ContainerInspect, type DockerSource } from "../sources/types.js";
 import { containerName, serverlbUpstreams } from "./containers.js";
@@ -47,7 +47,7 @@ export interface ServerlbConfig {
 export function parseServerlbConfig(text: string): ServerlbConfig {
   let doc: unknown;
   try {
-    doc = parse(text);
+    doc = parseDataYaml(text);
   } catch (e) {
     throw new Error(`not YAML: ${(e as Error).message.split("\n")[0]}`);
   }

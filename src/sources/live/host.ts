@@ -8,7 +8,7 @@ import { lookup } from "node:dns/promises";
 import { readFile, readdir, readlink } from "node:fs/promises";
 import { endianness, networkInterfaces } from "node:os";
 import { join } from "node:path";
-import { parse } from "yaml";
+import { parseDataYaml } from "../../data-yaml.js";
 import type { HostListener } from "../../engine/types.js";
 import type { LabState } from "../../lab/contract.js";
 import { parseNsswitchHosts, parseResolvConf } from "../../host/resolver.js";
@@ -361,7 +361,7 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
         if ((err as NodeJS.ErrnoException).code === "ENOENT") return [];
         throw new SourceError("error", "host", "listeners", `cannot read the lab's listeners ${lab.listenersFile}: ${(err as NodeJS.ErrnoException).code}`, { cause: err });
       }
-      const list: unknown = parse(text) ?? [];
+      const list: unknown = parseDataYaml(text) ?? [];
       if (!Array.isArray(list)) throw new SourceError("error", "host", "listeners", `${lab.listenersFile}: expected a YAML list of listeners`);
       return withForwards(list as HostListener[], env);
     }
@@ -399,7 +399,7 @@ export function createHostSource(opts: HostSourceOptions = {}): HostSource {
     const text = await readOptional(lab.interfacesFile);
     if (text === undefined) return [...LOOPBACK_INTERFACES];
     try {
-      return parseInterfaces(parse(text));
+      return parseInterfaces(parseDataYaml(text));
     } catch {
       return [...LOOPBACK_INTERFACES];
     }

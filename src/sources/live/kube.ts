@@ -13,7 +13,7 @@
 import { readFileSync } from "node:fs";
 import { homedir } from "node:os";
 import { delimiter, dirname, isAbsolute, join, resolve } from "node:path";
-import { parse as parseYaml } from "yaml";
+import { parseDataYaml } from "../../data-yaml.js";
 import { KIND_INFO, type KindMap, type KubeKind } from "../../kube/types.js";
 import { memoiser, raceSignal } from "./memo.js";
 import { createKubeHttp, type KubeHttp, type KubeHttpRequest } from "./kube-http.js";
@@ -83,7 +83,7 @@ function errnoText(err: unknown): string {
 function parseFile(file: string, text: string) {
   let doc: unknown;
   try {
-    doc = parseYaml(text);
+    doc = parseDataYaml(text);
   } catch (err) {
     throw configError(`kubeconfig ${file} is not valid YAML: ${String((err as Error).message).split("\n")[0]}`, err);
   }
