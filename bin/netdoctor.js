@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // Thin launcher, CommonJS (bin/package.json): a CommonJS entry starts without
 // Node's ES module loader, which --version and --help would otherwise pay for.
-// `npm run build` writes the bundled CLI: dist/bundle/cli.cjs (the command
-// line), which loads a printed diagnosis from dist/bundle/diagnose.cjs through
-// a V8 code cache and the rest of netdoctor as ES modules when a command runs;
-// without a bundle, the plain tsc output (dist/src/cli.js) runs.
+// `npm run build` writes the bundled CLI: dist/bundle/start.cjs loads
+// dist/bundle/cli.cjs (the command line) through a V8 code cache, which loads
+// a printed diagnosis from dist/bundle/diagnose.cjs the same way and the rest
+// of netdoctor as ES modules when a command runs; without a bundle, the plain
+// tsc output (dist/src/cli.js) runs.
 "use strict";
 const { existsSync } = require("node:fs");
 const { join } = require("node:path");
@@ -19,7 +20,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const bundle = join(__dirname, "..", "dist", "bundle", "cli.cjs");
+const bundle = join(__dirname, "..", "dist", "bundle", "start.cjs");
 const cli = existsSync(bundle) ? Promise.resolve().then(() => require(bundle)) : import(pathToFileURL(join(__dirname, "..", "dist", "src", "cli.js")).href);
 cli
   .then((m) => m.main(process.argv.slice(2)))

@@ -3,9 +3,12 @@
 //
 // - dist/bundle/cli.cjs, the command line: src/cli.ts, commander and every
 //   command's definition, one CommonJS file. bin/netdoctor.js (CommonJS too)
-//   requires it, so `--version` and `--help` start without Node's ES module
-//   loader and read one file (measured on Node 20: the ES module loader and
-//   one file per shared chunk were a third of --help's start-up).
+//   requires dist/bundle/start.cjs, which compiles it through a V8 code
+//   cache (src/code-cache.ts, itself dist/bundle/code-cache.cjs), so
+//   `--version` and `--help` start without Node's ES module loader, read one
+//   file and compile next to nothing (measured on Node 20: the ES module
+//   loader and one file per shared chunk were a third of --help's start-up;
+//   compiling cli.cjs from source, 30 M of a diagnosis's 890 M instructions).
 // - dist/bundle/entries/*.js, ES modules: each module the command line loads
 //   with `await import()` (a diagnosis, the lab, Ink/React, the fixes…),
 //   code-split so that what several of them share lives in dist/bundle/chunks/
@@ -97,6 +100,7 @@ const SHARED_STATELESS = new Set([
   "src/fixes/which.ts",
   "src/fixes/forwards.ts",
   "src/lab/contract.ts",
+  "src/data-yaml.ts", // one pure function over js-yaml (also stateless)
 ]);
 
 /**
@@ -162,9 +166,11 @@ function dynamicImportsAsEntries(entries) {
         entries[name] = r.path;
         return { path: `./entries/${name}.js`, external: true };
       });
+      // The code cache's loader is a file of its own (dist/bundle/code-cache.cjs), shared with start.cjs, which loads this file through it.
+      b.onResolve({ filter: /^\.\/code-cache\.cjs$/ }, () => ({ path: "./code-cache.cjs", external: true }));
       b.onLoad({ filter: /.*/, namespace: "nd-diagnosis" }, () => ({
         contents:
-          'const { loadWithCodeCache } = require("./src/code-cache.ts");\n' +
+          'const { loadWithCodeCache } = require("./code-cache.cjs");\n' +
           `module.exports = loadWithCodeCache(require("node:path").join(__dirname, "diagnose.cjs"), { key: ${JSON.stringify(diagnosisKey)}, saveAtExit: true }).exports;\n`,
         loader: "js",
         resolveDir: process.cwd(),
@@ -252,7 +258,13 @@ const diagnosis = await build({
   banner: { js: 'const __ndImportMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
   plugins: [lazyChildProcessForCommander(), importModuleOutside(), vendorOutside(vendors)],
 });
-const importModule = await build({ ...common, entryPoints: { "import-module": IMPORT_MODULE, ...vendors }, outdir: OUT, outExtension: { ".js": ".cjs" }, format: "cjs" });
+const importModule = await build({
+  ...common,
+  entryPoints: { "import-module": IMPORT_MODULE, "code-cache": resolve("src/code-cache.ts"), ...vendors },
+  outdir: OUT,
+  outExtension: { ".js": ".cjs" },
+  format: "cjs",
+});
 const diagnosisFile = diagnosis.outputFiles.find((f) => f.path.endsWith("diagnose.cjs"));
 const diagnosisKey = createHash("sha256").update(diagnosisFile.text).digest("hex").slice(0, 16);
 
@@ -311,10 +323,52 @@ if (twice.length > 0) {
       "keep its state process-wide (PROCESS_WIDE_STATE), or add it to SHARED_STATELESS if it has none",
   );
 }
-for (const f of [...front.outputFiles, ...diagnosis.outputFiles, ...importModule.outputFiles]) {
+/**
+ * cli.cjs runs through the code cache too (start.cjs, below), compiled by
+ * vm.Script, whose code cannot import() on Node 20 (see src/import-module.ts):
+ * each of its dynamic imports — an ES module entry or a Node built-in — goes
+ * through import-module.cjs, which sits beside it, so a relative specifier
+ * resolves as before. `__ndim(` has the length of `import(`, so a source
+ * map's lines and columns still hold.
+ */
+const DYNAMIC_IMPORT = /\bimport\((?="(?:\.\/entries\/|node:))/g;
+function cliThroughImportModule(text) {
+  const routed = text.replace(DYNAMIC_IMPORT, "__ndim(");
+  const left = /\bimport\(/.exec(routed);
+  if (left) throw new Error(`bundle: cli.cjs has an import() the build cannot route through import-module.cjs: …${routed.slice(left.index - 40, left.index + 60)}…`);
+  // A function declaration at the end: hoisted, it is defined before any code runs, and nothing before it moves.
+  return `${routed}\nfunction __ndim(specifier) { return require("./import-module.cjs").importModule(specifier); }\n`;
+}
+const outputs = [...front.outputFiles, ...diagnosis.outputFiles, ...importModule.outputFiles].map((f) => ({ path: f.path, text: f.text }));
+const cliOut = outputs.find((f) => f.path.endsWith("cli.cjs"));
+cliOut.text = cliThroughImportModule(cliOut.text);
+const cliKey = createHash("sha256").update(cliOut.text).digest("hex").slice(0, 16);
+for (const f of outputs) {
   mkdirSync(dirname(f.path), { recursive: true });
   writeFileSync(f.path, f.text);
 }
+/**
+ * dist/bundle/start.cjs, what bin/netdoctor.js requires: cli.cjs through the
+ * code cache (src/code-cache.ts), keyed by its hash. The cache holds the
+ * functions the run that wrote it compiled, and a command line that asks only
+ * for help or the version runs a few of cli.cjs's functions, each command
+ * others: each kind keeps a cache of its own — help and version, the first
+ * bare word (a command's name: `checks`, `fix`), or else a diagnosis — so
+ * that the run first after an install does not leave every later one a
+ * cache of its own functions only.
+ */
+writeFileSync(
+  join(OUT, "start.cjs"),
+  `"use strict";
+// Generated by scripts/bundle.mjs: loads cli.cjs through the V8 code cache (src/code-cache.ts).
+const { loadWithCodeCache } = require("./code-cache.cjs");
+const argv = process.argv.slice(2);
+const brief = argv.some((a) => a === "--help" || a === "-h" || a === "help") || (argv.length === 1 && (argv[0] === "--version" || argv[0] === "-V" || argv[0] === "version"));
+const word = argv.find((a) => !a.startsWith("-"));
+const kind = brief ? "brief" : word !== undefined && /^[a-z][a-z-]{0,19}$/.test(word) ? \`word-\${word}\` : "run";
+module.exports = loadWithCodeCache(require("node:path").join(__dirname, "cli.cjs"), { key: \`${cliKey}-\${kind}\`, saveAtExit: true }).exports;
+`,
+);
 
 // CommonJS globals, in the chunks that use them. Bundled CommonJS packages
 // reach Node's built-ins through esbuild's require shim (in its runtime chunk)

@@ -1,5 +1,7 @@
 /**
- * Load a CommonJS file through a V8 code cache (issue 12): the bytecode V8
+ * Load a CommonJS file through a V8 code cache (issue 12) — the command line
+ * (dist/bundle/cli.cjs, from dist/bundle/start.cjs) and the diagnosis bundle
+ * (dist/bundle/diagnose.cjs, from the command line): the bytecode V8
  * compiled for the file in an earlier run is read back instead of parsing
  * and compiling the source again. Node 20 has no compile cache of its own
  * (`module.enableCompileCache` is Node 22+), and its ES module loader takes
@@ -133,7 +135,7 @@ function readCache(file: string, shared: boolean): Buffer | undefined {
 }
 
 /** How many caches of other files (earlier builds, other installs) a directory keeps beside the one just written. */
-export const KEEP_CACHES = 3;
+export const KEEP_CACHES = 8;
 
 /** Remove all but the newest KEEP_CACHES caches other than `keep`, and temp files older than an hour. Best effort. */
 function prune(dir: string, keep: string): void {

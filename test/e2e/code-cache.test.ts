@@ -25,13 +25,15 @@ function verdicts(r: Report): unknown {
   };
 }
 
-describe("the diagnosis bundle's code cache", () => {
+describe("the code caches of the command line and the diagnosis bundle", () => {
   it("is saved under XDG_CACHE_HOME by a printed diagnosis, and the next run from it reports the same", async () => {
     const cache = scratch();
     const first = await runCli(["--lab", "k3d-openchoreo-traefik-conflict", "--json"], { XDG_CACHE_HOME: cache });
     expect(first.code).toBe(1);
     const saved = readdirSync(join(cache, "netdoctor", "v8"));
-    expect(saved.filter((f) => f.endsWith(".bin"))).toHaveLength(1);
+    // Two caches: the command line's (cli.cjs, kept per kind of command line: this one's is a diagnosis, "run") and the diagnosis bundle's.
+    expect(saved.filter((f) => f.endsWith(".bin"))).toHaveLength(2);
+    expect(saved.filter((f) => /^[0-9a-f]{16}-run-\d+-\d+-v[\d.]+-\w+\.bin$/.test(f))).toHaveLength(1);
     expect(saved.filter((f) => f.endsWith(".tmp"))).toEqual([]);
     const second = await runCli(["--lab", "k3d-openchoreo-traefik-conflict", "--json"], { XDG_CACHE_HOME: cache });
     expect(second.code).toBe(1);
@@ -56,6 +58,21 @@ describe("the diagnosis bundle's code cache", () => {
       const report = JSON.parse(r.stdout) as Report;
       expect(report.paths[0]!.checks.map((c) => c.code), run).toContain("ACME501");
     }
+  });
+
+  it("keeps a command's ES module imports working when the command line itself comes from its cache", async () => {
+    const cache = scratch();
+    const outputs: string[] = [];
+    for (const run of ["compiled from source", "compiled from the cache"]) {
+      const r = await runCli(["checks", "--json"], { XDG_CACHE_HOME: cache });
+      expect(r.stderr, run).toBe("");
+      expect(r.code, run).toBe(0);
+      outputs.push(r.stdout);
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+    expect((JSON.parse(outputs[0]!) as { checks: { code: string }[] }).checks.map((c) => c.code)).toContain("ND501");
+    // The command line's cache of this kind of command line (a command's name), beside none of the diagnosis bundle's.
+    expect(readdirSync(join(cache, "netdoctor", "v8")).map((f) => f.replace(/^[0-9a-f]{16}-/, "").replace(/-\d+-\d+-v.*$/, ""))).toEqual(["word-checks"]);
   });
 
   it("is not saved by a run that ends in a usage error", async () => {
