@@ -26,6 +26,7 @@ import forwarderPortForwardsDurable from "./forwarder/port-forwards-durable.js";
 import forwarderVmForwardReachesNode from "./forwarder/vm-forward-reaches-node.js";
 import forwarderPodServesPort from "./forwarder/pod-serves-port.js";
 import forwarderRecordedForwardRunning from "./forwarder/recorded-forward-running.js";
+import forwarderAttachedPodExists from "./forwarder/attached-pod-exists.js";
 import containerPublishesPort from "./container/publishes-port.js";
 import containerRunning from "./container/running.js";
 import serviceReceivesPort from "./service/receives-port.js";
@@ -72,6 +73,7 @@ export const checks: readonly Check[] = [
   forwarderVmForwardReachesNode, // ND305
   forwarderPodServesPort, // ND306
   forwarderRecordedForwardRunning, // ND307
+  forwarderAttachedPodExists, // ND308
   containerPublishesPort, // ND401
   containerRunning, // ND402
   serviceReceivesPort, // ND501

@@ -20,9 +20,9 @@ import { deployment, endpointSlice, event, namespaces, pod, podState, service } 
 const BASE = join(SCENARIOS, "kind-service-clusterip");
 const NODE = "kind-control-plane";
 const NODE_IP = "172.18.0.2";
-/** The kind cluster's own sockets: resolver, sshd, the API server's and extraPortMappings' docker-proxy. */
-const BASE_LISTENERS = parse(readFileSync(join(BASE, "host/listeners.yaml"), "utf8"));
-/** Traffic of the base cluster's own ports: the API server (TLS) and the unused NodePort mapping (kind-service-clusterip: nothing takes 30080). */
+/** The kind cluster's own sockets: resolver, sshd, the API server's docker-proxy (the base's extraPortMappings 8080 → 30080 left out: these clusters were made without it). */
+const BASE_LISTENERS = parse(readFileSync(join(BASE, "host/listeners.yaml"), "utf8")).filter((l) => l.port !== 8080);
+/** Traffic of the base cluster's own ports: the API server (TLS). */
 const BASE_TRAFFIC = [
   { port: 41633, mode: "tls" },
   { port: 6443, address: NODE_IP, mode: "tls" },
@@ -30,12 +30,21 @@ const BASE_TRAFFIC = [
 
 const NGINX_WELCOME = parse(readFileSync(join(BASE, "scenario.yaml"), "utf8")).serviceProxy["default/web:80"].body;
 
-/** A kubectl port-forward's two listeners: kubectl binds 127.0.0.1 and [::1] for the default --address localhost. */
-function kubectlListeners(pid, port, command) {
+/** A kubectl port-forward's two listeners: kubectl binds 127.0.0.1 and [::1] for the default --address localhost; `startedAt` as /proc tells it. */
+function kubectlListeners(pid, port, command, startedAt) {
   return [
-    { address: "127.0.0.1", port, pid, process: "kubectl", command },
-    { address: "::1", port, pid, process: "kubectl", command },
+    { address: "127.0.0.1", port, pid, process: "kubectl", command, startedAt },
+    { address: "::1", port, pid, process: "kubectl", command, startedAt },
   ];
+}
+
+/** The kind node container without the base's extraPortMappings (no 30080 → 8080 binding). */
+function kindContainers() {
+  const containers = JSON.parse(readFileSync(join(BASE, "docker/containers.json"), "utf8"));
+  for (const c of containers) {
+    for (const ports of [c.HostConfig?.PortBindings, c.Config?.ExposedPorts, c.NetworkSettings?.Ports]) if (ports) delete ports["30080/tcp"];
+  }
+  return JSON.stringify(containers, null, 2) + "\n";
 }
 
 /** The usual events of a pod that started: Scheduled, Pulled, Created, Started (kubelet, default-scheduler). */
@@ -54,9 +63,10 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
   const dir = join(SCENARIOS, name);
   rmSync(dir, { recursive: true, force: true });
   for (const sub of ["cluster", "docker", "host"]) mkdirSync(join(dir, sub), { recursive: true });
-  for (const f of ["cluster/kube-system.yaml", "cluster/local-path-storage.yaml", "cluster/nodes.yaml", "docker/containers.json", "docker/networks.json", "docker/top.json", "host/hosts"]) {
+  for (const f of ["cluster/kube-system.yaml", "cluster/local-path-storage.yaml", "cluster/nodes.yaml", "docker/networks.json", "docker/top.json", "host/hosts"]) {
     copyFileSync(join(BASE, f), join(dir, f));
   }
+  writeFileSync(join(dir, "docker/containers.json"), kindContainers());
   const baseNs = readDocs(join(BASE, "cluster/namespaces.yaml"));
   writeFileSync(join(dir, "cluster/namespaces.yaml"), dump([...baseNs, ...namespaces(extraNs, "2026-03-03T14:04:10Z")]));
   // The default namespace's kubernetes Service and its EndpointSlice, as in every cluster.
@@ -86,7 +96,7 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
       pod({ name: podName, namespace: ns, labels: { app: "camunda", "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `camunda-${hash}` }, node: NODE, nodeIP: NODE_IP, podIP: "10.244.0.7", containers, state: podState.running(t), t }),
     ],
     events: startEvents(ns, podName, "camunda", image, t),
-    listeners: kubectlListeners(76692, 5010, command),
+    listeners: kubectlListeners(76692, 5010, command, "2026-03-03T14:12:37Z"),
     scenario: {
       description:
         `Rebuilt from kubernetes-sigs/kind#869 (https://github.com/kubernetes-sigs/kind/issues/869, "Port-forward problem"): the user ran \`${command}\` (a bare pod name: kubectl takes it as pod/NAME) and every request to localhost:5010 failed; kubectl logged ` +
@@ -96,7 +106,7 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
       context: "kind-kind",
       targets: ["http://localhost:5010/"],
       apiServer: { latencyMs: 0, forbid: [] },
-      traffic: [{ port: 5010, mode: "empty-reply" }, { port: 8080, mode: "reset" }, ...BASE_TRAFFIC],
+      traffic: [{ port: 5010, mode: "empty-reply" }, ...BASE_TRAFFIC],
       expect: {
         status: "fail",
         hop: "forwarder",
@@ -144,24 +154,113 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
       endpointSlice({ service: "web", namespace: ns, t: older.t, endpoints: [older, newer].map((p) => ({ ip: p.ip, node: NODE, pod: p.name, ready: true })), ports: [{ name: "http", port: 80, protocol: "TCP" }] }),
     ],
     events: [...startEvents(ns, older.name, "nginx", image, older.t), ...startEvents(ns, newer.name, "nginx", image, newer.t)],
-    listeners: kubectlListeners(51207, 8888, command),
+    listeners: kubectlListeners(51207, 8888, command, "2026-03-03T14:52:19Z"),
     scenario: {
       description:
         `kubectl port-forward to a Deployment, as the Kubernetes docs' "Use Port Forwarding to Access Applications in a Cluster" shows (\`kubectl port-forward deployment/mongo 28015:27017\`, https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/): ` +
         `\`${command}\` on kind, Deployment default/web with two ready nginx pods. kubectl attached to ONE pod when it started: the first by the selector in kubectl's ActivePods order (kubernetes/kubectl pkg/polymorphichelpers/attachablepodforobject.go, pkg/util/podutils/podutils.go: ready for longer first), ${older.name}; ` +
-        `port 80 is its container's declared containerPort (http) and its readiness probe's port, and curl http://localhost:8888/ gets nginx's welcome page. netdoctor names the pod and the port (ND306 passes) and warns only that the forward dies with that pod (ND304).`,
+        `port 80 is its container's declared containerPort (http) and its readiness probe's port, and curl http://localhost:8888/ gets nginx's welcome page. kubectl started at 14:52:19, after both pods: netdoctor names the pod and the port (ND306 passes), that the forward is attached to a pod that still exists (ND308 passes), and warns only that the forward dies with that pod (ND304).`,
       context: "kind-kind",
       targets: ["http://localhost:8888/"],
       apiServer: { latencyMs: 0, forbid: [] },
       traffic: [
         { port: 8888, mode: "http", respond: [], default: { status: 200, headers: { "content-type": "text/html", server: "nginx/1.27.5" }, body: NGINX_WELCOME } },
-        { port: 8080, mode: "reset" },
         ...BASE_TRAFFIC,
       ],
       serviceProxy: { "default/web:80": { status: 200, body: NGINX_WELCOME } },
       expect: {
         status: "warn",
         paths: [{ url: "http://localhost:8888/", status: "warn", hop: null, warnings: [{ code: "ND304", mentions: ["is pinned to one pod"] }] }],
+      },
+    },
+  });
+}
+
+// ------------------------------------------------------------------ kubernetes/kubectl#686: svc/NAME forwarded, then `kubectl rollout restart`
+
+{
+  const ns = "default";
+  const image = "nginx";
+  const oldHash = "7848d4b86f";
+  const newHash = "5c6b9d8f47";
+  const created = "2026-03-03T14:16:52Z";
+  const restartedAt = "2026-03-03T14:31:40Z";
+  // `kubectl create deployment nginx --image nginx --replicas 3 --port 80`: container nginx, containerPort 80 (no name).
+  const containers = [{ image, imagePullPolicy: "Always", name: "nginx", ports: [{ containerPort: 80, protocol: "TCP" }] }];
+  const [dep, newRs] = deployment({ name: "nginx", namespace: ns, labels: { app: "nginx" }, selector: { app: "nginx" }, hash: newHash, containers, replicas: 3, t: created });
+  // `kubectl rollout restart` stamps the template (kubectl pkg/polymorphichelpers/objectrestarter.go) and the Deployment controller rolls a new ReplicaSet.
+  dep.metadata.annotations["deployment.kubernetes.io/revision"] = "2";
+  dep.metadata.generation = 2;
+  dep.spec.template.metadata.annotations = { "kubectl.kubernetes.io/restartedAt": restartedAt };
+  dep.status.observedGeneration = 2;
+  for (const c of dep.status.conditions) if (c.type === "Progressing") Object.assign(c, { lastUpdateTime: "2026-03-03T14:31:49Z" });
+  newRs.metadata.annotations["deployment.kubernetes.io/revision"] = "2";
+  newRs.metadata.creationTimestamp = restartedAt;
+  newRs.spec.template.metadata.annotations = { "kubectl.kubernetes.io/restartedAt": restartedAt };
+  const [, oldRs] = deployment({ name: "nginx", namespace: ns, labels: { app: "nginx" }, selector: { app: "nginx" }, hash: oldHash, containers, replicas: 3, t: created });
+  oldRs.metadata.annotations["deployment.kubernetes.io/desired-replicas"] = "3";
+  oldRs.spec.replicas = 0;
+  oldRs.status = { observedGeneration: 3, replicas: 0 };
+  const newPods = [
+    { name: `nginx-${newHash}-8kq2w`, t: "2026-03-03T14:31:40Z", ip: "10.244.0.14" },
+    { name: `nginx-${newHash}-tx4vd`, t: "2026-03-03T14:31:44Z", ip: "10.244.0.15" },
+    { name: `nginx-${newHash}-zb7mr`, t: "2026-03-03T14:31:47Z", ip: "10.244.0.16" },
+  ];
+  const oldPods = [`nginx-${oldHash}-2wfhx`, `nginx-${oldHash}-c9jnl`, `nginx-${oldHash}-vp5rs`];
+  const pods = newPods.map((p) =>
+    pod({ name: p.name, namespace: ns, labels: { app: "nginx", "pod-template-hash": newHash }, annotations: { "kubectl.kubernetes.io/restartedAt": restartedAt }, owner: { kind: "ReplicaSet", name: `nginx-${newHash}` }, node: NODE, nodeIP: NODE_IP, podIP: p.ip, containers, state: podState.running(p.t), t: p.t }),
+  );
+  const command = "kubectl port-forward svc/nginx 8080:8080";
+  const depObj = { kind: "Deployment", namespace: ns, name: "nginx" };
+  const scaling = [
+    [`Scaled up replica set nginx-${newHash} from 0 to 1`, "2026-03-03T14:31:40Z"],
+    [`Scaled down replica set nginx-${oldHash} from 3 to 2`, "2026-03-03T14:31:44Z"],
+    [`Scaled up replica set nginx-${newHash} from 1 to 2`, "2026-03-03T14:31:44Z"],
+    [`Scaled down replica set nginx-${oldHash} from 2 to 1`, "2026-03-03T14:31:47Z"],
+    [`Scaled up replica set nginx-${newHash} from 2 to 3`, "2026-03-03T14:31:47Z"],
+    [`Scaled down replica set nginx-${oldHash} from 1 to 0`, "2026-03-03T14:31:49Z"],
+  ];
+  write("real-kubectl-portforward-rollout-restart", {
+    namespaces: [],
+    apps: [
+      dep,
+      oldRs,
+      newRs,
+      ...pods,
+      // `kubectl expose deployment nginx --port 8080 --target-port 80`: no port name.
+      service({ name: "nginx", namespace: ns, labels: { app: "nginx" }, clusterIP: "10.101.229.137", selector: { app: "nginx" }, ports: [{ port: 8080, protocol: "TCP", targetPort: 80 }], t: "2026-03-03T14:17:30Z" }),
+      endpointSlice({ service: "nginx", namespace: ns, t: "2026-03-03T14:31:49Z", endpoints: newPods.map((p) => ({ ip: p.ip, node: NODE, pod: p.name, ready: true })), ports: [{ name: "", port: 80, protocol: "TCP" }] }),
+    ],
+    events: [
+      ...scaling.map(([message, t], i) => ({ ...event({ obj: depObj, type: "Normal", reason: "ScalingReplicaSet", message, t, source: "deployment-controller" }), metadata: { ...event({ obj: depObj, type: "Normal", reason: "ScalingReplicaSet", message, t, source: "deployment-controller" }).metadata, name: `nginx.${String(17983412 + i).padStart(16, "0")}` } })),
+      ...oldPods.map((name, i) => event({ obj: { kind: "Pod", namespace: ns, name }, type: "Normal", reason: "Killing", message: "Stopping container nginx", t: scaling[1 + 2 * i][1], source: "kubelet" })),
+      ...newPods.flatMap((p) => startEvents(ns, p.name, "nginx", image, p.t)),
+    ],
+    listeners: kubectlListeners(100413, 8080, command, "2026-03-03T14:20:05Z"),
+    scenario: {
+      description:
+        `Rebuilt from kubernetes/kubectl#686 (https://github.com/kubernetes/kubectl/issues/686, "Service port forwarding recovery on restarted pods"), a kubectl maintainer's reproduction: ` +
+        `\`kubectl create deployment nginx --image nginx --replicas 3 --port 80\`, \`kubectl expose deployment nginx --port 8080 --target-port 80\`, \`${command} &\` ("Forwarding from 127.0.0.1:8080 -> 80"), curl answers; ` +
+        `then \`kubectl rollout restart deployment nginx\` and curl localhost:8080 gets "E0721 … portforward.go:340] error creating error stream for port 8080 -> 80: Timeout occurred" and "curl: (56) Recv failure: Connection reset by peer" ` +
+        `(later in the thread, kubectl v1.23.8: "failed to find sandbox … in store: not found", "lost connection to pod", "never recovers"). Rebuilt on kind: kubectl (pid 100413) started at 14:20:05; the rollout at 14:31:40 replaced all three pods, ` +
+        `so the Service, its EndpointSlice and its three new pods are healthy (the service proxy answers) while the forward stays attached to a deleted pod. netdoctor sets the forward's start time (/proc) against the pods' creation times (ND308).`,
+      context: "kind-kind",
+      targets: ["http://localhost:8080/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 8080, mode: "reset" }, ...BASE_TRAFFIC],
+      serviceProxy: { "default/nginx:8080": { status: 200, body: NGINX_WELCOME } },
+      expect: {
+        status: "fail",
+        hop: "forwarder",
+        paths: [
+          {
+            url: "http://localhost:8080/",
+            status: "fail",
+            hop: "forwarder",
+            probe: { signature: "reset", hop: "forwarder" },
+            verdict: { code: "ND308", mentions: ["14:20:05 UTC", "every pod Service default/nginx selects now was created after it started", "has been deleted"] },
+          },
+        ],
       },
     },
   });

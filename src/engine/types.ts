@@ -177,6 +177,14 @@ export interface HostListener {
   process?: string;
   /** Full command line, arguments joined by single spaces. */
   command?: string;
+  /**
+   * When the owning process started (RFC 3339, UTC), when the host collector
+   * can tell: Linux `/proc/PID/stat` starttime after `/proc/stat` btime,
+   * macOS `ps -o lstart=`. Tells which cluster objects a long-running
+   * forwarder (a `kubectl port-forward`, which attaches to one pod when it
+   * starts) predates. Absent = not known.
+   */
+  startedAt?: string;
 }
 
 /** A userspace forwarder that owns the target port. */

@@ -78,6 +78,13 @@ export interface KubectlPortForwardCommand {
   ports: PortPair[];
   /** `--address` values, split on commas; `["localhost"]` when absent (kubectl default). */
   addresses: string[];
+  /**
+   * `--pod-running-timeout` in milliseconds: how long kubectl waits for the
+   * first pod of a workload or Service to appear (GetFirstPod's watch);
+   * 60000 when absent (kubectl's default `1m0s`), null when the value does
+   * not parse as a Go duration.
+   */
+  podRunningTimeoutMs?: number | null;
 }
 
 /** One `-L` forward of ssh. `bind` null = ssh's default (loopback unless `GatewayPorts`); `*`/empty = all. */
@@ -322,6 +329,7 @@ function parseKubectl(args: string[]): KubectlPortForwardCommand | null {
     .flatMap((v) => v.split(","))
     .map((v) => v.trim())
     .filter(Boolean);
+  const timeout = flags["pod-running-timeout"]?.at(-1);
   return {
     kind: "kubectl-port-forward",
     namespace,
@@ -329,7 +337,23 @@ function parseKubectl(args: string[]): KubectlPortForwardCommand | null {
     target,
     ports,
     addresses: addresses.length ? addresses : ["localhost"],
+    podRunningTimeoutMs: timeout === undefined ? 60_000 : goDurationMs(timeout),
   };
+}
+
+const GO_UNITS: Record<string, number> = { ns: 1e-6, us: 1e-3, "µs": 1e-3, ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+
+/** A Go `time.ParseDuration` string (`1m0s`, `90s`, `1.5s`, `500ms`) in milliseconds, or null when it does not parse. */
+export function goDurationMs(text: string): number | null {
+  if (text === "0") return 0;
+  const re = /(\d+(?:\.\d*)?|\.\d+)(ns|us|µs|ms|s|m|h)/gy;
+  let total = 0;
+  let at = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    total += Number(m[1]) * GO_UNITS[m[2]!]!;
+    at = re.lastIndex;
+  }
+  return at === text.length && at > 0 ? total : null;
 }
 
 /** `8080:80` / `:80` / `0:80` / `8080` / `8080:http` → a port pair; null when malformed. */

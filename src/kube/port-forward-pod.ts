@@ -95,21 +95,29 @@ export interface ForwardObjects {
   deployments?: readonly Deployment[];
 }
 
+/** The pods a target's selector selects now, or why there are none (`problem`). */
+export interface ForwardCandidates {
+  pods: Pod[];
+  /** `pod`, or the object whose selector chose them: `Deployment dev/web`. */
+  via: string;
+}
+
 /**
- * The pod `kubectl port-forward TARGET` attaches to in `namespace` when it
- * starts now, or why there is none (`problem`). ReplicaSet and StatefulSet
- * targets are matched by their pods' owner references (netdoctor does not
- * list those kinds; their selectors select exactly the pods they own unless
- * someone labels a stray pod alike).
+ * The pods `kubectl port-forward TARGET` in `namespace` chooses from: the
+ * named pod, or every pod the object's selector selects now, or why there is
+ * none (`problem`: the object does not exist, has no selector, selects no
+ * pod). ReplicaSet and StatefulSet targets are matched by their pods' owner
+ * references (netdoctor does not list those kinds; their selectors select
+ * exactly the pods they own unless someone labels a stray pod alike).
  */
-export function attachablePod(target: KubectlTarget, namespace: string, objects: ForwardObjects): ForwardedPod | { problem: string } {
+export function forwardCandidates(target: KubectlTarget, namespace: string, objects: ForwardObjects): ForwardCandidates | { problem: string } {
   const pods = objects.pods.filter((p) => (p.metadata.namespace ?? "default") === namespace);
   let selected: Pod[];
   let via: string;
   switch (target.type) {
     case "pod": {
       const pod = pods.find((p) => p.metadata.name === target.name);
-      return pod ? { pod, via: "pod", candidates: 1 } : { problem: `pod ${namespace}/${target.name} does not exist` };
+      return pod ? { pods: [pod], via: "pod" } : { problem: `pod ${namespace}/${target.name} does not exist` };
     }
     case "service": {
       via = `Service ${namespace}/${target.name}`;
@@ -136,7 +144,17 @@ export function attachablePod(target: KubectlTarget, namespace: string, objects:
     }
   }
   if (!selected.length) return { problem: `${via} selects no pod` };
-  return { pod: attachOrder(selected)[0]!, via, candidates: selected.length };
+  return { pods: selected, via };
+}
+
+/**
+ * The pod `kubectl port-forward TARGET` attaches to in `namespace` when it
+ * starts now (the first candidate in kubectl's order), or why there is none.
+ */
+export function attachablePod(target: KubectlTarget, namespace: string, objects: ForwardObjects): ForwardedPod | { problem: string } {
+  const c = forwardCandidates(target, namespace, objects);
+  if ("problem" in c) return c;
+  return { pod: attachOrder(c.pods)[0]!, via: c.via, candidates: c.pods.length };
 }
 
 /** The container port a remote port reaches inside a pod. */

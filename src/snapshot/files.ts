@@ -236,6 +236,12 @@ export function listenerList(text: string, rel: string): HostListener[] {
     if (o.pid !== undefined && o.pid !== null) l.pid = r.num(o.pid, `[${i}].pid`);
     if (o.process !== undefined && o.process !== null) l.process = r.str(o.process, `[${i}].process`);
     if (o.command !== undefined && o.command !== null) l.command = r.str(o.command, `[${i}].command`);
+    if (o.startedAt !== undefined && o.startedAt !== null) {
+      // YAML reads an unquoted timestamp as a string (yaml 2, core schema); a Date would come from another schema.
+      const at = o.startedAt instanceof Date ? o.startedAt.toISOString() : r.str(o.startedAt, `[${i}].startedAt`);
+      if (!Number.isFinite(Date.parse(at))) r.fail(`[${i}].startedAt`, "an RFC 3339 time", at);
+      l.startedAt = at;
+    }
     return l;
   });
 }

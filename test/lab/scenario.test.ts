@@ -44,6 +44,7 @@ describe("loadScenario", () => {
     ["containers.json that is not JSON", { "scenario.yaml": "name: x\n", "docker/containers.json": "[{" }, /docker\/containers\.json: not valid JSON: /],
     ["a port binding whose HostPort is a number", { "scenario.yaml": "name: x\n", "docker/containers.json": '[{"Name":"/a","HostConfig":{"PortBindings":{"80/tcp":[{"HostIp":"","HostPort":8080}]}}}]' }, /docker\/containers\.json: \[0\]\.HostConfig\.PortBindings\["80\/tcp"\]\[0\]\.HostPort: expected a string, got 8080/],
     ["a listener without a port", { "scenario.yaml": "name: x\n", "host/listeners.yaml": "- {address: 0.0.0.0}\n" }, /host\/listeners\.yaml: \[0\]\.port: expected a number, got undefined/],
+    ["a listener start time that is no time", { "scenario.yaml": "name: x\n", "host/listeners.yaml": "- {address: 127.0.0.1, port: 8080, startedAt: yesterday}\n" }, /host\/listeners\.yaml: \[0\]\.startedAt: expected an RFC 3339 time, got "yesterday"/],
   ])("names the file and the field for %s", async (_what, files, message) => {
     const dir = await scenarioDir(files);
     try {

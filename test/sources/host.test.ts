@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import type { LabState } from "../../src/lab/contract.js";
-import { createHostSource, decodeProcAddress, parseHostsFile, parseLsof, parseProcNetTcp } from "../../src/sources/live/host.js";
+import { createHostSource, decodeProcAddress, parseBootTime, parseHostsFile, parseLsof, parseProcNetTcp, parsePsLstartLine, processStartedAt } from "../../src/sources/live/host.js";
 
 const signal = () => new AbortController().signal;
 
@@ -57,6 +57,10 @@ describe("live host listeners", () => {
     const mine = listeners.find((l) => l.port === port);
     expect(mine).toMatchObject({ address: "127.0.0.1", port, pid: process.pid, process: expect.any(String) });
     expect(mine?.command).toContain(process.argv0.split("/").pop()!);
+    // /proc/PID/stat starttime (10 ms ticks) after /proc/stat btime (whole seconds): within a second or two of what Node says.
+    const startedAt = Date.parse(mine!.startedAt!);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
+    expect(startedAt).toBeGreaterThan(Date.now() - process.uptime() * 1000 - 2000);
   });
 
   it("says listeners are not available on platforms it cannot read", async () => {
@@ -64,6 +68,27 @@ describe("live host listeners", () => {
       code: "unsupported",
       message: "listening sockets: not available on win32 yet",
     });
+  });
+});
+
+describe("process start times", () => {
+  it("reads btime from /proc/stat", () => {
+    expect(parseBootTime("cpu  2255 34 2290 22625563 6290 127 456 0 0 0\nintr 114930548\nctxt 1990473\nbtime 1772546400\nprocesses 2915\n")).toBe(1772546400);
+    expect(parseBootTime("cpu  1 2 3\n")).toBeNull();
+  });
+
+  it("counts /proc/PID/stat fields after the last parenthesis, so a comm with spaces and parentheses is no trouble", () => {
+    // kubectl started 1200.37 s after boot; the comm is as odd as TASK_COMM_LEN allows.
+    const stat = "100413 (kube ctl) (x)) S 3120 100413 3120 34816 100413 4194560 2151 0 0 0 12 4 0 0 20 0 11 0 120037 1363947520 10935 18446744073709551615 1 1 0 0 0 0 0 0 2143420159 0 0 0 17 1 0 0 0 0 0";
+    expect(processStartedAt(stat, 1772546400)).toBe("2026-03-03T14:20:00.370Z");
+    expect(processStartedAt("100413 (kubectl) S 3120", 1772546400)).toBeNull();
+  });
+
+  it("reads pid, start time and command line from ps -o pid=,lstart=,command= (local time)", () => {
+    const row = parsePsLstartLine("61488 Tue Mar  3 14:20:05 2026     kubectl port-forward svc/nginx 8080:8080");
+    expect(row).toMatchObject({ pid: 61488, command: "kubectl port-forward svc/nginx 8080:8080" });
+    expect(row!.startedAt).toBe(new Date(2026, 2, 3, 14, 20, 5).toISOString().replace(".000Z", "Z"));
+    expect(parsePsLstartLine("  PID STARTED COMMAND")).toBeNull();
   });
 });
 

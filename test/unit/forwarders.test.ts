@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import {
+  goDurationMs,
   kubectlPairFor,
   parseForwarderCommand,
   parsePortPair,
@@ -261,5 +262,27 @@ describe("address helpers", () => {
   it("treats localhost names and 127.0.0.0/8 as loopback, and nothing else", () => {
     expect(["localhost", "api.openchoreo.localhost", "127.0.0.53", "::1"].every(isLoopback)).toBe(true);
     expect(["localhost.example.com", "192.168.5.2", "::"].some(isLoopback)).toBe(false);
+  });
+});
+
+describe("kubectl --pod-running-timeout", () => {
+  it.each([
+    ["1s", 1000],
+    ["1m0s", 60_000],
+    ["1.5s", 1500],
+    ["500ms", 500],
+    ["2h3m", 7_380_000],
+    ["0", 0],
+    ["soon", null],
+    ["5", null],
+  ])("reads the Go duration %s as %s ms", (text, ms) => {
+    expect(goDurationMs(text)).toBe(ms);
+  });
+
+  it("defaults to kubectl's one minute and reads the flag in either form", () => {
+    const pf = (line: string) => parseForwarderCommand(line, "kubectl") as Extract<ForwarderCommand, { kind: "kubectl-port-forward" }>;
+    expect(pf("kubectl port-forward deploy/web 8080:80").podRunningTimeoutMs).toBe(60_000);
+    expect(pf("kubectl --context kind-kind port-forward --pod-running-timeout 1s pod/x 8888:10080").podRunningTimeoutMs).toBe(1000);
+    expect(pf("kubectl port-forward --pod-running-timeout=2m deploy/web 8080:80").podRunningTimeoutMs).toBe(120_000);
   });
 });

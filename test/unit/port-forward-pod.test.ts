@@ -9,6 +9,7 @@ import type { CheckContext, CheckOutcome, Deployment, HostListener, PathFacts, P
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
 import { attachOrder, attachablePod, describeHints, lessActive, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
 import podServesPort from "../../checks/forwarder/pod-serves-port.js";
+import attachedPodExists from "../../checks/forwarder/attached-pod-exists.js";
 
 // ------------------------------------------------------------------ fixtures (kubernetes-sigs/kind#869's camunda pod; nginx as `kubectl create deployment web --image nginx --port 80` makes it)
 
@@ -152,7 +153,7 @@ function target(port: number): Target {
   return { url: `http://localhost:${port}/`, scheme: "http", host: "localhost", port, path: "/" };
 }
 
-async function run(c: Case): Promise<CheckOutcome> {
+async function run(c: Case, check = podServesPort): Promise<CheckOutcome> {
   const sources = memorySources(c.data);
   const ctx: CheckContext = {
     ...sources,
@@ -161,7 +162,7 @@ async function run(c: Case): Promise<CheckOutcome> {
     options: { resolve: [], hostAddress: "127.0.0.1", namespace: null, probeTimeoutMs: 2000 },
     signal: new AbortController().signal,
   };
-  return podServesPort.run(ctx);
+  return check.run(ctx);
 }
 
 const web = pod({ name: "web-6c9b8d7f54-5pv5z", readySince: "2026-03-03T14:05:30Z", container: { readinessProbe: { httpGet: { path: "/", port: 80 } } } });
@@ -261,3 +262,81 @@ describe("forwarder.pod-serves-port (ND306)", () => {
   });
 });
 
+
+// ------------------------------------------------------------------ ND308 (kubernetes/kubectl#686: svc/nginx forwarded, then `kubectl rollout restart`)
+
+const nginxService: Service = { apiVersion: "v1", kind: "Service", metadata: { name: "nginx", namespace: "default" }, spec: { type: "ClusterIP", selector: { app: "nginx" }, ports: [{ port: 8080, targetPort: 80, protocol: "TCP" }] } };
+const nginxPod = (name: string, created: string, deleting?: string) =>
+  pod({ name, labels: { app: "nginx", "pod-template-hash": "5c6b9d8f47" }, created, readySince: created, ...(deleting ? { deleting } : {}), owner: { kind: "ReplicaSet", name: "nginx-5c6b9d8f47" } });
+const rolledOut = [nginxPod("nginx-5c6b9d8f47-8kq2w", "2026-03-03T14:31:40Z"), nginxPod("nginx-5c6b9d8f47-tx4vd", "2026-03-03T14:31:44Z")];
+const pfStarted = (command: string, startedAt: string | undefined, port = 8080): HostListener => ({ ...kubectl(command, port), pid: 100413, ...(startedAt ? { startedAt } : {}) });
+
+const attachedCases: (Case & { fixes?: string[] })[] = [
+  {
+    name: "a Service forward started before a rollout replaced every pod",
+    data: { kube: { pods: rolledOut, services: [nginxService] } },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", "2026-03-03T14:20:05Z"),
+    status: "fail",
+    summary:
+      "kubectl port-forward (pid 100413) on 127.0.0.1:8080 started at 2026-03-03 14:20:05 UTC and forwards to svc/nginx in default, but every pod Service default/nginx selects now was created after it started (nginx-5c6b9d8f47-8kq2w at 14:31:40 UTC, nginx-5c6b9d8f47-tx4vd at 14:31:44 UTC): the pod it attached to has been deleted",
+  },
+  {
+    name: "the same forward offered socat-forward when the Service has a NodePort",
+    data: { kube: { pods: rolledOut, services: [{ ...nginxService, spec: { ...nginxService.spec, type: "NodePort", ports: [{ port: 8080, targetPort: 80, nodePort: 30080 }] } }] } },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", "2026-03-03T14:20:05Z"),
+    status: "fail",
+    summary: "the pod it attached to has been deleted",
+    fixes: ["socat-forward"],
+  },
+  {
+    name: "a Service forward started after the rollout",
+    data: { kube: { pods: rolledOut, services: [nginxService] } },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", "2026-03-03T14:35:00Z"),
+    status: "pass",
+    summary: "it is attached to one of the 2 pods of Service default/nginx that existed then (nginx-5c6b9d8f47-8kq2w, nginx-5c6b9d8f47-tx4vd)",
+  },
+  {
+    name: "a Deployment forward started before its first pod appeared (kubectl waits up to --pod-running-timeout)",
+    data: { kube: { pods: [rolledOut[0]!], deployments: [{ ...webDeployment, metadata: { name: "nginx", namespace: "default" }, spec: { ...webDeployment.spec, selector: { matchLabels: { app: "nginx" } } } }] } },
+    listener: pfStarted("kubectl port-forward deploy/nginx 8080:80", "2026-03-03T14:31:05Z"),
+    status: "pass",
+    summary: "it is attached to pod default/nginx-5c6b9d8f47-8kq2w, the only pod of Deployment default/nginx that existed then",
+  },
+  {
+    name: "a forward whose --pod-running-timeout is too short for a pod created 35 s later",
+    data: { kube: { pods: [rolledOut[0]!], deployments: [{ ...webDeployment, metadata: { name: "nginx", namespace: "default" }, spec: { ...webDeployment.spec, selector: { matchLabels: { app: "nginx" } } } }] } },
+    listener: pfStarted("kubectl port-forward --pod-running-timeout 1s deploy/nginx 8080:80", "2026-03-03T14:31:05Z"),
+    status: "fail",
+    summary: "every pod Deployment default/nginx selects now was created after it started",
+  },
+  {
+    name: "a StatefulSet pod recreated under the same name",
+    data: { kube: { pods: [pod({ name: "db-0", created: "2026-03-03T15:02:10Z", readySince: "2026-03-03T15:02:20Z", owner: { kind: "StatefulSet", name: "db" } })] } },
+    listener: pfStarted("kubectl port-forward pod/db-0 5432", "2026-03-03T14:40:00Z", 5432),
+    status: "fail",
+    summary: "but pod default/db-0 was created at 15:02:10 UTC, after it started: it is a new pod under the same name, and the forward stays attached to the deleted one",
+  },
+  {
+    name: "a forward whose only pods are terminating",
+    data: { kube: { pods: [nginxPod("nginx-7848d4b86f-2wfhx", "2026-03-03T14:16:52Z", "2026-03-03T14:31:44Z")], services: [nginxService] } },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", "2026-03-03T14:20:05Z"),
+    status: "fail",
+    summary: "the only pods Service default/nginx selects are terminating (nginx-7848d4b86f-2wfhx at 14:16:52 UTC (terminating)): the pod it attached to is going away",
+  },
+  {
+    name: "a forward whose start time is not known",
+    data: { kube: { pods: rolledOut, services: [nginxService] } },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", undefined),
+    status: "skip",
+    summary: "not applicable: when kubectl port-forward (pid 100413) started is not known",
+  },
+];
+
+describe("forwarder.attached-pod-exists (ND308)", () => {
+  it.each(attachedCases)("$name → $status", async (c) => {
+    const out = await run(c, attachedPodExists);
+    expect(out.status).toBe(c.status);
+    expect(out.summary).toContain(c.summary);
+    expect(out.fixes ?? []).toEqual(c.fixes ?? []);
+  });
+});

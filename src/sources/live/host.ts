@@ -133,15 +133,18 @@ export async function linuxListeners(procRoot = "/proc"): Promise<HostListener[]
   }
   const sockets = tables.flatMap((t) => (t ? parseProcNetTcp(t) : []));
   const owners = await socketOwners(procRoot, new Set(sockets.map((s) => s.inode)));
-  const procInfo = new Map<number, Promise<{ process?: string; command?: string }>>();
+  const bootTime = owners.size ? parseBootTime(await readOptional(join(procRoot, "stat"))) : null;
+  const procInfo = new Map<number, Promise<{ process?: string; command?: string; startedAt?: string }>>();
   const info = (pid: number) => {
     let p = procInfo.get(pid);
     if (!p) {
       p = (async () => {
         const comm = await readOptional(join(procRoot, String(pid), "comm"));
         const cmdline = await readOptional(join(procRoot, String(pid), "cmdline"));
+        const stat = bootTime === null ? undefined : await readOptional(join(procRoot, String(pid), "stat"));
         const command = cmdline?.replace(/\0+$/, "").split("\0").join(" ");
-        return { process: comm?.trim() || undefined, command: command || undefined };
+        const startedAt = stat === undefined || bootTime === null ? null : processStartedAt(stat, bootTime);
+        return { process: comm?.trim() || undefined, command: command || undefined, ...(startedAt ? { startedAt } : {}) };
       })();
       procInfo.set(pid, p);
     }
@@ -151,11 +154,38 @@ export async function linuxListeners(procRoot = "/proc"): Promise<HostListener[]
     sockets.map(async (s): Promise<HostListener> => {
       const pid = owners.get(s.inode);
       if (pid === undefined) return { address: s.address, port: s.port };
-      const { process, command } = await info(pid);
-      return { address: s.address, port: s.port, pid, ...(process ? { process } : {}), ...(command ? { command } : {}) };
+      const { process, command, startedAt } = await info(pid);
+      return { address: s.address, port: s.port, pid, ...(process ? { process } : {}), ...(command ? { command } : {}), ...(startedAt ? { startedAt } : {}) };
     }),
   );
   return dedupe(listeners);
+}
+
+/**
+ * Clock ticks per second of `/proc/PID/stat` times: USER_HZ, which the kernel
+ * reports to user space as 100 on every architecture Linux builds it for
+ * (include/asm-generic/param.h `USER_HZ 100`; `getconf CLK_TCK`).
+ */
+const USER_HZ = 100;
+
+/** `btime` of `/proc/stat` (boot time, seconds since the epoch), or null when absent (proc(5)). */
+export function parseBootTime(text: string | undefined): number | null {
+  const m = /^btime\s+(\d+)\s*$/m.exec(text ?? "");
+  return m ? Number(m[1]) : null;
+}
+
+/**
+ * When a process started, from its `/proc/PID/stat` line and the boot time:
+ * field 22 `starttime` is in clock ticks after boot (proc(5)). The fields are
+ * counted after the last `)`, since the comm field (2) may hold spaces and
+ * parentheses. RFC 3339 in UTC, or null when the line cannot be read.
+ */
+export function processStartedAt(stat: string, bootTime: number): string | null {
+  const rest = stat.slice(stat.lastIndexOf(")") + 1).trim().split(/\s+/);
+  // rest[0] is field 3 (state), so field 22 is rest[19].
+  const ticks = Number(rest[19]);
+  if (!Number.isFinite(ticks) || rest.length < 20) return null;
+  return new Date((bootTime + ticks / USER_HZ) * 1000).toISOString().replace(".000Z", "Z");
 }
 
 /** Drop exact duplicates (the same address:port:pid seen twice, e.g. SO_REUSEPORT) and sort. */
@@ -206,7 +236,20 @@ export function parseLsof(text: string): HostListener[] {
   return out;
 }
 
-/** macOS listeners through `lsof`, command lines through one `ps -o pid=,command= -p …`. */
+/**
+ * One line of `ps -o pid=,lstart=,command=` (BSD ps(1): `lstart` is the
+ * start time as ctime(3) writes it, `Mon Dec  1 10:02:33 2026`, in local
+ * time): pid, command line and start time (RFC 3339, UTC; null when the
+ * time does not parse). Null for a line that is no row.
+ */
+export function parsePsLstartLine(line: string): { pid: number; command: string; startedAt: string | null } | null {
+  const m = /^\s*(\d+)\s+(\w{3}\s+\w{3}\s+\d{1,2}\s+\d{1,2}:\d{2}:\d{2}\s+\d{4})\s+(.*)$/.exec(line);
+  if (!m) return null;
+  const t = new Date(m[2]!.replace(/\s+/g, " "));
+  return { pid: Number(m[1]), command: m[3]!.trim(), startedAt: Number.isNaN(t.getTime()) ? null : t.toISOString().replace(".000Z", "Z") };
+}
+
+/** macOS listeners through `lsof`, command lines and start times through one `ps -o pid=,lstart=,command= -p …`. */
 async function darwinListeners(signal: AbortSignal): Promise<HostListener[]> {
   const { execa } = await import("execa");
   const lsof = await execa("lsof", ["-nP", "-iTCP", "-sTCP:LISTEN", "-F", "pcnt"], { reject: false, cancelSignal: signal, timeout: 10_000 });
@@ -216,15 +259,16 @@ async function darwinListeners(signal: AbortSignal): Promise<HostListener[]> {
   const listeners = parseLsof(String(lsof.stdout));
   const pids = [...new Set(listeners.flatMap((l) => (l.pid ? [l.pid] : [])))];
   if (pids.length > 0) {
-    const ps = await execa("ps", ["-o", "pid=,command=", "-p", pids.join(",")], { reject: false, cancelSignal: signal, timeout: 10_000 });
-    const commands = new Map<number, string>();
+    const ps = await execa("ps", ["-o", "pid=,lstart=,command=", "-p", pids.join(",")], { reject: false, cancelSignal: signal, timeout: 10_000 });
+    const rows = new Map<number, { command: string; startedAt: string | null }>();
     for (const line of String(ps.stdout).split("\n")) {
-      const m = /^\s*(\d+)\s+(.*)$/.exec(line);
-      if (m) commands.set(Number(m[1]), m[2]!.trim());
+      const row = parsePsLstartLine(line);
+      if (row) rows.set(row.pid, row);
     }
     for (const l of listeners) {
-      const command = l.pid ? commands.get(l.pid) : undefined;
-      if (command) l.command = command;
+      const row = l.pid ? rows.get(l.pid) : undefined;
+      if (row?.command) l.command = row.command;
+      if (row?.startedAt) l.startedAt = row.startedAt;
     }
   }
   return dedupe(listeners);
