@@ -61,6 +61,7 @@ export const ALLOWED_FLAGS: ReadonlyMap<string, string> = new Map([
   ["namespace", "kubectl --namespace (src/host/forwarders.ts)"],
   ["address", "kubectl port-forward --address (src/host/forwarders.ts)"],
   ["context", "kubectl --context (src/host/forwarders.ts)"],
+  ["pod-running-timeout", "kubectl port-forward --pod-running-timeout (src/host/forwarders.ts; forwarder.attached-pod-exists)"],
   // docker-proxy (src/host/forwarders.ts parseDockerProxy)
   ["proto", "docker-proxy -proto (src/host/forwarders.ts)"],
   ["host-ip", "docker-proxy -host-ip (src/host/forwarders.ts)"],
