@@ -396,7 +396,7 @@ export function svclbDestination(pod: Pod): { ips: string[]; port: number | null
  * `svclb-<svc>` in the Service's namespace with the labels on the pod
  * template only (k3s pkg/servicelb/controller.go `newDaemonSet`).
  */
-export function svclbFor(svc: { namespace: string; name: string }, daemonSets: DaemonSet[], pods: Pod[]): { daemonSets: DaemonSet[]; pods: Pod[] } {
+export function svclbFor(svc: { namespace: string; name: string }, daemonSets: readonly DaemonSet[], pods: readonly Pod[]): { daemonSets: DaemonSet[]; pods: Pod[] } {
   const mine = (o: KubeObject) => {
     const s = svclbServiceOf(o);
     return s !== null && s.name === svc.name && s.namespace === svc.namespace;

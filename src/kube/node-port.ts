@@ -73,10 +73,12 @@ export function portTakers(q: NodePortQuery, services: readonly Service[], pods:
   const out: PortTaker[] = [];
   for (const svc of services) {
     const type = svc.spec.type ?? "ClusterIP";
+    // Only a LoadBalancer (svclb, nodePort) or NodePort Service takes a port on the nodes: skip the ClusterIP majority at once.
+    if (type !== "LoadBalancer" && type !== "NodePort") continue;
     for (const sp of svc.spec.ports ?? []) {
       if (!sameProtocol(sp.protocol, q.protocol)) continue;
       if (k3s && type === "LoadBalancer" && sp.port === q.port) {
-        const lb = svclbFor({ namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name }, [...daemonSets], [...pods]);
+        const lb = svclbFor({ namespace: svc.metadata.namespace ?? "default", name: svc.metadata.name }, daemonSets, pods);
         const active = lb.pods.some((p) => running(p) && onNode(p) && hostPortsOf(p, q.port, q.protocol).length > 0);
         out.push({ service: svc, servicePort: sp, via: "svclb", gateway: gatewayOfService(svc), active, pod: null });
       }
@@ -86,9 +88,9 @@ export function portTakers(q: NodePortQuery, services: readonly Service[], pods:
     }
   }
   for (const pod of pods) {
-    if (svclbServiceOf(pod) || !running(pod) || !onNode(pod)) continue;
+    // hostPortsOf first: the one test almost every pod fails.
     const hp = hostPortsOf(pod, q.port, q.protocol);
-    if (!hp.length) continue;
+    if (!hp.length || svclbServiceOf(pod) || !running(pod) || !onNode(pod)) continue;
     const ns = pod.metadata.namespace ?? "default";
     let found = false;
     for (const svc of services) {
