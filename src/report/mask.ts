@@ -107,11 +107,28 @@ export function maskCredentialsIn<T>(value: T): T {
   if (value && typeof value === "object" && Object.getPrototypeOf(value) === Object.prototype) {
     const o = value as Record<string, unknown>;
     if (isHeaderPair(o)) return { name: o.name, value: maskHeaderValue(o.name, o.value) } as T;
-    return Object.fromEntries(
-      Object.entries(o).map(([k, v]) => [k, typeof v === "string" && AUTH_HEADERS.has(k.toLowerCase()) ? maskHeaderValue(k, v) : maskCredentialsIn(v)]),
-    ) as T;
+    // A plain loop (a report of a large cluster holds tens of thousands of objects); a `__proto__` key stays an own property, as Object.fromEntries would keep it.
+    const out: Record<string, unknown> = {};
+    for (const k of Object.keys(o)) {
+      const v = o[k];
+      const masked = typeof v === "string" ? (isAuthHeaderKey(k) ? maskHeaderValue(k, v) : maskCredentials(v)) : maskCredentialsIn(v);
+      if (k === "__proto__") Object.defineProperty(out, k, { value: masked, enumerable: true, writable: true, configurable: true });
+      else out[k] = masked;
+    }
+    return out as T;
   }
   return value;
+}
+
+/** Whether a map key names a credential header (AUTH_HEADERS), remembered per key: a report repeats the same few hundred keys. */
+const authKeys = new Map<string, boolean>();
+function isAuthHeaderKey(k: string): boolean {
+  let known = authKeys.get(k);
+  if (known === undefined) {
+    known = AUTH_HEADERS.has(k.toLowerCase());
+    if (authKeys.size < CACHE_LIMIT) authKeys.set(k, known);
+  }
+  return known;
 }
 
 /** The name it had when it masked URL passwords only; it masks every credential now. */

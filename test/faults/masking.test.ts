@@ -64,6 +64,15 @@ describe("masking a text", () => {
     });
     expect(target.headers[0]!.value).toBe("Bearer t1");
   });
+
+  it("copies every key of a parsed object as its own property, __proto__ included, in the same order", () => {
+    const parsed = JSON.parse('{"b":"https://u:pw@h/","__proto__":"x","a":[{"Cookie":"sid=1"}],"n":1}') as Record<string, unknown>;
+    const masked = maskCredentialsIn(parsed);
+    expect(Object.keys(masked)).toEqual(["b", "__proto__", "a", "n"]);
+    expect(Object.getPrototypeOf(masked)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(masked, "__proto__")?.value).toBe("x");
+    expect(masked).toEqual({ b: "https://u:REDACTED@h/", ["__proto__"]: "x", a: [{ Cookie: "***" }], n: 1 });
+  });
 });
 
 /** A web server on 127.0.0.1 that records the request headers and URL it got (what the probe really sent). */
