@@ -87,22 +87,28 @@ export async function runDiagnose(rawTargets: string[], flags: DiagnoseFlags, tu
   parseRequestOptions(flags.header, flags.request); // a bad -H / -X is a usage error before anything runs
   const mode = chooseMode(flags);
 
-  // The checks load while the run is set up (its API reads are then already in flight).
-  const checksLoading = import("../load-checks.js").then((m) => m.loadChecks(flags.checksDir));
-  checksLoading.catch(() => undefined);
-
   if (flags.from !== undefined && flags.lab !== undefined && flags.lab !== false) throw new UsageError("--from and --lab cannot be combined: pick the bundle or the lab");
-  if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks: await checksLoading, timeoutMs, probeTimeoutMs, resolve });
+  if (flags.from !== undefined) return diagnoseBundle(flags.from, targets, flags, { mode, checks: await import("../load-checks.js").then((m) => m.loadChecks(flags.checksDir)), timeoutMs, probeTimeoutMs, resolve });
 
-  // Load what the run and its reporter need before the deadline starts: loading code is not waiting for the cluster.
+  // The set-up sends every read of the run first; the checks, the engine and the reporter are evaluated once those are
+  // in flight, while the API server answers (issue 12: module evaluation before the first request was start-up the
+  // cluster's answers could not overlap). A bad --checks-dir is still reported before a set-up error.
   // (diagnose-for, not the fix runner: a diagnosis loads no fix plugins.)
-  const [{ setupRun }] = await Promise.all([
-    import("../run-setup.js"),
-    import("../fixes/diagnose-for.js"),
-    mode === "json" ? import("../report/json.js") : mode === "text" ? import("../report/text.js") : undefined,
-  ]);
-  // The checks finish loading while the run is set up (its API reads are then already in flight).
-  const [loaded, setUp] = await Promise.allSettled([checksLoading, setupRun(targets, flags, timeoutMs)]);
+  const { setupRun } = await import("../run-setup.js");
+  const setUpDone = setupRun(targets, flags, timeoutMs);
+  const afterSetUp = setUpDone.then(
+    () => undefined,
+    () => undefined,
+  );
+  const checksLoading = afterSetUp.then(async () => {
+    const [{ loadChecks }] = await Promise.all([
+      import("../load-checks.js"),
+      import("../fixes/diagnose-for.js"),
+      mode === "json" ? import("../report/json.js") : mode === "text" ? import("../report/text.js") : undefined,
+    ]);
+    return loadChecks(flags.checksDir);
+  });
+  const [loaded, setUp] = await Promise.allSettled([checksLoading, setUpDone]);
   // A bad --checks-dir is reported first, as before; a lab the set-up started is stopped.
   if (loaded.status === "rejected") {
     if (setUp.status === "fulfilled") await setUp.value.stop();
