@@ -59,7 +59,7 @@ function startEvents(ns, name, container, image, t) {
 }
 
 /** Writes one scenario directory: the base kind cluster plus `apps` objects, events, listeners and scenario.yaml. */
-function write(name, { scenario, apps, events, namespaces: extraNs, listeners }) {
+function write(name, { scenario, apps, events, namespaces: extraNs, listeners, files = {} }) {
   const dir = join(SCENARIOS, name);
   rmSync(dir, { recursive: true, force: true });
   for (const sub of ["cluster", "docker", "host"]) mkdirSync(join(dir, sub), { recursive: true });
@@ -73,6 +73,7 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
   const kubernetes = readDocs(join(BASE, "cluster/apps.yaml")).filter((o) => o.metadata.namespace === "default" && (o.metadata.name === "kubernetes" || o.metadata.labels?.["kubernetes.io/service-name"] === "kubernetes"));
   writeFileSync(join(dir, "cluster/apps.yaml"), dump([...kubernetes, ...apps]));
   writeFileSync(join(dir, "cluster/events.yaml"), dump(events));
+  for (const [file, docs] of Object.entries(files)) writeFileSync(join(dir, "cluster", `${file}.yaml`), dump(docs));
   writeFileSync(join(dir, "host/listeners.yaml"), stringify([...BASE_LISTENERS, ...listeners], { lineWidth: 0 }));
   writeFileSync(join(dir, "scenario.yaml"), stringify({ name, ...scenario }, { lineWidth: 0 }));
 }
@@ -159,7 +160,7 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
       description:
         `kubectl port-forward to a Deployment, as the Kubernetes docs' "Use Port Forwarding to Access Applications in a Cluster" shows (\`kubectl port-forward deployment/mongo 28015:27017\`, https://kubernetes.io/docs/tasks/access-application-cluster/port-forward-access-application-cluster/): ` +
         `\`${command}\` on kind, Deployment default/web with two ready nginx pods. kubectl attached to ONE pod when it started: the first by the selector in kubectl's ActivePods order (kubernetes/kubectl pkg/polymorphichelpers/attachablepodforobject.go, pkg/util/podutils/podutils.go: ready for longer first), ${older.name}; ` +
-        `port 80 is its container's declared containerPort (http) and its readiness probe's port, and curl http://localhost:8888/ gets nginx's welcome page. kubectl started at 14:52:19, after both pods: netdoctor names the pod and the port (ND306 passes), that the forward is attached to a pod that still exists (ND308 passes), and warns only that the forward dies with that pod (ND304).`,
+        `port 80 is its container's declared containerPort (http) and its readiness probe's port, and curl http://localhost:8888/ gets nginx's welcome page. kubectl started at 14:52:19, after both pods: netdoctor names the pod and the port (ND306 passes), follows them to Service default/web, whose targetPort http is that container port, as the path's backend (ND501; its endpoints, pods and answer through the service proxy are checked), that the forward is attached to a pod that still exists (ND308 passes), and warns only that the forward dies with that pod (ND304).`,
       context: "kind-kind",
       targets: ["http://localhost:8888/"],
       apiServer: { latencyMs: 0, forbid: [] },
@@ -170,7 +171,7 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
       serviceProxy: { "default/web:80": { status: 200, body: NGINX_WELCOME } },
       expect: {
         status: "warn",
-        paths: [{ url: "http://localhost:8888/", status: "warn", hop: null, warnings: [{ code: "ND304", mentions: ["is pinned to one pod"] }] }],
+        paths: [{ url: "http://localhost:8888/", status: "warn", hop: null, warnings: [{ code: "ND304", mentions: ["is pinned to one pod"] }], backend: { namespace: "default", name: "web", port: 80 } }],
       },
     },
   });
@@ -259,6 +260,53 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners })
             hop: "forwarder",
             probe: { signature: "reset", hop: "forwarder" },
             verdict: { code: "ND308", mentions: ["14:20:05 UTC", "every pod Service default/nginx selects now was created after it started", "has been deleted"] },
+          },
+        ],
+      },
+    },
+  });
+}
+
+// ------------------------------------------------------------------ kserve/kserve#966: the Service's port forwarded to the ingress gateway's pod
+
+{
+  // Istio's istio-ingressgateway as scenario real-istio-kind-nodeport-unmapped holds it (Istio 1.12.9 on kind:
+  // container istio-proxy listens on 8080/8443, status port 15021; Service port 80 → targetPort 8080), moved to this cluster's time.
+  const t = "2026-03-03T14:08:40Z";
+  const istio = JSON.parse(JSON.stringify(readDocs(join(SCENARIOS, "real-istio-kind-nodeport-unmapped/cluster/istio-system.yaml"))).replaceAll("2022-08-08T06:12:40Z", t));
+  const gwPod = istio.find((o) => o.kind === "Pod");
+  const command = `kubectl port-forward --namespace istio-system ${gwPod.metadata.name} 8080:80`;
+  const host = "sklearn-iris.kfserving-test.example.com";
+  write("real-kserve-portforward-ingressgateway-pod", {
+    namespaces: ["kfserving-test"],
+    apps: [],
+    files: { "istio-system": istio },
+    events: [],
+    listeners: kubectlListeners(71077, 8080, command, "2026-03-03T14:29:02Z"),
+    scenario: {
+      description:
+        `Rebuilt from kserve/kserve#966 (https://github.com/kserve/kserve/issues/966, "should the port forwarding be on service or pod in the tutorial on README.md?"): KFServing's README had users run ` +
+        `\`kubectl port-forward --namespace istio-system $(kubectl get pod --namespace istio-system --selector="app=istio-ingressgateway" --output jsonpath='{.items[0].metadata.name}') 8080:80 &\`, ` +
+        `then \`curl -H "Host: \${SERVICE_HOSTNAME}" http://localhost:8080/v1/models/sklearn-iris:predict -d @./docs/samples/sklearn/iris-input.json\` → "curl: (52) Empty reply from server", kubectl logging ` +
+        `"an error occurred forwarding 8080 -> 80: … socat[58515] E connect(5, AF=2 127.0.0.1:80, 16): Connection refused"; "port forwarding on service works" (\`svc/istio-ingressgateway 8080:80\`). ` +
+        `Port 80 is the Service's port; the gateway's container istio-proxy listens on its targetPort 8080 (Istio runs the gateway unprivileged), and kubectl translates a Service port only for svc/NAME targets. ` +
+        `The gateway is Istio 1.12.9's istio-ingressgateway on kind as in scenario real-istio-kind-nodeport-unmapped; the InferenceService behind it (namespace kfserving-test, Knative) is left out: the request stops at the forwarder. ` +
+        `netdoctor names the Service port and the container port it sends to, with both commands that work (ND306).`,
+      context: "kind-kind",
+      targets: [{ url: "http://localhost:8080/v1/models/sklearn-iris:predict", method: "POST", headers: [`Host: ${host}`] }],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 8080, mode: "empty-reply" }, ...BASE_TRAFFIC],
+      expect: {
+        status: "fail",
+        hop: "forwarder",
+        paths: [
+          {
+            url: "http://localhost:8080/v1/models/sklearn-iris:predict",
+            request: { method: "POST", headers: [`Host: ${host}`] },
+            status: "fail",
+            hop: "forwarder",
+            probe: { signature: "empty-reply", hop: "forwarder" },
+            verdict: { code: "ND306", mentions: ["to port 80 of pod istio-system/istio-ingressgateway-", "80 is the port of Service istio-system/istio-ingressgateway, which sends it to container port 8080"] },
           },
         ],
       },

@@ -18,7 +18,7 @@ import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type D
 import { formatHostPort } from "../../src/host/addresses.js";
 import { formatKubectlTarget, kubectlPairFor, parseForwarderCommand } from "../../src/host/forwarders.js";
 import { ref } from "../../src/kube/helpers.js";
-import { attachablePod, describeHints, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
+import { attachablePod, describeHints, likelyPort, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
 import { forwardNamespace } from "./kube-target.js";
 
 /** The kubectl command that forwards the same local port to `port` instead. */
@@ -116,16 +116,27 @@ export default defineCheck({
       // A probe or a Service's targetPort names the forwarded port: something listens there.
       return pass(`${head}; ${describeHints(hints.filter((h) => h.port === resolved.port))} name it`, { evidence });
     }
-    const best = elsewhere[0]!.port;
+    const likely = likelyPort(elsewhere, resolved.port)!;
+    const best = likely.port;
     const ns = pod.metadata.namespace ?? namespace;
     const target = picked.via === "pod" ? `pod/${pod.metadata.name}` : formatKubectlTarget(cmd.target);
-    return fail(`${head}, but the pod says its application listens on ${describeHints(elsewhere)}; expected the forwarded port to be one the application listens on`, {
+    const servicePort = likely.viaService
+      ? `; ${resolved.port} is the port of Service ${likely.viaService.name}, which sends it to container port ${best}`
+      : "";
+    evidence["likelyPort"] = best;
+    // Name each port's sources in the summary when there are few; else the ports, and their sources in details.
+    const ports = [...new Set(elsewhere.map((h) => h.port))];
+    const said = ports.length <= 2 ? describeHints(elsewhere) : ports.join(", ");
+    return fail(`${head}, but the pod says its application listens on ${said}${servicePort}; expected the forwarded port to be one the application listens on`, {
       evidence,
       details:
+        (ports.length > 2 ? `Where the pod says it listens: ${describeHints(elsewhere)}. ` : "") +
         `kubectl port-forward connects to localhost:${resolved.port} inside ${pod.spec.hostNetwork ? "the node's network namespace (the pod uses hostNetwork)" : "the pod's network namespace"} for every connection it accepts. ` +
         `With nothing listening there, kubectl logs \`an error occurred forwarding ${listener.port} -> ${resolved.port}: … failed to connect to localhost:${resolved.port} inside namespace …: connect: connection refused\` and closes the connection (curl: "Empty reply from server"); ` +
         `since kubectl v1.23 the forward then stops listening and exits with "lost connection to pod" (kubernetes/kubernetes#103526), so the next request is refused. ` +
-        `Forward to the port the application listens on: \`${fixedCommand(cmd.namespace, ns, target, pair.local, best)}\`.`,
+        (likely.viaService
+          ? `kubectl translates a Service port to the container port only for \`svc/NAME\` targets: forward the Service (\`${fixedCommand(cmd.namespace, ns, `svc/${likely.viaService.name.split("/")[1]}`, pair.local, resolved.port)}\`) or the container port (\`${fixedCommand(cmd.namespace, ns, target, pair.local, best)}\`).`
+          : `Forward to the port the application listens on: \`${fixedCommand(cmd.namespace, ns, target, pair.local, best)}\`.`),
     });
   },
 });

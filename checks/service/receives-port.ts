@@ -33,6 +33,7 @@ import { gatewayImplementation, implementationOf } from "../../src/gateway/imple
 import { formatHostPort } from "../../src/host/addresses.js";
 import { kubectlPairFor, parseForwarderCommand } from "../../src/host/forwarders.js";
 import { forwardNamespace } from "../forwarder/kube-target.js";
+import { attachablePod, resolvePodPort } from "../../src/kube/port-forward-pod.js";
 import { enableServiceLbAdvice, readRke2Evidence, RKE2_CONFIG, rke2ServiceLbEnabled } from "../../src/host/rke2.js";
 import { isPullFailure, stalledInstall, type StalledInstall } from "../../src/kube/k3s-system.js";
 import {
@@ -139,23 +140,52 @@ function toFact(c: Candidate, proxy: ServiceFact["proxy"] = null): ServiceFact |
  * with no node port on the way. Publishes that Service (`via: "port-forward"`)
  * so the gateway, route and backend hops follow the path behind the forward —
  * a Gateway's proxy Service is what Envoy Gateway's quickstart and Istio's
- * kind instructions port-forward to. Null (the caller skips) for a pod or
- * workload target, or a Service or port that does not exist: the forwarder
- * hop reports those.
+ * kind instructions port-forward to. For a pod or workload target
+ * (`pod/NAME`, a bare name, `deploy/NAME`, …) the pod kubectl attaches to
+ * (src/kube/port-forward-pod.ts) and the container port it connects to are
+ * followed to the Service that selects that pod and routes a port to that
+ * container port (skaffold forwards `pod/<the Service's newest pod>` with the
+ * container port), and that Service port is published the same way. Null
+ * (the caller skips) for a Service, pod or port that does not exist, or a
+ * pod no Service routes that port to: the forwarder hop reports those.
  */
 async function portForwardedService(ctx: CheckContext): Promise<CheckOutcome | null> {
   const fw = ctx.facts.forwarder!;
   const cmd = parseForwarderCommand(fw.command);
-  if (cmd.kind !== "kubectl-port-forward" || cmd.target.type !== "service" || !ctx.target) return null;
+  if (cmd.kind !== "kubectl-port-forward" || !ctx.target) return null;
   const namespace = forwardNamespace(ctx, cmd);
   const pair = kubectlPairFor(cmd, ctx.target.port) ?? cmd.ports[0] ?? null;
   const [services, pods] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("pods", ctx.signal)]);
+  const pid = fw.pid !== null ? ` (pid ${fw.pid})` : "";
+  if (cmd.target.type !== "service") {
+    if (!pair) return null;
+    const deployments = cmd.target.type === "deployment" ? await ctx.kube.list("deployments", ctx.signal) : [];
+    const picked = attachablePod(cmd.target, namespace, { pods, deployments });
+    if ("problem" in picked) return null;
+    const resolved = resolvePodPort(picked.pod, pair.remote);
+    if ("error" in resolved) return null;
+    const pod = picked.pod;
+    const routes = services
+      .filter((s) => (s.metadata.namespace ?? "default") === namespace && s.spec.type !== "ExternalName" && podsSelectedBy([pod], namespace, s.spec.selector).length > 0)
+      .flatMap((s) => (s.spec.ports ?? []).filter((p) => sameProtocol(p.protocol, "TCP") && resolveTargetPort(p, pod) === resolved.port).map((p) => ({ svc: s, sp: p })));
+    const hit = routes[0];
+    if (!hit) return null;
+    const fact = toFact({ svc: hit.svc, sp: hit.sp, via: "port-forward", gateway: null, active: true, pod }, entryProxy([pod]));
+    const which = picked.via === "pod" ? `pod ${ref(pod)}` : `pod ${ref(pod)} (the pod of ${picked.via} kubectl attaches to)`;
+    const tp = hit.sp.targetPort ?? hit.sp.port;
+    return pass(
+      `kubectl port-forward${pid} carries port ${ctx.target.port} to container port ${resolved.port} of ${which} through the API server, the pod and port ${hit.svc.spec.type ?? "ClusterIP"} Service ${ref(hit.svc)} port ${hit.sp.port} routes to (targetPort ${tp}); no node port and no Service address is on the way`,
+      {
+        facts: { service: fact },
+        evidence: { forwarder: fw.upstream, pod: ref(pod), containerPort: resolved.port, service: ref(hit.svc), port: hit.sp.port, targetPort: hit.sp.targetPort ?? null, type: hit.svc.spec.type ?? "ClusterIP", otherRoutes: routes.slice(1).map((r) => `${ref(r.svc)}:${r.sp.port}`) },
+      },
+    );
+  }
   const svc = services.find((s) => (s.metadata.namespace ?? "default") === namespace && s.metadata.name === cmd.target.name);
   const sp = svc && pair ? (svc.spec.ports ?? []).find((p) => p.port === pair.remote || p.name === pair.remote) : undefined;
   if (!svc || !sp) return null;
   const proxy = entryProxy(podsSelectedBy(pods, namespace, svc.spec.selector));
   const fact = toFact({ svc, sp, via: "port-forward", gateway: null, active: true, pod: null }, proxy);
-  const pid = fw.pid !== null ? ` (pid ${fw.pid})` : "";
   return pass(`kubectl port-forward${pid} carries port ${ctx.target.port} to ${svc.spec.type ?? "ClusterIP"} Service ${ref(svc)} port ${sp.port} through the API server; no node port is on the way`, {
     facts: { service: fact },
     evidence: { forwarder: fw.upstream, service: ref(svc), port: sp.port, targetPort: sp.targetPort ?? null, type: svc.spec.type ?? "ClusterIP" },

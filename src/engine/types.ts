@@ -249,7 +249,9 @@ export interface ServiceFact {
    * How the node hands the port to the Service; `port-forward`: no node port at
    * all — a `kubectl port-forward svc/NAME` carries the request through the API
    * server to a pod of the Service (the documented way to reach a Gateway on
-   * kind without a LoadBalancer: Envoy Gateway's quickstart, Istio's kind page).
+   * kind without a LoadBalancer: Envoy Gateway's quickstart, Istio's kind page),
+   * or a forward to a pod or workload carries it to a pod this Service routes
+   * that container port to (the Service port is the one whose targetPort it is).
    */
   via: "svclb" | "nodeport" | "hostport" | "loadbalancer-ip" | "cluster-ip" | "port-forward";
   /**

@@ -195,6 +195,8 @@ export interface ListenHint {
   container: string;
   /** `containerPort http`, `readinessProbe httpGet`, `Service dev/web targetPort`. */
   source: string;
+  /** For a Service's hint: the Service port that sends to `port`, and the Service (`dev/web`). */
+  service?: { name: string; port: number };
 }
 
 type ProbeSpec = { httpGet?: { port?: number | string }; tcpSocket?: { port?: number | string }; grpc?: { port?: number } };
@@ -235,7 +237,7 @@ export function listenHints(pod: Pod, services: readonly Service[] = []): Listen
       if (!sameProtocol(sp.protocol, "TCP")) continue;
       const tp = sp.targetPort ?? sp.port;
       const port = typeof tp === "number" ? tp : /^\d+$/.test(tp) ? Number(tp) : podPorts(pod).find((p) => p.name === tp)?.containerPort;
-      if (port !== undefined) out.push({ port, container: "", source: `Service ${ns}/${s.metadata.name} targetPort` });
+      if (port !== undefined) out.push({ port, container: "", source: `Service ${ns}/${s.metadata.name} targetPort`, service: { name: `${ns}/${s.metadata.name}`, port: sp.port } });
     }
   }
   return out;
@@ -251,4 +253,22 @@ export function describeHints(hints: readonly ListenHint[]): string {
     by.set(h.port, list);
   }
   return [...by].map(([port, srcs]) => `${port} (${srcs.join(", ")})`).join("; ");
+}
+
+/**
+ * The port a forward most likely meant, among `hints` (none of which is the
+ * forwarded `port`): the targetPort of a Service port equal to `port` — the
+ * Service's port was used on the pod, which kubectl translates only for
+ * `svc/NAME` (kserve/kserve#966: `8080:80` to the istio-ingressgateway pod,
+ * Service port 80 → targetPort 8080) — else the first declared containerPort
+ * that no probe names (probes usually check a status port: Istio's 15021),
+ * else the first hint. Null without hints.
+ */
+export function likelyPort(hints: readonly ListenHint[], port: number): { port: number; viaService: { name: string; port: number } | null } | null {
+  const svc = hints.find((h) => h.service?.port === port);
+  if (svc) return { port: svc.port, viaService: svc.service! };
+  const probed = new Set(hints.filter((h) => /Probe /.test(h.source)).map((h) => h.port));
+  const declared = hints.find((h) => h.source.startsWith("containerPort") && !probed.has(h.port));
+  const any = declared ?? hints[0];
+  return any ? { port: any.port, viaService: null } : null;
 }

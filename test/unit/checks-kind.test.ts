@@ -73,6 +73,15 @@ const EG_LABELS = {
 const egProxy = (type: "ClusterIP" | "NodePort" | "LoadBalancer", nodePort?: number) =>
   service("envoy-gateway-system", "envoy-default-eg-e41e7b31", { type, selector: EG_LABELS, ports: [{ name: "http-80", port: 80, protocol: "TCP", targetPort: 10080, ...(nodePort ? { nodePort } : {}) }] }, EG_LABELS);
 
+/** Envoy Gateway's proxy pod (container envoy listens on 10080 for listener port 80, real-world-facts §6), Running and Ready. */
+const egProxyPod = (): Pod => ({
+  apiVersion: "v1",
+  kind: "Pod",
+  metadata: { name: "envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq", namespace: "envoy-gateway-system", labels: { ...EG_LABELS, "pod-template-hash": "6c8d9f7b54" }, creationTimestamp: "2026-03-04T09:04:40Z" },
+  spec: { nodeName: "kind-control-plane", containers: [{ name: "envoy", image: "docker.io/envoyproxy/envoy:distroless-v1.35.0", ports: [{ containerPort: 10080, name: "http-10080", protocol: "TCP" }] }] },
+  status: { phase: "Running", conditions: [{ type: "Ready", status: "True", lastTransitionTime: "2026-03-04T09:04:52Z" }] },
+});
+
 const metallbPod = (): Pod => ({
   apiVersion: "v1",
   kind: "Pod",
@@ -357,6 +366,29 @@ const cases: Case[] = [
     status: "pass",
     summary: ["kubectl port-forward (pid 52214) carries port 8888 to LoadBalancer Service envoy-gateway-system/envoy-default-eg-e41e7b31 port 80 through the API server"],
     published: { service: { namespace: "envoy-gateway-system", name: "envoy-default-eg-e41e7b31", port: 80, targetPort: 10080, via: "port-forward" } },
+  },
+  {
+    rule: "kubectl port-forward pod/NAME (skaffold's form): the Service that routes to that pod and container port is the path's entry",
+    check: receivesPort,
+    data: { kubeInfo: kindInfo, kube: { services: [kubernetesSvc(), egProxy("NodePort", 30080)], pods: [egProxyPod()] } },
+    facts: {
+      forwarder: { kind: "kubectl-port-forward", pid: 61488, upstream: "envoy-gateway-system/pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq:10080", command: "kubectl --context kind-kind port-forward --pod-running-timeout 1s pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq 8888:10080 --namespace envoy-gateway-system" },
+      container: null,
+    },
+    url: "http://www.example.com:8888/",
+    status: "pass",
+    summary: ["carries port 8888 to container port 10080 of pod envoy-gateway-system/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq through the API server, the pod and port NodePort Service envoy-gateway-system/envoy-default-eg-e41e7b31 port 80 routes to (targetPort 10080)"],
+    published: { service: { namespace: "envoy-gateway-system", name: "envoy-default-eg-e41e7b31", port: 80, targetPort: 10080, via: "port-forward" } },
+  },
+  {
+    rule: "kubectl port-forward pod/NAME to a container port no Service routes to (Envoy's admin port 19000, as Envoy Gateway's docs forward it) leaves the path to the forwarder hop",
+    check: receivesPort,
+    data: { kubeInfo: kindInfo, kube: { services: [egProxy("NodePort", 30080)], pods: [egProxyPod()], deployments: [] } },
+    facts: { forwarder: { kind: "kubectl-port-forward", pid: 61488, upstream: "envoy-gateway-system/pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq:19000", command: "kubectl port-forward -n envoy-gateway-system pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq 19000" }, container: null },
+    url: "http://127.0.0.1:19000/",
+    status: "skip",
+    summary: ["no container publishes the port"],
+    published: { service: null },
   },
   {
     rule: "kubectl port-forward to a Service port that does not exist leaves the path to the forwarder hop",

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import type { CheckContext, CheckOutcome, Deployment, HostListener, PathFacts, Pod, Service, Target } from "../../src/index.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
-import { attachOrder, attachablePod, describeHints, lessActive, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
+import { attachOrder, attachablePod, describeHints, lessActive, likelyPort, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
 import podServesPort from "../../checks/forwarder/pod-serves-port.js";
 import attachedPodExists from "../../checks/forwarder/attached-pod-exists.js";
 
@@ -114,6 +114,33 @@ describe("the pod kubectl port-forward attaches to", () => {
   });
 });
 
+describe("the port a wrong forward most likely meant", () => {
+  // Istio's ingress gateway pod (kserve/kserve#966): status port 15021 (its readiness probe), 8080, 8443, 15090.
+  const gateway = pod({
+    name: "istio-ingressgateway-6b7b8f6c9d-vh2xk",
+    namespace: "istio-system",
+    labels: { app: "istio-ingressgateway", istio: "ingressgateway" },
+    readySince: "2026-03-03T14:08:50Z",
+    ports: [{ containerPort: 15021, protocol: "TCP" }, { containerPort: 8080, protocol: "TCP" }, { containerPort: 8443, protocol: "TCP" }, { containerPort: 15090, name: "http-envoy-prom", protocol: "TCP" }],
+    container: { readinessProbe: { httpGet: { path: "/healthz/ready", port: 15021 } } },
+  });
+  const svc: Service = {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name: "istio-ingressgateway", namespace: "istio-system" },
+    spec: { type: "LoadBalancer", selector: { app: "istio-ingressgateway", istio: "ingressgateway" }, ports: [{ name: "status-port", port: 15021, targetPort: 15021 }, { name: "http2", port: 80, targetPort: 8080 }, { name: "https", port: 443, targetPort: 8443 }] },
+  };
+
+  it("is the targetPort of the Service port that was forwarded to the pod", () => {
+    expect(likelyPort(listenHints(gateway, [svc]), 80)).toEqual({ port: 8080, viaService: { name: "istio-system/istio-ingressgateway", port: 80 } });
+  });
+
+  it("is a declared port no probe checks when no Service port explains it", () => {
+    expect(likelyPort(listenHints(gateway), 9000)).toEqual({ port: 8080, viaService: null });
+    expect(likelyPort([], 9000)).toBeNull();
+  });
+});
+
 describe("the port kubectl connects to inside the pod", () => {
   it("uses a number as given and names the container that declares it", () => {
     expect(resolvePodPort(camunda, 8080)).toMatchObject({ port: 8080, name: null, declared: { container: "nginx", name: "http" } });
@@ -188,7 +215,8 @@ const cases: Case[] = [
     data: { kube: { pods: [web], deployments: [webDeployment], services: [{ ...webService, spec: { ...webService.spec, ports: [{ port: 8080, targetPort: 80 }] } }] } },
     listener: kubectl("kubectl port-forward deployment/web 8080:8080", 8080),
     status: "fail",
-    summary: "to port 8080 of pod default/web-6c9b8d7f54-5pv5z (the only pod of Deployment default/web), but the pod says its application listens on 80 (containerPort http of nginx, readinessProbe httpGet of nginx, Service default/web targetPort)",
+    summary:
+      "to port 8080 of pod default/web-6c9b8d7f54-5pv5z (the only pod of Deployment default/web), but the pod says its application listens on 80 (containerPort http of nginx, readinessProbe httpGet of nginx, Service default/web targetPort); 8080 is the port of Service default/web, which sends it to container port 80",
   },
   {
     name: "a named remote port resolved among the containerPorts",
