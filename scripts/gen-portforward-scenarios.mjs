@@ -59,7 +59,7 @@ function startEvents(ns, name, container, image, t) {
 }
 
 /** Writes one scenario directory: the base kind cluster plus `apps` objects, events, listeners and scenario.yaml. */
-function write(name, { scenario, apps, events, namespaces: extraNs, listeners, files = {} }) {
+function write(name, { scenario, apps, events, namespaces: extraNs, listeners, files = {}, workdir = null }) {
   const dir = join(SCENARIOS, name);
   rmSync(dir, { recursive: true, force: true });
   for (const sub of ["cluster", "docker", "host"]) mkdirSync(join(dir, sub), { recursive: true });
@@ -74,6 +74,10 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners, f
   writeFileSync(join(dir, "cluster/apps.yaml"), dump([...kubernetes, ...apps]));
   writeFileSync(join(dir, "cluster/events.yaml"), dump(events));
   for (const [file, docs] of Object.entries(files)) writeFileSync(join(dir, "cluster", `${file}.yaml`), dump(docs));
+  if (workdir) {
+    mkdirSync(join(dir, "workdir"), { recursive: true });
+    for (const [file, text] of Object.entries(workdir)) writeFileSync(join(dir, "workdir", file), text);
+  }
   writeFileSync(join(dir, "host/listeners.yaml"), stringify([...BASE_LISTENERS, ...listeners], { lineWidth: 0 }));
   writeFileSync(join(dir, "scenario.yaml"), stringify({ name, ...scenario }, { lineWidth: 0 }));
 }
@@ -307,6 +311,68 @@ function write(name, { scenario, apps, events, namespaces: extraNs, listeners, f
             hop: "forwarder",
             probe: { signature: "empty-reply", hop: "forwarder" },
             verdict: { code: "ND306", mentions: ["to port 80 of pod istio-system/istio-ingressgateway-", "80 is the port of Service istio-system/istio-ingressgateway, which sends it to container port 8080"] },
+          },
+        ],
+      },
+    },
+  });
+}
+
+// ------------------------------------------------------------------ a Makefile's deploy/NAME forward with the Service's port: it dies at its first request
+
+{
+  const ns = "default";
+  const image = "nginx";
+  const hash = "5c6b9d8f47";
+  const t = "2026-03-03T14:16:52Z";
+  const containers = [{ image, imagePullPolicy: "Always", name: "nginx", ports: [{ containerPort: 80, protocol: "TCP" }] }];
+  const pods = [
+    { name: `nginx-${hash}-8kq2w`, t: "2026-03-03T14:16:52Z", ip: "10.244.0.14" },
+    { name: `nginx-${hash}-tx4vd`, t: "2026-03-03T14:16:55Z", ip: "10.244.0.15" },
+  ];
+  const makefile = [
+    ".PHONY: deploy dev",
+    "",
+    "deploy:",
+    "\tkubectl create deployment nginx --image nginx --replicas 2 --port 80",
+    "\tkubectl expose deployment nginx --port 8080 --target-port 80",
+    "",
+    "dev:",
+    "\tkubectl port-forward deploy/nginx 8080:8080 > /tmp/pf.log 2>&1 &",
+    "\tsleep 2",
+    "\tcurl -sS http://localhost:8080/",
+    "",
+  ].join("\n");
+  write("host-workdir-portforward-deploy-service-port", {
+    namespaces: [],
+    apps: [
+      ...deployment({ name: "nginx", namespace: ns, labels: { app: "nginx" }, selector: { app: "nginx" }, hash, containers, replicas: 2, t }),
+      ...pods.map((p) => pod({ name: p.name, namespace: ns, labels: { app: "nginx", "pod-template-hash": hash }, owner: { kind: "ReplicaSet", name: `nginx-${hash}` }, node: NODE, nodeIP: NODE_IP, podIP: p.ip, containers, state: podState.running(p.t), t: p.t })),
+      service({ name: "nginx", namespace: ns, labels: { app: "nginx" }, clusterIP: "10.101.229.137", selector: { app: "nginx" }, ports: [{ port: 8080, protocol: "TCP", targetPort: 80 }], t: "2026-03-03T14:17:30Z" }),
+      endpointSlice({ service: "nginx", namespace: ns, t: "2026-03-03T14:17:30Z", endpoints: pods.map((p) => ({ ip: p.ip, node: NODE, pod: p.name, ready: true })), ports: [{ name: "", port: 80, protocol: "TCP" }] }),
+    ],
+    events: pods.flatMap((p) => startEvents(ns, p.name, "nginx", image, p.t)),
+    listeners: [],
+    workdir: { Makefile: makefile },
+    scenario: {
+      description:
+        "The project's Makefile deploys nginx as kubernetes/kubectl#686's reproduction does (`kubectl create deployment nginx --image nginx --replicas 2 --port 80`, `kubectl expose deployment nginx --port 8080 --target-port 80`, https://github.com/kubernetes/kubectl/issues/686) " +
+        "and its `dev` target runs `kubectl port-forward deploy/nginx 8080:8080 &`: the Service's port used on the Deployment. kubectl translates a Service port only for svc/NAME (kubernetes/kubectl pkg/cmd/portforward/portforward.go translateServicePortToTargetPort), " +
+        "so it connects to port 8080 inside the pod, where nothing listens; the first curl gets an empty reply and kubectl v1.23+ exits (\"lost connection to pod\", kubernetes/kubernetes#103526, kubernetes/kubectl#1169), the next ones `Connection refused`. " +
+        "netdoctor, run in the project's directory (workdir/), finds nothing on 8080, relates the port to the Makefile's forward and says it dies at its first request and why (ND307, with the pod's port from ND306's rules): re-running `make dev` will not help.",
+      context: "kind-kind",
+      targets: ["http://localhost:8080/"],
+      apiServer: { latencyMs: 0, forbid: [] },
+      traffic: [{ port: 8080, mode: "refuse" }, ...BASE_TRAFFIC],
+      expect: {
+        status: "fail",
+        hop: "host-port",
+        paths: [
+          {
+            url: "http://localhost:8080/",
+            status: "fail",
+            hop: "host-port",
+            verdict: { rootCause: "ND307", mentions: ["exited at its first connection: port 8080 of pod default/nginx-5c6b9d8f47-8kq2w is not where the pod says its application listens"] },
           },
         ],
       },

@@ -18,7 +18,7 @@ import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type D
 import { formatHostPort } from "../../src/host/addresses.js";
 import { formatKubectlTarget, kubectlPairFor, parseForwarderCommand } from "../../src/host/forwarders.js";
 import { ref } from "../../src/kube/helpers.js";
-import { attachablePod, describeHints, likelyPort, listenHints, resolvePodPort } from "../../src/kube/port-forward-pod.js";
+import { attachablePod, describeHints, listenHints, portMismatch, resolvePodPort } from "../../src/kube/port-forward-pod.js";
 import { forwardNamespace } from "./kube-target.js";
 
 /** The kubectl command that forwards the same local port to `port` instead. */
@@ -116,7 +116,8 @@ export default defineCheck({
       // A probe or a Service's targetPort names the forwarded port: something listens there.
       return pass(`${head}; ${describeHints(hints.filter((h) => h.port === resolved.port))} name it`, { evidence });
     }
-    const likely = likelyPort(elsewhere, resolved.port)!;
+    const mismatch = portMismatch(pod, resolved.port, services)!;
+    const likely = mismatch.likely;
     const best = likely.port;
     const ns = pod.metadata.namespace ?? namespace;
     const target = picked.via === "pod" ? `pod/${pod.metadata.name}` : formatKubectlTarget(cmd.target);
@@ -124,9 +125,8 @@ export default defineCheck({
       ? `; ${resolved.port} is the port of Service ${likely.viaService.name}, which sends it to container port ${best}`
       : "";
     evidence["likelyPort"] = best;
-    // Name each port's sources in the summary when there are few; else the ports, and their sources in details.
+    const said = mismatch.said;
     const ports = [...new Set(elsewhere.map((h) => h.port))];
-    const said = ports.length <= 2 ? describeHints(elsewhere) : ports.join(", ");
     return fail(`${head}, but the pod says its application listens on ${said}${servicePort}; expected the forwarded port to be one the application listens on`, {
       evidence,
       details:

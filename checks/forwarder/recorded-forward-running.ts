@@ -11,7 +11,8 @@ import { defineCheck, fail, isSourceError, pass, skip, warn, type CheckContext, 
 import { isAnyAddress, isLoopback } from "../../src/host/addresses.js";
 import { parseForwarderCommand, type KubectlPortForwardCommand, type KubectlTarget } from "../../src/host/forwarders.js";
 import type { RecordedForward } from "../../src/host/recorded-forwards.js";
-import { matchesLabelSelector, serviceSelects } from "../../src/kube/helpers.js";
+import { matchesLabelSelector, ref, serviceSelects } from "../../src/kube/helpers.js";
+import { attachablePod, portMismatch, resolvePodPort, type PortMismatch } from "../../src/kube/port-forward-pod.js";
 import { nodePortOf } from "./kube-target.js";
 
 /** Whether a forward bound to `addresses` receives connections to `address` (kubectl's `localhost` binds 127.0.0.1 and ::1). */
@@ -165,10 +166,23 @@ export default defineCheck({
     const ns = namespaceOf(ctx, rec.namespace);
     let services: Service[] = [];
     let deployments: Deployment[] = [];
+    let pods: Pod[] = [];
     try {
       [services, deployments] = await Promise.all([ctx.kube.list("services", ctx.signal), ctx.kube.list("deployments", ctx.signal)]);
+      if (rec.target.type !== "service") pods = await ctx.kube.list("pods", ctx.signal);
     } catch (e) {
       if (!isSourceError(e)) throw e;
+    }
+    // A forward to a pod or workload whose port the pod does not serve dies at its first connection (kubectl v1.23+):
+    // re-running it fails the same way (forwarder.pod-serves-port judges a running one).
+    let wrongPort: { pod: Pod; port: number; mismatch: PortMismatch } | null = null;
+    if (rec.target.type !== "service") {
+      const picked = attachablePod(rec.target, ns, { pods, deployments });
+      if (!("problem" in picked)) {
+        const resolved = resolvePodPort(picked.pod, rec.remote);
+        const mismatch = "error" in resolved ? null : portMismatch(picked.pod, resolved.port, services);
+        if (mismatch && !("error" in resolved)) wrongPort = { pod: picked.pod, port: resolved.port, mismatch };
+      }
     }
     const found = serviceOf(rec, ns, services, deployments);
     const fixes: FixId[] = [];
@@ -191,7 +205,19 @@ export default defineCheck({
       notes.push(`${rec.target.type === "service" ? "Service" : rec.target.type} ${ns}/${rec.target.name} does not exist (any more), so re-running the recorded command fails too: check the name and namespace in ${rec.where}`);
     }
     const tool = rec.tool === "kubectl" ? "kubectl port-forward" : rec.tool === "skaffold" ? "skaffold's port-forward" : "Tilt's port-forward";
-    return fail(`nothing listens on port ${target.port}, where ${rec.where} records \`${rec.text}\`: most likely that ${tool} is no longer running (it exits when its pod is replaced); expected it running, or a forward that survives pod restarts`, {
+    if (wrongPort) {
+      const { pod, port, mismatch } = wrongPort;
+      const via = mismatch.likely.viaService;
+      evidence["pod"] = ref(pod);
+      evidence["likelyPort"] = mismatch.likely.port;
+      notes.unshift(
+        `Port ${port} is not where pod ${ref(pod)} (the pod it attaches to) says its application listens (${mismatch.said})${via ? `; ${port} is the port of Service ${via.name}, which sends it to container port ${mismatch.likely.port}` : ""}: kubectl's connect inside the pod is refused at the first request, it closes that connection (curl: "Empty reply from server") and, since v1.23, exits ("lost connection to pod", kubernetes/kubernetes#103526) — re-running the recorded command fails the same way. Forward to ${via ? `the Service (svc/${via.name.split("/")[1]} ${rec.local}:${port}) or ` : ""}container port ${mismatch.likely.port} (${rec.target.type === "pod" ? `pod/${pod.metadata.name}` : `${rec.target.type}/${rec.target.name}`} ${rec.local}:${mismatch.likely.port}) in ${rec.where}`,
+      );
+    }
+    const likely = wrongPort
+      ? `that ${tool} exited at its first connection: port ${wrongPort.port} of pod ${ref(wrongPort.pod)} is not where the pod says its application listens (${wrongPort.mismatch.said}); expected a forward to a port the pod serves`
+      : `most likely that ${tool} is no longer running (it exits when its pod is replaced); expected it running, or a forward that survives pod restarts`;
+    return fail(`nothing listens on port ${target.port}, where ${rec.where} records \`${rec.text}\`: ${likely}`, {
       ...(facts ? { facts } : {}),
       evidence,
       fixes,

@@ -272,3 +272,28 @@ export function likelyPort(hints: readonly ListenHint[], port: number): { port: 
   const any = declared ?? hints[0];
   return any ? { port: any.port, viaService: null } : null;
 }
+
+/** A forwarded container port the pod does not serve, as its spec tells. */
+export interface PortMismatch {
+  /** Where the pod says it listens (none of them the forwarded port). */
+  elsewhere: ListenHint[];
+  /** The port the forward most likely meant ({@link likelyPort}). */
+  likely: { port: number; viaService: { name: string; port: number } | null };
+  /** The ports for a one-line summary: each with its sources when there are at most two, else the numbers. */
+  said: string;
+}
+
+/**
+ * Whether container port `port` of `pod` is one the pod says nothing listens
+ * on: null when a container declares it, a probe or a Service's targetPort
+ * names it, or the pod names no port at all (its spec cannot tell); else
+ * where it says it listens instead and the likely intended port.
+ */
+export function portMismatch(pod: Pod, port: number, services: readonly Service[] = []): PortMismatch | null {
+  if (podPorts(pod).some((p) => p.containerPort === port && sameProtocol(p.protocol, "TCP"))) return null;
+  const hints = listenHints(pod, services);
+  const elsewhere = hints.filter((h) => h.port !== port);
+  if (!hints.length || elsewhere.length < hints.length) return null;
+  const ports = [...new Set(elsewhere.map((h) => h.port))];
+  return { elsewhere, likely: likelyPort(elsewhere, port)!, said: ports.length <= 2 ? describeHints(elsewhere) : ports.join(", ") };
+}

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 import { MAX_FILE_BYTES, recordedForwards, type RecordedForward } from "../../src/host/recorded-forwards.js";
 import { readWorkdir } from "../../src/host/workdir.js";
 import { memorySources, type MemoryData } from "../../src/sources/memory.js";
-import type { CheckContext, CheckOutcome, PathFacts, Pod, Service } from "../../src/index.js";
+import type { CheckContext, CheckOutcome, Deployment, PathFacts, Pod, Service } from "../../src/index.js";
 import recordedForwardRunning from "../../checks/forwarder/recorded-forward-running.js";
 
 const one = (path: string, text: string): RecordedForward[] => recordedForwards([{ path, text }]);
@@ -167,6 +167,24 @@ describe("forwarder.recorded-forward-running (ND307)", () => {
     expect(out.status).toBe("fail");
     expect(out.fixes).toEqual([]);
     expect(out.details).toContain("Service shop/storefront does not exist (any more)");
+  });
+
+  it("says a recorded forward to a Deployment's Service port dies at its first connection, and re-running it would too", async () => {
+    const deployForward: RecordedForward = { where: "Makefile:14", tool: "kubectl", text: "kubectl -n shop port-forward deploy/storefront 8080:80 &", namespace: "shop", target: { type: "deployment", name: "storefront" }, local: 8080, remote: 80, addresses: ["localhost"] };
+    const deployment = { metadata: { name: "storefront", namespace: "shop" }, spec: { replicas: 1, selector: { matchLabels: { app: "storefront" } }, template: { spec: { containers: [] } } } } as unknown as Deployment;
+    const pod = {
+      metadata: { name: "storefront-7d9c8b6f5-x2x9q", namespace: "shop", labels: { app: "storefront" }, creationTimestamp: "2026-03-03T14:05:22Z" },
+      spec: { nodeName: "kind-control-plane", containers: [{ name: "storefront", ports: [{ containerPort: 8080, name: "http", protocol: "TCP" }] }] },
+      status: { phase: "Running", conditions: [{ type: "Ready", status: "True" }] },
+    } as unknown as Pod;
+    const out = await run({ recordedForwards: [deployForward], kube: { services: [storefront("ClusterIP")], deployments: [deployment], pods: [pod] } }, { address: "127.0.0.1", connect: "refused", listener: null, container: null });
+    expect(out.status).toBe("fail");
+    expect(out.summary).toBe(
+      "nothing listens on port 8080, where Makefile:14 records `kubectl -n shop port-forward deploy/storefront 8080:80 &`: that kubectl port-forward exited at its first connection: port 80 of pod shop/storefront-7d9c8b6f5-x2x9q is not where the pod says its application listens (8080 (containerPort http of storefront, Service shop/storefront targetPort)); expected a forward to a port the pod serves",
+    );
+    expect(out.details).toContain("80 is the port of Service shop/storefront, which sends it to container port 8080");
+    expect(out.details).toContain("re-running the recorded command fails the same way");
+    expect(out.details).toContain("deployment/storefront 8080:8080");
   });
 
   it("passes when a kubectl port-forward serves the recorded port", async () => {
