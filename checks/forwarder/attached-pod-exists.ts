@@ -17,7 +17,7 @@
 import { defineCheck, fail, isSourceError, pass, skip, type CheckContext, type Deployment, type Pod, type Service } from "../../src/index.js";
 import { formatHostPort } from "../../src/host/addresses.js";
 import { formatKubectlTarget, kubectlPairFor, parseForwarderCommand } from "../../src/host/forwarders.js";
-import { ref } from "../../src/kube/helpers.js";
+import { describePodState, isPodReady, podState, ref } from "../../src/kube/helpers.js";
 import { attachOrder, forwardCandidates } from "../../src/kube/port-forward-pod.js";
 import { forwardNamespace, nodePortOf } from "./kube-target.js";
 
@@ -37,6 +37,23 @@ function clock(iso: string, other?: string): string {
 
 const created = (p: Pod): number => Date.parse(p.metadata.creationTimestamp ?? "") || 0;
 
+/**
+ * `restarted at 14:40:02 UTC` when a container of `pod` last terminated
+ * after `since` (its `lastState.terminated.finishedAt`), with the restart
+ * count; null otherwise. The pod's sandbox (and network namespace) outlives
+ * a container restart, so a forward can survive one.
+ */
+function restartedSince(pod: Pod, since: number): string | null {
+  const hits = (pod.status?.containerStatuses ?? []).filter((c) => {
+    const t = Date.parse(c.lastState?.terminated?.finishedAt ?? "");
+    return Number.isFinite(t) && t > since;
+  });
+  if (!hits.length) return null;
+  const last = hits.map((c) => c.lastState!.terminated!.finishedAt!).sort().at(-1)!;
+  const count = Math.max(...hits.map((c) => c.restartCount ?? 0));
+  return `restarted at ${clock(last, new Date(since).toISOString())} (${count} restart${count === 1 ? "" : "s"} in all)`;
+}
+
 export default defineCheck({
   id: "forwarder.attached-pod-exists",
   code: "ND308",
@@ -46,7 +63,7 @@ export default defineCheck({
   fixes: ["socat-forward"],
   explain: {
     meaning:
-      "A running `kubectl port-forward` is set against the pods its target selects now: kubectl attached to one pod when it started (the named pod, or the first pod of the Service's or workload's selector, waiting up to --pod-running-timeout for one to appear) and never re-attaches. When every pod the target selects now was created after the forward started, the pod it attached to has been deleted; when the named pod was created after it, it is a new pod under the same name.",
+      "A running `kubectl port-forward` is set against the pods its target selects now: kubectl attached to one pod when it started (the named pod, or the first pod of the Service's or workload's selector, waiting up to --pod-running-timeout for one to appear) and never re-attaches. When every pod the target selects now was created after the forward started, the pod it attached to has been deleted; when the named pod was created after it, it is a new pod under the same name; when only one of the target's pods existed then and it is not ready now while newer ones are, the forward reaches the broken one. Needs the forward's start time (Linux /proc, macOS ps).",
     causes:
       "A rollout (`kubectl rollout restart`, a new image, `skaffold dev` / Tilt redeploying), a crashed pod replaced by its ReplicaSet, an eviction or a node drain, a StatefulSet pod deleted and recreated under the same name, while the forward kept running.",
     fix: "Restart the port-forward (the same command) after every rollout, or use a path that does not depend on one pod: a NodePort published on a host port, or a socat forward to a node's NodePort (`netdoctor fix socat-forward`), which survive pod restarts.",
@@ -93,7 +110,25 @@ export default defineCheck({
     if (before.length) {
       const first = attachOrder(before)[0]!;
       const which = cmd.target.type === "pod" ? `pod ${ref(first)}` : before.length === 1 ? `pod ${ref(first)}, the only pod of ${found.via} that existed then` : `one of the ${before.length} pods of ${found.via} that existed then (${attachOrder(before).slice(0, 3).map((p) => p.metadata.name).join(", ")}${before.length > 3 ? ", …" : ""})`;
-      return pass(`${head}; it is attached to ${which}`, { evidence });
+      // With one candidate that old, the attached pod is known: when it is not ready now (crash-looping, failing its
+      // probe) while the target's other, newer pods are, the forward reaches the broken one (forwarder.upstream-reachable
+      // counts the target's ready pods; kubectl checks only the phase, never readiness: kubernetes/kubectl#1416, and
+      // kubernetes/kubernetes#117697, which would have, was closed). A pod target: ND301 judges it.
+      if (before.length === 1 && cmd.target.type !== "pod" && !isPodReady(first)) {
+        const others = live.filter((p) => p !== first && isPodReady(p));
+        if (others.length) {
+          const state = describePodState(podState(first));
+          return fail(`${head}; it is attached to ${which}, which is not ready (${state}), while the target's newer pod${others.length === 1 ? "" : "s"} ${others.slice(0, 3).map((p) => p.metadata.name).join(", ")} ${others.length === 1 ? "is" : "are"}; expected the forward to reach a ready pod`, {
+            evidence: { ...evidence, attached: ref(first), attachedState: state },
+            details:
+              "kubectl port-forward stays on the pod it picked when it started; it never moves to a ready pod of the same Service or workload. " +
+              "While its pod is not ready (its container crash-looping or restarting, its application not answering its probe), connections through the forward fail or hang, and since kubectl v1.23 the first failure makes it exit (kubernetes/kubernetes#103526). " +
+              `Restart the forward (\`${listener.command ?? `kubectl port-forward ${target}`}\`): it then picks a ready pod first (kubectl's ActivePods order).`,
+          });
+        }
+      }
+      const restarts = cmd.target.type === "pod" || before.length === 1 ? restartedSince(first, startedAt) : null;
+      return pass(`${head}; it is attached to ${which}${restarts ? `; its container ${restarts} since, and the forward survived` : ""}`, { evidence });
     }
     const newest = [...found.pods].sort((a, b) => created(a) - created(b));
     const shown = newest.slice(0, 3).map((p) => `${p.metadata.name} at ${clock(p.metadata.creationTimestamp ?? started, started)}${p.metadata["deletionTimestamp"] ? " (terminating)" : ""}`).join(", ");

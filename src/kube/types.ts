@@ -96,7 +96,7 @@ export interface ContainerStatus {
   state?: {
     running?: { startedAt?: string };
     waiting?: { reason?: string; message?: string };
-    terminated?: { reason?: string; exitCode?: number; message?: string };
+    terminated?: { reason?: string; exitCode?: number; message?: string; startedAt?: string; finishedAt?: string };
   };
   lastState?: ContainerStatus["state"];
 }

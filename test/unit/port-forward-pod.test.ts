@@ -352,6 +352,49 @@ const attachedCases: (Case & { fixes?: string[] })[] = [
     summary: "the only pods Service default/nginx selects are terminating (nginx-7848d4b86f-2wfhx at 14:16:52 UTC (terminating)): the pod it attached to is going away",
   },
   {
+    name: "a Service forward whose pod, the only one then, crash-loops while a newer pod is ready",
+    data: {
+      kube: {
+        pods: [
+          {
+            ...nginxPod("nginx-5c6b9d8f47-8kq2w", "2026-03-03T14:10:00Z"),
+            status: {
+              phase: "Running",
+              conditions: [{ type: "Ready", status: "False" }],
+              containerStatuses: [{ name: "nginx", ready: false, restartCount: 6, state: { waiting: { reason: "CrashLoopBackOff" } }, lastState: { terminated: { reason: "Error", exitCode: 1, finishedAt: "2026-03-03T14:44:10Z" } } }],
+            },
+          },
+          nginxPod("nginx-5c6b9d8f47-tx4vd", "2026-03-03T14:31:44Z"),
+        ],
+        services: [nginxService],
+      },
+    },
+    listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", "2026-03-03T14:20:05Z"),
+    status: "fail",
+    summary:
+      "it is attached to pod default/nginx-5c6b9d8f47-8kq2w, the only pod of Service default/nginx that existed then, which is not ready (nginx-5c6b9d8f47-8kq2w: CrashLoopBackOff, 6 restarts, last exit code 1), while the target's newer pod nginx-5c6b9d8f47-tx4vd is",
+  },
+  {
+    name: "a pod forward whose container restarted since, and the forward survived",
+    data: {
+      kube: {
+        pods: [
+          {
+            ...pod({ name: "db-0", created: "2026-03-03T14:00:00Z", readySince: "2026-03-03T14:50:30Z", owner: { kind: "StatefulSet", name: "db" } }),
+            status: {
+              phase: "Running",
+              conditions: [{ type: "Ready", status: "True", lastTransitionTime: "2026-03-03T14:50:30Z" }],
+              containerStatuses: [{ name: "nginx", ready: true, restartCount: 1, state: { running: {} }, lastState: { terminated: { reason: "OOMKilled", exitCode: 137, finishedAt: "2026-03-03T14:50:12Z" } } }],
+            },
+          },
+        ],
+      },
+    },
+    listener: pfStarted("kubectl port-forward pod/db-0 5432", "2026-03-03T14:40:00Z", 5432),
+    status: "pass",
+    summary: "it is attached to pod default/db-0; its container restarted at 14:50:12 UTC (1 restart in all) since, and the forward survived",
+  },
+  {
     name: "a forward whose start time is not known",
     data: { kube: { pods: rolledOut, services: [nginxService] } },
     listener: pfStarted("kubectl port-forward svc/nginx 8080:8080", undefined),
