@@ -10,6 +10,7 @@
 import { isSourceError, type CheckContext, type Pod, type Service } from "../../src/index.js";
 import { describePodState, isPodReady, matchesLabelSelector, podState, podsSelectedBy } from "../../src/kube/helpers.js";
 import { formatKubectlTarget, kubectlPairFor, type KubectlPortForwardCommand } from "../../src/host/forwarders.js";
+import { OWNER_KIND } from "../../src/kube/port-forward-pod.js";
 
 /** What the cluster says about a port-forward's target. */
 export interface KubectlTargetState {
@@ -73,8 +74,9 @@ export async function kubectlTargetState(ctx: CheckContext, cmd: KubectlPortForw
       break;
     }
     case "replicaset":
-    case "statefulset": {
-      const kind = cmd.target.type === "replicaset" ? "ReplicaSet" : "StatefulSet";
+    case "statefulset":
+    case "daemonset": {
+      const kind = OWNER_KIND[cmd.target.type];
       what = `${kind} ${namespace}/${cmd.target.name}`;
       selected = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.name === cmd.target.name));
       break;

@@ -33,6 +33,7 @@ import {
 } from "../../src/host/forwarders.js";
 import { coveringListeners, describeOwner, sameSocket } from "../../src/host/listeners.js";
 import { describeVmForwarder, parseVmForwarder } from "../../src/host/vm-forwarders.js";
+import { OWNER_KIND } from "../../src/kube/port-forward-pod.js";
 
 /** Longest forwarder chain followed when looking for a loop. */
 const MAX_CHAIN = 5;
@@ -289,8 +290,9 @@ async function checkKubectl(ctx: CheckContext, listener: HostListener, cmd: Kube
         break;
       }
       case "replicaset":
-      case "statefulset": {
-        const kind = cmd.target.type === "replicaset" ? "ReplicaSet" : "StatefulSet";
+      case "statefulset":
+      case "daemonset": {
+        const kind = OWNER_KIND[cmd.target.type];
         selected = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.name === cmd.target.name));
         if (selected.length === 0) return gone(`no pod is owned by ${kind} ${namespace}/${cmd.target.name}`);
         what = `${kind} ${namespace}/${cmd.target.name}`;

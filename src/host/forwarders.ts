@@ -54,9 +54,9 @@ export interface SocatCommand {
   upstreamSpec: string | null;
 }
 
-/** A kubectl resource reference: `pod/x`, `svc/x`, `deploy/x` … (bare name = pod). */
+/** A kubectl resource reference: `pod/x`, `svc/x`, `deploy/x`, `rs/x`, `sts/x`, `ds/x` (bare name = pod; kubectl's SelectorsForObject also takes Jobs and ReplicationControllers, not recognised here). */
 export interface KubectlTarget {
-  type: "pod" | "service" | "deployment" | "replicaset" | "statefulset";
+  type: "pod" | "service" | "deployment" | "replicaset" | "statefulset" | "daemonset";
   name: string;
 }
 
@@ -277,6 +277,7 @@ const KUBECTL_TYPES: Record<string, KubectlTarget["type"]> = {
   deploy: "deployment", deployment: "deployment", deployments: "deployment",
   rs: "replicaset", replicaset: "replicaset", replicasets: "replicaset",
   sts: "statefulset", statefulset: "statefulset", statefulsets: "statefulset",
+  ds: "daemonset", daemonset: "daemonset", daemonsets: "daemonset",
 };
 
 function parseKubectl(args: string[]): KubectlPortForwardCommand | null {
@@ -606,6 +607,7 @@ const KUBECTL_SHORT: Record<KubectlTarget["type"], string> = {
   deployment: "deploy",
   replicaset: "rs",
   statefulset: "sts",
+  daemonset: "ds",
 };
 
 /** `svc/metal3-metal3-ironic` etc. */

@@ -51,7 +51,7 @@ export interface RecordedForward {
   addresses: string[];
 }
 
-const TARGET_TYPES = new Set<KubectlTarget["type"]>(["pod", "service", "deployment", "replicaset", "statefulset"]);
+const TARGET_TYPES = new Set<KubectlTarget["type"]>(["pod", "service", "deployment", "replicaset", "statefulset", "daemonset"]);
 const RECORD_TOOLS = new Set<RecordedForward["tool"]>(["kubectl", "skaffold", "tilt"]);
 
 /**
@@ -95,7 +95,7 @@ export const MAX_SCRIPTS = 40;
 /** Largest file read, in bytes; larger files are skipped. */
 export const MAX_FILE_BYTES = 256 * 1024;
 
-const TYPES: Record<string, KubectlTarget["type"]> = { service: "service", svc: "service", pod: "pod", deployment: "deployment", deploy: "deployment", statefulset: "statefulset", sts: "statefulset", replicaset: "replicaset", rs: "replicaset" };
+const TYPES: Record<string, KubectlTarget["type"]> = { service: "service", svc: "service", pod: "pod", deployment: "deployment", deploy: "deployment", statefulset: "statefulset", sts: "statefulset", replicaset: "replicaset", rs: "replicaset", daemonset: "daemonset", ds: "daemonset" };
 
 /** Every kubectl port-forward in one command-line snippet. */
 function kubectlForwards(snippet: string): KubectlPortForwardCommand[] {

@@ -88,6 +88,15 @@ export function attachOrder(pods: readonly Pod[]): Pod[] {
   return [...pods].sort((a, b) => (lessActive(b, a) ? -1 : lessActive(a, b) ? 1 : 0));
 }
 
+/**
+ * The owner kind of the pods of a ReplicaSet, StatefulSet or DaemonSet
+ * target, matched by their ownerReferences: netdoctor does not list
+ * ReplicaSets or StatefulSets, and each of the three controllers owns its pods
+ * directly, so its pods are the ones its selector selects unless a stray pod
+ * carries the same labels.
+ */
+export const OWNER_KIND = { replicaset: "ReplicaSet", statefulset: "StatefulSet", daemonset: "DaemonSet" } as const;
+
 /** Objects a target may name, as listed (already narrowed to nothing; this function filters by namespace). */
 export interface ForwardObjects {
   pods: readonly Pod[];
@@ -106,9 +115,8 @@ export interface ForwardCandidates {
  * The pods `kubectl port-forward TARGET` in `namespace` chooses from: the
  * named pod, or every pod the object's selector selects now, or why there is
  * none (`problem`: the object does not exist, has no selector, selects no
- * pod). ReplicaSet and StatefulSet targets are matched by their pods' owner
- * references (netdoctor does not list those kinds; their selectors select
- * exactly the pods they own unless someone labels a stray pod alike).
+ * pod). ReplicaSet, StatefulSet and DaemonSet targets are matched by their
+ * pods' owner references ({@link OWNER_KIND}).
  */
 export function forwardCandidates(target: KubectlTarget, namespace: string, objects: ForwardObjects): ForwardCandidates | { problem: string } {
   const pods = objects.pods.filter((p) => (p.metadata.namespace ?? "default") === namespace);
@@ -136,8 +144,9 @@ export function forwardCandidates(target: KubectlTarget, namespace: string, obje
       break;
     }
     case "replicaset":
-    case "statefulset": {
-      const kind = target.type === "replicaset" ? "ReplicaSet" : "StatefulSet";
+    case "statefulset":
+    case "daemonset": {
+      const kind = OWNER_KIND[target.type];
       via = `${kind} ${namespace}/${target.name}`;
       selected = pods.filter((p) => (p.metadata.ownerReferences ?? []).some((o) => o.kind === kind && o.name === target.name));
       break;

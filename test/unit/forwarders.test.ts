@@ -279,6 +279,13 @@ describe("kubectl --pod-running-timeout", () => {
     expect(goDurationMs(text)).toBe(ms);
   });
 
+  it("reads a DaemonSet target in kubectl's short and long forms", () => {
+    for (const ref of ["ds/node-exporter", "daemonset/node-exporter", "daemonsets.apps/node-exporter"]) {
+      expect(parseForwarderCommand(`kubectl -n monitoring port-forward ${ref} 9100`, "kubectl")).toMatchObject({ kind: "kubectl-port-forward", namespace: "monitoring", target: { type: "daemonset", name: "node-exporter" }, ports: [{ local: 9100, remote: 9100 }] });
+    }
+    expect(upstreamOf(parseForwarderCommand("kubectl -n monitoring port-forward daemonset/node-exporter 9100", "kubectl"), 9100)).toBe("monitoring/ds/node-exporter:9100");
+  });
+
   it("defaults to kubectl's one minute and reads the flag in either form", () => {
     const pf = (line: string) => parseForwarderCommand(line, "kubectl") as Extract<ForwarderCommand, { kind: "kubectl-port-forward" }>;
     expect(pf("kubectl port-forward deploy/web 8080:80").podRunningTimeoutMs).toBe(60_000);

@@ -107,6 +107,11 @@ describe("the pod kubectl port-forward attaches to", () => {
     expect(attachablePod({ type: "pod", name: "web-gone" }, "default", { pods: [older] })).toEqual({ problem: "pod default/web-gone does not exist" });
   });
 
+  it("takes a DaemonSet's pods by their owner, as kubectl port-forward ds/NAME does by its selector", () => {
+    const exporter = pod({ name: "node-exporter-7xq2k", labels: { app: "node-exporter" }, readySince: "2026-03-03T14:05:30Z", owner: { kind: "DaemonSet", name: "node-exporter" }, ports: [{ containerPort: 9100, name: "metrics" }] });
+    expect(attachablePod({ type: "daemonset", name: "node-exporter" }, "default", { pods: [older, exporter] })).toMatchObject({ via: "DaemonSet default/node-exporter", candidates: 1, pod: { metadata: { name: "node-exporter-7xq2k" } } });
+  });
+
   it("says when a workload selects no pod in its namespace", () => {
     expect(attachablePod({ type: "deployment", name: "web" }, "default", { pods: [camunda], deployments: [webDeployment] })).toEqual({ problem: "Deployment default/web selects no pod" });
     expect(attachablePod({ type: "deployment", name: "api" }, "default", { pods: [older], deployments: [webDeployment] })).toEqual({ problem: "Deployment default/api does not exist" });
