@@ -381,7 +381,17 @@ async function main() {
       const wallMs = median(nd.map((r) => r.ms));
       const kubectlMs = median(kc.map((r) => r.ms));
       const rss = nd.flatMap((r) => (r.rssMb === null ? [] : [r.rssMb]));
-      results["large"] = { wallMs, kubectlMs, ratio: wallMs / kubectlMs, peakRssMb: rss.length ? Math.max(...rss) : null, exit: nd[0]!.code, apiRequests: lab.apiStats().requests };
+      const cpuMedian = (xs: Timed[]) => (xs.every((x) => x.cpuMs !== null) ? median(xs.map((x) => x.cpuMs!)) : null);
+      results["large"] = {
+        wallMs,
+        kubectlMs,
+        ratio: wallMs / kubectlMs,
+        cpuMs: cpuMedian(nd),
+        kubectlCpuMs: cpuMedian(kc),
+        peakRssMb: rss.length ? Math.max(...rss) : null,
+        exit: nd[0]!.code,
+        apiRequests: lab.apiStats().requests,
+      };
     } finally {
       await lab.stop();
       rmSync(dir, { recursive: true, force: true });
@@ -430,10 +440,10 @@ async function main() {
   row("API round trips on the critical path (at the server, 100 ms)", `${r1.roundTrips} (${r1.apiRequests} requests)`, "2", r1.roundTrips <= 2);
   row("peak RSS of one diagnosis", `${mb(r0.netdoctorRssMb)} (kubectl ${mb(r0.kubectlRssMb)})`, "≤ 80 MiB", r0.netdoctorRssMb === null ? null : r0.netdoctorRssMb <= 80);
   if (results["large"]) {
-    const l = results["large"] as { wallMs: number; kubectlMs: number; ratio: number; peakRssMb: number | null };
-    row("5k Services / 20k Pods / 2k HTTPRoutes, one path: wall", ms(l.wallMs), "≤ 2 s", l.wallMs <= 2000);
+    const l = results["large"] as { wallMs: number; kubectlMs: number; ratio: number; cpuMs: number | null; kubectlCpuMs: number | null; peakRssMb: number | null };
+    row("5k Services / 20k Pods / 2k HTTPRoutes, one path: wall", `${ms(l.wallMs)}${l.cpuMs === null ? "" : ` (CPU ${ms(l.cpuMs)})`}`, "≤ 2 s", l.wallMs <= 2000);
     row("  … peak RSS", mb(l.peakRssMb), "≤ 200 MiB", l.peakRssMb === null ? null : l.peakRssMb <= 200);
-    row("  … ÷ kubectl list of the same cluster", `${l.ratio.toFixed(2)}× (kubectl ${ms(l.kubectlMs)})`, "≤ 0.3×", l.ratio <= 0.3);
+    row("  … ÷ kubectl list of the same cluster", `${l.ratio.toFixed(2)}× (kubectl ${ms(l.kubectlMs)}${l.kubectlCpuMs === null ? "" : `, CPU ${ms(l.kubectlCpuMs)}`})`, "≤ 0.3×", l.ratio <= 0.3);
   } else {
     row("5k Services / 20k Pods / 2k HTTPRoutes, one path", "not run (--quick)", "≤ 2 s, ≤ 200 MiB, ≤ 0.3×", null);
   }
