@@ -84,6 +84,28 @@ function expectation(p: RoutePrediction, top: ClosestRoute | undefined, path: st
   }
 }
 
+/** How many of the HTTPRoutes attached to the Gateway the evidence lists (a large cluster attaches thousands: 2,000 made 325 KB of a report). */
+const ROUTES_SHOWN = 50;
+
+/**
+ * The evidence's `routesReferringToGateway`: the HTTPRoutes that name the
+ * Gateway as a parentRef, with their acceptance and the listeners they
+ * attached to, in the order they were found — or, when there are more than
+ * ROUTES_SHOWN, that many with those not accepted first (what is wrong is
+ * what a reader looks for) and `routesReferringToGatewayNotShown`: how many
+ * more there are.
+ */
+function routesShown(attachments: ReturnType<typeof predictRoute>["attachments"]): Record<string, unknown> {
+  const ordered = attachments.length <= ROUTES_SHOWN ? attachments : [...attachments.filter((a) => !a.accepted), ...attachments.filter((a) => a.accepted)];
+  const shown = ordered.slice(0, ROUTES_SHOWN).map((a) => ({
+    route: nn(a.route),
+    accepted: a.accepted,
+    reasons: a.parents.map((x) => x.reason),
+    listeners: a.listeners.map((l) => ({ listener: l.listener, port: l.port, hostnames: l.hostnames })),
+  }));
+  return { routesReferringToGateway: shown, ...(ordered.length > shown.length ? { routesReferringToGatewayNotShown: ordered.length - shown.length } : {}) };
+}
+
 export default defineCheck({
   id: "route.host-matches",
   code: "ND701",
@@ -124,12 +146,7 @@ export default defineCheck({
       hostKey: p.hostKey,
       expected: p.expected,
       explanation: p.explanation,
-      routesReferringToGateway: p.attachments.map((a) => ({
-        route: nn(a.route),
-        accepted: a.accepted,
-        reasons: a.parents.map((x) => x.reason),
-        listeners: a.listeners.map((l) => ({ listener: l.listener, port: l.port, hostnames: l.hostnames })),
-      })),
+      ...routesShown(p.attachments),
     };
     if (Object.keys(loaded.unavailable).length) {
       evidence.unavailable = loaded.unavailable;

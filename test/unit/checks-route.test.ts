@@ -331,6 +331,32 @@ describe("route.host-matches", () => {
     expect(r.hostMatches).toMatchObject({ status: "skip", summary });
   });
 
+  it("lists at most 50 of the routes attached to the Gateway in its evidence, those not accepted first, and counts the rest", async () => {
+    const k = openchoreo();
+    const team = routeOf(k, "backstage");
+    for (let i = 0; i < 70; i++) {
+      const r = structuredClone(team);
+      r.metadata.name = `team-${i}`;
+      r.spec.hostnames = [`team-${i}.openchoreo.localhost`];
+      if (i >= 60) r.spec.parentRefs = [{ name: "gateway-default", namespace: CP, sectionName: "https" }]; // no such listener: not accepted
+      k.httproutes.push(r);
+    }
+    const r = await runRoute(k, "http://api.openchoreo.localhost:8080/");
+    expect(r.hostMatches.status).toBe("pass");
+    const shown = r.hostMatches.evidence!["routesReferringToGateway"] as { route: string; accepted: boolean }[];
+    expect(shown).toHaveLength(50);
+    expect(shown.slice(0, 10).every((a) => !a.accepted)).toBe(true);
+    expect(shown.slice(0, 10).map((a) => a.route)).toEqual(Array.from({ length: 10 }, (_, i) => `${CP}/team-${60 + i}`));
+    expect(shown.slice(10).every((a) => a.accepted)).toBe(true);
+    expect(r.hostMatches.evidence!["routesReferringToGatewayNotShown"]).toBe(72 - 50);
+  });
+
+  it("lists every attached route, in order and without a count, when there are no more than 50", async () => {
+    const r = await runRoute(openchoreo(), "http://api.openchoreo.localhost:8080/");
+    expect((r.hostMatches.evidence!["routesReferringToGateway"] as { route: string }[]).map((a) => a.route)).toEqual([`${CP}/openchoreo-api`, `${CP}/backstage`]);
+    expect(r.hostMatches.evidence).not.toHaveProperty("routesReferringToGatewayNotShown");
+  });
+
   it("lets a SourceError for httproutes reach the engine (reported as unavailable)", async () => {
     await expect(runRoute(openchoreo(), "http://api.openchoreo.localhost:8080/", { unavailable: { httproutes: "forbidden" } })).rejects.toMatchObject({ name: "SourceError", code: "forbidden" });
   });
