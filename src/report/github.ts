@@ -60,8 +60,20 @@ export function summaryMarkdown(report: Report): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** Append the job summary to `$GITHUB_STEP_SUMMARY` (through `@actions/core`'s summary); nothing when the variable is unset. */
+/**
+ * Append the job summary to `$GITHUB_STEP_SUMMARY` (through `@actions/core`'s
+ * summary); nothing when the variable is unset. A summary that cannot be
+ * written (`@actions/core` refuses a path that does not exist or is not
+ * writable: "Unable to access summary file") is said in one line on stderr
+ * and the run goes on: the report, the annotations and the exit code are the
+ * diagnosis's, not the summary file's.
+ */
 export async function writeSummary(report: Report): Promise<void> {
   if (!process.env["GITHUB_STEP_SUMMARY"]) return;
-  await core.summary.addRaw(summaryMarkdown(report), true).write();
+  try {
+    await core.summary.addRaw(summaryMarkdown(report), true).write();
+  } catch (e) {
+    core.summary.emptyBuffer();
+    process.stderr.write(`netdoctor: the job summary was not written: ${String((e as Error).message ?? e).split("\n")[0]}\n`);
+  }
 }

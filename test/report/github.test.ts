@@ -68,6 +68,15 @@ describe("in GitHub Actions", () => {
     expect(r.stdout).toMatch(/^Result: FAIL/m);
   });
 
+  it("says on stderr that the job summary was not written when GITHUB_STEP_SUMMARY names no file, and still reports and exits as the diagnosis says", async () => {
+    const missing = join(mkdtempSync(join(tmpdir(), "netdoctor-gh-")), "no-such-dir", "summary.md");
+    const r = await runCli(["--lab", "-o", "github"], { GITHUB_ACTIONS: "true", GITHUB_STEP_SUMMARY: missing });
+    expect(r.code).toBe(1);
+    expect(commands(r.stdout)[0]).toMatchObject({ command: "error", props: { title: "ND502 service.port-free (service hop)" } });
+    expect(r.stderr).toMatch(/^netdoctor: the job summary was not written: Unable to access summary file: '.*summary\.md'/m);
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+  });
+
   it("-o github prints only the annotations; a warning is an error under --fail-on warn", async () => {
     const r = await runCli(["--lab", "k3d-evidence-netpol-blocks-proxy", "-o", "github"]);
     const cmds = commands(r.stdout);
