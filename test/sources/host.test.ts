@@ -1,5 +1,6 @@
 import { createServer, type Server } from "node:net";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -90,6 +91,15 @@ describe("process start times", () => {
     expect(row).toMatchObject({ pid: 61488, command: "kubectl port-forward svc/nginx 8080:8080" });
     expect(row!.startedAt).toBe(new Date(2026, 2, 3, 14, 20, 5).toISOString().replace(".000Z", "Z"));
     expect(parsePsLstartLine("  PID STARTED COMMAND")).toBeNull();
+  });
+
+  it.runIf(process.platform !== "win32" && existsSync("/bin/ps"))("reads the row the real ps prints for this process", () => {
+    const line = execFileSync("/bin/ps", ["-o", "pid=,lstart=,command=", "-p", String(process.pid)], { encoding: "utf8", env: { ...process.env, LC_ALL: "C" } }).trim();
+    const row = parsePsLstartLine(line);
+    expect(row).toMatchObject({ pid: process.pid, command: expect.stringContaining(process.argv0.split("/").pop()!) });
+    const startedAt = Date.parse(row!.startedAt!);
+    expect(startedAt).toBeLessThanOrEqual(Date.now());
+    expect(startedAt).toBeGreaterThan(Date.now() - process.uptime() * 1000 - 10_000);
   });
 });
 

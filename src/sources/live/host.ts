@@ -259,7 +259,8 @@ async function darwinListeners(signal: AbortSignal): Promise<HostListener[]> {
   const listeners = parseLsof(String(lsof.stdout));
   const pids = [...new Set(listeners.flatMap((l) => (l.pid ? [l.pid] : [])))];
   if (pids.length > 0) {
-    const ps = await execa("ps", ["-o", "pid=,lstart=,command=", "-p", pids.join(",")], { reject: false, cancelSignal: signal, timeout: 10_000 });
+    // LC_ALL=C: lstart follows LC_TIME, and the row is read in ctime(3)'s English form.
+    const ps = await execa("ps", ["-o", "pid=,lstart=,command=", "-p", pids.join(",")], { reject: false, cancelSignal: signal, timeout: 10_000, env: { LC_ALL: "C" } });
     const rows = new Map<number, { command: string; startedAt: string | null }>();
     for (const line of String(ps.stdout).split("\n")) {
       const row = parsePsLstartLine(line);
