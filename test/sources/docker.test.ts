@@ -193,4 +193,23 @@ describe("live docker source", () => {
     const { host } = await engine((req) => req.url!.includes("_ping"));
     await expect(createDockerSource({ host, requestTimeoutMs: 200 }).version(signal())).rejects.toMatchObject({ code: "timeout" });
   });
+
+  it("reaches an ssh:// host through dockerode without Node's DEP0170 warning about docker-modem's URL", async () => {
+    // A loopback port nobody listens on: the ssh connection is refused at once.
+    const closed = createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const port = (closed.address() as { port: number }).port;
+    await new Promise<void>((r) => closed.close(() => r()));
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      await expect(createDockerSource({ host: `ssh://dev@127.0.0.1:${port}`, requestTimeoutMs: 5000 }).version(signal())).rejects.toMatchObject({ name: "SourceError" });
+      await new Promise((r) => setImmediate(r)); // warnings are emitted on the next tick
+    } finally {
+      process.off("warning", onWarning);
+    }
+    expect(warnings.map((w) => (w as Error & { code?: string }).code)).not.toContain("DEP0170");
+    expect(process.noDeprecation).toBeFalsy();
+  });
 });

@@ -230,6 +230,26 @@ function plainEngine(options: Dockerode.DockerOptions): Engine {
   };
 }
 
+/**
+ * Run `f`, a synchronous call into dockerode, without Node's DEP0170 warning:
+ * for an ssh:// host docker-modem's `dial` resolves a URL it builds as
+ * `ssh:HOST:PORTHOST` with `url.resolve`, which Node 20 calls invalid on
+ * stderr ("The URL ssh:127.0.0.1:22127.0.0.1 is invalid. Future versions of
+ * Node.js will throw an error"), a line about dockerode's internals in the
+ * middle of netdoctor's output. Node drops a DeprecationWarning while
+ * `process.noDeprecation` is set (lib/internal/process/warning.js), and the
+ * warning is emitted within the call, so nothing else is silenced.
+ */
+function withoutUrlDeprecation<T>(f: () => T): T {
+  const before = process.noDeprecation;
+  process.noDeprecation = true;
+  try {
+    return f();
+  } finally {
+    process.noDeprecation = before;
+  }
+}
+
 /** The Engine API through dockerode (ssh:// hosts). */
 function dockerodeEngine(options: Dockerode.DockerOptions, timeoutMs: number): Engine {
   let client: Promise<Dockerode> | undefined;
@@ -240,15 +260,17 @@ function dockerodeEngine(options: Dockerode.DockerOptions, timeoutMs: number): E
       const modem = (d as unknown as { modem: { dial(o: object, cb: (err: unknown, data: unknown) => void): void } }).modem;
       const [p, q] = path.split("?");
       return new Promise((resolve, reject) =>
-        modem.dial({ path: p, method: "GET", options: Object.fromEntries(new URLSearchParams(q ?? "")), statusCodes: { 200: true, 400: "bad parameter", 404: "not found", 500: "server error" }, abortSignal: signal }, (err, data) =>
-          err ? reject(err) : resolve(data),
+        withoutUrlDeprecation(() =>
+          modem.dial({ path: p, method: "GET", options: Object.fromEntries(new URLSearchParams(q ?? "")), statusCodes: { 200: true, 400: "bad parameter", 404: "not found", 500: "server error" }, abortSignal: signal }, (err, data) =>
+            err ? reject(err) : resolve(data),
+          ),
         ),
       );
     },
     async archive(id, path, signal) {
       const d = await docker();
       // dockerode's Container#getArchive: GET /containers/{id}/archive?path=…, the tar stream unbuffered.
-      const stream = (await d.getContainer(id).getArchive({ path, abortSignal: signal } as { path: string })) as NodeJS.ReadableStream;
+      const stream = (await withoutUrlDeprecation(() => d.getContainer(id).getArchive({ path, abortSignal: signal } as { path: string }))) as NodeJS.ReadableStream;
       const chunks: Buffer[] = [];
       for await (const chunk of stream) chunks.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
       return Buffer.concat(chunks);
