@@ -150,7 +150,7 @@ export async function forwardedService(ctx: FixContext, lists: ClusterLists): Pr
 
 export const socatForward: Fix = {
   ...FIXES["socat-forward"],
-  answers: ["forwarder.upstream-reachable", "forwarder.chain-complete", "forwarder.container-process-alive", "forwarder.port-forwards-durable", "forwarder.recorded-forward-running"],
+  answers: ["forwarder.upstream-reachable", "forwarder.chain-complete", "forwarder.container-process-alive", "forwarder.port-forwards-durable", "forwarder.recorded-forward-running", "forwarder.attached-pod-exists"],
   async plan(ctx) {
     const plan: FixPlan = { fixId: "socat-forward", steps: [], refusal: null, automatic: true, notes: [], state: null };
     const refuse = (why: string) => ({ ...plan, refusal: why, automatic: false });
