@@ -543,6 +543,8 @@ const check: Check = defineCheck({
     if (!container && ctx.facts.forwarder?.kind === "kubectl-port-forward") {
       const forwarded = await portForwardedService(ctx);
       if (forwarded) return forwarded;
+      // The forward goes through the API server to a pod, not to a node port, and no Service was found to follow (the forwarder hop says why).
+      return skip("not applicable: a kubectl port-forward takes the port and carries it through the API server, not to a node port, and no Service was found behind it (the forwarder hop says why)", { facts: { service: null } });
     }
     if (!container && !node) return skip("not applicable: no container publishes the port", { facts: { service: null } });
     if (container?.role === "other") {

@@ -466,7 +466,7 @@ table(receivesPort, [
     target: "http://localhost/",
     facts: { address: "127.0.0.1", node: devboxNode, listener: kubectlOn80, forwarder: { kind: "kubectl-port-forward", pid: 48213, upstream: "monitoring/svc/grafana:80", command: kubectlOn80.command } },
     status: "skip",
-    summary: "not applicable: no container publishes the port",
+    summary: "not applicable: a kubectl port-forward takes the port and carries it through the API server, not to a node port, and no Service was found behind it",
   },
   {
     name: "a host nginx on a port nothing in the cluster takes: the path ends at nginx",

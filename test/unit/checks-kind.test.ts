@@ -387,7 +387,7 @@ const cases: Case[] = [
     facts: { forwarder: { kind: "kubectl-port-forward", pid: 61488, upstream: "envoy-gateway-system/pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq:19000", command: "kubectl port-forward -n envoy-gateway-system pod/envoy-default-eg-e41e7b31-6c8d9f7b54-xk2vq 19000" }, container: null },
     url: "http://127.0.0.1:19000/",
     status: "skip",
-    summary: ["no container publishes the port"],
+    summary: ["a kubectl port-forward takes the port and carries it through the API server, not to a node port, and no Service was found behind it"],
     published: { service: null },
   },
   {
@@ -397,7 +397,7 @@ const cases: Case[] = [
     facts: { forwarder: { kind: "kubectl-port-forward", pid: 52214, upstream: "envoy-gateway-system/svc/envoy-default-eg-e41e7b31:8080", command: "kubectl port-forward -n envoy-gateway-system svc/envoy-default-eg-e41e7b31 8888:8080" }, container: null },
     url: "http://www.example.com:8888/",
     status: "skip",
-    summary: ["no container publishes the port"],
+    summary: ["a kubectl port-forward takes the port and carries it through the API server, not to a node port, and no Service was found behind it"],
     published: { service: null },
   },
   {
