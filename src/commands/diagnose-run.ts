@@ -10,7 +10,7 @@
 import { writeFile } from "node:fs/promises";
 import { UsageError } from "../errors.js";
 import { parseHostAddress, parseResolve, parseTarget } from "../engine/target.js";
-import type { PathFacts, Target } from "../engine/types.js";
+import type { Check, PathFacts, Target } from "../engine/types.js";
 import type { RecordingInfo, Report, RunEvent, RunListener } from "../report/types.js";
 import { toolVersion } from "../version.js";
 import type { DiagnoseFlags } from "./diagnose.js";
@@ -95,27 +95,21 @@ export async function runDiagnose(rawTargets: string[], flags: DiagnoseFlags, tu
   // cluster's answers could not overlap). A bad --checks-dir is still reported before a set-up error.
   // (diagnose-for, not the fix runner: a diagnosis loads no fix plugins.)
   const { setupRun } = await import("../run-setup.js");
-  const setUpDone = setupRun(targets, flags, timeoutMs);
-  const afterSetUp = setUpDone.then(
-    () => undefined,
-    () => undefined,
-  );
-  const checksLoading = afterSetUp.then(async () => {
+  const [setUp] = await Promise.allSettled([setupRun(targets, flags, timeoutMs)]);
+  let checks: Check[];
+  try {
     const [{ loadChecks }] = await Promise.all([
       import("../load-checks.js"),
       import("../fixes/diagnose-for.js"),
       mode === "json" ? import("../report/json.js") : mode === "text" ? import("../report/text.js") : undefined,
     ]);
-    return loadChecks(flags.checksDir);
-  });
-  const [loaded, setUp] = await Promise.allSettled([checksLoading, setUpDone]);
-  // A bad --checks-dir is reported first, as before; a lab the set-up started is stopped.
-  if (loaded.status === "rejected") {
+    checks = await loadChecks(flags.checksDir);
+  } catch (e) {
+    // A bad --checks-dir is reported first, as before; a lab the set-up started is stopped.
     if (setUp.status === "fulfilled") await setUp.value.stop();
-    throw loaded.reason;
+    throw e;
   }
   if (setUp.status === "rejected") throw setUp.reason;
-  const checks = loaded.value;
   const run = setUp.value;
   const { live, hostAddress, discovery } = run;
   targets = run.targets;
@@ -128,6 +122,7 @@ export async function runDiagnose(rawTargets: string[], flags: DiagnoseFlags, tu
     return await report(
       mode,
       flags,
+      checks,
       async (onEvent) => {
         const { diagnoseFor } = await import("../fixes/diagnose-for.js");
         try {
@@ -200,7 +195,7 @@ async function diagnoseBundle(
     const hostAddress = (flags.hostAddress !== undefined ? parseHostAddress(flags.hostAddress) : undefined) ?? recorded.environment?.hostAddress ?? "127.0.0.1";
     const discovery = given.length === 0 ? recorded.discovery : undefined;
     const recording: RecordingInfo = { bundle: from, recordedAt: bundle.manifest.createdAt, recordedBy: bundle.manifest.toolVersion };
-    return await report(run.mode, flags, async (onEvent) => {
+    return await report(run.mode, flags, run.checks, async (onEvent) => {
       const { runDiagnosis } = await import("../engine/run.js");
       const { describeFixes } = await import("../fixes/catalog.js");
       return runDiagnosis({
@@ -227,7 +222,14 @@ async function diagnoseBundle(
 }
 
 /** Feed a run's events to the reporter of `mode`, print JSON / write JUnit at the end, and return the exit code. */
-async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: RunEvent) => void) => Promise<Report>, tuiBinding?: TuiBinding, fixes?: TuiFixes): Promise<number> {
+async function report(
+  mode: Mode,
+  flags: DiagnoseFlags,
+  checks: readonly Check[],
+  execute: (onEvent: (e: RunEvent) => void) => Promise<Report>,
+  tuiBinding?: TuiBinding,
+  fixes?: TuiFixes,
+): Promise<number> {
   const hub = eventHub();
   const { maskCredentialsIn } = await import("../report/mask.js");
   let tui: Promise<void> | null = null;
@@ -240,14 +242,12 @@ async function report(mode: Mode, flags: DiagnoseFlags, execute: (onEvent: (e: R
   }
   // Filters and suppressions (flags and the configuration file) apply to what every reporter sees.
   const { loadConfig, filterOf } = await import("./config.js");
-  const { applyFilter, applyPathFilter } = await import("../report/filter.js");
+  const { applyFilter, applyPathFilter, selects } = await import("../report/filter.js");
   const loaded = await loadConfig(flags.config);
   const filter = filterOf(loaded.config, flags);
   // A selector that names no check would filter nothing, silently: refuse it (exit 2).
-  const { loadChecks } = await import("../load-checks.js");
-  const { selects } = await import("../report/filter.js");
   const { PROBE_CHECK } = await import("../engine/verdict.js");
-  const known = [...(await loadChecks(flags.checksDir)).map((c) => ({ code: c.code, id: c.id, hop: c.hop as string })), { code: PROBE_CHECK.code, id: PROBE_CHECK.id, hop: "probe" }];
+  const known = [...checks.map((c) => ({ code: c.code, id: c.id, hop: c.hop as string })), { code: PROBE_CHECK.code, id: PROBE_CHECK.id, hop: "probe" }];
   for (const [where, list] of [["--skip", filter.skip], ["--only", filter.only], [loaded.file ?? "config", filter.suppress.map((s) => s.check)]] as const) {
     for (const sel of list) if (!known.some((c) => selects(sel, c as never))) throw new UsageError(`${where}: ${JSON.stringify(sel)} names no check (expected a check code such as ND502, a check id such as service.port-free, or a hop such as service)`);
   }
